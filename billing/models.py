@@ -1,0 +1,53 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class PlanCode(models.TextChoices):
+    FREEMIUM = "FREEMIUM", "Freemium"
+    PAYGO = "PAYGO", "Pay as you go"
+    PRO_MONTHLY = "PRO_MONTHLY", "Pro (monthly)"
+    PRO_ANNUAL = "PRO_ANNUAL", "Pro (annual)"
+
+
+class Plan(models.Model):
+    code = models.CharField(max_length=20, choices=PlanCode.choices, unique=True)
+    name = models.CharField(max_length=100)
+    # Empty limit = unlimited. Token limits count input + output tokens.
+    daily_token_limit = models.PositiveBigIntegerField(null=True, blank=True)
+    monthly_token_limit = models.PositiveBigIntegerField(null=True, blank=True)
+    monthly_cost_limit_usd = models.DecimalField(
+        max_digits=12, decimal_places=6, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Subscription(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        CANCELED = "canceled", "Canceled"
+        EXPIRED = "expired", "Expired"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="subscriptions")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    current_period_start = models.DateTimeField()
+    current_period_end = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(status="active"), name="one_active_subscription"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.plan.code} ({self.status})"

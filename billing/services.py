@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from orchestrator.errors import InvalidInput
+
+from .models import Plan, Subscription
+
+
+@transaction.atomic
+def subscription_set_plan(*, user, plan_code: str) -> Subscription:
+    """Move the user to a plan: the active subscription ends, a new one starts now."""
+    try:
+        plan = Plan.objects.get(code=plan_code.upper())
+    except Plan.DoesNotExist:
+        codes = ", ".join(Plan.objects.values_list("code", flat=True))
+        raise InvalidInput(f"Unknown plan {plan_code!r}; choose one of {codes}.") from None
+    now = timezone.now()
+    Subscription.objects.filter(user=user, status=Subscription.Status.ACTIVE).update(
+        status=Subscription.Status.CANCELED, current_period_end=now
+    )
+    return Subscription.objects.create(user=user, plan=plan, current_period_start=now)

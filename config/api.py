@@ -1,0 +1,80 @@
+"""The API's response envelope and the one exception handler that produces every error body."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+
+from orchestrator.errors import AppError
+
+logger = logging.getLogger(__name__)
+
+# DRF's own exceptions, in our codes.
+_DRF_CODES: list[tuple[type[exceptions.APIException], str]] = [
+    (exceptions.NotAuthenticated, "UNAUTHORIZED"),
+    (exceptions.AuthenticationFailed, "UNAUTHORIZED"),
+    (exceptions.PermissionDenied, "FORBIDDEN"),
+    (exceptions.NotFound, "NOT_FOUND"),
+    (exceptions.Throttled, "RATE_LIMITED"),
+    (exceptions.MethodNotAllowed, "METHOD_NOT_ALLOWED"),
+    (exceptions.NotAcceptable, "NOT_ACCEPTABLE"),
+    (exceptions.UnsupportedMediaType, "INVALID_INPUT"),
+    (exceptions.ValidationError, "INVALID_INPUT"),
+    (exceptions.ParseError, "INVALID_INPUT"),
+]
+
+
+def envelope(data: Any = None, message: str = "OK", status: int = 200, **kwargs: Any) -> Response:
+    return Response({"success": True, "message": message, "data": data}, status=status, **kwargs)
+
+
+def error_body(message: str, code: str, details: Any = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"success": False, "message": message, "error_code": code}
+    if details is not None:
+        body["errors"] = details
+    return body
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
+    if isinstance(exc, AppError):
+        return Response(error_body(exc.message, exc.code), status=exc.status, headers=exc.headers)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    if isinstance(exc, exceptions.APIException):
+        code = next((c for cls, c in _DRF_CODES if isinstance(exc, cls)), "ERROR")
+        headers = {}
+        if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+            headers["Retry-After"] = str(int(exc.wait) + 1)
+        if getattr(exc, "auth_header", None):
+            headers["WWW-Authenticate"] = exc.auth_header
+        if isinstance(exc, exceptions.ValidationError):
+            message = _first_message(exc.detail)
+            return Response(error_body(message, code, exc.detail), exc.status_code, headers=headers)
+        if isinstance(exc, exceptions.Throttled):
+            message = f"Too many requests. Try again in {headers.get('Retry-After', 'a few')} seconds."
+        else:
+            message = str(exc.detail)
+        return Response(error_body(message, code), status=exc.status_code, headers=headers)
+    logger.exception("Unhandled error in %s", context.get("view"))
+    return Response(
+        error_body("An unexpected error occurred.", "INTERNAL_ERROR"),
+        status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+    )
+
+
+def _first_message(detail: Any) -> str:
+    """The first human sentence in DRF's nested validation detail, prefixed by its field."""
+    if isinstance(detail, dict):
+        for field, value in detail.items():
+            inner = _first_message(value)
+            return inner if field == "non_field_errors" else f"{field}: {inner}"
+    if isinstance(detail, list) and detail:
+        return _first_message(detail[0])
+    return str(detail) or "The request is not valid."

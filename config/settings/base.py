@@ -1,0 +1,168 @@
+"""Settings shared by every environment, read from the environment (12-factor).
+
+With no environment at all this runs the embedded default: SQLite, local-memory cache, eager
+Celery tasks, the offline provider. See .env.example for every variable.
+"""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+DEBUG = env.bool("DEBUG", default=False)
+SECRET_KEY = env("SECRET_KEY", default="insecure-dev-key-change-me-" + "x" * 32)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+DJANGO_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+]
+THIRD_PARTY_APPS = ["rest_framework", "rest_framework.authtoken", "drf_spectacular"]
+LOCAL_APPS = ["orchestrator", "billing", "jobs", "cvs", "letters"]
+INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# Persistent connections: a new PostgreSQL connection per request costs more than the
+# orchestrator's whole overhead budget.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL or "cache+memory://")
+# Without a broker, tasks run in-process so the embedded default needs nothing else.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_SERIALIZER = CELERY_RESULT_SERIALIZER = "json"
+CELERY_TIMEZONE = "UTC"
+
+LANGUAGE_CODE = "en-us"
+# Quota days and months, reports and alerts are all in UTC.
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").exists() else []
+
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+ADMINS = [tuple(a.split(":", 1)) for a in env.list("ADMINS", default=[]) if ":" in a]
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "AI Orchestrator API",
+    "DESCRIPTION": "Job extraction, CV drafting and cover letters through one AI gateway.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # httpx logs every request URL at INFO; some SDKs put keys in query strings.
+    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
+}
+
+# --- Secrets at rest ----------------------------------------------------------------------
+# Comma-separated Fernet keys; the first encrypts, all decrypt (rotation). The built-in dev
+# key keeps `make run` working; production.py refuses to start with it.
+DEV_ENCRYPTION_KEY = "ZGV2LW9ubHkta2V5LWRvLW5vdC11c2UtaW4tcHJvZCE="
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[DEV_ENCRYPTION_KEY])
+if not FIELD_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must name at least one Fernet key.")
+
+# --- Providers configured by environment only --------------------------------------------
+PROVIDER_ENV = {
+    "gemini": {
+        "api_key": env("GEMINI_API_KEY", default=""),
+        "base_url": env("GOOGLE_GEMINI_BASE_URL", default=""),
+        "fast_model": env("GEMINI_MODEL_FAST", default="gemini-2.5-flash"),
+        "quality_model": env("GEMINI_MODEL_QUALITY", default="gemini-2.5-pro"),
+    },
+    "openai": {
+        "api_key": env("OPENAI_API_KEY", default=""),
+        "base_url": env("OPENAI_BASE_URL", default=""),
+        "fast_model": env("OPENAI_MODEL_FAST", default="gpt-4o-mini"),
+        "quality_model": env("OPENAI_MODEL_QUALITY", default="gpt-4o"),
+    },
+    "anthropic": {
+        "api_key": env("ANTHROPIC_API_KEY", default=""),
+        "base_url": env("ANTHROPIC_BASE_URL", default=""),
+        "fast_model": env("ANTHROPIC_MODEL_FAST", default="claude-haiku-4-5"),
+        "quality_model": env("ANTHROPIC_MODEL_QUALITY", default="claude-sonnet-4-5"),
+    },
+}
+# The offline provider ends every fallback chain unless turned off.
+OFFLINE_PROVIDER_ENABLED = env.bool("OFFLINE_PROVIDER_ENABLED", default=True)
+
+# Seconds the SDK may wait for one vendor answer, per task.
+AI_TIMEOUTS = {"default": env.float("AI_TIMEOUT", default=60.0),
+               "extraction": env.float("AI_TIMEOUT_EXTRACTION", default=45.0)}
+AI_DEFAULT_MAX_TOKENS = env.int("AI_DEFAULT_MAX_TOKENS", default=4096)
+
+# --- Extraction channels -------------------------------------------------------------------
+EXTRACTOR_ALLOWED_HOSTS = env.list("EXTRACTOR_ALLOWED_HOSTS", default=[])
+EXTRACTOR_MAX_BYTES = env.int("EXTRACTOR_MAX_BYTES", default=2_000_000)
+EXTRACTOR_TIMEOUT = env.float("EXTRACTOR_TIMEOUT", default=10.0)
+EXTRACTOR_MAX_REDIRECTS = env.int("EXTRACTOR_MAX_REDIRECTS", default=5)
+IMAGE_MAX_BYTES = env.int("IMAGE_MAX_BYTES", default=5_000_000)
+IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
+TEXT_MIN_CHARS = env.int("TEXT_MIN_CHARS", default=40)
+TEXT_MAX_CHARS = env.int("TEXT_MAX_CHARS", default=50_000)
+DATA_UPLOAD_MAX_MEMORY_SIZE = IMAGE_MAX_BYTES + 1_000_000

@@ -1,0 +1,38 @@
+from django.conf import settings
+from django.db import models
+
+
+class MasterProfile(models.Model):
+    """The user's master profile in JSON Resume shape; `version` changes on every edit."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="master_profile"
+    )
+    data = models.JSONField(default=dict, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user} v{self.version}"
+
+
+class CVDraft(models.Model):
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cv_drafts"
+    )
+    job = models.ForeignKey("jobs.Job", on_delete=models.CASCADE, related_name="cv_drafts")
+    profile_version = models.PositiveIntegerField()
+    content = models.JSONField(default=dict)
+    warnings = models.JSONField(default=list, blank=True)
+    provider_type = models.CharField(max_length=20, blank=True)
+    model = models.CharField(max_length=100, blank=True)
+    usage_log = models.ForeignKey(
+        "orchestrator.UsageLog", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"CV for {self.job}"

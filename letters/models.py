@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.db import models
+
+from .schemas import TONES
+
+
+class CoverLetter(models.Model):
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cover_letters"
+    )
+    job = models.ForeignKey("jobs.Job", on_delete=models.CASCADE, related_name="cover_letters")
+    tone = models.CharField(max_length=20, choices=[(t, t.capitalize()) for t in TONES])
+    profile_version = models.PositiveIntegerField()
+    content = models.JSONField(default=dict)
+    warnings = models.JSONField(default=list, blank=True)
+    provider_type = models.CharField(max_length=20, blank=True)
+    model = models.CharField(max_length=100, blank=True)
+    usage_log = models.ForeignKey(
+        "orchestrator.UsageLog", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.tone} letter for {self.job}"

@@ -1,0 +1,73 @@
+"""The defaults every installation starts from: plans, routing policy, prices, offline provider.
+
+Applied by a data migration (so a fresh database is usable at once) and by the idempotent
+`seed_defaults` command. Admins edit all of it afterwards; nothing here is consulted at run
+time.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+# code: (name, daily tokens, monthly tokens, monthly cost limit USD)
+PLANS = {
+    "FREEMIUM": ("Freemium", 20_000, 200_000, Decimal("1.00")),
+    "PAYGO": ("Pay as you go", 500_000, 5_000_000, Decimal("25.00")),
+    "PRO_MONTHLY": ("Pro (monthly)", 1_000_000, 10_000_000, Decimal("50.00")),
+    "PRO_ANNUAL": ("Pro (annual)", 1_000_000, 10_000_000, Decimal("50.00")),
+}
+
+# DESIGN.md: PAYGO gets the quality tier for CVs and letters (seeds 000/001).
+POLICY = {
+    "FREEMIUM": {"extraction": "fast", "cv_draft": "fast", "cover_letter": "fast"},
+    "PAYGO": {"extraction": "fast", "cv_draft": "quality", "cover_letter": "quality"},
+    "PRO_MONTHLY": {"extraction": "fast", "cv_draft": "quality", "cover_letter": "quality"},
+    "PRO_ANNUAL": {"extraction": "fast", "cv_draft": "quality", "cover_letter": "quality"},
+}
+
+# USD per million tokens: input, output, cached input (list prices, standard tier).
+PRICES = {
+    ("gemini", "gemini-2.5-flash"): ("0.30", "2.50", "0.075"),
+    ("gemini", "gemini-2.5-pro"): ("1.25", "10.00", "0.31"),
+    ("openai", "gpt-4o-mini"): ("0.15", "0.60", "0.075"),
+    ("openai", "gpt-4o"): ("2.50", "10.00", "1.25"),
+    ("anthropic", "claude-haiku-4-5"): ("1.00", "5.00", "0.10"),
+    ("anthropic", "claude-sonnet-4-5"): ("3.00", "15.00", "0.30"),
+    ("offline", "offline"): ("0", "0", "0"),
+}
+
+OFFLINE_PROVIDER = {
+    "name": "Offline (built in)", "provider_type": "offline", "fast_model": "offline",
+    "quality_model": "offline", "priority": 1000, "is_active": True,
+}
+
+
+def apply(*, plan_model: Any, rule_model: Any, price_model: Any, provider_model: Any) -> dict:
+    """Create what is missing; never overwrite what an admin changed. Returns counts."""
+    created = {"plans": 0, "rules": 0, "prices": 0, "providers": 0}
+    plans = {}
+    for code, (name, daily, monthly, cost) in PLANS.items():
+        plans[code], new = plan_model.objects.get_or_create(code=code, defaults={
+            "name": name, "daily_token_limit": daily, "monthly_token_limit": monthly,
+            "monthly_cost_limit_usd": cost,
+        })
+        created["plans"] += new
+    for code, tasks in POLICY.items():
+        for task, tier in tasks.items():
+            _, new = rule_model.objects.get_or_create(
+                plan=plans[code], task=task, defaults={"tier": tier}
+            )
+            created["rules"] += new
+    for (provider_type, model), (inp, out, cached) in PRICES.items():
+        _, new = price_model.objects.get_or_create(
+            provider_type=provider_type, model=model, defaults={
+                "input_per_million": Decimal(inp), "output_per_million": Decimal(out),
+                "cached_input_per_million": Decimal(cached),
+            },
+        )
+        created["prices"] += new
+    if not provider_model.objects.filter(provider_type="offline").exists():
+        provider_model.objects.create(**OFFLINE_PROVIDER)
+        created["providers"] += 1
+    return created

@@ -1,0 +1,76 @@
+"""The application's error type: every domain failure carries an error code and an HTTP status.
+
+One DRF exception handler (config/api.py) turns these into the error envelope, so views never
+wrap exceptions themselves.
+"""
+
+from __future__ import annotations
+
+
+class AppError(Exception):
+    code = "INTERNAL_ERROR"
+    status = 500
+    default_message = "Something went wrong."
+
+    def __init__(self, message: str | None = None, *, headers: dict[str, str] | None = None):
+        self.message = message or self.default_message
+        self.headers = headers or {}
+        super().__init__(self.message)
+
+
+class InvalidInput(AppError):
+    code, status, default_message = "INVALID_INPUT", 400, "The request is not valid."
+
+
+class Unauthorized(AppError):
+    code, status, default_message = "UNAUTHORIZED", 401, "Authentication is required."
+
+
+class Forbidden(AppError):
+    code, status, default_message = "FORBIDDEN", 403, "You may not do this."
+
+
+class NotFound(AppError):
+    code, status, default_message = "NOT_FOUND", 404, "Not found."
+
+
+class FetchFailed(AppError):
+    """A job page could not be fetched (blocked, login wall, too big, not HTML)."""
+
+    code, status = "FETCH_FAILED", 422
+    default_message = (
+        "The page could not be fetched. Upload a screenshot of the posting or paste its text."
+    )
+
+
+class RateLimited(AppError):
+    code, status, default_message = "RATE_LIMITED", 429, "Too many requests; slow down."
+
+
+class QuotaExceeded(AppError):
+    code, status, default_message = "QUOTA_EXCEEDED", 429, "Your plan's quota is used up."
+
+    def __init__(self, message: str | None = None, *, retry_after: int | None = None):
+        headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+        self.retry_after = retry_after
+        super().__init__(message, headers=headers)
+
+
+class NoProviderConfigured(AppError):
+    code, status = "NO_PROVIDER", 503
+    default_message = (
+        "No AI provider is configured. An admin must add one in the admin console "
+        "or set GEMINI_API_KEY / OPENAI_API_KEY / ANTHROPIC_API_KEY."
+    )
+
+
+class ProviderFailed(AppError):
+    code, status, default_message = "PROVIDER_ERROR", 502, "The AI provider failed."
+
+
+class ProviderTimeout(AppError):
+    code, status, default_message = "PROVIDER_TIMEOUT", 504, "The AI provider timed out."
+
+
+class BadAIOutput(AppError):
+    code, status, default_message = "BAD_AI_OUTPUT", 502, "The AI answer was not usable."

@@ -1,0 +1,161 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from billing.models import Plan
+
+from . import crypto
+
+
+class ProviderType(models.TextChoices):
+    GEMINI = "gemini", "Google Gemini"
+    OPENAI = "openai", "OpenAI"
+    ANTHROPIC = "anthropic", "Anthropic Claude"
+    OPENAI_COMPATIBLE = "openai_compatible", "OpenAI-compatible server"
+    OFFLINE = "offline", "Offline (built in)"
+
+
+class Tier(models.TextChoices):
+    FAST = "fast", "Fast"
+    QUALITY = "quality", "Quality"
+
+
+class Task(models.TextChoices):
+    EXTRACTION = "extraction", "Job extraction"
+    CV_DRAFT = "cv_draft", "CV draft"
+    COVER_LETTER = "cover_letter", "Cover letter"
+    IMAGE_CHECK = "image_check", "Image relevance check"
+    PROVIDER_TEST = "provider_test", "Provider credentials test"
+
+
+class ProviderConfig(models.Model):
+    class TestStatus(models.TextChoices):
+        UNTESTED = "untested", "Untested"
+        OK = "ok", "OK"
+        FAILED = "failed", "Failed"
+
+    name = models.CharField(max_length=100, unique=True)
+    provider_type = models.CharField(max_length=20, choices=ProviderType.choices)
+    # Only the Fernet token is stored; the last four characters are kept apart so lists can
+    # show a fingerprint without decrypting anything.
+    api_key_encrypted = models.TextField(blank=True, editable=False)
+    api_key_last4 = models.CharField(max_length=4, blank=True, editable=False)
+    base_url = models.URLField(blank=True)
+    fast_model = models.CharField(max_length=100)
+    quality_model = models.CharField(max_length=100)
+    priority = models.PositiveIntegerField(default=100, help_text="Lower runs first.")
+    is_active = models.BooleanField(default=True)
+    is_default = models.BooleanField(default=False)
+    last_tested_at = models.DateTimeField(null=True, blank=True)
+    last_test_status = models.CharField(
+        max_length=10, choices=TestStatus.choices, default=TestStatus.UNTESTED
+    )
+    last_test_message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-is_default", "priority", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=Q(is_default=True), name="one_default_provider"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def set_api_key(self, plaintext: str) -> None:
+        self.api_key_encrypted = crypto.encrypt(plaintext) if plaintext else ""
+        self.api_key_last4 = plaintext[-4:] if plaintext else ""
+
+    @property
+    def api_key(self) -> str:
+        return crypto.decrypt(self.api_key_encrypted) if self.api_key_encrypted else ""
+
+    @property
+    def key_fingerprint(self) -> str:
+        return f"…{self.api_key_last4}" if self.api_key_last4 else ""
+
+    def model_for(self, tier: str) -> str:
+        return self.quality_model if tier == Tier.QUALITY else self.fast_model
+
+
+class RoutingRule(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="routing_rules")
+    task = models.CharField(max_length=20, choices=Task.choices)
+    tier = models.CharField(max_length=10, choices=Tier.choices, default=Tier.FAST)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "task"], name="one_rule_per_plan_task")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan.code} / {self.task} → {self.tier}"
+
+
+class ModelPrice(models.Model):
+    provider_type = models.CharField(max_length=20, choices=ProviderType.choices)
+    model = models.CharField(max_length=100)
+    input_per_million = models.DecimalField(max_digits=12, decimal_places=6)
+    output_per_million = models.DecimalField(max_digits=12, decimal_places=6)
+    cached_input_per_million = models.DecimalField(max_digits=12, decimal_places=6, default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["provider_type", "model"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider_type", "model"], name="one_price_per_model")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider_type}:{self.model}"
+
+
+class UsageLog(models.Model):
+    """One row per AI attempt, served or failed, cache hits and quota refusals included."""
+
+    class Status(models.TextChoices):
+        SUCCESS = "success", "Success"
+        ERROR = "error", "Error"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="usage_logs",
+    )
+    provider_config = models.ForeignKey(
+        ProviderConfig, null=True, blank=True, on_delete=models.SET_NULL, related_name="usage_logs"
+    )
+    provider_type = models.CharField(max_length=20, blank=True)
+    model = models.CharField(max_length=100, blank=True)
+    task_type = models.CharField(max_length=20)
+    plan = models.CharField(max_length=20, blank=True)  # the plan at the time of the call
+    tier = models.CharField(max_length=10, blank=True)
+    input_tokens = models.PositiveIntegerField(default=0)
+    output_tokens = models.PositiveIntegerField(default=0)
+    cached_input_tokens = models.PositiveIntegerField(default=0)
+    total_tokens = models.PositiveIntegerField(default=0)
+    cost_usd = models.DecimalField(max_digits=14, decimal_places=8, default=0)
+    saved_cost_usd = models.DecimalField(max_digits=14, decimal_places=8, default=0)
+    latency_ms = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    error_code = models.CharField(max_length=30, blank=True)
+    error_message = models.TextField(blank=True)
+    cache_hit = models.BooleanField(default=False)
+    request_id = models.CharField(max_length=36, db_index=True)
+    attempt = models.PositiveSmallIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["user", "created_at"]),
+            models.Index(fields=["provider_type", "created_at"]),
+            models.Index(fields=["task_type", "created_at"]),
+            models.Index(fields=["plan", "created_at"]),
+            models.Index(fields=["status", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_type} {self.provider_type}:{self.model} {self.status}"

@@ -1,0 +1,86 @@
+"""Provider adapters: the only modules that import a vendor SDK.
+
+Contract of an adapter module: a class taking ``api_key``, ``base_url`` and ``timeout``
+(seconds) whose ``generate(...)`` returns a ``ProviderReply`` or raises ``ProviderError``.
+Adding a provider: write its module, its tests, and one line in ``ADAPTERS``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+# Our own small set of vendor failures. `retryable` says whether trying again (here or on the
+# next provider) may help; auth and bad requests will not get better by waiting.
+AUTH = "auth"
+RATE_LIMITED = "rate_limited"
+UNAVAILABLE = "unavailable"
+TIMEOUT = "timeout"
+BAD_REQUEST = "bad_request"
+BAD_OUTPUT = "bad_output"
+RETRYABLE = {RATE_LIMITED, UNAVAILABLE, TIMEOUT}
+
+
+@dataclass
+class ProviderReply:
+    text: str
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cached_input_tokens: int = 0
+
+
+class ProviderError(Exception):
+    def __init__(
+        self,
+        kind: str,
+        message: str,
+        *,
+        status: int | None = None,
+        retry_after: float | None = None,
+        retryable: bool | None = None,
+    ):
+        self.kind = kind
+        self.message = message
+        self.status = status
+        self.retry_after = retry_after
+        self.retryable = kind in RETRYABLE if retryable is None else retryable
+        super().__init__(message)
+
+
+# Vendors echo keys in error text (OpenAI prints a masked "sk-ab***cdef"); nothing of a key
+# may reach a log row or a response, masked or not.
+_KEY_PATTERNS = re.compile(
+    r"(sk-[A-Za-z0-9_\-*.]{3,}|AIza[0-9A-Za-z_\-*.]{6,}|key=[^&\s\"']+)"
+)
+
+
+def scrub(text: str, *secrets: str) -> str:
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "[redacted]")
+    return _KEY_PATTERNS.sub("[redacted]", text)
+
+
+def retry_after_seconds(headers: Any) -> float | None:
+    value = headers.get("retry-after") if headers is not None else None
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except (TypeError, ValueError):
+        return None  # an HTTP date; rare from these vendors, and backoff covers it
+
+
+def adapter_class(provider_type: str) -> type:
+    """The adapter for a provider type; imported lazily so an unused SDK costs nothing."""
+    module_name, class_name = ADAPTERS[provider_type]
+    return getattr(importlib.import_module(module_name), class_name)
+
+
+ADAPTERS: dict[str, tuple[str, str]] = {
+    "gemini": ("orchestrator.providers.gemini", "GeminiAdapter"),
+    "openai": ("orchestrator.providers.openai", "OpenAIAdapter"),
+    "openai_compatible": ("orchestrator.providers.openai", "OpenAICompatibleAdapter"),
+    "anthropic": ("orchestrator.providers.anthropic", "AnthropicAdapter"),
+    "offline": ("orchestrator.providers.offline", "OfflineAdapter"),
+}

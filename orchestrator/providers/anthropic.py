@@ -1,0 +1,100 @@
+"""Anthropic Claude through the Messages API."""
+
+from __future__ import annotations
+
+import base64
+import json
+from functools import lru_cache
+from typing import Any
+
+import anthropic
+from django.conf import settings
+
+from . import (
+    AUTH,
+    BAD_OUTPUT,
+    BAD_REQUEST,
+    RATE_LIMITED,
+    TIMEOUT,
+    UNAVAILABLE,
+    ProviderError,
+    ProviderReply,
+    retry_after_seconds,
+    scrub,
+)
+
+
+@lru_cache(maxsize=32)
+def _client(api_key: str, base_url: str, timeout: float) -> anthropic.Anthropic:
+    # max_retries=0: every retry is the orchestrator's, so each attempt is logged.
+    return anthropic.Anthropic(
+        api_key=api_key, base_url=base_url or None, timeout=timeout, max_retries=0
+    )
+
+
+class AnthropicAdapter:
+    def __init__(self, *, api_key: str, base_url: str | None = None, timeout: float = 60.0):
+        self.api_key = api_key
+        self.client = _client(api_key, base_url or "", timeout)
+
+    def generate(
+        self, *, model: str, prompt: str, system_prompt: str | None = None,
+        image: bytes | None = None, image_mime: str | None = None,
+        temperature: float | None = None, max_tokens: int | None = None,
+        json_schema: dict | None = None, task: str | None = None,
+    ) -> ProviderReply:
+        content: list[dict[str, Any]] = []
+        if image is not None:
+            content.append({"type": "image", "source": {
+                "type": "base64", "media_type": image_mime or "image/png",
+                "data": base64.b64encode(image).decode(),
+            }})
+        content.append({"type": "text", "text": prompt})
+        kwargs: dict[str, Any] = {}
+        if system_prompt:
+            kwargs["system"] = system_prompt
+        if temperature is not None:
+            kwargs["temperature"] = temperature
+        if json_schema is not None:
+            kwargs["output_config"] = {"format": {"type": "json_schema", "schema": json_schema}}
+        try:
+            response = self.client.messages.create(
+                model=model, max_tokens=max_tokens or settings.AI_DEFAULT_MAX_TOKENS,
+                messages=[{"role": "user", "content": content}], **kwargs,
+            )
+        except anthropic.APIError as exc:
+            raise self._error(exc) from None
+        except json.JSONDecodeError:
+            raise ProviderError(BAD_OUTPUT, "The provider's answer was not valid JSON.") from None
+        text = "".join(block.text for block in response.content if block.type == "text")
+        usage = response.usage
+        cache_read = usage.cache_read_input_tokens or 0
+        cache_write = usage.cache_creation_input_tokens or 0
+        # Anthropic counts cache reads and writes apart from input_tokens; we report all
+        # input, and the cached part separately so it is priced at its own rate.
+        return ProviderReply(
+            text=text,
+            input_tokens=usage.input_tokens + cache_read + cache_write,
+            output_tokens=usage.output_tokens,
+            cached_input_tokens=cache_read,
+        )
+
+    def _error(self, exc: anthropic.APIError) -> ProviderError:
+        message = scrub(getattr(exc, "message", None) or str(exc), self.api_key)
+        if isinstance(exc, anthropic.APITimeoutError):
+            return ProviderError(TIMEOUT, "The provider did not answer in time.")
+        if isinstance(exc, anthropic.APIConnectionError):
+            return ProviderError(UNAVAILABLE, "Could not connect to the provider.")
+        if isinstance(exc, anthropic.APIResponseValidationError):
+            return ProviderError(BAD_OUTPUT, f"The provider's answer was malformed: {message}")
+        if not isinstance(exc, anthropic.APIStatusError):
+            return ProviderError(BAD_OUTPUT, message)
+        status = exc.status_code
+        retry_after = retry_after_seconds(exc.response.headers)
+        if status in (401, 403):
+            return ProviderError(AUTH, message, status=status)
+        if status == 429:
+            return ProviderError(RATE_LIMITED, message, status=status, retry_after=retry_after)
+        if status >= 500 or status == 408:  # 529 = overloaded
+            return ProviderError(UNAVAILABLE, message, status=status, retry_after=retry_after)
+        return ProviderError(BAD_REQUEST, message, status=status)

@@ -1,0 +1,87 @@
+"""Reads the orchestrator needs on every call: routing rules, prices, the provider chain."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+
+from .models import ModelPrice, ProviderConfig, ProviderType, RoutingRule
+
+# Providers configured by environment variables only, in the order DESIGN.md fixes.
+ENV_PROVIDER_ORDER = ("gemini", "openai", "anthropic")
+
+
+@dataclass(frozen=True)
+class Route:
+    """One link of the provider chain: a DB config, an env-only provider or the offline one."""
+
+    provider_type: str
+    name: str
+    api_key: str
+    base_url: str
+    fast_model: str
+    quality_model: str
+    config_id: int | None = None
+
+    def model_for(self, tier: str) -> str:
+        return self.quality_model if tier == "quality" else self.fast_model
+
+
+def routing_rules() -> dict[tuple[str, str], str]:
+    return {
+        (plan_code, task): tier
+        for plan_code, task, tier in RoutingRule.objects.values_list("plan__code", "task", "tier")
+    }
+
+
+def model_price(*, provider_type: str, model: str) -> ModelPrice | None:
+    return ModelPrice.objects.filter(provider_type=provider_type, model=model).first()
+
+
+def _route(config: ProviderConfig) -> Route:
+    return Route(
+        provider_type=config.provider_type, name=config.name, api_key=config.api_key,
+        base_url=config.base_url, fast_model=config.fast_model,
+        quality_model=config.quality_model, config_id=config.pk,
+    )
+
+
+def provider_chain(*, provider_type: str | None = None) -> list[Route]:
+    """Active DB configs (default first, then priority), env-only providers, offline last."""
+    configs = list(ProviderConfig.objects.filter(is_active=True))  # Meta.ordering applies
+    chain = [_route(c) for c in configs if c.provider_type != ProviderType.OFFLINE]
+    in_db = {c.provider_type for c in ProviderConfig.objects.only("provider_type")}
+    for kind in ENV_PROVIDER_ORDER:
+        env = settings.PROVIDER_ENV[kind]
+        if env["api_key"] and kind not in in_db:
+            chain.append(Route(
+                provider_type=kind, name=f"{kind} (environment)", api_key=env["api_key"],
+                base_url=env["base_url"], fast_model=env["fast_model"],
+                quality_model=env["quality_model"],
+            ))
+    if settings.OFFLINE_PROVIDER_ENABLED:
+        offline = [c for c in configs if c.provider_type == ProviderType.OFFLINE]
+        if offline:
+            chain.append(_route(offline[0]))
+        elif ProviderType.OFFLINE not in in_db:
+            chain.append(Route("offline", "Offline (built in)", "", "", "offline", "offline"))
+    if provider_type:
+        chain = [route for route in chain if route.provider_type == provider_type]
+    return chain
+
+
+def cost_usd(
+    *, price: ModelPrice | None, input_tokens: int, output_tokens: int, cached_input_tokens: int
+) -> Decimal:
+    """Exact cost in dollars; cached input tokens are priced at their own (lower) rate."""
+    if price is None:
+        return Decimal(0)
+    uncached = max(0, input_tokens - cached_input_tokens)
+    micro = (
+        uncached * price.input_per_million
+        + cached_input_tokens * price.cached_input_per_million
+        + output_tokens * price.output_per_million
+    )
+    return (micro / Decimal(1_000_000)).quantize(Decimal("0.00000001"))

@@ -1,0 +1,505 @@
+"""Loopback HTTP doubles of the OpenAI, Anthropic and Gemini APIs.
+
+Tests and benchmarks point the real vendor SDKs at ``VendorDouble.base_url``
+and script answers (``Reply``) and faults. Bodies follow the vendors' real
+shapes; see /work/shared/data/vendor-recordings/ for the recorded exchanges
+they are modelled on.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import socket
+import string
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+VENDORS = ("openai", "anthropic", "gemini")
+
+
+@dataclass(frozen=True)
+class Seen:
+    """One request as the double received it."""
+
+    method: str
+    path: str  # URL path without the query string
+    headers: dict[str, str]  # lower-case names
+    body: Any  # parsed JSON, or the raw bytes when the body is not JSON
+    api_key: str | None
+    query: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A vendor-agnostic answer; each double renders it in its own wire format."""
+
+    # ok | error | invalid_key | rate_limited | insufficient_quota | overloaded | malformed | slow
+    kind: str
+    status: int = 200
+    text: str = "OK"
+    input_tokens: int = 12
+    output_tokens: int = 34
+    cached_input_tokens: int = 0
+    model: str | None = None
+    message: str | None = None
+    retry_after: float | None = None
+    seconds: float = 0.0
+    then: Reply | None = None
+
+    @classmethod
+    def ok(cls, text: str = "OK", input_tokens: int = 12, output_tokens: int = 34,
+           cached_input_tokens: int = 0, model: str | None = None) -> Reply:
+        return cls("ok", 200, text, input_tokens, output_tokens, cached_input_tokens, model)
+
+    @classmethod
+    def error(cls, status: int, message: str | None = None,
+              retry_after: float | None = None) -> Reply:
+        return cls("error", status, message=message, retry_after=retry_after)
+
+    @classmethod
+    def invalid_key(cls) -> Reply:
+        return cls("invalid_key", 401)  # Gemini renders it as 400, as Google does
+
+    @classmethod
+    def rate_limited(cls, retry_after: float | None = 1) -> Reply:
+        return cls("rate_limited", 429, retry_after=retry_after)
+
+    @classmethod
+    def insufficient_quota(cls) -> Reply:
+        return cls("insufficient_quota", 429)
+
+    @classmethod
+    def overloaded(cls) -> Reply:
+        return cls("overloaded", 503)  # Anthropic renders it as 529
+
+    @classmethod
+    def malformed(cls) -> Reply:
+        return cls("malformed", 200)
+
+    @classmethod
+    def slow(cls, seconds: float, then: Reply | None = None) -> Reply:
+        return cls("slow", seconds=seconds, then=then)
+
+
+ReplySource = Reply | Callable[[Seen], Reply]
+Rendered = tuple[int, dict[str, str], bytes]
+
+
+def _rid(n: int, alphabet: str = string.ascii_letters + string.digits) -> str:
+    return "".join(random.choices(alphabet, k=n))
+
+
+def _json(status: int, body: dict[str, Any], headers: dict[str, str]) -> Rendered:
+    return status, {"content-type": "application/json", **headers}, json.dumps(body).encode()
+
+
+def _retry_hdr(r: Reply) -> dict[str, str]:
+    return {} if r.retry_after is None else {"retry-after": f"{r.retry_after:g}"}
+
+
+def _req_model(seen: Seen) -> str | None:
+    return seen.body.get("model") if isinstance(seen.body, dict) else None
+
+
+def _mask(key: str) -> str:
+    # OpenAI echoes the first 5 and last 4 characters of a wrong key.
+    if len(key) <= 9:
+        return key[:2] + "***"
+    return key[:5] + "*" * (len(key) - 9) + key[-4:]
+
+
+# --------------------------------------------------------------------------- OpenAI
+
+_OPENAI_MESSAGES = {
+    400: "Invalid request.",
+    401: "Incorrect API key provided.",
+    403: "You are not allowed to sample from this model",
+    404: "The model does not exist or you do not have access to it.",
+    500: "The server had an error while processing your request. Sorry about that!",
+    503: "The engine is currently overloaded, please try again later",
+}
+
+
+def _openai(r: Reply, seen: Seen) -> Rendered:
+    model = r.model or _req_model(seen) or "gpt-4o"
+    hdrs = {"x-request-id": f"req_{_rid(32, '0123456789abcdef')}", "openai-version": "2020-10-01",
+            "openai-processing-ms": "1", **_retry_hdr(r)}
+
+    def err(status: int, message: str, etype: str, code: str | None) -> Rendered:
+        body = {"error": {"message": message, "type": etype, "param": None, "code": code}}
+        return _json(status, body, hdrs)
+
+    if r.kind == "ok":
+        usage = {
+            "prompt_tokens": r.input_tokens, "completion_tokens": r.output_tokens,
+            "total_tokens": r.input_tokens + r.output_tokens,
+            "prompt_tokens_details": {"cached_tokens": r.cached_input_tokens, "audio_tokens": 0},
+            "completion_tokens_details": {"reasoning_tokens": 0, "audio_tokens": 0,
+                                          "accepted_prediction_tokens": 0,
+                                          "rejected_prediction_tokens": 0},
+        }
+        message = {"role": "assistant", "content": r.text, "refusal": None, "annotations": []}
+        choice = {"index": 0, "message": message, "logprobs": None, "finish_reason": "stop"}
+        return _json(200, {
+            "id": f"chatcmpl-{_rid(29)}", "object": "chat.completion", "created": int(time.time()),
+            "model": model, "choices": [choice],
+            "usage": usage, "service_tier": "default", "system_fingerprint": "fp_b40fb1c6fb",
+        }, hdrs)
+    if r.kind == "invalid_key":
+        if not seen.api_key:
+            return err(401, "You didn't provide an API key. You need to provide your API key in an "
+                            "Authorization header using Bearer auth (i.e. Authorization: Bearer "
+                            "YOUR_KEY).", "invalid_request_error", None)
+        return err(401, f"Incorrect API key provided: {_mask(seen.api_key)}. You can find your API "
+                        "key at https://platform.openai.com/account/api-keys.",
+                   "invalid_request_error", "invalid_api_key")
+    if r.kind == "rate_limited":
+        return err(429, r.message or f"Rate limit reached for {model} in organization "
+                   f"org-{_rid(24)} on requests per min (RPM): Limit 500, Used 500, Requested 1. "
+                   "Please try again in 120ms. Visit "
+                   "https://platform.openai.com/account/rate-limits to learn more.",
+                   "requests", "rate_limit_exceeded")
+    if r.kind == "insufficient_quota":
+        return err(429, "You exceeded your current quota, please check your plan and billing "
+                        "details. For more information on this error, read the docs: "
+                        "https://platform.openai.com/docs/guides/error-codes/api-errors.",
+                   "insufficient_quota", "insufficient_quota")
+    if r.kind == "not_found":
+        return err(404, f"Invalid URL ({seen.method} {seen.path})", "invalid_request_error", None)
+    etype = "server_error" if r.status >= 500 else "invalid_request_error"
+    return err(r.status, r.message or _OPENAI_MESSAGES.get(r.status, "Error"), etype, None)
+
+
+# --------------------------------------------------------------------------- Anthropic
+
+_ANTHROPIC_TYPES = {400: "invalid_request_error", 401: "authentication_error",
+                    402: "billing_error", 403: "permission_error", 404: "not_found_error",
+                    413: "request_too_large", 429: "rate_limit_error", 500: "api_error",
+                    504: "timeout_error", 529: "overloaded_error"}
+
+
+def _anthropic(r: Reply, seen: Seen) -> Rendered:
+    model = r.model or _req_model(seen) or "claude-sonnet-4-5"
+    request_id = f"req_011C{_rid(20)}"
+    hdrs = {"request-id": request_id, **_retry_hdr(r)}
+
+    def err(status: int, etype: str, message: str) -> Rendered:
+        if status == 429:
+            hdrs["x-should-retry"] = "true"  # as recorded from api.anthropic.com
+        body = {"type": "error", "error": {"type": etype, "message": message},
+                "request_id": request_id}
+        return _json(status, body, hdrs)
+
+    if r.kind == "ok":
+        usage = {
+            "input_tokens": r.input_tokens, "cache_creation_input_tokens": 0,
+            "cache_read_input_tokens": r.cached_input_tokens,
+            "cache_creation": {"ephemeral_5m_input_tokens": 0, "ephemeral_1h_input_tokens": 0},
+            "output_tokens": r.output_tokens, "service_tier": "standard",
+            "inference_geo": "not_available",
+        }
+        return _json(200, {
+            "model": model, "id": f"msg_01{_rid(22)}", "type": "message", "role": "assistant",
+            "content": [{"type": "text", "text": r.text}], "stop_reason": "end_turn",
+            "stop_sequence": None, "usage": usage,
+        }, hdrs)
+    if r.kind == "invalid_key":
+        return err(401, "authentication_error",
+                   "invalid x-api-key" if seen.api_key else "x-api-key header is required")
+    if r.kind in ("rate_limited", "insufficient_quota"):
+        return err(429, "rate_limit_error", r.message or
+                   "This request would exceed your organization's rate limit of 50 requests per "
+                   f"minute (org: {_rid(8)}, model: {model}). For details, refer to: "
+                   "https://docs.claude.com/en/api/rate-limits.")
+    if r.kind == "overloaded":
+        return err(529, "overloaded_error", "Overloaded")
+    if r.kind == "not_found":
+        return err(404, "not_found_error", "Not Found")
+    fallback = "api_error" if r.status >= 500 else "invalid_request_error"
+    etype = _ANTHROPIC_TYPES.get(r.status, fallback)
+    default = "Internal server error" if r.status >= 500 else etype.replace("_", " ")
+    return err(r.status, etype, r.message or default)
+
+
+# --------------------------------------------------------------------------- Gemini
+
+_GEMINI_STATUS = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED",
+                  404: "NOT_FOUND", 429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 503: "UNAVAILABLE",
+                  504: "DEADLINE_EXCEEDED"}
+_GEMINI_MESSAGES = {
+    400: "Request contains an invalid argument.",
+    429: "You exceeded your current quota, please check your plan and billing details. For more "
+         "information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.",
+    500: "An internal error has occurred. Please retry or report in "
+         "https://developers.generativeai.google/guide/troubleshooting",
+    503: "The model is overloaded. Please try again later.",
+    504: "Deadline expired before operation could complete.",
+}
+_GEMINI_BAD_KEY = "API key not valid. Please pass a valid API key."
+
+
+def _gemini(r: Reply, seen: Seen) -> Rendered:
+    hdrs = {"content-type": "application/json; charset=UTF-8", **_retry_hdr(r)}
+
+    def err(status: int, message: str, details: list[dict[str, Any]] | None = None) -> Rendered:
+        fallback = "INTERNAL" if status >= 500 else "FAILED_PRECONDITION"
+        e: dict[str, Any] = {"code": status, "message": message,
+                             "status": _GEMINI_STATUS.get(status, fallback)}
+        if details:
+            e["details"] = details
+        return _json(status, {"error": e}, hdrs)
+
+    if r.kind == "ok":
+        usage: dict[str, Any] = {
+            "promptTokenCount": r.input_tokens, "candidatesTokenCount": r.output_tokens,
+            "totalTokenCount": r.input_tokens + r.output_tokens,
+            "promptTokensDetails": [{"modality": "TEXT", "tokenCount": r.input_tokens}],
+        }
+        if r.cached_input_tokens:  # Gemini leaves the field out entirely when nothing was cached
+            usage["cachedContentTokenCount"] = r.cached_input_tokens
+        # /v1beta/models/gemini-2.5-flash:generateContent -> gemini-2.5-flash
+        model = r.model or seen.path.rsplit("/", 1)[-1].split(":", 1)[0]
+        body = {"candidates": [{"content": {"parts": [{"text": r.text}], "role": "model"},
+                                "finishReason": "STOP", "index": 0}],
+                "usageMetadata": usage, "modelVersion": model, "responseId": _rid(23)}
+        if seen.path.endswith(":streamGenerateContent"):  # SDK asks for ?alt=sse
+            payload = b"data: " + json.dumps(body).encode() + b"\r\n\r\n"
+            return 200, {"content-type": "text/event-stream"}, payload
+        return _json(200, body, hdrs)
+    if r.kind == "invalid_key":
+        if not seen.api_key:
+            return err(403, "Method doesn't allow unregistered callers (callers without "
+                            "established identity). Please use API Key or other form of API "
+                            "consumer identity to call this API.")
+        return err(400, _GEMINI_BAD_KEY, [
+            {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID",
+             "domain": "googleapis.com",
+             "metadata": {"service": "generativelanguage.googleapis.com"}},
+            {"@type": "type.googleapis.com/google.rpc.LocalizedMessage", "locale": "en-US",
+             "message": _GEMINI_BAD_KEY}])
+    if r.kind in ("rate_limited", "insufficient_quota"):
+        retry = None
+        if r.retry_after is not None:
+            retry = [{"@type": "type.googleapis.com/google.rpc.RetryInfo",
+                      "retryDelay": f"{r.retry_after:g}s"}]
+        return err(429, r.message or _GEMINI_MESSAGES[429], retry)
+    if r.kind == "overloaded":
+        return err(503, _GEMINI_MESSAGES[503])
+    if r.kind == "not_found":
+        return err(404, f"Method not found: {seen.method} {seen.path}")
+    return err(r.status, r.message or _GEMINI_MESSAGES.get(r.status, "Request failed."))
+
+
+# --------------------------------------------------------------------------- routing and keys
+
+def _bearer(headers: dict[str, str]) -> str | None:
+    auth = headers.get("authorization", "")
+    return auth[7:] if auth[:7].lower() == "bearer " else None
+
+
+def _route_ok(vendor: str, method: str, path: str) -> bool:
+    if method != "POST":
+        return False
+    if vendor == "openai":
+        return path == "/v1/chat/completions"
+    if vendor == "anthropic":
+        return path == "/v1/messages"
+    # google-genai puts its api_version (v1 by default in 3.x, v1beta before) ahead of models/.
+    parts = path.split("/")
+    return (len(parts) == 4 and parts[1].startswith("v") and parts[2] == "models"
+            and parts[3].endswith((":generateContent", ":streamGenerateContent")))
+
+
+def _api_key(vendor: str, headers: dict[str, str], query: dict[str, str]) -> str | None:
+    if vendor == "openai":
+        return _bearer(headers)
+    if vendor == "anthropic":
+        # anthropic 2.x sends api_key as "Authorization: Bearer"; older SDKs and curl use x-api-key.
+        return headers.get("x-api-key") or _bearer(headers)
+    return headers.get("x-goog-api-key") or query.get("key")
+
+
+_RENDER: dict[str, Callable[[Reply, Seen], Rendered]] = {
+    "openai": _openai, "anthropic": _anthropic, "gemini": _gemini}
+_REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 402: "Payment Required",
+            403: "Forbidden", 404: "Not Found", 413: "Payload Too Large",
+            429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway",
+            503: "Service Unavailable", 504: "Gateway Timeout", 529: "Site Overloaded"}
+
+
+# --------------------------------------------------------------------------- server
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 512  # the benchmark opens up to 200 connections at once
+    double: VendorDouble
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # Clients hang up on slow replies (timeouts) and at pool shutdown: expected, not a failure.
+        if not isinstance(sys.exc_info()[1], OSError):
+            super().handle_error(request, client_address)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, so SDK connection pools reuse sockets
+    disable_nagle_algorithm = True  # with one write per response: no Nagle/delayed-ACK stall
+    server: _Server
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def setup(self) -> None:
+        super().setup()
+        self.server.double._track(self.connection, True)
+
+    def finish(self) -> None:
+        self.server.double._track(self.connection, False)
+        try:
+            super().finish()
+        except OSError:
+            pass
+
+    def _handle(self) -> None:
+        double = self.server.double
+        length = int(self.headers.get("content-length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        split = urlsplit(self.path)
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        query = dict(parse_qsl(split.query))
+        try:
+            body: Any = json.loads(raw) if raw else b""
+        except ValueError:
+            body = raw
+        key = _api_key(double.vendor, headers, query)
+        seen = Seen(self.command, split.path, headers, body, key, query)
+        reply = double._next_reply(seen)
+        while reply.kind == "slow":
+            # Waits on the stop event so stop() needn't outlive a long scripted delay.
+            if double._stopping.wait(reply.seconds):
+                self.close_connection = True
+                return
+            reply = reply.then or Reply.ok()
+        if reply.kind == "malformed":
+            status, hdrs, payload = 200, {"content-type": "application/json"}, b'{"id": "trunc'
+        else:
+            status, hdrs, payload = _RENDER[double.vendor](reply, seen)
+        head = [f"HTTP/1.1 {status} {_REASONS.get(status, 'Error')}",
+                f"content-length: {len(payload)}",
+                f"connection: {'close' if self.close_connection else 'keep-alive'}",
+                *(f"{k}: {v}" for k, v in hdrs.items())]
+        # One buffer, one write: piecemeal header writes would each become a TCP segment.
+        self.wfile.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + payload)
+
+    do_POST = do_GET = do_PUT = do_PATCH = do_DELETE = _handle
+
+
+class VendorDouble:
+    """A fake vendor API on 127.0.0.1 that the real SDKs talk to via ``base_url``."""
+
+    def __init__(self, vendor: str) -> None:
+        if vendor not in VENDORS:
+            raise ValueError(f"unknown vendor {vendor!r}; expected one of {VENDORS}")
+        self.vendor = vendor
+        self.default: ReplySource = Reply.ok()
+        self.expect_key: str | None = None
+        self._lock = threading.Lock()
+        self._script: deque[ReplySource] = deque()
+        self._requests: list[Seen] = []
+        self._conns: set[socket.socket] = set()
+        self._stopping = threading.Event()
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle
+    def start(self) -> VendorDouble:
+        if self._server is None:
+            self._stopping = threading.Event()
+            self._server = _Server(("127.0.0.1", 0), _Handler)
+            self._server.double = self
+            self._thread = threading.Thread(
+                target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                name=f"{self.vendor}-double", daemon=True)
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        server, self._server = self._server, None
+        if server is None:
+            return
+        self._stopping.set()
+        server.shutdown()
+        server.server_close()
+        # Idle keep-alive connections would otherwise pin handler threads until clients go away.
+        with self._lock:
+            conns, self._conns = list(self._conns), set()
+        for conn in conns:
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> VendorDouble:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("VendorDouble not started")
+        origin = f"http://127.0.0.1:{self._server.server_address[1]}"
+        # openai appends "chat/completions" to a base that carries /v1; anthropic appends
+        # "/v1/messages"; google-genai appends "/{api_version}/models/{model}:generateContent".
+        return origin + "/v1" if self.vendor == "openai" else origin
+
+    # -- scripting
+    def script(self, *replies: ReplySource) -> None:
+        with self._lock:
+            self._script.extend(replies)
+
+    def reset(self) -> None:
+        with self._lock:
+            self._script.clear()
+            self._requests.clear()
+            self.expect_key = None
+            self.default = Reply.ok()
+
+    @property
+    def requests(self) -> list[Seen]:
+        with self._lock:
+            return list(self._requests)
+
+    @property
+    def request_count(self) -> int:
+        with self._lock:
+            return len(self._requests)
+
+    # -- used by the handler
+    def _track(self, conn: socket.socket, alive: bool) -> None:
+        with self._lock:
+            if alive:
+                self._conns.add(conn)
+            else:
+                self._conns.discard(conn)
+
+    def _next_reply(self, seen: Seen) -> Reply:
+        with self._lock:
+            self._requests.append(seen)
+            if not _route_ok(self.vendor, seen.method, seen.path):
+                return Reply("not_found", 404)
+            # A wrong key is rejected before any work, so it doesn't consume a scripted reply.
+            if self.expect_key is not None and seen.api_key != self.expect_key:
+                return Reply.invalid_key()
+            source = self._script.popleft() if self._script else self.default
+        return source(seen) if callable(source) else source
