@@ -40,7 +40,7 @@ def model_price(*, provider_type: str, model: str) -> ModelPrice | None:
     return ModelPrice.objects.filter(provider_type=provider_type, model=model).first()
 
 
-def _route(config: ProviderConfig) -> Route:
+def route_for(config: ProviderConfig) -> Route:
     return Route(
         provider_type=config.provider_type, name=config.name, api_key=config.api_key,
         base_url=config.base_url, fast_model=config.fast_model,
@@ -51,7 +51,7 @@ def _route(config: ProviderConfig) -> Route:
 def provider_chain(*, provider_type: str | None = None) -> list[Route]:
     """Active DB configs (default first, then priority), env-only providers, offline last."""
     configs = list(ProviderConfig.objects.filter(is_active=True))  # Meta.ordering applies
-    chain = [_route(c) for c in configs if c.provider_type != ProviderType.OFFLINE]
+    chain = [route_for(c) for c in configs if c.provider_type != ProviderType.OFFLINE]
     in_db = {c.provider_type for c in ProviderConfig.objects.only("provider_type")}
     for kind in ENV_PROVIDER_ORDER:
         env = settings.PROVIDER_ENV[kind]
@@ -64,7 +64,7 @@ def provider_chain(*, provider_type: str | None = None) -> list[Route]:
     if settings.OFFLINE_PROVIDER_ENABLED:
         offline = [c for c in configs if c.provider_type == ProviderType.OFFLINE]
         if offline:
-            chain.append(_route(offline[0]))
+            chain.append(route_for(offline[0]))
         elif ProviderType.OFFLINE not in in_db:
             chain.append(Route("offline", "Offline (built in)", "", "", "offline", "offline"))
     if provider_type:

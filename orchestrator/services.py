@@ -16,14 +16,15 @@ from typing import Any
 
 import jsonschema
 from django.conf import settings
+from django.utils import timezone
 
 from billing.selectors import plan_for_user
 
 from . import errors
-from .models import UsageLog
+from .models import ProviderConfig, UsageLog
 from .policy import tier_for
 from .providers import BAD_OUTPUT, TIMEOUT, ProviderError, adapter_class, scrub
-from .selectors import Route, cost_usd, model_price, provider_chain, routing_rules
+from .selectors import Route, cost_usd, model_price, provider_chain, route_for, routing_rules
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +78,7 @@ def generate(
     max_tokens: int | None = None,
     response_schema: dict | None = None,
     provider_type: str | None = None,
+    use_cache: bool = True,
 ) -> AIResult:
     plan = plan_for_user(user=user)
     call = _Call(user=user, task=task, plan=plan.code,
@@ -200,35 +202,73 @@ def sniff_image_mime(data: bytes) -> str:
 
 
 def extract_job_data(
-    *, user: Any, prompt: str, image: bytes | None = None, provider_type: str | None = None
+    *, user: Any, prompt: str, image: bytes | None = None, system_prompt: str | None = None,
+    provider_type: str | None = None, use_cache: bool = True,
 ) -> AIResult:
     from jobs import prompts
     from jobs.schemas import JOB_SCHEMA
 
     return generate(user=user, task="extraction", prompt=prompt, image=image,
-                    system_prompt=prompts.SYSTEM, response_schema=JOB_SCHEMA,
-                    temperature=0.0, provider_type=provider_type)
+                    system_prompt=system_prompt or prompts.SYSTEM, response_schema=JOB_SCHEMA,
+                    temperature=0.0, provider_type=provider_type, use_cache=use_cache)
 
 
 def draft_cv(
-    *, user: Any, master_profile: dict, job_data: dict, provider_type: str | None = None
+    *, user: Any, master_profile: dict, job_data: dict, feedback: str = "",
+    provider_type: str | None = None, use_cache: bool = True,
 ) -> AIResult:
     from cvs import prompts
     from cvs.schemas import CV_SCHEMA
 
-    return generate(user=user, task="cv_draft", prompt=prompts.cv_prompt(master_profile, job_data),
-                    system_prompt=prompts.SYSTEM, response_schema=CV_SCHEMA, temperature=0.3,
-                    provider_type=provider_type)
+    prompt = prompts.cv_prompt(master_profile, job_data)
+    if feedback:
+        prompt += f"\n\nYour previous draft was rejected: {feedback}. Fix this."
+    return generate(user=user, task="cv_draft", prompt=prompt, system_prompt=prompts.SYSTEM,
+                    response_schema=CV_SCHEMA, temperature=0.3, provider_type=provider_type,
+                    use_cache=use_cache)
 
 
 def draft_cover_letter(
     *, user: Any, master_profile: dict, job_data: dict, tone: str = "professional",
-    provider_type: str | None = None,
+    feedback: str = "", provider_type: str | None = None, use_cache: bool = True,
 ) -> AIResult:
     from letters import prompts
     from letters.schemas import LETTER_SCHEMA
 
-    return generate(user=user, task="cover_letter",
-                    prompt=prompts.letter_prompt(master_profile, job_data, tone),
-                    system_prompt=prompts.SYSTEM, response_schema=LETTER_SCHEMA,
-                    temperature=0.5, provider_type=provider_type)
+    prompt = prompts.letter_prompt(master_profile, job_data, tone)
+    if feedback:
+        prompt += f"\n\nYour previous letter broke a rule: {feedback}. Fix this."
+    return generate(user=user, task="cover_letter", prompt=prompt, system_prompt=prompts.SYSTEM,
+                    response_schema=LETTER_SCHEMA, temperature=0.5, provider_type=provider_type,
+                    use_cache=use_cache)
+
+
+@dataclass(frozen=True)
+class ProviderTestResult:
+    ok: bool
+    message: str
+
+
+def provider_test(*, config: Any, user: Any = None) -> ProviderTestResult:
+    """A cheap real call through the config's adapter; the outcome is stored on the config."""
+    call = _Call(user=user, task="provider_test", plan="", tier="fast")
+    request = dict(prompt="Reply with the word OK.", image=None, image_mime=None,
+                   system_prompt=None, temperature=0.0, max_tokens=16, json_schema=None)
+    try:
+        result = _attempt(call, route_for(config), request)
+        outcome = ProviderTestResult(
+            True, f"{config.name}: OK ({result.model} answered in {result.latency_ms} ms).")
+    except errors.AppError as exc:
+        row = UsageLog.objects.filter(request_id=call.request_id).first()
+        detail = row.error_message if row else exc.message
+        outcome = ProviderTestResult(False, f"{config.name}: failed — {detail}")
+    except Exception as exc:  # e.g. a key that no longer decrypts
+        outcome = ProviderTestResult(False, f"{config.name}: failed — {type(exc).__name__}: "
+                                            f"{scrub(str(exc))}")
+    ProviderConfig.objects.filter(pk=config.pk).update(
+        last_tested_at=timezone.now(),
+        last_test_status=ProviderConfig.TestStatus.OK if outcome.ok
+        else ProviderConfig.TestStatus.FAILED,
+        last_test_message=outcome.message[:2000],
+    )
+    return outcome

@@ -53,8 +53,8 @@ class AnthropicAdapter:
         kwargs: dict[str, Any] = {}
         if system_prompt:
             kwargs["system"] = system_prompt
-        if temperature is not None:
-            kwargs["temperature"] = temperature
+        # `temperature` is not sent: the Messages API of this SDK generation no longer takes
+        # sampling parameters (messages.create has none), so it is accepted and ignored here.
         if json_schema is not None:
             kwargs["output_config"] = {"format": {"type": "json_schema", "schema": json_schema}}
         try:
