@@ -51,3 +51,34 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} on {self.plan.code} ({self.status})"
+
+
+class QuotaCounter(models.Model):
+    """A user's tokens and dollars for one UTC day or month: used, plus reserved by calls
+    in flight. Reservations are made under a row lock so concurrent calls cannot overspend."""
+
+    class Period(models.TextChoices):
+        DAY = "day", "Day"
+        MONTH = "month", "Month"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quota_counters"
+    )
+    period = models.CharField(max_length=5, choices=Period.choices)
+    period_start = models.DateField()
+    tokens_used = models.BigIntegerField(default=0)
+    tokens_reserved = models.BigIntegerField(default=0)
+    cost_used_usd = models.DecimalField(max_digits=14, decimal_places=8, default=0)
+    cost_reserved_usd = models.DecimalField(max_digits=14, decimal_places=8, default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-period_start", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "period", "period_start"], name="one_counter_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.period} {self.period_start}"

@@ -20,8 +20,8 @@ def _fernet(keys: tuple[str, ...]) -> MultiFernet:
     except (ValueError, TypeError) as exc:
         raise ImproperlyConfigured(
             "FIELD_ENCRYPTION_KEYS holds a key that is not a valid Fernet key "
-            "(32 url-safe base64-encoded bytes; make one with "
-            "`python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`)."
+            "(32 url-safe base64-encoded bytes; make one with `python -c 'from "
+            "cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`)."
         ) from exc
 
 

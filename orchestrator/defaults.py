@@ -33,13 +33,17 @@ PRICES = {
     ("openai", "gpt-4o-mini"): ("0.15", "0.60", "0.075"),
     ("openai", "gpt-4o"): ("2.50", "10.00", "1.25"),
     ("anthropic", "claude-haiku-4-5"): ("1.00", "5.00", "0.10"),
-    ("anthropic", "claude-sonnet-4-5"): ("3.00", "15.00", "0.30"),
+    ("anthropic", "claude-sonnet-4-6"): ("3.00", "15.00", "0.30"),
     ("offline", "offline"): ("0", "0", "0"),
 }
 
 OFFLINE_PROVIDER = {
-    "name": "Offline (built in)", "provider_type": "offline", "fast_model": "offline",
-    "quality_model": "offline", "priority": 1000, "is_active": True,
+    "name": "Offline (built in)",
+    "provider_type": "offline",
+    "fast_model": "offline",
+    "quality_model": "offline",
+    "priority": 1000,
+    "is_active": True,
 }
 
 
@@ -48,10 +52,15 @@ def apply(*, plan_model: Any, rule_model: Any, price_model: Any, provider_model:
     created = {"plans": 0, "rules": 0, "prices": 0, "providers": 0}
     plans = {}
     for code, (name, daily, monthly, cost) in PLANS.items():
-        plans[code], new = plan_model.objects.get_or_create(code=code, defaults={
-            "name": name, "daily_token_limit": daily, "monthly_token_limit": monthly,
-            "monthly_cost_limit_usd": cost,
-        })
+        plans[code], new = plan_model.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "daily_token_limit": daily,
+                "monthly_token_limit": monthly,
+                "monthly_cost_limit_usd": cost,
+            },
+        )
         created["plans"] += new
     for code, tasks in POLICY.items():
         for task, tier in tasks.items():
@@ -61,8 +70,11 @@ def apply(*, plan_model: Any, rule_model: Any, price_model: Any, provider_model:
             created["rules"] += new
     for (provider_type, model), (inp, out, cached) in PRICES.items():
         _, new = price_model.objects.get_or_create(
-            provider_type=provider_type, model=model, defaults={
-                "input_per_million": Decimal(inp), "output_per_million": Decimal(out),
+            provider_type=provider_type,
+            model=model,
+            defaults={
+                "input_per_million": Decimal(inp),
+                "output_per_million": Decimal(out),
                 "cached_input_per_million": Decimal(cached),
             },
         )

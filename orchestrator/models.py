@@ -123,7 +123,10 @@ class UsageLog(models.Model):
         ERROR = "error", "Error"
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="usage_logs",
     )
     provider_config = models.ForeignKey(
@@ -191,3 +194,45 @@ class AITask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} task {self.id} ({self.status})"
+
+
+class Alert(models.Model):
+    """A condition the periodic check found (high error rate, slow provider, cost spike...).
+
+    One open row per (kind, subject): a condition that persists updates `last_seen` instead of
+    adding rows, and is mailed again only after ALERT_REPEAT_HOURS.
+    """
+
+    class Kind(models.TextChoices):
+        ERROR_RATE = "error_rate", "Provider error rate"
+        LATENCY = "latency", "Provider p95 latency"
+        COST_SPIKE = "cost_spike", "Cost spike"
+        QUOTA_EXCEEDED = "quota_exceeded", "Quota exceeded"
+        PROVIDER_TEST_FAILED = "provider_test_failed", "Provider credentials failing"
+
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    subject = models.CharField(max_length=200, help_text="What it is about, e.g. a provider.")
+    message = models.TextField()
+    value = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    threshold = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    first_seen = models.DateTimeField()
+    last_seen = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "subject"],
+                condition=Q(resolved_at__isnull=True),
+                name="one_open_alert_per_kind_subject",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.subject}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None

@@ -28,6 +28,11 @@ class Route:
     def model_for(self, tier: str) -> str:
         return self.quality_model if tier == "quality" else self.fast_model
 
+    @property
+    def key(self) -> str:
+        """Names the provider for its circuit breaker: the config id, or env/offline."""
+        return str(self.config_id) if self.config_id else f"{self.provider_type}-builtin"
+
 
 def routing_rules() -> dict[tuple[str, str], str]:
     return {
@@ -42,9 +47,13 @@ def model_price(*, provider_type: str, model: str) -> ModelPrice | None:
 
 def route_for(config: ProviderConfig) -> Route:
     return Route(
-        provider_type=config.provider_type, name=config.name, api_key=config.api_key,
-        base_url=config.base_url, fast_model=config.fast_model,
-        quality_model=config.quality_model, config_id=config.pk,
+        provider_type=config.provider_type,
+        name=config.name,
+        api_key=config.api_key,
+        base_url=config.base_url,
+        fast_model=config.fast_model,
+        quality_model=config.quality_model,
+        config_id=config.pk,
     )
 
 
@@ -56,11 +65,16 @@ def provider_chain(*, provider_type: str | None = None) -> list[Route]:
     for kind in ENV_PROVIDER_ORDER:
         env = settings.PROVIDER_ENV[kind]
         if env["api_key"] and kind not in in_db:
-            chain.append(Route(
-                provider_type=kind, name=f"{kind} (environment)", api_key=env["api_key"],
-                base_url=env["base_url"], fast_model=env["fast_model"],
-                quality_model=env["quality_model"],
-            ))
+            chain.append(
+                Route(
+                    provider_type=kind,
+                    name=f"{kind} (environment)",
+                    api_key=env["api_key"],
+                    base_url=env["base_url"],
+                    fast_model=env["fast_model"],
+                    quality_model=env["quality_model"],
+                )
+            )
     if settings.OFFLINE_PROVIDER_ENABLED:
         offline = [c for c in configs if c.provider_type == ProviderType.OFFLINE]
         if offline:

@@ -18,12 +18,19 @@ import jsonschema
 from django.conf import settings
 from django.utils import timezone
 
+from billing.quotas import quota_reserve, quota_settle
 from billing.selectors import plan_for_user
 
-from . import errors
+from . import errors, result_cache
 from .models import ProviderConfig, UsageLog
 from .policy import tier_for
-from .providers import BAD_OUTPUT, TIMEOUT, ProviderError, adapter_class, scrub
+from .providers import BAD_OUTPUT, BAD_REQUEST, TIMEOUT, ProviderError, adapter_class, scrub
+from .resilience import (
+    backoff_seconds,
+    breaker_allows,
+    breaker_record_failure,
+    breaker_record_success,
+)
 from .selectors import Route, cost_usd, model_price, provider_chain, route_for, routing_rules
 
 logger = logging.getLogger(__name__)
@@ -54,16 +61,41 @@ class _Call:
     tier: str
     request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     attempts: int = 0
+    tokens_spent: int = 0  # over all attempts: settles the quota reservation
+    cost_spent: Decimal = Decimal(0)
 
     def log(self, route: Route | None = None, model: str = "", **fields: Any) -> UsageLog:
-        fields.setdefault("total_tokens", fields.get("input_tokens", 0) + fields.get("output_tokens", 0))
+        fields.setdefault(
+            "total_tokens", fields.get("input_tokens", 0) + fields.get("output_tokens", 0)
+        )
         return UsageLog.objects.create(
             user=self.user if self.user is not None and self.user.pk else None,
             provider_config_id=route.config_id if route else None,
             provider_type=route.provider_type if route else "",
-            model=model, task_type=self.task, plan=self.plan, tier=self.tier,
-            request_id=self.request_id, attempt=max(1, self.attempts), **fields,
+            model=model,
+            task_type=self.task,
+            plan=self.plan,
+            tier=self.tier,
+            request_id=self.request_id,
+            attempt=max(1, self.attempts),
+            **fields,
         )
+
+
+class _AttemptFailed(Exception):
+    def __init__(
+        self,
+        error: errors.AppError,
+        *,
+        kind: str,
+        retryable: bool,
+        retry_after: float | None = None,
+        final: bool = False,
+    ):
+        self.error, self.kind, self.retryable = error, kind, retryable
+        self.retry_after = retry_after
+        self.final = final  # the answer itself is unusable: the caller decides, no fallback
+        super().__init__(error.message)
 
 
 def generate(
@@ -80,23 +112,164 @@ def generate(
     provider_type: str | None = None,
     use_cache: bool = True,
 ) -> AIResult:
+    """Serve one AI request: cache, quota, the provider chain with retries and fallback."""
+    started = time.perf_counter()
     plan = plan_for_user(user=user)
-    call = _Call(user=user, task=task, plan=plan.code,
-                 tier=tier_for(plan.code, task, routing_rules()))
+    call = _Call(
+        user=user, task=task, plan=plan.code, tier=tier_for(plan.code, task, routing_rules())
+    )
     chain = provider_chain(provider_type=provider_type)
     if not chain:
         error = errors.NoProviderConfigured(
-            f"No active provider of type {provider_type!r} is configured." if provider_type
+            f"No active provider of type {provider_type!r} is configured."
+            if provider_type
             else None
         )
         call.log(status=UsageLog.Status.ERROR, error_code=error.code, error_message=error.message)
         raise error
     request = dict(
-        prompt=prompt, image=image, image_mime=image_mime or (image and sniff_image_mime(image)),
-        system_prompt=system_prompt, temperature=temperature, max_tokens=max_tokens,
+        prompt=prompt,
+        image=image,
+        image_mime=image_mime or (image and sniff_image_mime(image)),
+        system_prompt=system_prompt,
+        temperature=temperature,
+        max_tokens=max_tokens,
         json_schema=response_schema,
     )
-    return _attempt(call, chain[0], request)
+    first = chain[0]
+    user_id = user.pk if user is not None and user.pk else None
+    key = result_cache.result_key(
+        task=task,
+        provider_type=first.provider_type,
+        model=first.model_for(call.tier),
+        request=request,
+        user_id=user_id,
+    )
+    if use_cache and (hit := result_cache.result_get(key)) is not None:
+        return _serve_hit(call, hit, started)
+
+    reservation = None
+    if user_id is not None:
+        tokens = estimate_tokens(request)
+        price = model_price(provider_type=first.provider_type, model=first.model_for(call.tier))
+        estimate = cost_usd(
+            price=price,
+            input_tokens=tokens - _max_tokens(request),
+            output_tokens=_max_tokens(request),
+            cached_input_tokens=0,
+        )
+        try:
+            reservation = quota_reserve(user_id=user_id, plan=plan, tokens=tokens, cost=estimate)
+        except errors.QuotaExceeded as exc:
+            call.log(status=UsageLog.Status.ERROR, error_code=exc.code, error_message=exc.message)
+            raise
+    try:
+        result = _run_chain(call, chain, request)
+    finally:
+        if reservation is not None:
+            quota_settle(reservation, tokens=call.tokens_spent, cost=call.cost_spent)
+    result_cache.result_set(
+        key,
+        text=result.text,
+        provider=result.provider,
+        model=result.model,
+        input_tokens=result.input_tokens,
+        output_tokens=result.output_tokens,
+        cost_usd=result.cost_usd,
+        data=result.data,
+        provider_config_id=result.provider_config_id,
+    )
+    return result
+
+
+def _serve_hit(call: _Call, hit: dict[str, Any], started: float) -> AIResult:
+    """A cached answer: free, no quota, logged with the money it saved."""
+    latency_ms = _ms_since(started)
+    saved = Decimal(hit["cost_usd"])
+    row = UsageLog.objects.create(
+        user=call.user if call.user is not None and call.user.pk else None,
+        provider_config_id=hit["provider_config_id"],
+        provider_type=hit["provider"],
+        model=hit["model"],
+        task_type=call.task,
+        plan=call.plan,
+        tier=call.tier,
+        request_id=call.request_id,
+        status=UsageLog.Status.SUCCESS,
+        cache_hit=True,
+        saved_cost_usd=saved,
+        latency_ms=latency_ms,
+    )
+    return AIResult(
+        text=hit["text"],
+        provider=hit["provider"],
+        model=hit["model"],
+        input_tokens=hit["input_tokens"],
+        output_tokens=hit["output_tokens"],
+        cost_usd=Decimal(0),
+        latency_ms=latency_ms,
+        cached=True,
+        data=hit["data"],
+        usage_log_id=row.pk,
+        provider_config_id=hit["provider_config_id"],
+    )
+
+
+def _run_chain(call: _Call, chain: list[Route], request: dict[str, Any]) -> AIResult:
+    """Each provider in turn: retry what may pass, skip what is open, stop at the budget."""
+    deadline = time.monotonic() + settings.AI_CALL_BUDGET
+    failures: list[_AttemptFailed] = []
+    for route in chain:
+        for retry in range(settings.AI_MAX_ATTEMPTS_PER_PROVIDER):
+            if not breaker_allows(route.key):
+                break
+            try:
+                result = _attempt(call, route, request)
+            except _AttemptFailed as failure:
+                if failure.final:
+                    raise failure.error from None
+                failures.append(failure)
+                if failure.kind != BAD_REQUEST:
+                    breaker_record_failure(route.key)
+                delay = backoff_seconds(retry, failure.retry_after)
+                if (
+                    not failure.retryable
+                    or retry + 1 >= settings.AI_MAX_ATTEMPTS_PER_PROVIDER
+                    or (failure.retry_after or 0) > settings.AI_RETRY_AFTER_MAX
+                    or time.monotonic() + delay >= deadline
+                ):
+                    break
+                time.sleep(delay)
+                continue
+            breaker_record_success(route.key)
+            return result
+        if time.monotonic() >= deadline:
+            break
+    raise _final_error(call, chain, failures)
+
+
+def _final_error(
+    call: _Call, chain: list[Route], failures: list[_AttemptFailed]
+) -> errors.AppError:
+    if not failures:  # every provider's circuit is open: no attempt, but not unlogged
+        error = errors.ProviderFailed(
+            "Every AI provider is failing right now and is paused; try again in a minute."
+        )
+        call.log(
+            status=UsageLog.Status.ERROR,
+            error_code=error.code,
+            error_message="circuit open for: " + ", ".join(r.name for r in chain),
+        )
+        return error
+    messages = list(dict.fromkeys(f.error.message for f in failures))
+    if len(messages) == 1:
+        return failures[-1].error
+    kind = (
+        errors.ProviderTimeout
+        if all(f.kind == TIMEOUT for f in failures)
+        else (errors.ProviderFailed)
+    )
+    return kind("No AI provider could serve the request: " + "; ".join(messages))
 
 
 def _attempt(call: _Call, route: Route, request: dict[str, Any]) -> AIResult:
@@ -114,42 +287,88 @@ def _attempt(call: _Call, route: Route, request: dict[str, Any]) -> AIResult:
         latency_ms = _ms_since(started)
         error = _app_error(exc, route)
         detail = f"{exc.kind}" + (f" (HTTP {exc.status})" if exc.status else "")
-        call.log(route, model, status=UsageLog.Status.ERROR, latency_ms=latency_ms,
-                 error_code=error.code,
-                 error_message=scrub(f"{detail}: {exc.message}", route.api_key))
-        raise error from None
+        call.log(
+            route,
+            model,
+            status=UsageLog.Status.ERROR,
+            latency_ms=latency_ms,
+            error_code=error.code,
+            error_message=scrub(f"{detail}: {exc.message}", route.api_key),
+        )
+        raise _AttemptFailed(
+            error, kind=exc.kind, retryable=exc.retryable, retry_after=exc.retry_after
+        ) from None
     except Exception as exc:  # an SDK surprise must still leave its row, and no key
         latency_ms = _ms_since(started)
         message = scrub(f"{type(exc).__name__}: {exc}", route.api_key)
         logger.exception("Unexpected failure calling %s", route.name)
-        call.log(route, model, status=UsageLog.Status.ERROR, latency_ms=latency_ms,
-                 error_code=errors.ProviderFailed.code, error_message=message)
-        raise errors.ProviderFailed(f"The AI provider {route.name} failed unexpectedly.") from None
+        call.log(
+            route,
+            model,
+            status=UsageLog.Status.ERROR,
+            latency_ms=latency_ms,
+            error_code=errors.ProviderFailed.code,
+            error_message=message,
+        )
+        error = errors.ProviderFailed(f"The AI provider {route.name} failed unexpectedly.")
+        raise _AttemptFailed(error, kind="unexpected", retryable=False) from None
     latency_ms = _ms_since(started)
     cost = cost_usd(
         price=model_price(provider_type=route.provider_type, model=model),
-        input_tokens=reply.input_tokens, output_tokens=reply.output_tokens,
+        input_tokens=reply.input_tokens,
+        output_tokens=reply.output_tokens,
         cached_input_tokens=reply.cached_input_tokens,
     )
-    usage = dict(input_tokens=reply.input_tokens, output_tokens=reply.output_tokens,
-                 cached_input_tokens=reply.cached_input_tokens, cost_usd=cost,
-                 latency_ms=latency_ms)
+    call.tokens_spent += reply.input_tokens + reply.output_tokens
+    call.cost_spent += cost
+    usage = dict(
+        input_tokens=reply.input_tokens,
+        output_tokens=reply.output_tokens,
+        cached_input_tokens=reply.cached_input_tokens,
+        cost_usd=cost,
+        latency_ms=latency_ms,
+    )
     data = None
     if request["json_schema"] is not None:
         try:
             data = parse_json_answer(reply.text, request["json_schema"])
         except ValueError as exc:
             # The tokens were spent: the row keeps them and their cost.
-            call.log(route, model, status=UsageLog.Status.ERROR,
-                     error_code=errors.BadAIOutput.code, error_message=str(exc)[:2000], **usage)
-            raise errors.BadAIOutput(f"The AI answer was not usable: {exc}") from None
+            call.log(
+                route,
+                model,
+                status=UsageLog.Status.ERROR,
+                error_code=errors.BadAIOutput.code,
+                error_message=str(exc)[:2000],
+                **usage,
+            )
+            error = errors.BadAIOutput(f"The AI answer was not usable: {exc}")
+            raise _AttemptFailed(error, kind=BAD_OUTPUT, retryable=False, final=True) from None
     row = call.log(route, model, status=UsageLog.Status.SUCCESS, **usage)
     return AIResult(
-        text=reply.text, provider=route.provider_type, model=model,
-        input_tokens=reply.input_tokens, output_tokens=reply.output_tokens, cost_usd=cost,
-        latency_ms=latency_ms, data=data, usage_log_id=row.pk,
+        text=reply.text,
+        provider=route.provider_type,
+        model=model,
+        input_tokens=reply.input_tokens,
+        output_tokens=reply.output_tokens,
+        cost_usd=cost,
+        latency_ms=latency_ms,
+        data=data,
+        usage_log_id=row.pk,
         provider_config_id=route.config_id,
     )
+
+
+def _max_tokens(request: dict[str, Any]) -> int:
+    return request["max_tokens"] or settings.AI_DEFAULT_MAX_TOKENS
+
+
+def estimate_tokens(request: dict[str, Any]) -> int:
+    """What to reserve: ~4 characters a token for the text, a flat allowance for an image
+    (vendors bill a screenshot at roughly 250-1,600 tokens), plus the most it may answer."""
+    text = len(request["prompt"]) + len(request["system_prompt"] or "")
+    image = 1600 if request["image"] else 0
+    return text // 4 + 1 + image + _max_tokens(request)
 
 
 def _app_error(exc: ProviderError, route: Route) -> errors.AppError:
@@ -202,20 +421,38 @@ def sniff_image_mime(data: bytes) -> str:
 
 
 def extract_job_data(
-    *, user: Any, prompt: str, image: bytes | None = None, system_prompt: str | None = None,
-    provider_type: str | None = None, use_cache: bool = True,
+    *,
+    user: Any,
+    prompt: str,
+    image: bytes | None = None,
+    system_prompt: str | None = None,
+    provider_type: str | None = None,
+    use_cache: bool = True,
 ) -> AIResult:
     from jobs import prompts
     from jobs.schemas import JOB_SCHEMA
 
-    return generate(user=user, task="extraction", prompt=prompt, image=image,
-                    system_prompt=system_prompt or prompts.SYSTEM, response_schema=JOB_SCHEMA,
-                    temperature=0.0, provider_type=provider_type, use_cache=use_cache)
+    return generate(
+        user=user,
+        task="extraction",
+        prompt=prompt,
+        image=image,
+        system_prompt=system_prompt or prompts.SYSTEM,
+        response_schema=JOB_SCHEMA,
+        temperature=0.0,
+        provider_type=provider_type,
+        use_cache=use_cache,
+    )
 
 
 def draft_cv(
-    *, user: Any, master_profile: dict, job_data: dict, feedback: str = "",
-    provider_type: str | None = None, use_cache: bool = True,
+    *,
+    user: Any,
+    master_profile: dict,
+    job_data: dict,
+    feedback: str = "",
+    provider_type: str | None = None,
+    use_cache: bool = True,
 ) -> AIResult:
     from cvs import prompts
     from cvs.schemas import CV_SCHEMA
@@ -223,14 +460,27 @@ def draft_cv(
     prompt = prompts.cv_prompt(master_profile, job_data)
     if feedback:
         prompt += f"\n\nYour previous draft was rejected: {feedback}. Fix this."
-    return generate(user=user, task="cv_draft", prompt=prompt, system_prompt=prompts.SYSTEM,
-                    response_schema=CV_SCHEMA, temperature=0.3, provider_type=provider_type,
-                    use_cache=use_cache)
+    return generate(
+        user=user,
+        task="cv_draft",
+        prompt=prompt,
+        system_prompt=prompts.SYSTEM,
+        response_schema=CV_SCHEMA,
+        temperature=0.3,
+        provider_type=provider_type,
+        use_cache=use_cache,
+    )
 
 
 def draft_cover_letter(
-    *, user: Any, master_profile: dict, job_data: dict, tone: str = "professional",
-    feedback: str = "", provider_type: str | None = None, use_cache: bool = True,
+    *,
+    user: Any,
+    master_profile: dict,
+    job_data: dict,
+    tone: str = "professional",
+    feedback: str = "",
+    provider_type: str | None = None,
+    use_cache: bool = True,
 ) -> AIResult:
     from letters import prompts
     from letters.schemas import LETTER_SCHEMA
@@ -238,9 +488,16 @@ def draft_cover_letter(
     prompt = prompts.letter_prompt(master_profile, job_data, tone)
     if feedback:
         prompt += f"\n\nYour previous letter broke a rule: {feedback}. Fix this."
-    return generate(user=user, task="cover_letter", prompt=prompt, system_prompt=prompts.SYSTEM,
-                    response_schema=LETTER_SCHEMA, temperature=0.5, provider_type=provider_type,
-                    use_cache=use_cache)
+    return generate(
+        user=user,
+        task="cover_letter",
+        prompt=prompt,
+        system_prompt=prompts.SYSTEM,
+        response_schema=LETTER_SCHEMA,
+        temperature=0.5,
+        provider_type=provider_type,
+        use_cache=use_cache,
+    )
 
 
 @dataclass(frozen=True)
@@ -252,22 +509,32 @@ class ProviderTestResult:
 def provider_test(*, config: Any, user: Any = None) -> ProviderTestResult:
     """A cheap real call through the config's adapter; the outcome is stored on the config."""
     call = _Call(user=user, task="provider_test", plan="", tier="fast")
-    request = dict(prompt="Reply with the word OK.", image=None, image_mime=None,
-                   system_prompt=None, temperature=0.0, max_tokens=16, json_schema=None)
+    request = dict(
+        prompt="Reply with the word OK.",
+        image=None,
+        image_mime=None,
+        system_prompt=None,
+        temperature=0.0,
+        max_tokens=16,
+        json_schema=None,
+    )
     try:
         result = _attempt(call, route_for(config), request)
         outcome = ProviderTestResult(
-            True, f"{config.name}: OK ({result.model} answered in {result.latency_ms} ms).")
-    except errors.AppError as exc:
+            True, f"{config.name}: OK ({result.model} answered in {result.latency_ms} ms)."
+        )
+    except _AttemptFailed as exc:
         row = UsageLog.objects.filter(request_id=call.request_id).first()
-        detail = row.error_message if row else exc.message
+        detail = row.error_message if row else exc.error.message
         outcome = ProviderTestResult(False, f"{config.name}: failed — {detail}")
     except Exception as exc:  # e.g. a key that no longer decrypts
-        outcome = ProviderTestResult(False, f"{config.name}: failed — {type(exc).__name__}: "
-                                            f"{scrub(str(exc))}")
+        outcome = ProviderTestResult(
+            False, f"{config.name}: failed — {type(exc).__name__}: {scrub(str(exc))}"
+        )
     ProviderConfig.objects.filter(pk=config.pk).update(
         last_tested_at=timezone.now(),
-        last_test_status=ProviderConfig.TestStatus.OK if outcome.ok
+        last_test_status=ProviderConfig.TestStatus.OK
+        if outcome.ok
         else ProviderConfig.TestStatus.FAILED,
         last_test_message=outcome.message[:2000],
     )

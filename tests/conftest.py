@@ -11,7 +11,7 @@ from tests.doubles import Reply, VendorDouble
 VENDORS = ("openai", "anthropic", "gemini")
 MODELS = {
     "openai": ("gpt-4o-mini", "gpt-4o"),
-    "anthropic": ("claude-haiku-4-5", "claude-sonnet-4-5"),
+    "anthropic": ("claude-haiku-4-5", "claude-sonnet-4-6"),
     "gemini": ("gemini-2.5-flash", "gemini-2.5-pro"),
 }
 TEST_KEYS = {
@@ -63,8 +63,14 @@ def make_provider(db):
     def make(double: VendorDouble, **overrides) -> ProviderConfig:
         vendor = double.vendor
         fast, quality = MODELS[vendor]
-        fields = dict(name=f"{vendor} test", provider_type=vendor, base_url=double.base_url,
-                      fast_model=fast, quality_model=quality, priority=10)
+        fields = dict(
+            name=f"{vendor} test",
+            provider_type=vendor,
+            base_url=double.base_url,
+            fast_model=fast,
+            quality_model=quality,
+            priority=10,
+        )
         api_key = overrides.pop("api_key", TEST_KEYS[vendor])
         fields.update(overrides)
         config = ProviderConfig(**fields)
@@ -94,3 +100,13 @@ def api_client(user):
 
 
 __all__ = ["Reply"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The result cache and breaker state live in Django's cache; no test sees another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

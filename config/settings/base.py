@@ -27,7 +27,10 @@ DJANGO_APPS = [
     "django.contrib.staticfiles",
 ]
 THIRD_PARTY_APPS = [
-    "rest_framework", "rest_framework.authtoken", "drf_spectacular", "drf_spectacular_sidecar",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 LOCAL_APPS = ["orchestrator", "billing", "jobs", "cvs", "letters"]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -68,8 +71,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -120,8 +124,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    # httpx logs every request URL at INFO; some SDKs put keys in query strings.
-    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
+    # httpx/httpx2 log every request URL at INFO; some SDKs put keys in query strings.
+    "loggers": {
+        name: {"level": "WARNING"} for name in ("httpx", "httpcore", "httpx2", "httpcore2")
+    },
 }
 
 # --- Secrets at rest ----------------------------------------------------------------------
@@ -150,15 +156,17 @@ PROVIDER_ENV = {
         "api_key": env("ANTHROPIC_API_KEY", default=""),
         "base_url": env("ANTHROPIC_BASE_URL", default=""),
         "fast_model": env("ANTHROPIC_MODEL_FAST", default="claude-haiku-4-5"),
-        "quality_model": env("ANTHROPIC_MODEL_QUALITY", default="claude-sonnet-4-5"),
+        "quality_model": env("ANTHROPIC_MODEL_QUALITY", default="claude-sonnet-4-6"),
     },
 }
 # The offline provider ends every fallback chain unless turned off.
 OFFLINE_PROVIDER_ENABLED = env.bool("OFFLINE_PROVIDER_ENABLED", default=True)
 
 # Seconds the SDK may wait for one vendor answer, per task.
-AI_TIMEOUTS = {"default": env.float("AI_TIMEOUT", default=60.0),
-               "extraction": env.float("AI_TIMEOUT_EXTRACTION", default=45.0)}
+AI_TIMEOUTS = {
+    "default": env.float("AI_TIMEOUT", default=60.0),
+    "extraction": env.float("AI_TIMEOUT_EXTRACTION", default=45.0),
+}
 AI_DEFAULT_MAX_TOKENS = env.int("AI_DEFAULT_MAX_TOKENS", default=4096)
 
 # --- Extraction channels -------------------------------------------------------------------
@@ -171,3 +179,46 @@ IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
 TEXT_MIN_CHARS = env.int("TEXT_MIN_CHARS", default=40)
 TEXT_MAX_CHARS = env.int("TEXT_MAX_CHARS", default=50_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMAGE_MAX_BYTES + 1_000_000
+
+# --- Resilience: cache, retries, fallback, circuit breaker, throttling ----------------------
+AI_CACHE_TTL = env.int("AI_CACHE_TTL", default=7 * 24 * 3600)  # seconds
+AI_MAX_ATTEMPTS_PER_PROVIDER = env.int("AI_MAX_ATTEMPTS_PER_PROVIDER", default=3)
+AI_RETRY_BASE_DELAY = env.float("AI_RETRY_BASE_DELAY", default=0.5)  # seconds, doubles
+AI_RETRY_MAX_DELAY = env.float("AI_RETRY_MAX_DELAY", default=8.0)
+# A vendor asking us to wait longer than this is skipped for the next provider instead.
+AI_RETRY_AFTER_MAX = env.float("AI_RETRY_AFTER_MAX", default=20.0)
+AI_CALL_BUDGET = env.float("AI_CALL_BUDGET", default=120.0)  # seconds for all attempts
+AI_BREAKER_THRESHOLD = env.int("AI_BREAKER_THRESHOLD", default=5)  # consecutive failures
+AI_BREAKER_COOLDOWN = env.int("AI_BREAKER_COOLDOWN", default=30)  # seconds
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    "ai_burst": env("AI_THROTTLE_BURST", default="20/min"),
+    "ai_sustained": env("AI_THROTTLE_SUSTAINED", default="500/day"),
+}
+
+# --- Alerts (orchestrator/alerts.py; Celery beat runs the check, `manage.py check_alerts` too) --
+ALERT_ERROR_RATE = env.float("ALERT_ERROR_RATE", default=0.10)  # share of a provider's calls
+ALERT_P95_LATENCY_MS = env.int("ALERT_P95_LATENCY_MS", default=5000)
+ALERT_COST_SPIKE_FACTOR = env.float("ALERT_COST_SPIKE_FACTOR", default=2.0)  # × 7-day average
+ALERT_WINDOW_MINUTES = env.int("ALERT_WINDOW_MINUTES", default=60)
+# Below this many calls in the window a provider's error rate and p95 say nothing: one error
+# in two calls must not page anyone.
+ALERT_MIN_CALLS = env.int("ALERT_MIN_CALLS", default=20)
+ALERT_QUOTA_EXCEEDED_MIN = env.int("ALERT_QUOTA_EXCEEDED_MIN", default=1)  # refusals in window
+ALERT_REPEAT_HOURS = env.float("ALERT_REPEAT_HOURS", default=6)  # re-mail a still-open alert
+ALERT_CHECK_SECONDS = env.int("ALERT_CHECK_SECONDS", default=300)
+# Celery autodiscovery only finds tasks.py modules; merged so other areas can add their own.
+CELERY_IMPORTS = (*globals().get("CELERY_IMPORTS", ()), "orchestrator.alert_tasks")
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "alerts-check": {"task": "orchestrator.alerts_check", "schedule": ALERT_CHECK_SECONDS},
+}
+
+# --- Product API: sign-up (billing/api.py) -------------------------------------------------
+# Django's own checks for passwords chosen through POST /api/v1/auth/register.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", default=8)}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]

@@ -13,3 +13,6 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = "memory://"
 CELERY_RESULT_BACKEND = "cache+memory://"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Real backoff waits seconds; tests keep the same logic at a hundredth of the pace.
+AI_RETRY_BASE_DELAY = 0.01
+AI_RETRY_MAX_DELAY = 0.05

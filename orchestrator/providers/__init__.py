@@ -51,9 +51,7 @@ class ProviderError(Exception):
 
 # Vendors echo keys in error text (OpenAI prints a masked "sk-ab***cdef"); nothing of a key
 # may reach a log row or a response, masked or not.
-_KEY_PATTERNS = re.compile(
-    r"(sk-[A-Za-z0-9_\-*.]{3,}|AIza[0-9A-Za-z_\-*.]{6,}|key=[^&\s\"']+)"
-)
+_KEY_PATTERNS = re.compile(r"(sk-[A-Za-z0-9_\-*.]{3,}|AIza[0-9A-Za-z_\-*.]{6,}|key=[^&\s\"']+)")
 
 
 def scrub(text: str, *secrets: str) -> str:

@@ -38,17 +38,30 @@ class AnthropicAdapter:
         self.client = _client(api_key, base_url or "", timeout)
 
     def generate(
-        self, *, model: str, prompt: str, system_prompt: str | None = None,
-        image: bytes | None = None, image_mime: str | None = None,
-        temperature: float | None = None, max_tokens: int | None = None,
-        json_schema: dict | None = None, task: str | None = None,
+        self,
+        *,
+        model: str,
+        prompt: str,
+        system_prompt: str | None = None,
+        image: bytes | None = None,
+        image_mime: str | None = None,
+        temperature: float | None = None,
+        max_tokens: int | None = None,
+        json_schema: dict | None = None,
+        task: str | None = None,
     ) -> ProviderReply:
         content: list[dict[str, Any]] = []
         if image is not None:
-            content.append({"type": "image", "source": {
-                "type": "base64", "media_type": image_mime or "image/png",
-                "data": base64.b64encode(image).decode(),
-            }})
+            content.append(
+                {
+                    "type": "image",
+                    "source": {
+                        "type": "base64",
+                        "media_type": image_mime or "image/png",
+                        "data": base64.b64encode(image).decode(),
+                    },
+                }
+            )
         content.append({"type": "text", "text": prompt})
         kwargs: dict[str, Any] = {}
         if system_prompt:
@@ -59,8 +72,10 @@ class AnthropicAdapter:
             kwargs["output_config"] = {"format": {"type": "json_schema", "schema": json_schema}}
         try:
             response = self.client.messages.create(
-                model=model, max_tokens=max_tokens or settings.AI_DEFAULT_MAX_TOKENS,
-                messages=[{"role": "user", "content": content}], **kwargs,
+                model=model,
+                max_tokens=max_tokens or settings.AI_DEFAULT_MAX_TOKENS,
+                messages=[{"role": "user", "content": content}],
+                **kwargs,
             )
         except anthropic.APIError as exc:
             raise self._error(exc) from None

@@ -28,10 +28,14 @@ from . import (
 def _client(api_key: str, base_url: str, timeout: float) -> genai.Client:
     # google-genai has no default timeout (a hung call would hold a worker forever) and its
     # timeout is in milliseconds. attempts=1 turns its own retries off: retries are ours.
-    return genai.Client(api_key=api_key, http_options=types.HttpOptions(
-        base_url=base_url or None, timeout=int(timeout * 1000),
-        retry_options=types.HttpRetryOptions(attempts=1),
-    ))
+    return genai.Client(
+        api_key=api_key,
+        http_options=types.HttpOptions(
+            base_url=base_url or None,
+            timeout=int(timeout * 1000),
+            retry_options=types.HttpRetryOptions(attempts=1),
+        ),
+    )
 
 
 def _timeout_errors() -> tuple[type[BaseException], ...]:
@@ -66,10 +70,17 @@ class GeminiAdapter:
         self.client = _client(api_key, base_url or "", timeout)
 
     def generate(
-        self, *, model: str, prompt: str, system_prompt: str | None = None,
-        image: bytes | None = None, image_mime: str | None = None,
-        temperature: float | None = None, max_tokens: int | None = None,
-        json_schema: dict | None = None, task: str | None = None,
+        self,
+        *,
+        model: str,
+        prompt: str,
+        system_prompt: str | None = None,
+        image: bytes | None = None,
+        image_mime: str | None = None,
+        temperature: float | None = None,
+        max_tokens: int | None = None,
+        json_schema: dict | None = None,
+        task: str | None = None,
     ) -> ProviderReply:
         contents: list[Any] = []
         if image is not None:
@@ -94,18 +105,23 @@ class GeminiAdapter:
             raise ProviderError(UNAVAILABLE, "Could not connect to the provider.") from None
         except (json.JSONDecodeError, ValueError) as exc:
             message = scrub(str(exc), self.api_key)
-            raise ProviderError(BAD_OUTPUT, f"The provider's answer was malformed: {message}") from None
+            raise ProviderError(
+                BAD_OUTPUT, f"The provider's answer was malformed: {message}"
+            ) from None
         usage = response.usage_metadata
         text = response.text
         if text is None:
             reason = response.candidates[0].finish_reason if response.candidates else "none"
-            raise ProviderError(BAD_OUTPUT, f"The provider returned no text (finish reason {reason}).")
+            raise ProviderError(
+                BAD_OUTPUT, f"The provider returned no text (finish reason {reason})."
+            )
         return ProviderReply(
             text=text,
             input_tokens=(usage.prompt_token_count or 0) if usage else 0,
             # Thinking tokens are billed as output on Gemini 2.5 models.
             output_tokens=((usage.candidates_token_count or 0) + (usage.thoughts_token_count or 0))
-            if usage else 0,
+            if usage
+            else 0,
             cached_input_tokens=(usage.cached_content_token_count or 0) if usage else 0,
         )
 

@@ -28,7 +28,9 @@ def _client(api_key: str, base_url: str, timeout: float) -> openai.OpenAI:
     # One client per credential: it owns the connection pool. max_retries=0 because every
     # retry is the orchestrator's, so each attempt is logged and counted.
     return openai.OpenAI(
-        api_key=api_key or "not-needed", base_url=base_url or None, timeout=timeout,
+        api_key=api_key or "not-needed",
+        base_url=base_url or None,
+        timeout=timeout,
         max_retries=0,
     )
 
@@ -41,10 +43,17 @@ class OpenAIAdapter:
         self.client = _client(api_key, base_url or "", timeout)
 
     def generate(
-        self, *, model: str, prompt: str, system_prompt: str | None = None,
-        image: bytes | None = None, image_mime: str | None = None,
-        temperature: float | None = None, max_tokens: int | None = None,
-        json_schema: dict | None = None, task: str | None = None,
+        self,
+        *,
+        model: str,
+        prompt: str,
+        system_prompt: str | None = None,
+        image: bytes | None = None,
+        image_mime: str | None = None,
+        temperature: float | None = None,
+        max_tokens: int | None = None,
+        json_schema: dict | None = None,
+        task: str | None = None,
     ) -> ProviderReply:
         messages: list[dict[str, Any]] = []
         if system_prompt:
@@ -53,10 +62,15 @@ class OpenAIAdapter:
             messages.append({"role": "user", "content": prompt})
         else:
             data_url = f"data:{image_mime or 'image/png'};base64,{base64.b64encode(image).decode()}"
-            messages.append({"role": "user", "content": [
-                {"type": "text", "text": prompt},
-                {"type": "image_url", "image_url": {"url": data_url}},
-            ]})
+            messages.append(
+                {
+                    "role": "user",
+                    "content": [
+                        {"type": "text", "text": prompt},
+                        {"type": "image_url", "image_url": {"url": data_url}},
+                    ],
+                }
+            )
         kwargs: dict[str, Any] = {}
         if temperature is not None:
             kwargs["temperature"] = temperature
@@ -65,8 +79,12 @@ class OpenAIAdapter:
             kwargs["max_tokens" if self.compatible else "max_completion_tokens"] = max_tokens
         if json_schema is not None:
             kwargs["response_format"] = (
-                {"type": "json_object"} if self.compatible else
-                {"type": "json_schema", "json_schema": {"name": "result", "schema": json_schema}}
+                {"type": "json_object"}
+                if self.compatible
+                else {
+                    "type": "json_schema",
+                    "json_schema": {"name": "result", "schema": json_schema},
+                }
             )
         try:
             response = self.client.chat.completions.create(model=model, messages=messages, **kwargs)
@@ -103,7 +121,10 @@ class OpenAIAdapter:
             # insufficient_quota is the account's billing, not load: waiting will not help.
             billing = getattr(exc, "code", None) == "insufficient_quota"
             return ProviderError(
-                RATE_LIMITED, message, status=status, retry_after=retry_after,
+                RATE_LIMITED,
+                message,
+                status=status,
+                retry_after=retry_after,
                 retryable=not billing,
             )
         if status >= 500 or status == 408:

@@ -11,8 +11,10 @@ pytestmark = pytest.mark.django_db
 
 def set_env_key(settings, kind, key):
     # Replace the whole dict: the settings fixture restores top-level values only.
-    settings.PROVIDER_ENV = {**settings.PROVIDER_ENV,
-                             kind: {**settings.PROVIDER_ENV[kind], "api_key": key}}
+    settings.PROVIDER_ENV = {
+        **settings.PROVIDER_ENV,
+        kind: {**settings.PROVIDER_ENV[kind], "api_key": key},
+    }
 
 
 def names(chain):
@@ -23,17 +25,20 @@ def test_fresh_install_has_only_the_offline_provider():
     assert names(provider_chain()) == [("offline", "Offline (built in)")]
 
 
-def test_db_configs_default_first_then_priority_then_env_then_offline(settings, make_provider,
-                                                                     openai_double,
-                                                                     anthropic_double):
+def test_db_configs_default_first_then_priority_then_env_then_offline(
+    settings, make_provider, openai_double, anthropic_double
+):
     set_env_key(settings, "gemini", "AIzaEnv")
     make_provider(openai_double, name="OpenAI", priority=5)
     make_provider(anthropic_double, name="Claude", priority=50, is_default=True)
-    ProviderConfig.objects.create(name="Off", provider_type="openai", fast_model="a",
-                                  quality_model="b", is_active=False)
+    ProviderConfig.objects.create(
+        name="Off", provider_type="openai", fast_model="a", quality_model="b", is_active=False
+    )
 
     assert names(provider_chain()) == [
-        ("anthropic", "Claude"), ("openai", "OpenAI"), ("gemini", "gemini (environment)"),
+        ("anthropic", "Claude"),
+        ("openai", "OpenAI"),
+        ("gemini", "gemini (environment)"),
         ("offline", "Offline (built in)"),
     ]
 
@@ -42,7 +47,11 @@ def test_env_providers_come_in_gemini_openai_anthropic_order(settings):
     for kind in ("anthropic", "openai", "gemini"):
         set_env_key(settings, kind, f"k-{kind}")
     assert [r.provider_type for r in provider_chain()] == [
-        "gemini", "openai", "anthropic", "offline"]
+        "gemini",
+        "openai",
+        "anthropic",
+        "offline",
+    ]
     env_gemini = provider_chain(provider_type="gemini")[0]
     assert (env_gemini.fast_model, env_gemini.config_id) == ("gemini-2.5-flash", None)
 

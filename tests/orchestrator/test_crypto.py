@@ -49,8 +49,9 @@ def test_an_invalid_key_setting_is_improperly_configured(settings, bad):
 
 @pytest.mark.django_db
 def test_the_table_holds_no_plaintext_key():
-    config = ProviderConfig(name="OpenAI", provider_type="openai", fast_model="a",
-                            quality_model="b")
+    config = ProviderConfig(
+        name="OpenAI", provider_type="openai", fast_model="a", quality_model="b"
+    )
     config.set_api_key(KEY)
     config.save()
 

@@ -17,6 +17,15 @@ from tests.doubles import Reply
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def one_attempt_one_provider(settings):
+    """These tests pin how one vendor answer maps to our result and log row; retries and
+    fallback are specified in tests/orchestrator/test_resilience.py."""
+    settings.AI_MAX_ATTEMPTS_PER_PROVIDER = 1
+    settings.OFFLINE_PROVIDER_ENABLED = False
+
+
 SCHEMA = {
     "type": "object",
     "properties": {"title": {"type": "string"}, "skills": {"type": "array"}},
@@ -51,16 +60,26 @@ def test_success_returns_text_tokens_cost_and_logs_one_row(any_double, make_prov
     assert (log.input_tokens, log.output_tokens, log.total_tokens) == (1000, 500, 1500)
     assert log.cost_usd == result.cost_usd
     assert (log.task_type, log.plan, log.tier, log.model) == (
-        "extraction", "FREEMIUM", "fast", config.fast_model)
+        "extraction",
+        "FREEMIUM",
+        "fast",
+        config.fast_model,
+    )
     assert any_double.request_count == 1
     assert any_double.requests[0].api_key == TEST_KEYS[any_double.vendor]
 
 
-def test_system_prompt_and_image_reach_the_vendor_in_its_own_format(any_double, make_provider,
-                                                                    user):
+def test_system_prompt_and_image_reach_the_vendor_in_its_own_format(
+    any_double, make_provider, user
+):
     make_provider(any_double)
-    generate(user=user, task="extraction", prompt="What is this?", system_prompt="Be brief.",
-             image=png_bytes())
+    generate(
+        user=user,
+        task="extraction",
+        prompt="What is this?",
+        system_prompt="Be brief.",
+        image=png_bytes(),
+    )
 
     body = json.dumps(any_double.requests[0].body)
     assert "Be brief." in body and "What is this?" in body
@@ -93,8 +112,9 @@ def test_json_mode_asks_for_json_and_returns_parsed_data(any_double, make_provid
 
 
 @pytest.mark.parametrize("answer", ["not json at all", '{"title": 5, "skills": []}'])
-def test_invalid_json_answer_is_bad_ai_output_and_keeps_its_cost(any_double, make_provider,
-                                                                 user, answer):
+def test_invalid_json_answer_is_bad_ai_output_and_keeps_its_cost(
+    any_double, make_provider, user, answer
+):
     make_provider(any_double)
     any_double.script(Reply.ok(answer, input_tokens=200, output_tokens=20))
 
@@ -118,8 +138,9 @@ def test_invalid_json_answer_is_bad_ai_output_and_keeps_its_cost(any_double, mak
     ],
     ids=["invalid-key", "429", "500", "503", "400"],
 )
-def test_vendor_errors_map_to_our_errors_and_are_logged(any_double, make_provider, user, reply,
-                                                        error, kind):
+def test_vendor_errors_map_to_our_errors_and_are_logged(
+    any_double, make_provider, user, reply, error, kind
+):
     make_provider(any_double)
     any_double.script(reply)
 
@@ -145,8 +166,11 @@ def test_gemini_invalid_key_http_400_is_an_auth_error(gemini_double, make_provid
 
 
 def test_wrong_key_never_appears_in_log_or_error(any_double, make_provider, user):
-    wrong = {"openai": "sk-live-WRONGKEY1234567890abcd", "anthropic": "sk-ant-WRONGKEY1234567890",
-             "gemini": "AIzaWRONGKEY12345678901234567890"}[any_double.vendor]
+    wrong = {
+        "openai": "sk-live-WRONGKEY1234567890abcd",
+        "anthropic": "sk-ant-WRONGKEY1234567890",
+        "gemini": "AIzaWRONGKEY12345678901234567890",
+    }[any_double.vendor]
     make_provider(any_double, api_key=wrong)
     any_double.expect_key = "the-right-key"
 
@@ -200,7 +224,8 @@ def test_pinned_provider_type_with_no_config_is_no_provider(db, user):
         generate(user=user, task="extraction", prompt="hi", provider_type="anthropic")
 
 
-def test_offline_provider_serves_out_of_the_box_and_says_so(db, user):
+def test_offline_provider_serves_out_of_the_box_and_says_so(db, user, settings):
+    settings.OFFLINE_PROVIDER_ENABLED = True
     result = generate(user=user, task="provider_test", prompt="ping")
 
     assert result.provider == "offline" and result.cost_usd == Decimal(0)

@@ -27,8 +27,9 @@ EXPECTED = {  # DESIGN.md's default policy
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("plan", "task"), list(EXPECTED))
-def test_every_cell_of_the_default_policy_picks_the_expected_model(gemini_double, make_provider,
-                                                                   user, plan, task):
+def test_every_cell_of_the_default_policy_picks_the_expected_model(
+    gemini_double, make_provider, user, plan, task
+):
     make_provider(gemini_double)
     subscription_set_plan(user=user, plan_code=plan)
 
@@ -39,8 +40,7 @@ def test_every_cell_of_the_default_policy_picks_the_expected_model(gemini_double
 
 
 @pytest.mark.django_db
-def test_editing_a_rule_changes_the_model_without_code_changes(gemini_double, make_provider,
-                                                               user):
+def test_editing_a_rule_changes_the_model_without_code_changes(gemini_double, make_provider, user):
     make_provider(gemini_double)
     rule = RoutingRule.objects.get(plan__code="FREEMIUM", task="cv_draft")
     assert generate(user=user, task="cv_draft", prompt="hi").model == "gemini-2.5-flash"

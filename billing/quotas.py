@@ -1,0 +1,159 @@
+"""Quota reservations: reserve before an AI call, settle to the real usage after it.
+
+Days and months are UTC. The check and the reservation happen under a row lock on the user's
+two counters (day, month), always locked in that order so concurrent calls queue instead of
+deadlocking; N calls racing for a quota that fits K let exactly K through.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from orchestrator.errors import QuotaExceeded
+
+from .models import Plan, QuotaCounter
+
+DAY, MONTH = QuotaCounter.Period.DAY, QuotaCounter.Period.MONTH
+
+
+@dataclass(frozen=True)
+class Reservation:
+    user_id: int
+    day: dt.date
+    month: dt.date
+    tokens: int
+    cost: Decimal
+
+
+def period_starts(now: dt.datetime) -> tuple[dt.date, dt.date]:
+    today = now.astimezone(dt.UTC).date()
+    return today, today.replace(day=1)
+
+
+def _next_reset(now: dt.datetime, period: str) -> dt.datetime:
+    today, month = period_starts(now)
+    if period == DAY:
+        start = today + dt.timedelta(days=1)
+    else:
+        start = (month + dt.timedelta(days=32)).replace(day=1)
+    return dt.datetime.combine(start, dt.time(), tzinfo=dt.UTC)
+
+
+def _counters(user_id: int, day: dt.date, month: dt.date, *, lock: bool) -> list[QuotaCounter]:
+    query = (
+        QuotaCounter.objects.filter(user_id=user_id)
+        .filter(Q(period=DAY, period_start=day) | Q(period=MONTH, period_start=month))
+        .order_by("period")
+    )  # "day" < "month": one lock order for everybody
+    if lock:
+        query = query.select_for_update()
+    rows = list(query)
+    if len(rows) < 2:
+        QuotaCounter.objects.bulk_create(
+            [
+                QuotaCounter(user_id=user_id, period=DAY, period_start=day),
+                QuotaCounter(user_id=user_id, period=MONTH, period_start=month),
+            ],
+            ignore_conflicts=True,
+        )
+        rows = list(query.all())  # a fresh query: the first one's result is cached
+    return rows
+
+
+def quota_reserve(
+    *, user_id: int, plan: Plan, tokens: int, cost: Decimal, now: dt.datetime | None = None
+) -> Reservation:
+    now = now or timezone.now()
+    day, month = period_starts(now)
+    with transaction.atomic():
+        day_row, month_row = _counters(user_id, day, month, lock=True)
+        _check(plan, day_row, month_row, tokens, cost, now)
+        QuotaCounter.objects.filter(pk__in=[day_row.pk, month_row.pk]).update(
+            tokens_reserved=F("tokens_reserved") + tokens,
+            cost_reserved_usd=F("cost_reserved_usd") + cost,
+        )
+    return Reservation(user_id=user_id, day=day, month=month, tokens=tokens, cost=cost)
+
+
+def _check(
+    plan: Plan,
+    day_row: QuotaCounter,
+    month_row: QuotaCounter,
+    tokens: int,
+    cost: Decimal,
+    now: dt.datetime,
+) -> None:
+    limits = [
+        (
+            DAY,
+            "daily token",
+            plan.daily_token_limit,
+            day_row.tokens_used,
+            day_row.tokens_reserved,
+            tokens,
+        ),
+        (
+            MONTH,
+            "monthly token",
+            plan.monthly_token_limit,
+            month_row.tokens_used,
+            month_row.tokens_reserved,
+            tokens,
+        ),
+        (
+            MONTH,
+            "monthly cost",
+            plan.monthly_cost_limit_usd,
+            month_row.cost_used_usd,
+            month_row.cost_reserved_usd,
+            cost,
+        ),
+    ]
+    for period, label, limit, used, reserved, needed in limits:
+        if limit is not None and used + reserved + needed > limit:
+            reset = _next_reset(now, period)
+            seconds = max(1, int((reset - now).total_seconds()))
+            shown = (lambda v: f"${v:.2f}") if "cost" in label else (lambda v: f"{v:,}")
+            raise QuotaExceeded(
+                f"Your {plan.name} plan's {label} limit of {shown(limit)} is reached "
+                f"({shown(used)} used, {shown(reserved)} held by requests in progress, this "
+                f"request needs about {shown(needed)}). It resets at "
+                f"{reset:%Y-%m-%d %H:%M} UTC; upgrade your plan for more.",
+                retry_after=seconds,
+            )
+
+
+def quota_settle(reservation: Reservation, *, tokens: int, cost: Decimal) -> None:
+    """Swap the reservation for what the call really used (zero when nothing was spent)."""
+    QuotaCounter.objects.filter(user_id=reservation.user_id).filter(
+        Q(period=DAY, period_start=reservation.day)
+        | Q(period=MONTH, period_start=reservation.month)
+    ).update(
+        tokens_reserved=F("tokens_reserved") - reservation.tokens,
+        tokens_used=F("tokens_used") + tokens,
+        cost_reserved_usd=F("cost_reserved_usd") - reservation.cost,
+        cost_used_usd=F("cost_used_usd") + cost,
+    )
+
+
+def quota_reset(*, user_id: int, now: dt.datetime | None = None) -> int:
+    """An admin's reset of the current day and month. Reservations in flight are kept so
+    their settlement still balances."""
+    day, month = period_starts(now or timezone.now())
+    return (
+        QuotaCounter.objects.filter(user_id=user_id)
+        .filter(Q(period=DAY, period_start=day) | Q(period=MONTH, period_start=month))
+        .update(tokens_used=0, cost_used_usd=0)
+    )
+
+
+def quota_status(*, user_id: int, now: dt.datetime | None = None) -> dict[str, QuotaCounter]:
+    day, month = period_starts(now or timezone.now())
+    day_row, month_row = _counters(user_id, day, month, lock=False)
+    return {DAY: day_row, MONTH: month_row}

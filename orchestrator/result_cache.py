@@ -1,0 +1,73 @@
+"""Exact-match cache of AI results in Django's cache (Redis when REDIS_URL is set).
+
+The key covers everything that shapes the answer: task, provider and model, the normalised
+prompt, system prompt, image hash and parameters. Drafts (CVs, letters) are also scoped to the
+user, as the seeds ask (user, job, profile version, tone — all of which are in the prompt);
+extractions are shared, so the same posting is paid for once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+
+SHARED_TASKS = {"extraction", "image_check"}
+_SPACE = re.compile(r"\s+")
+
+
+def result_key(
+    *, task: str, provider_type: str, model: str, request: dict[str, Any], user_id: int | None
+) -> str:
+    image = request.get("image")
+    parts = {
+        "task": task,
+        "provider": provider_type,
+        "model": model,
+        "prompt": _SPACE.sub(" ", request["prompt"]).strip(),
+        "system": request.get("system_prompt") or "",
+        "image": hashlib.sha256(image).hexdigest() if image else "",
+        "temperature": request.get("temperature"),
+        "max_tokens": request.get("max_tokens"),
+        "schema": request.get("json_schema"),
+        "user": None if task in SHARED_TASKS else user_id,
+    }
+    digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+    return f"ai:result:v1:{digest}"
+
+
+def result_get(key: str) -> dict[str, Any] | None:
+    return cache.get(key)
+
+
+def result_set(
+    key: str,
+    *,
+    text: str,
+    provider: str,
+    model: str,
+    input_tokens: int,
+    output_tokens: int,
+    cost_usd: Decimal,
+    data: Any,
+    provider_config_id: int | None,
+) -> None:
+    cache.set(
+        key,
+        {
+            "text": text,
+            "provider": provider,
+            "model": model,
+            "input_tokens": input_tokens,
+            "output_tokens": output_tokens,
+            "cost_usd": str(cost_usd),
+            "data": data,
+            "provider_config_id": provider_config_id,
+        },
+        timeout=settings.AI_CACHE_TTL,
+    )

@@ -1,0 +1,157 @@
+"""Quotas: reserve before the call, settle after, refuse with 429 when a limit would pass."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from billing.models import Plan
+from billing.quotas import quota_reserve, quota_reset, quota_settle, quota_status
+from orchestrator import errors
+from orchestrator.models import UsageLog
+from orchestrator.services import estimate_tokens, generate
+from tests.doubles import Reply
+
+pytestmark = pytest.mark.django_db
+
+
+def set_limits(daily=None, monthly=None, cost=None) -> Plan:
+    Plan.objects.filter(code="FREEMIUM").update(
+        daily_token_limit=daily, monthly_token_limit=monthly, monthly_cost_limit_usd=cost
+    )
+    return Plan.objects.get(code="FREEMIUM")
+
+
+def test_a_call_reserves_then_settles_to_the_real_usage(make_provider, openai_double, user):
+    make_provider(openai_double)
+    openai_double.script(Reply.ok("x", input_tokens=300, output_tokens=100))
+
+    result = generate(user=user, task="extraction", prompt="hello")
+
+    counters = quota_status(user_id=user.pk)
+    for period in ("day", "month"):
+        assert counters[period].tokens_used == 400 and counters[period].tokens_reserved == 0
+        assert counters[period].cost_used_usd == result.cost_usd
+        assert counters[period].cost_reserved_usd == 0
+
+
+def test_a_failed_call_releases_its_reservation(make_provider, openai_double, user, settings):
+    settings.OFFLINE_PROVIDER_ENABLED = False
+    settings.AI_MAX_ATTEMPTS_PER_PROVIDER = 1
+    make_provider(openai_double)
+    openai_double.script(Reply.error(500))
+
+    with pytest.raises(errors.ProviderFailed):
+        generate(user=user, task="extraction", prompt="hello")
+
+    day = quota_status(user_id=user.pk)["day"]
+    assert (day.tokens_used, day.tokens_reserved, day.cost_reserved_usd) == (0, 0, 0)
+
+
+def test_over_quota_is_429_with_the_limit_reset_time_and_a_logged_row(
+    make_provider, openai_double, user
+):
+    make_provider(openai_double)
+    set_limits(daily=1000)
+
+    with pytest.raises(errors.QuotaExceeded) as caught:
+        generate(user=user, task="extraction", prompt="hello", max_tokens=2000)
+
+    error = caught.value
+    assert (error.status, error.code) == (429, "QUOTA_EXCEEDED")
+    assert "daily token limit of 1,000" in error.message and "resets at" in error.message
+    assert 0 < int(error.headers["Retry-After"]) <= 24 * 3600
+    assert openai_double.request_count == 0  # no provider call
+    row = UsageLog.objects.get()
+    assert (row.status, row.error_code, row.provider_type) == ("error", "QUOTA_EXCEEDED", "")
+
+
+def test_the_monthly_cost_limit_is_enforced(user):
+    plan = set_limits(cost=Decimal("0.50"))
+    quota_reserve(user_id=user.pk, plan=plan, tokens=10, cost=Decimal("0.40"))
+
+    with pytest.raises(errors.QuotaExceeded, match=r"monthly cost limit of \$0.50"):
+        quota_reserve(user_id=user.pk, plan=plan, tokens=10, cost=Decimal("0.20"))
+
+
+def test_days_and_months_are_utc_and_reset_at_the_boundary(user):
+    plan = set_limits(daily=100, monthly=150)
+    late = dt.datetime(2026, 3, 31, 23, 59, tzinfo=dt.UTC)
+    quota_settle(
+        quota_reserve(user_id=user.pk, plan=plan, tokens=100, cost=Decimal(0), now=late),
+        tokens=100,
+        cost=Decimal(0),
+    )
+
+    with pytest.raises(errors.QuotaExceeded) as caught:
+        quota_reserve(user_id=user.pk, plan=plan, tokens=1, cost=Decimal(0), now=late)
+    assert caught.value.headers["Retry-After"] == "60"  # midnight UTC is a minute away
+
+    next_day = late + dt.timedelta(minutes=2)  # 1 April: a new day and a new month
+    quota_reserve(user_id=user.pk, plan=plan, tokens=100, cost=Decimal(0), now=next_day)
+
+
+def test_an_admin_reset_clears_used_but_keeps_reservations_in_flight(user):
+    plan = set_limits(daily=1000)
+    done = quota_reserve(user_id=user.pk, plan=plan, tokens=600, cost=Decimal(0))
+    quota_settle(done, tokens=600, cost=Decimal(0))
+    in_flight = quota_reserve(user_id=user.pk, plan=plan, tokens=300, cost=Decimal(0))
+
+    quota_reset(user_id=user.pk)
+
+    day = quota_status(user_id=user.pk)["day"]
+    assert (day.tokens_used, day.tokens_reserved) == (0, 300)
+    quota_settle(in_flight, tokens=250, cost=Decimal(0))
+    day = quota_status(user_id=user.pk)["day"]
+    assert (day.tokens_used, day.tokens_reserved) == (250, 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_50_concurrent_calls_for_a_quota_that_fits_10_let_exactly_10_through(
+    make_provider, openai_double, user
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("Needs PostgreSQL row locks (SQLite serialises writers); CI runs this.")
+    make_provider(openai_double)
+    request = {"prompt": "x" * 400, "system_prompt": None, "image": None, "max_tokens": 1000}
+    per_call = estimate_tokens(request)
+    set_limits(daily=10 * per_call)
+    # The vendor reports exactly the estimate, so settling cannot free room for an 11th.
+    openai_double.default = Reply.slow(
+        0.05, then=Reply.ok("ok", input_tokens=per_call - 1000, output_tokens=1000)
+    )
+    outcomes: list[str] = []
+    start = threading.Barrier(50)
+
+    def one_call():
+        try:
+            start.wait()
+            generate(
+                user=user,
+                task="cv_draft",
+                prompt=request["prompt"],
+                max_tokens=1000,
+                use_cache=False,
+            )
+            outcomes.append("ok")
+        except errors.QuotaExceeded:
+            outcomes.append("quota")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=one_call) for _ in range(50)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert (outcomes.count("ok"), outcomes.count("quota")) == (10, 40)
+    assert openai_double.request_count == 10
+    day = quota_status(user_id=user.pk)["day"]
+    logged = sum(UsageLog.objects.filter(status="success").values_list("total_tokens", flat=True))
+    assert day.tokens_used == logged == 10 * per_call and day.tokens_reserved == 0
+    assert UsageLog.objects.filter(error_code="QUOTA_EXCEEDED").count() == 40

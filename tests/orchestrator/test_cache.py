@@ -1,0 +1,96 @@
+"""The exact-match result cache: a hit is free, takes no quota, and is logged with its savings."""
+
+import io
+
+import pytest
+from PIL import Image
+
+from orchestrator.errors import ProviderFailed
+from orchestrator.models import UsageLog
+from orchestrator.services import generate
+from tests.doubles import Reply
+
+pytestmark = pytest.mark.django_db
+
+
+def png(colour: str) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 60), colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def provider(make_provider, openai_double):
+    make_provider(openai_double)
+    openai_double.default = Reply.ok("answer", input_tokens=1000, output_tokens=200)
+    return openai_double
+
+
+def test_a_second_identical_call_is_served_from_cache(provider, user):
+    first = generate(user=user, task="cv_draft", prompt="Draft my CV", temperature=0.3)
+    second = generate(user=user, task="cv_draft", prompt="Draft   my CV\n", temperature=0.3)
+
+    assert provider.request_count == 1
+    assert second.cached and not first.cached
+    assert (second.text, second.provider, second.model) == (first.text, "openai", first.model)
+    assert second.cost_usd == 0 and first.cost_usd > 0
+    hit = UsageLog.objects.get(cache_hit=True)
+    assert hit.status == "success" and hit.saved_cost_usd == first.cost_usd
+    assert hit.total_tokens == 0 and hit.cost_usd == 0
+
+
+def test_a_hit_takes_no_quota(provider, user):
+    from billing.quotas import quota_status
+
+    generate(user=user, task="cv_draft", prompt="Draft my CV")
+    used = quota_status(user_id=user.pk)["day"].tokens_used
+    generate(user=user, task="cv_draft", prompt="Draft my CV")
+
+    assert quota_status(user_id=user.pk)["day"].tokens_used == used == 1200
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"image": png("red")},
+        {"temperature": 0.9},
+        {"max_tokens": 99},
+        {"system_prompt": "other"},
+        {"prompt": "Draft my letter"},
+        {"task": "cover_letter"},
+    ],
+)
+def test_a_different_image_prompt_or_parameter_is_a_miss(provider, user, change):
+    base = {"task": "cv_draft", "prompt": "Draft my CV", "image": png("blue")}
+    generate(user=user, **base)
+    generate(user=user, **{**base, **change})
+
+    assert provider.request_count == 2 and not UsageLog.objects.filter(cache_hit=True).exists()
+
+
+def test_use_cache_false_bypasses_and_refreshes(provider, user):
+    generate(user=user, task="cv_draft", prompt="p")
+    provider.default = Reply.ok("fresh")
+    assert generate(user=user, task="cv_draft", prompt="p", use_cache=False).text == "fresh"
+    assert generate(user=user, task="cv_draft", prompt="p").text == "fresh"
+    assert provider.request_count == 2
+
+
+def test_drafts_are_per_user_but_extractions_are_shared(provider, user, other_user):
+    generate(user=user, task="cv_draft", prompt="same prompt")
+    generate(user=other_user, task="cv_draft", prompt="same prompt")
+    assert provider.request_count == 2
+
+    generate(user=user, task="extraction", prompt="the same posting")
+    assert generate(user=other_user, task="extraction", prompt="the same posting").cached
+    assert provider.request_count == 3
+
+
+def test_failures_are_not_cached(provider, user, settings):
+    settings.OFFLINE_PROVIDER_ENABLED = False
+    settings.AI_MAX_ATTEMPTS_PER_PROVIDER = 1
+    provider.script(Reply.error(503))
+    with pytest.raises(ProviderFailed):
+        generate(user=user, task="cv_draft", prompt="p")
+
+    assert not generate(user=user, task="cv_draft", prompt="p").cached

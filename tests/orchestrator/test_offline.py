@@ -1,0 +1,254 @@
+"""The offline provider: useful answers with no key and no network, and honest about images."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from cvs.factcheck import cv_fact_problems
+from cvs.schemas import CV_SCHEMA
+from jobs.schemas import JOB_SCHEMA
+from letters.rules import letter_problems
+from letters.schemas import LETTER_SCHEMA, TONES
+from orchestrator.prompting import block
+from orchestrator.providers import BAD_REQUEST, ProviderError
+from orchestrator.providers.offline import OfflineAdapter
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+PROFILES = ("rich", "sparse")
+JOB_PAGES = ("acme_backend_jsonld.html", "brightside_no_jsonld.html", "plain_posting.txt")
+
+
+def posting(name: str) -> str:
+    return (DATA / "jobs" / name).read_text(encoding="utf-8")
+
+
+def profile(name: str) -> dict:
+    return json.loads((DATA / "profiles" / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def ask(task: str, prompt: str, **kwargs):
+    return OfflineAdapter().generate(model="offline", prompt=prompt, task=task, **kwargs)
+
+
+def extract(name: str) -> dict:
+    reply = ask("extraction", "Extract the job.\n" + block("posting", posting(name)))
+    job = json.loads(reply.text)
+    jsonschema.validate(job, JOB_SCHEMA)
+    return job
+
+
+def draft_cv(profile_name: str, job: dict) -> dict:
+    prompt = block("profile", profile(profile_name)) + "\n" + block("job", job)
+    cv = json.loads(ask("cv_draft", prompt, json_schema=CV_SCHEMA).text)
+    jsonschema.validate(cv, CV_SCHEMA)
+    return cv
+
+
+def draft_letter(profile_name: str, job: dict, tone: str) -> dict:
+    prompt = "\n".join(
+        [block("profile", profile(profile_name)), block("job", job), block("tone", tone)]
+    )
+    letter = json.loads(ask("cover_letter", prompt, json_schema=LETTER_SCHEMA).text)
+    jsonschema.validate(letter, LETTER_SCHEMA)
+    return letter
+
+
+# ---------------------------------------------------------------- extraction
+
+
+def test_extraction_reads_a_pages_json_ld():
+    job = extract("acme_backend_jsonld.html")
+
+    assert (job["title"], job["company"]) == ("Senior Backend Engineer (Python)", "Acme Analytics")
+    assert job["salary"] == "USD 120,000–150,000 per year"
+
+
+def test_extraction_falls_back_to_the_pages_main_text():
+    job = extract("brightside_no_jsonld.html")
+
+    assert (job["title"], job["company"]) == ("Customer Success Manager", "Brightside Software")
+    assert "Working knowledge of Salesforce or HubSpot" in job["requirements"]
+    assert "Find jobs" not in job["description"]
+
+
+def test_extraction_reads_pasted_text():
+    job = extract("plain_posting.txt")
+
+    assert (job["title"], job["company"]) == ("Frontend Developer", "Lumen Labs")
+
+
+def test_extraction_without_a_posting_block_is_a_bad_request():
+    with pytest.raises(ProviderError) as caught:
+        ask("extraction", "Extract the job from nothing.")
+
+    assert caught.value.kind == BAD_REQUEST and caught.value.retryable is False
+
+
+# ---------------------------------------------------------------- images
+
+
+@pytest.mark.parametrize("task", ["extraction", "image_check", None])
+def test_images_are_refused_plainly_and_not_retried(task):
+    with pytest.raises(ProviderError) as caught:
+        ask(task, "Is this a job posting?", image=b"\x89PNG\r\n\x1a\n", image_mime="image/png")
+
+    assert caught.value.kind == BAD_REQUEST
+    assert caught.value.retryable is False
+    assert "cannot read images" in caught.value.message
+    assert "Gemini, OpenAI or Claude" in caught.value.message
+
+
+# ---------------------------------------------------------------- CV
+
+
+@pytest.mark.parametrize("profile_name", PROFILES)
+@pytest.mark.parametrize("page", JOB_PAGES)
+def test_cv_names_only_the_profiles_employers_and_degrees(profile_name, page):
+    cv = draft_cv(profile_name, extract(page))
+    own = profile(profile_name)
+
+    assert cv_fact_problems(cv, own) == []
+    assert [e["employer"] for e in cv["experience"]] == [w["name"] for w in own["work"]]
+    assert [e["title"] for e in cv["experience"]] == [w["position"] for w in own["work"]]
+    assert [e["start_date"] for e in cv["experience"]] == [
+        w.get("startDate", "") for w in own["work"]
+    ]
+
+
+def test_cv_puts_the_jobs_keywords_first_and_only_lists_skills_the_profile_has():
+    job = extract("acme_backend_jsonld.html")
+    cv = draft_cv("rich", job)
+    own = {s["name"] for s in profile("rich")["skills"]} | {
+        k for s in profile("rich")["skills"] for k in s.get("keywords", [])
+    }
+
+    assert set(cv["skills"]) <= own
+    assert cv["skills"][:5] == ["Python", "PostgreSQL", "REST", "GraphQL", "Django"]
+    assert "Terraform" in cv["skills"][5:]  # the profile's, though the job does not ask for it
+    assert cv["summary"].startswith("Backend Software Engineer skilled in Python, PostgreSQL")
+
+
+def test_cv_orders_each_roles_bullets_by_the_jobs_keywords():
+    cv = draft_cv("rich", extract("acme_backend_jsonld.html"))
+    parcelly = cv["experience"][0]
+
+    assert parcelly["bullets"][0].startswith("Designed a Django REST API")
+    assert parcelly["bullets"][-1].startswith("Mentored three junior engineers")
+    assert sorted(parcelly["bullets"]) == sorted(profile("rich")["work"][0]["highlights"])
+
+
+def test_cv_headline_and_target():
+    acme = extract("acme_backend_jsonld.html")
+    rich, sparse = draft_cv("rich", acme), draft_cv("sparse", acme)
+
+    assert rich["header"]["headline"] == "Senior Backend Engineer (Python)"  # related experience
+    assert sparse["header"]["headline"] == "Customer Support Specialist"  # the profile's label
+    assert rich["target"] == {
+        "job_title": "Senior Backend Engineer (Python)",
+        "company": "Acme Analytics",
+    }
+    assert rich["education"][0]["degree"] == "BSc Computer Science"
+    assert rich["certifications"] == ["AWS Certified Solutions Architect – Associate"]
+
+
+def test_a_role_without_highlights_keeps_its_summary_as_the_bullet():
+    cv = draft_cv("rich", extract("plain_posting.txt"))
+
+    assert cv["experience"][2]["bullets"] == [
+        "Built and maintained PHP and JavaScript websites for small charities."
+    ]
+
+
+# ---------------------------------------------------------------- cover letter
+
+
+@pytest.mark.parametrize("tone", TONES)
+@pytest.mark.parametrize("profile_name", PROFILES)
+@pytest.mark.parametrize("page", JOB_PAGES)
+def test_letter_keeps_every_rule_for_every_tone_and_profile(tone, profile_name, page):
+    job = extract(page)
+    letter = draft_letter(profile_name, job, tone)
+
+    assert letter_problems(letter) == []
+    assert letter["subject"] == f"Application for {job['title']} at {job['company']}"
+    assert letter["signature"] == profile(profile_name)["basics"]["name"]
+
+
+def test_letter_wording_and_sign_off_change_with_the_tone():
+    job = extract("acme_backend_jsonld.html")
+    letters = {tone: draft_letter("rich", job, tone) for tone in TONES}
+
+    assert {t: letter["sign_off"] for t, letter in letters.items()} == {
+        "professional": "Sincerely,",
+        "enthusiastic": "Best regards,",
+        "concise": "Kind regards,",
+        "friendly": "Warm regards,",
+    }
+    openings = {letter["paragraphs"][0].split(".")[0] for letter in letters.values()}
+    assert len(openings) == len(TONES)
+
+
+def test_letter_cites_the_profiles_own_achievements_and_nothing_it_lacks():
+    letter = draft_letter("rich", extract("acme_backend_jsonld.html"), "professional")
+    body = " ".join(letter["paragraphs"])
+
+    assert "At Parcelly Ltd, I designed a Django REST API" in body
+    assert "Kubernetes" not in body  # the job asks for it; the profile does not have it
+
+
+def test_sparse_profile_letter_claims_no_skill_it_does_not_have():
+    letter = draft_letter("sparse", extract("acme_backend_jsonld.html"), "concise")
+    body = " ".join(letter["paragraphs"])
+
+    assert "fits my experience" not in body
+    assert "Helpdesk Hub" in body
+
+
+def test_letter_is_deterministic():
+    job = extract("plain_posting.txt")
+
+    assert draft_letter("rich", job, "friendly") == draft_letter("rich", job, "friendly")
+
+
+# ---------------------------------------------------------------- other tasks and tokens
+
+
+def test_provider_test_answers_ok():
+    assert ask("provider_test", "Say OK.").text == "OK"
+
+
+def test_unknown_task_gets_a_short_text_answer():
+    reply = ask("summarise", "Summarise this please.")
+
+    assert "offline provider" in reply.text and len(reply.text) < 200
+
+
+def test_unknown_task_with_a_schema_gets_json_that_fits_it():
+    schema = {
+        "type": "object",
+        "properties": {"ok": {"type": "boolean"}, "items": {"type": "array"}},
+        "required": ["ok", "items"],
+    }
+
+    jsonschema.validate(json.loads(ask("classify", "x", json_schema=schema).text), schema)
+
+
+def test_token_counts_are_estimates_from_the_text_length():
+    reply = ask("provider_test", "Say OK.", system_prompt="You are terse.")
+
+    assert reply.input_tokens == math.ceil(len("You are terse.Say OK.") / 4)
+    assert reply.output_tokens == 1
+    assert reply.cached_input_tokens == 0
+
+
+def test_a_skill_group_heading_is_not_taken_for_a_skill_the_job_asks_for():
+    # The profile groups skills under "Data"; the job title "Data Analyst" must not match it.
+    cv = draft_cv("rich", extract("northwind_graph.html"))
+
+    assert cv["skills"][:2] == ["SQL", "Python"]
+    assert cv["summary"].startswith("Backend Software Engineer skilled in SQL and Python.")
