@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from .models import ModelPrice, ProviderConfig, ProviderType, RoutingRule
+from . import snapshot
+from .models import ModelPrice, ProviderConfig, ProviderType
 
 # Providers configured by environment variables only, in the order DESIGN.md fixes.
 ENV_PROVIDER_ORDER = ("gemini", "openai", "anthropic")
@@ -35,14 +36,11 @@ class Route:
 
 
 def routing_rules() -> dict[tuple[str, str], str]:
-    return {
-        (plan_code, task): tier
-        for plan_code, task, tier in RoutingRule.objects.values_list("plan__code", "task", "tier")
-    }
+    return snapshot.current().rules
 
 
 def model_price(*, provider_type: str, model: str) -> ModelPrice | None:
-    return ModelPrice.objects.filter(provider_type=provider_type, model=model).first()
+    return snapshot.current().prices.get((provider_type, model))
 
 
 def route_for(config: ProviderConfig) -> Route:
@@ -59,9 +57,10 @@ def route_for(config: ProviderConfig) -> Route:
 
 def provider_chain(*, provider_type: str | None = None) -> list[Route]:
     """Active DB configs (default first, then priority), env-only providers, offline last."""
-    configs = list(ProviderConfig.objects.filter(is_active=True))  # Meta.ordering applies
+    every = snapshot.current().configs  # in Meta.ordering: default first, then priority
+    configs = [c for c in every if c.is_active]
     chain = [route_for(c) for c in configs if c.provider_type != ProviderType.OFFLINE]
-    in_db = {c.provider_type for c in ProviderConfig.objects.only("provider_type")}
+    in_db = {c.provider_type for c in every}
     for kind in ENV_PROVIDER_ORDER:
         env = settings.PROVIDER_ENV[kind]
         if env["api_key"] and kind not in in_db:

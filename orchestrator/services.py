@@ -16,9 +16,10 @@ from typing import Any
 
 import jsonschema
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
-from billing.quotas import quota_reserve, quota_settle
+from billing.quotas import Reservation, quota_reserve, quota_settle
 from billing.selectors import plan_for_user
 
 from . import errors, result_cache
@@ -63,6 +64,13 @@ class _Call:
     attempts: int = 0
     tokens_spent: int = 0  # over all attempts: settles the quota reservation
     cost_spent: Decimal = Decimal(0)
+    reservation: Reservation | None = None
+
+    def settle(self) -> None:
+        """Once per call: the reservation becomes what all its attempts really used."""
+        if self.reservation is not None:
+            quota_settle(self.reservation, tokens=self.tokens_spent, cost=self.cost_spent)
+            self.reservation = None
 
     def log(self, route: Route | None = None, model: str = "", **fields: Any) -> UsageLog:
         fields.setdefault(
@@ -148,7 +156,6 @@ def generate(
     if use_cache and (hit := result_cache.result_get(key)) is not None:
         return _serve_hit(call, hit, started)
 
-    reservation = None
     if user_id is not None:
         tokens = estimate_tokens(request)
         price = model_price(provider_type=first.provider_type, model=first.model_for(call.tier))
@@ -159,15 +166,16 @@ def generate(
             cached_input_tokens=0,
         )
         try:
-            reservation = quota_reserve(user_id=user_id, plan=plan, tokens=tokens, cost=estimate)
+            call.reservation = quota_reserve(
+                user_id=user_id, plan=plan, tokens=tokens, cost=estimate
+            )
         except errors.QuotaExceeded as exc:
             call.log(status=UsageLog.Status.ERROR, error_code=exc.code, error_message=exc.message)
             raise
     try:
         result = _run_chain(call, chain, request)
     finally:
-        if reservation is not None:
-            quota_settle(reservation, tokens=call.tokens_spent, cost=call.cost_spent)
+        call.settle()  # after a failure; a success settled with its log row
     result_cache.result_set(
         key,
         text=result.text,
@@ -344,7 +352,11 @@ def _attempt(call: _Call, route: Route, request: dict[str, Any]) -> AIResult:
             )
             error = errors.BadAIOutput(f"The AI answer was not usable: {exc}")
             raise _AttemptFailed(error, kind=BAD_OUTPUT, retryable=False, final=True) from None
-    row = call.log(route, model, status=UsageLog.Status.SUCCESS, **usage)
+    # One transaction (one commit, one fsync) for the success row and the quota settlement:
+    # commits dominate the orchestrator's overhead, and the two must agree anyway.
+    with transaction.atomic():
+        row = call.log(route, model, status=UsageLog.Status.SUCCESS, **usage)
+        call.settle()
     return AIResult(
         text=reply.text,
         provider=route.provider_type,
