@@ -289,6 +289,16 @@ def test_rate_limited_exposes_retry_after(d: VendorDouble) -> None:
     assert status_of(ei.value) == 429
     assert ei.value.response.headers["retry-after"] == "3"  # type: ignore[union-attr]
     assert d.request_count == 1  # no SDK retry happened
+    if d.vendor == "gemini":  # Google also says it in the body, as google.rpc.RetryInfo
+        assert isinstance(ei.value, genai_errors.ClientError)
+        assert ei.value.status == "RESOURCE_EXHAUSTED"
+        assert {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "3s"} in (
+            ei.value.details["error"]["details"]
+        )
+    if d.vendor == "anthropic":
+        assert isinstance(ei.value, anthropic.RateLimitError)
+        assert ei.value.type == "rate_limit_error"
+        assert ei.value.response.headers["x-should-retry"] == "true"
 
 
 def test_insufficient_quota(d: VendorDouble) -> None:
@@ -440,6 +450,15 @@ def test_gemini_key_from_query_param(doubles: dict[str, VendorDouble]) -> None:
         d, "/v1beta/models/gemini-2.5-flash:generateContent?key=AIza-q", {"contents": []}
     )
     assert status == 200 and d.requests[-1].api_key == "AIza-q"
+
+
+def test_anthropic_key_from_x_api_key_header(doubles: dict[str, VendorDouble]) -> None:
+    # anthropic 2.x sends "Authorization: Bearer"; curl and older SDKs send x-api-key.
+    d = doubles["anthropic"]
+    d.reset()
+    d.expect_key = "sk-ant-header"
+    status, _, _ = raw_post(d, "/v1/messages", {"model": "m"}, {"x-api-key": "sk-ant-header"})
+    assert status == 200 and d.requests[-1].api_key == "sk-ant-header"
 
 
 def test_reply_is_immutable_and_reusable() -> None:

@@ -45,7 +45,8 @@ def main() -> None:
                 call()
                 samples.append((time.perf_counter() - t0) * 1000)
             q = statistics.quantiles(samples, n=100)
-            print(f"{vendor:10s} n={N} p50={q[49]:.2f} ms p95={q[94]:.2f} ms max={max(samples):.2f} ms")
+            p50, p95, worst = q[49], q[94], max(samples)
+            print(f"{vendor:10s} n={N} p50={p50:.2f} ms p95={p95:.2f} ms max={worst:.2f} ms")
 
 
 if __name__ == "__main__":
