@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import api
+
+urlpatterns = [
+    path("profile", api.ProfileView.as_view(), name="profile"),
+    path("cv-drafter/draft", api.CVDraftView.as_view(), name="cv-draft"),
+    path("cvs", api.CVDraftListView.as_view(), name="cv-list"),
+    path("cvs/<int:draft_id>", api.CVDraftDetailView.as_view(), name="cv-detail"),
+]

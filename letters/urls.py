@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import api
+
+urlpatterns = [
+    path("cover-letter/generate", api.LetterGenerateView.as_view(), name="letter-generate"),
+    path("letters", api.LetterListView.as_view(), name="letter-list"),
+    path("letters/<int:letter_id>", api.LetterDetailView.as_view(), name="letter-detail"),
+]

@@ -1,0 +1,173 @@
+"""The master profile and CV drafts.
+
+A draft is written by the AI from the user's profile and one of their jobs, then checked
+against the profile (cvs.factcheck): an invented employer, school or degree gets the draft
+regenerated once with the problem named; a draft that still has it is saved with the problems
+as warnings, so the user always sees them.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import jsonschema
+from django.db import transaction
+
+from jobs.selectors import job_get
+from orchestrator.async_api import ai_task_submit
+from orchestrator.errors import AppError, BadAIOutput, InvalidInput
+from orchestrator.models import AITask, Task
+from orchestrator.services import AIResult, draft_cv
+
+from .factcheck import cv_fact_problems
+from .models import CVDraft, MasterProfile
+from .schemas import PROFILE_SCHEMA
+from .selectors import cv_draft_get, job_ai_fields, profile_for_drafting
+
+logger = logging.getLogger(__name__)
+
+# Every draft sends the whole profile to the AI and quotas count tokens: a profile this size
+# is already several CVs long.
+MAX_PROFILE_CHARS = 100_000
+MAX_LISTED_PROBLEMS = 5
+_VALIDATOR = jsonschema.validators.validator_for(PROFILE_SCHEMA)(PROFILE_SCHEMA)
+
+
+# --- The master profile --------------------------------------------------------------------
+
+
+def profile_get_or_create(*, user: Any) -> MasterProfile:
+    profile, _ = MasterProfile.objects.get_or_create(user=user)
+    return profile
+
+
+def profile_validate(*, data: Any) -> dict:
+    """The profile if it fits PROFILE_SCHEMA; otherwise InvalidInput naming where it does not
+    (paths as in the request body, e.g. `data.work[0]`)."""
+    errors = sorted(_VALIDATOR.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    if errors:
+        problems = [f"{'data' + e.json_path[1:]}: {e.message}" for e in errors]
+        shown = "; ".join(problems[:MAX_LISTED_PROBLEMS])
+        more = len(problems) - MAX_LISTED_PROBLEMS
+        raise InvalidInput(
+            f"The profile is not valid: {shown}" + (f" (and {more} more)." if more > 0 else ".")
+        )
+    size = len(json.dumps(data, ensure_ascii=False))
+    if size > MAX_PROFILE_CHARS:
+        raise InvalidInput(
+            f"The profile is too long ({size} characters of JSON); the limit is "
+            f"{MAX_PROFILE_CHARS}."
+        )
+    return data
+
+
+def profile_update(*, user: Any, data: Any) -> MasterProfile:
+    """Replace the profile. The version moves only when the data really changes."""
+    return _profile_change(user=user, change=lambda _current: data)
+
+
+def profile_patch(*, user: Any, patch: Any) -> MasterProfile:
+    """Change part of the profile by a JSON Merge Patch (RFC 7386): keys given replace,
+    `null` removes, lists are replaced whole."""
+    if not isinstance(patch, dict):
+        raise InvalidInput("data: a patch must be a JSON object.")
+    return _profile_change(user=user, change=lambda current: merge_patch(current, patch))
+
+
+def _profile_change(*, user: Any, change: Callable[[dict], Any]) -> MasterProfile:
+    with transaction.atomic():
+        # Locked, so two edits at once cannot both become the same next version.
+        profile, _ = MasterProfile.objects.select_for_update().get_or_create(user=user)
+        data = profile_validate(data=change(copy.deepcopy(profile.data)))
+        if data != profile.data:
+            profile.data = data
+            profile.version += 1
+            profile.save(update_fields=["data", "version", "updated_at"])
+    return profile
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    if not isinstance(patch, dict):
+        return patch
+    result = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = merge_patch(result.get(key), value)
+    return result
+
+
+# --- Drafting with a check -----------------------------------------------------------------
+
+
+def ai_draft_checked(
+    *, ask: Callable[..., AIResult], check: Callable[[Any], list[str]], use_cache: bool
+) -> tuple[AIResult, list[str]]:
+    """Ask the AI (`ask(feedback=, use_cache=)`); an unusable or rule-breaking answer gets
+    exactly one more try with the problem named. Returns the answer and the problems it still
+    has, which the caller shows as warnings. At most two AI calls."""
+    try:
+        result = ask(feedback="", use_cache=use_cache)
+    except BadAIOutput as exc:
+        result = ask(feedback=exc.message, use_cache=False)  # a second bad answer is final
+        return result, check(result.data)
+    problems = check(result.data)
+    if not problems:
+        return result, []
+    try:
+        retry = ask(feedback="; ".join(p.rstrip(".") for p in problems), use_cache=False)
+    except AppError as exc:
+        # The first draft is paid for and usable with its warnings; better than nothing.
+        logger.warning("Regenerating a draft failed (%s); keeping the first one.", exc.code)
+        return result, problems
+    return retry, check(retry.data)
+
+
+# --- CV drafts -----------------------------------------------------------------------------
+
+
+def cv_draft_create(*, user: Any, job_id: int, force: bool = False) -> CVDraft:
+    """A CV for the user's profile and one of their jobs. `force` skips the result cache."""
+    job = job_get(user=user, job_id=job_id)
+    profile = profile_for_drafting(user=user)
+    facts = profile.data
+    ask = functools.partial(
+        draft_cv, user=user, master_profile=facts, job_data=job_ai_fields(job=job)
+    )
+    result, problems = ai_draft_checked(
+        ask=ask, check=lambda cv: cv_fact_problems(cv, facts), use_cache=not force
+    )
+    return CVDraft.objects.create(
+        owner=user,
+        job=job,
+        profile_version=profile.version,
+        content=result.data,
+        warnings=problems,
+        provider_type=result.provider,
+        model=result.model,
+        usage_log_id=result.usage_log_id,
+    )
+
+
+def cv_draft_from_params(*, user: Any, job_id: int, force: bool = False) -> dict:
+    """The endpoint's `data` for a new draft: the sync view and the Celery task both use it."""
+    from .serializers import CVDraftSerializer
+
+    return dict(CVDraftSerializer(cv_draft_create(user=user, job_id=job_id, force=force)).data)
+
+
+def cv_draft_submit(*, user: Any, job_id: int, force: bool = False) -> AITask:
+    """Queue a draft; a wrong job or an empty profile is refused now, not by a failed task."""
+    job_get(user=user, job_id=job_id)
+    profile_for_drafting(user=user)
+    return ai_task_submit(user=user, kind=Task.CV_DRAFT, params={"job_id": job_id, "force": force})
+
+
+def cv_draft_delete(*, user: Any, draft_id: int) -> None:
+    cv_draft_get(user=user, draft_id=draft_id).delete()

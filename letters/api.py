@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.api import envelope
+from orchestrator.api import (
+    AI_ERRORS,
+    PAGE_PARAMETERS,
+    enveloped,
+    error_responses,
+    paginated,
+    paginated_response,
+)
+from orchestrator.async_api import (
+    ACCEPTED_RESPONSE,
+    ASYNC_PARAMETERS,
+    accepted_response,
+    wants_async,
+)
+from orchestrator.throttling import AI_THROTTLES
+
+from . import selectors, services
+from .serializers import CoverLetterSerializer, LetterListQuerySerializer, LetterRequestSerializer
+
+LETTER_ENVELOPE = enveloped("CoverLetterEnvelope", CoverLetterSerializer())
+
+
+class LetterGenerateView(APIView):
+    throttle_classes = AI_THROTTLES
+
+    @extend_schema(
+        operation_id="cover_letter_generate",
+        summary="Write a cover letter for one of your jobs, in a tone.",
+        description=(
+            "Tones: professional (default), enthusiastic, concise, friendly. Every letter has a "
+            "subject line, a greeting, exactly three body paragraphs of 220-320 words in all, "
+            "and a sign-off; the greeting and sign-off never appear inside a paragraph. A letter "
+            "that breaks a rule is regenerated once; if it still does, it is returned with "
+            "`warnings` naming the rules. An identical earlier request is answered from the "
+            "cache unless `force` is true. "
+            "With `?async=1` or `Prefer: respond-async` the work runs as a task (202)."
+        ),
+        request=LetterRequestSerializer,
+        parameters=ASYNC_PARAMETERS,
+        responses={
+            201: OpenApiResponse(LETTER_ENVELOPE, description="Written and stored."),
+            202: ACCEPTED_RESPONSE,
+            **error_responses(*AI_ERRORS, 404),
+        },
+        tags=["letters"],
+    )
+    def post(self, request: Request) -> Response:
+        form = LetterRequestSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        if wants_async(request):
+            task = services.letter_generate_submit(user=request.user, **form.validated_data)
+            return accepted_response(task, request)
+        data = services.letter_generate_from_params(user=request.user, **form.validated_data)
+        message = (
+            "Cover letter written with warnings: check them before you send it."
+            if data["warnings"]
+            else "Cover letter written."
+        )
+        return envelope(data, message=message, status=201)
+
+
+class LetterListView(APIView):
+    @extend_schema(
+        operation_id="letters_list",
+        summary="Your cover letters, newest first.",
+        parameters=[LetterListQuerySerializer, *PAGE_PARAMETERS],
+        responses={
+            200: paginated("CoverLetterList", CoverLetterSerializer),
+            **error_responses(400, 401),
+        },
+        tags=["letters"],
+    )
+    def get(self, request: Request) -> Response:
+        query = LetterListQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        letters = selectors.letter_list(user=request.user, **query.validated_data)
+        return paginated_response(
+            request=request, view=self, queryset=letters, serializer=CoverLetterSerializer
+        )
+
+
+class LetterDetailView(APIView):
+    @extend_schema(
+        operation_id="letters_retrieve",
+        summary="One of your cover letters.",
+        responses={200: LETTER_ENVELOPE, **error_responses(401, 404)},
+        tags=["letters"],
+    )
+    def get(self, request: Request, letter_id: int) -> Response:
+        letter = selectors.letter_get(user=request.user, letter_id=letter_id)
+        return envelope(CoverLetterSerializer(letter).data)
+
+    @extend_schema(
+        operation_id="letters_destroy",
+        summary="Delete one of your cover letters.",
+        responses={
+            200: enveloped("CoverLetterDeletedEnvelope", None),
+            **error_responses(401, 404),
+        },
+        tags=["letters"],
+    )
+    def delete(self, request: Request, letter_id: int) -> Response:
+        services.letter_delete(user=request.user, letter_id=letter_id)
+        return envelope(None, message="Cover letter deleted.")

@@ -1,0 +1,29 @@
+"""Reads of cover letters, always through the owner: another user's letter is not found."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from orchestrator.errors import NotFound
+
+from .models import CoverLetter
+
+
+def letter_list(
+    *, user: Any, job_id: int | None = None, tone: str | None = None
+) -> QuerySet[CoverLetter]:
+    letters = CoverLetter.objects.filter(owner=user)
+    if job_id is not None:
+        letters = letters.filter(job_id=job_id)
+    if tone:
+        letters = letters.filter(tone=tone)
+    return letters.order_by("-created_at", "-id")
+
+
+def letter_get(*, user: Any, letter_id: int) -> CoverLetter:
+    letter = CoverLetter.objects.filter(owner=user, pk=letter_id).first()
+    if letter is None:
+        raise NotFound("No such cover letter.")
+    return letter

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from cvs.serializers import DraftListQuerySerializer
+
+from .models import CoverLetter
+from .rules import body_word_count
+from .schemas import LETTER_SCHEMA, TONES
+
+TONE_ERROR = '"{input}" is not a tone; choose one of ' + ", ".join(TONES) + "."
+
+
+@extend_schema_field(LETTER_SCHEMA)
+class LetterContentField(serializers.JSONField):
+    pass
+
+
+def letter_text(content: dict) -> str:
+    """The letter as one text, ready to paste: parts separated by blank lines."""
+    paragraphs = content.get("paragraphs") or []
+    if isinstance(paragraphs, str):
+        paragraphs = [paragraphs]
+    subject = (content.get("subject") or "").strip()
+    parts = [
+        f"Subject: {subject}" if subject else "",
+        content.get("greeting") or "",
+        *paragraphs,
+        content.get("sign_off") or "",
+        content.get("signature") or "",
+    ]
+    return "\n\n".join(part.strip() for part in parts if part and part.strip())
+
+
+class LetterRequestSerializer(serializers.Serializer):
+    job_id = serializers.IntegerField(min_value=1, help_text="One of your extracted jobs.")
+    tone = serializers.ChoiceField(
+        choices=TONES, default="professional", error_messages={"invalid_choice": TONE_ERROR}
+    )
+    force = serializers.BooleanField(
+        default=False, help_text="Write afresh instead of reusing an identical earlier answer."
+    )
+
+
+class LetterListQuerySerializer(DraftListQuerySerializer):
+    tone = serializers.ChoiceField(
+        choices=TONES,
+        required=False,
+        error_messages={"invalid_choice": TONE_ERROR},
+        help_text="Only those in this tone.",
+    )
+
+
+class CoverLetterSerializer(serializers.ModelSerializer):
+    job_id = serializers.IntegerField(read_only=True)
+    content = LetterContentField(
+        read_only=True, help_text="subject, greeting, paragraphs (three), sign_off and signature."
+    )
+    text = serializers.SerializerMethodField(
+        help_text="Subject line, greeting, the paragraphs, sign-off and signature, separated "
+        "by blank lines."
+    )
+    word_count = serializers.SerializerMethodField(help_text="Words in the body paragraphs.")
+    warnings = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="Letter rules still broken after one regeneration. Empty when it passed.",
+    )
+    provider = serializers.CharField(
+        source="provider_type", read_only=True, help_text="The AI provider type."
+    )
+
+    class Meta:
+        model = CoverLetter
+        fields = [
+            "id",
+            "job_id",
+            "tone",
+            "profile_version",
+            "content",
+            "text",
+            "word_count",
+            "warnings",
+            "provider",
+            "model",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_text(self, letter: CoverLetter) -> str:
+        return letter_text(letter.content)
+
+    def get_word_count(self, letter: CoverLetter) -> int:
+        return body_word_count(letter.content)

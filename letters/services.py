@@ -1,0 +1,90 @@
+"""Cover letters: written by the AI from the user's profile and one of their jobs, in a tone.
+
+Every letter is checked against the rules in letters.rules (three body paragraphs, 220-320
+words, greeting and sign-off only in their places). A letter that breaks one is regenerated
+once with the rule named; one that still breaks it is saved with the rules as warnings, so
+the user always sees them.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from cvs.selectors import job_ai_fields, profile_for_drafting
+from cvs.services import ai_draft_checked
+from jobs.selectors import job_get
+from orchestrator.async_api import ai_task_submit
+from orchestrator.errors import InvalidInput
+from orchestrator.models import AITask, Task
+from orchestrator.services import draft_cover_letter
+
+from .models import CoverLetter
+from .rules import letter_problems
+from .schemas import TONES
+from .selectors import letter_get
+
+DEFAULT_TONE = "professional"
+TONE_CHOICES = ", ".join(TONES)
+
+
+def letter_tone_validate(*, tone: Any) -> str:
+    if tone not in TONES:
+        raise InvalidInput(f'"{tone}" is not a tone; choose one of {TONE_CHOICES}.')
+    return tone
+
+
+def letter_generate(
+    *, user: Any, job_id: int, tone: str = DEFAULT_TONE, force: bool = False
+) -> CoverLetter:
+    """A letter for the user's profile and one of their jobs. `force` skips the result cache."""
+    tone = letter_tone_validate(tone=tone)
+    job = job_get(user=user, job_id=job_id)
+    profile = profile_for_drafting(user=user)
+    ask = functools.partial(
+        draft_cover_letter,
+        user=user,
+        master_profile=profile.data,
+        job_data=job_ai_fields(job=job),
+        tone=tone,
+    )
+    result, problems = ai_draft_checked(ask=ask, check=letter_problems, use_cache=not force)
+    return CoverLetter.objects.create(
+        owner=user,
+        job=job,
+        tone=tone,
+        profile_version=profile.version,
+        content=result.data,
+        warnings=problems,
+        provider_type=result.provider,
+        model=result.model,
+        usage_log_id=result.usage_log_id,
+    )
+
+
+def letter_generate_from_params(
+    *, user: Any, job_id: int, tone: str = DEFAULT_TONE, force: bool = False
+) -> dict:
+    """The endpoint's `data` for a new letter: the sync view and the Celery task both use it."""
+    from .serializers import CoverLetterSerializer
+
+    letter = letter_generate(user=user, job_id=job_id, tone=tone, force=force)
+    return dict(CoverLetterSerializer(letter).data)
+
+
+def letter_generate_submit(
+    *, user: Any, job_id: int, tone: str = DEFAULT_TONE, force: bool = False
+) -> AITask:
+    """Queue a letter; a bad tone, a wrong job or an empty profile is refused now."""
+    letter_tone_validate(tone=tone)
+    job_get(user=user, job_id=job_id)
+    profile_for_drafting(user=user)
+    return ai_task_submit(
+        user=user,
+        kind=Task.COVER_LETTER,
+        params={"job_id": job_id, "tone": tone, "force": force},
+    )
+
+
+def letter_delete(*, user: Any, letter_id: int) -> None:
+    letter_get(user=user, letter_id=letter_id).delete()
