@@ -5,29 +5,46 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from orchestrator import snapshot
 from orchestrator.models import UsageLog
 
 from .models import Plan, PlanCode, Subscription
 
 
+def plan_cache_key(user_id: int) -> str:
+    return f"plan-of:{user_id}"
+
+
 def plan_for_user(*, user) -> Plan:
-    """The plan of the user's active subscription; FREEMIUM without one (or for no user)."""
+    """The plan of the user's active subscription; FREEMIUM without one (or for no user).
+
+    Read on every AI call, so the user's plan code is cached (dropped by a signal whenever
+    one of their subscriptions changes) and the Plan itself comes from the config snapshot.
+    """
+    plans = snapshot.current().plans
     if user is not None and user.pk is not None:
-        subscription = (
-            Subscription.objects.select_related("plan")
-            .filter(user=user, status=Subscription.Status.ACTIVE)
-            .first()
-        )
-        if subscription and (
-            subscription.current_period_end is None
-            or subscription.current_period_end > timezone.now()
-        ):
-            return subscription.plan
-    return Plan.objects.get(code=PlanCode.FREEMIUM)
+        key = plan_cache_key(user.pk)
+        cached = cache.get(key)
+        if cached is None:
+            subscription = (
+                Subscription.objects.select_related("plan")
+                .filter(user=user, status=Subscription.Status.ACTIVE)
+                .first()
+            )
+            cached = (
+                (subscription.plan.code, subscription.current_period_end)
+                if subscription else (PlanCode.FREEMIUM, None)
+            )
+            cache.set(key, cached, timeout=300)
+        code, period_end = cached
+        if code in plans and (period_end is None or period_end > timezone.now()):
+            return plans[code]
+    return plans[PlanCode.FREEMIUM]
 
 
 # --- A user's own usage, read from the UsageLog (UTC days and months) ------------------------
@@ -60,15 +77,22 @@ def usage_period(*, user: Any, since: dt.datetime) -> PeriodUsage:
         "input_tokens": Coalesce(Sum("input_tokens", filter=paid), 0),
         "output_tokens": Coalesce(Sum("output_tokens", filter=paid), 0),
         "tokens": Coalesce(Sum("total_tokens", filter=paid), 0),
-        "cost_usd": Coalesce(Sum("cost_usd", filter=paid), Decimal(0),
-                             output_field=DecimalField(max_digits=20, decimal_places=8)),
+        "cost_usd": Coalesce(
+            Sum("cost_usd", filter=paid),
+            Decimal(0),
+            output_field=DecimalField(max_digits=20, decimal_places=8),
+        ),
     }
     by_task = [
         {**row, "cost_usd": Decimal(row["cost_usd"]).quantize(MONEY)}
-        for row in rows.values(task=F("task_type")).annotate(
-            calls=totals["calls"], errors=totals["errors"], tokens=totals["tokens"],
+        for row in rows.values(task=F("task_type"))
+        .annotate(
+            calls=totals["calls"],
+            errors=totals["errors"],
+            tokens=totals["tokens"],
             cost_usd=totals["cost_usd"],
-        ).order_by("task")
+        )
+        .order_by("task")
     ]
     summary = rows.aggregate(**totals)
     summary["cost_usd"] = Decimal(summary["cost_usd"]).quantize(MONEY)
@@ -77,7 +101,7 @@ def usage_period(*, user: Any, since: dt.datetime) -> PeriodUsage:
 
 def usage_summary(*, user: Any, now: dt.datetime | None = None) -> dict:
     """Today's and this month's usage (UTC), the plan's limits and what is left of them."""
-    now = (now or timezone.now()).astimezone(dt.timezone.utc)
+    now = (now or timezone.now()).astimezone(dt.UTC)
     day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
     today = usage_period(user=user, since=day_start)
     month = usage_period(user=user, since=day_start.replace(day=1))

@@ -45,8 +45,7 @@ def user_register(*, username: str, email: str, password: str) -> tuple[Any, Tok
         raise InvalidInput("The password is not accepted: " + " ".join(exc.messages)) from None
     try:
         with transaction.atomic():
-            user = user_model.objects.create_user(username=username, email=email,
-                                                  password=password)
+            user = user_model.objects.create_user(username=username, email=email, password=password)
     except IntegrityError:  # the same name registered a moment ago
         raise InvalidInput("This username is taken; choose another.") from None
     subscription_set_plan(user=user, plan_code=PlanCode.FREEMIUM)

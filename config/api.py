@@ -58,7 +58,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
             message = _first_message(exc.detail)
             return Response(error_body(message, code, exc.detail), exc.status_code, headers=headers)
         if isinstance(exc, exceptions.Throttled):
-            message = f"Too many requests. Try again in {headers.get('Retry-After', 'a few')} seconds."
+            message = (
+                f"Too many requests. Try again in {headers.get('Retry-After', 'a few')} seconds."
+            )
         else:
             message = str(exc.detail)
         return Response(error_body(message, code), status=exc.status_code, headers=headers)

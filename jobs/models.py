@@ -9,7 +9,9 @@ class Job(models.Model):
         TEXT = "text", "Pasted text"
         IMAGE = "image", "Screenshot"
 
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs"
+    )
     source = models.CharField(max_length=10, choices=Source.choices)
     source_url = models.URLField(max_length=2000, blank=True)
     source_url_hash = models.CharField(max_length=64, blank=True)
@@ -39,7 +41,8 @@ class Job(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["owner", "source_url_hash"], condition=~Q(source_url_hash=""),
+                fields=["owner", "source_url_hash"],
+                condition=~Q(source_url_hash=""),
                 name="one_job_per_user_url",
             )
         ]

@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import api
+
+urlpatterns = [
+    path("job-extractor/extract", api.JobExtractView.as_view(), name="job-extract"),
+    path("jobs", api.JobListView.as_view(), name="job-list"),
+    path("jobs/<int:job_id>", api.JobDetailView.as_view(), name="job-detail"),
+]

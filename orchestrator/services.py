@@ -127,6 +127,10 @@ def generate(
         user=user, task=task, plan=plan.code, tier=tier_for(plan.code, task, routing_rules())
     )
     chain = provider_chain(provider_type=provider_type)
+    if image is not None:
+        # The offline provider cannot see images: falling back to it would only hide the
+        # real error behind "offline refused the request".
+        chain = [route for route in chain if route.provider_type != "offline"]
     if not chain:
         error = errors.NoProviderConfigured(
             f"No active provider of type {provider_type!r} is configured."

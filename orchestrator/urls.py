@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import api
+
+urlpatterns = [
+    path("tasks/<uuid:task_id>", api.AITaskDetailView.as_view(), name="ai-task-detail"),
+]

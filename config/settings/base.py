@@ -222,3 +222,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Two models name their choices "Status"; OpenAPI needs one enum name for each.
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update({
+    "AITaskStatusEnum": "orchestrator.models.AITask.Status",
+    "UsageLogStatusEnum": "orchestrator.models.UsageLog.Status",
+})

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.api import envelope
+from orchestrator.api import (
+    PAGE_PARAMETERS,
+    enveloped,
+    error_responses,
+    paginated,
+    paginated_response,
+)
+
+from . import selectors, services
+from .serializers import (
+    RegisteredSerializer,
+    RegisterSerializer,
+    TokenRequestSerializer,
+    TokenSerializer,
+    UsageLogSerializer,
+    UsageSummarySerializer,
+    UserSerializer,
+)
+
+
+class RegisterView(APIView):
+    # No session: a browser's stale cookie must not turn sign-up into a CSRF failure.
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="auth_register",
+        summary="Create an account on the Freemium plan and get an API token.",
+        request=RegisterSerializer,
+        responses={
+            201: enveloped("RegisteredEnvelope", RegisteredSerializer()),
+            **error_responses(400),
+        },
+        auth=[],
+        tags=["auth"],
+    )
+    def post(self, request: Request) -> Response:
+        form = RegisterSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        user, token = services.user_register(**form.validated_data)
+        return envelope(
+            {"user": UserSerializer(user).data, "token": token.key},
+            message="Account created.",
+            status=201,
+        )
+
+
+class TokenView(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="auth_token",
+        summary="Exchange a username and password for your API token.",
+        request=TokenRequestSerializer,
+        responses={200: enveloped("TokenEnvelope", TokenSerializer()), **error_responses(400, 401)},
+        auth=[],
+        tags=["auth"],
+    )
+    def post(self, request: Request) -> Response:
+        form = TokenRequestSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        token = services.auth_token_obtain(**form.validated_data)
+        return envelope({"token": token.key})
+
+
+class UsageView(APIView):
+    @extend_schema(
+        operation_id="usage_retrieve",
+        summary="Your AI calls, tokens and cost today and this month (UTC), and your plan's "
+        "limits.",
+        responses={
+            200: enveloped("UsageEnvelope", UsageSummarySerializer()),
+            **error_responses(401),
+        },
+        tags=["usage"],
+    )
+    def get(self, request: Request) -> Response:
+        summary = selectors.usage_summary(user=request.user)
+        return envelope(UsageSummarySerializer(summary).data)
+
+
+class UsageLogListView(APIView):
+    @extend_schema(
+        operation_id="usage_logs_list",
+        summary="Your AI calls one by one, newest first.",
+        parameters=PAGE_PARAMETERS,
+        responses={200: paginated("UsageLogList", UsageLogSerializer), **error_responses(401, 404)},
+        tags=["usage"],
+    )
+    def get(self, request: Request) -> Response:
+        return paginated_response(
+            request=request,
+            view=self,
+            queryset=selectors.usage_log_list(user=request.user),
+            serializer=UsageLogSerializer,
+        )

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+
+from orchestrator.models import UsageLog
+
+from .models import Plan
+
+
+class RegisterSerializer(serializers.Serializer):
+    username = serializers.RegexField(
+        r"^[\w.@+-]+\Z",
+        max_length=150,
+        error_messages={"invalid": "Use letters, digits and @/./+/-/_ only."},
+    )
+    email = serializers.EmailField()
+    password = serializers.CharField(
+        write_only=True, trim_whitespace=False, max_length=128, style={"input_type": "password"}
+    )
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+
+
+class UserSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = get_user_model()
+        fields = ["id", "username", "email"]
+        read_only_fields = fields
+
+
+class RegisteredSerializer(serializers.Serializer):
+    user = UserSerializer()
+    token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
+
+
+class PlanLimitsSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Plan
+        fields = [
+            "code",
+            "name",
+            "daily_token_limit",
+            "monthly_token_limit",
+            "monthly_cost_limit_usd",
+        ]
+        read_only_fields = fields
+
+
+class TaskUsageSerializer(serializers.Serializer):
+    task = serializers.CharField()
+    calls = serializers.IntegerField()
+    errors = serializers.IntegerField()
+    tokens = serializers.IntegerField()
+    cost_usd = serializers.DecimalField(max_digits=20, decimal_places=8)
+
+
+class PeriodUsageSerializer(serializers.Serializer):
+    start = serializers.DateTimeField(help_text="Start of the UTC day or month.")
+    calls = serializers.IntegerField(help_text="AI calls, failed ones and cache hits included.")
+    errors = serializers.IntegerField()
+    cache_hits = serializers.IntegerField()
+    input_tokens = serializers.IntegerField()
+    output_tokens = serializers.IntegerField()
+    tokens = serializers.IntegerField()
+    cost_usd = serializers.DecimalField(max_digits=20, decimal_places=8)
+    by_task = TaskUsageSerializer(many=True)
+
+
+class RemainingSerializer(serializers.Serializer):
+    daily_tokens = serializers.IntegerField(allow_null=True, help_text="null: unlimited.")
+    monthly_tokens = serializers.IntegerField(allow_null=True, help_text="null: unlimited.")
+    monthly_cost_usd = serializers.DecimalField(
+        max_digits=20, decimal_places=8, allow_null=True, help_text="null: unlimited."
+    )
+
+
+class UsageSummarySerializer(serializers.Serializer):
+    plan = PlanLimitsSerializer()
+    today = PeriodUsageSerializer()
+    month = PeriodUsageSerializer()
+    remaining = RemainingSerializer()
+
+
+class UsageLogSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = UsageLog
+        fields = [
+            "id",
+            "created_at",
+            "task_type",
+            "provider_type",
+            "model",
+            "tier",
+            "input_tokens",
+            "output_tokens",
+            "total_tokens",
+            "cost_usd",
+            "latency_ms",
+            "status",
+            "error_code",
+            "error_message",
+            "cache_hit",
+            "request_id",
+            "attempt",
+        ]
+        read_only_fields = fields

@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.api import envelope
+from orchestrator.api import (
+    AI_ERRORS,
+    PAGE_PARAMETERS,
+    enveloped,
+    error_responses,
+    paginated,
+    paginated_response,
+)
+from orchestrator.async_api import (
+    ACCEPTED_RESPONSE,
+    ASYNC_PARAMETERS,
+    accepted_response,
+    wants_async,
+)
+from orchestrator.throttling import AI_THROTTLES
+
+from . import selectors, services
+from .serializers import ExtractFormSerializer, ExtractRequestSerializer, JobSerializer
+
+JOB_ENVELOPE = enveloped("JobEnvelope", JobSerializer())
+
+
+class JobExtractView(APIView):
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    throttle_classes = AI_THROTTLES
+
+    @extend_schema(
+        operation_id="job_extract",
+        summary="Extract a job posting from a URL, pasted text or a screenshot.",
+        description=(
+            "Exactly one of `url`, `text` or `image` (multipart upload). A URL you extracted "
+            "before is answered from storage (200, no AI call) unless `force` is true. "
+            "Pages with JSON-LD JobPosting data are read without an AI call. "
+            "With `?async=1` or `Prefer: respond-async` the work runs as a task (202)."
+        ),
+        request={
+            "application/json": ExtractRequestSerializer,
+            "multipart/form-data": ExtractFormSerializer,
+        },
+        parameters=ASYNC_PARAMETERS,
+        responses={
+            201: OpenApiResponse(JOB_ENVELOPE, description="Extracted and stored."),
+            200: OpenApiResponse(JOB_ENVELOPE, description="Already extracted, or re-extracted."),
+            202: ACCEPTED_RESPONSE,
+            **error_responses(*AI_ERRORS, 422),
+        },
+        tags=["jobs"],
+    )
+    def post(self, request: Request) -> Response:
+        form = ExtractFormSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        upload = data.get("image")
+        inputs = dict(
+            url=data.get("url"),
+            text=data.get("text"),
+            force=data["force"],
+            image=services.image_read_upload(upload=upload) if upload is not None else None,
+        )
+        if wants_async(request):
+            task = services.job_extract_submit(user=request.user, **inputs)
+            return accepted_response(task, request)
+        extraction = services.job_extract(user=request.user, **inputs)
+        return envelope(
+            JobSerializer(extraction.job).data,
+            message=extraction.message,
+            status=201 if extraction.created else 200,
+        )
+
+
+class JobListView(APIView):
+    @extend_schema(
+        operation_id="jobs_list",
+        summary="Your extracted jobs, newest first.",
+        parameters=PAGE_PARAMETERS,
+        responses={200: paginated("JobList", JobSerializer), **error_responses(401, 404)},
+        tags=["jobs"],
+    )
+    def get(self, request: Request) -> Response:
+        return paginated_response(
+            request=request,
+            view=self,
+            queryset=selectors.job_list(user=request.user),
+            serializer=JobSerializer,
+        )
+
+
+class JobDetailView(APIView):
+    @extend_schema(
+        operation_id="jobs_retrieve",
+        summary="One of your jobs.",
+        responses={200: JOB_ENVELOPE, **error_responses(401, 404)},
+        tags=["jobs"],
+    )
+    def get(self, request: Request, job_id: int) -> Response:
+        return envelope(JobSerializer(selectors.job_get(user=request.user, job_id=job_id)).data)
+
+    @extend_schema(
+        operation_id="jobs_destroy",
+        summary="Delete one of your jobs.",
+        responses={200: enveloped("DeletedEnvelope", None), **error_responses(401, 404)},
+        tags=["jobs"],
+    )
+    def delete(self, request: Request, job_id: int) -> Response:
+        services.job_delete(user=request.user, job_id=job_id)
+        return envelope(None, message="Job deleted.")

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from .models import Job
+
+
+class JobSerializer(serializers.ModelSerializer):
+    extracted_by = serializers.CharField(
+        read_only=True,
+        help_text='"jsonld" when read from the page\'s JobPosting data, '
+        "otherwise the AI provider type (gemini, openai, anthropic, openai_compatible, offline).",
+    )
+    requirements = serializers.ListField(child=serializers.CharField(), read_only=True)
+    skills = serializers.ListField(child=serializers.CharField(), read_only=True)
+    keywords = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = Job
+        fields = [
+            "id",
+            "source",
+            "source_url",
+            "title",
+            "company",
+            "location",
+            "employment_type",
+            "salary",
+            "description",
+            "requirements",
+            "skills",
+            "keywords",
+            "extracted_by",
+            "model",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ExtractRequestSerializer(serializers.Serializer):
+    """Exactly one of url, text or (multipart only) image."""
+
+    url = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text="A job posting page (http or https).",
+    )
+    text = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text="The posting's text, pasted.",
+    )
+    force = serializers.BooleanField(
+        default=False, help_text="Extract a URL again even if you extracted it before."
+    )
+
+
+@extend_schema_field(OpenApiTypes.BINARY)  # an upload in the request, not a URL in a response
+class UploadField(serializers.FileField):
+    pass
+
+
+class ExtractFormSerializer(ExtractRequestSerializer):
+    image = UploadField(
+        required=False,
+        allow_empty_file=True,
+        help_text="A screenshot of the posting: PNG, JPEG or WebP.",
+    )

@@ -1,0 +1,356 @@
+"""Turning a job posting (URL, pasted text or screenshot) into a stored Job.
+
+URL: the page is fetched safely; a JSON-LD JobPosting on it is used as is (no AI call),
+otherwise its main text goes to the AI. A URL the user extracted before is answered from the
+database unless `force` is set. Text: goes to the AI within length limits. Image: checked
+from its bytes, then the AI says whether it is a job posting at all, then reads it.
+Every AI answer is validated against JOB_SCHEMA; a bad one is retried once with the problem
+named, then BAD_AI_OUTPUT reaches the user.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import functools
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from orchestrator.async_api import ai_task_submit
+from orchestrator.errors import BadAIOutput, FetchFailed, InvalidInput, NoProviderConfigured
+from orchestrator.models import AITask, ProviderType, Task
+from orchestrator.selectors import provider_chain
+from orchestrator.services import AIResult, extract_job_data, generate
+
+from . import prompts
+from .fetch import INSTEAD, fetch_page
+from .images import check_image
+from .models import Job
+from .parsing import jsonld_job, main_text
+from .schemas import IMAGE_CHECK_SCHEMA, JOB_FIELDS, JOB_LISTS
+from .selectors import job_for_url, job_get
+
+CREATED, EXISTING, UPDATED = "created", "existing", "updated"
+MESSAGES = {
+    CREATED: "Job extracted.",
+    EXISTING: "This URL was already extracted; here is the stored job. "
+    "Send force=true to extract it again.",
+    UPDATED: "Job extracted again and updated.",
+}
+ONE_INPUT = "Give exactly one of url, text or image."
+NEEDS_VISION = (
+    "Reading a screenshot needs a vision-capable AI provider (Gemini, OpenAI or Claude), and "
+    "only the offline provider is configured. Paste the posting's text or its URL instead, or "
+    "ask an admin to configure a vision-capable provider."
+)
+MAX_LIST_ITEMS = 100  # a runaway answer must not fill the row with thousands of "skills"
+
+
+@dataclass(frozen=True)
+class Extraction:
+    job: Job
+    outcome: str  # CREATED | EXISTING | UPDATED
+
+    @property
+    def created(self) -> bool:
+        return self.outcome == CREATED
+
+    @property
+    def message(self) -> str:
+        return MESSAGES[self.outcome]
+
+
+# --- Input rules ---------------------------------------------------------------------------
+
+
+def job_input_validate(*, url: str | None, text: str | None, image: bytes | None) -> str:
+    """The one channel the request names ("url", "text" or "image"), or InvalidInput."""
+    given = [
+        name
+        for name, value in (("url", url), ("text", text), ("image", image))
+        if value is not None and (name == "image" or value.strip())
+    ]
+    if len(given) > 1:
+        raise InvalidInput(f"{ONE_INPUT} This request has {' and '.join(given)}.")
+    if not given:
+        if text is not None:
+            raise InvalidInput("The text is empty. Paste the job posting's text.")
+        if url is not None:
+            raise InvalidInput("The URL is empty.")
+        raise InvalidInput(ONE_INPUT)
+    if given == ["text"]:
+        _check_text(text)
+    return given[0]
+
+
+def _check_text(text: str) -> str:
+    text = text.strip()
+    low, high = int(settings.TEXT_MIN_CHARS), int(settings.TEXT_MAX_CHARS)
+    if len(text) < low:
+        raise InvalidInput(
+            f"The text is too short ({len(text)} characters); paste at least {low} characters "
+            "of the job posting."
+        )
+    if len(text) > high:
+        raise InvalidInput(
+            f"The text is too long ({len(text)} characters); the limit is {high} characters."
+        )
+    return text
+
+
+def image_read_upload(*, upload: UploadedFile) -> bytes:
+    """The uploaded file's bytes; an oversized upload is refused before it is read."""
+    max_bytes = int(settings.IMAGE_MAX_BYTES)
+    if upload.size is not None and upload.size > max_bytes:
+        raise InvalidInput(
+            f"The image is larger than {max_bytes / 1_000_000:g} MB. Upload a smaller one."
+        )
+    return upload.read()
+
+
+def normalise_url(url: str) -> str:
+    """One spelling per page, so the same posting is found again (dedupe key)."""
+    url = url.strip()
+    if "://" not in url:
+        url = "https://" + url  # what people paste from an address bar
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise InvalidInput("The URL is not valid.") from None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise InvalidInput("Only http and https URLs can be extracted.")
+    if "@" in parts.netloc:
+        raise InvalidInput("URLs with a user name or password cannot be fetched.")
+    host = (parts.hostname or "").rstrip(".")
+    if not host:
+        raise InvalidInput("The URL has no host name.")
+    netloc = f"[{host}]" if ":" in host else host
+    if port is not None and port != {"http": 80, "https": 443}[scheme]:
+        netloc += f":{port}"
+    # Tracking parameters name the same page; everything else may select the posting.
+    query = "&".join(
+        part
+        for part in parts.query.split("&")
+        if part and not part.split("=", 1)[0].lower().startswith("utm_")
+    )
+    normalised = urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+    if len(normalised) > Job._meta.get_field("source_url").max_length:
+        raise InvalidInput("The URL is too long.")
+    return normalised
+
+
+def url_hash(normalised_url: str) -> str:
+    return hashlib.sha256(normalised_url.encode()).hexdigest()
+
+
+# --- Extraction ----------------------------------------------------------------------------
+
+
+def job_extract(
+    *,
+    user: Any,
+    url: str | None = None,
+    text: str | None = None,
+    image: bytes | None = None,
+    force: bool = False,
+) -> Extraction:
+    channel = job_input_validate(url=url, text=text, image=image)
+    if channel == "url":
+        return _extract_url(user=user, url=url, force=force)
+    if channel == "text":
+        return _extract_text(user=user, text=_check_text(text))
+    return _extract_image(user=user, image=image)
+
+
+def _extract_url(*, user: Any, url: str, force: bool) -> Extraction:
+    source_url = normalise_url(url)
+    key = url_hash(source_url)
+    existing = job_for_url(user=user, url_hash=key)
+    if existing is not None and not force:
+        return Extraction(existing, EXISTING)
+    page = fetch_page(source_url)
+    fields = jsonld_job(page.text) if page.content_type != "text/plain" else None
+    if fields is not None:
+        provenance = {
+            "extracted_by": "jsonld",
+            "model": "",
+            "raw_ai_output": "",
+            "usage_log_id": None,
+        }
+    else:
+        posting = page.text if page.content_type == "text/plain" else main_text(page.text)
+        posting = posting.strip()
+        if len(posting) < int(settings.TEXT_MIN_CHARS):
+            raise FetchFailed(
+                "The page has almost no readable text; it may need a sign-in or JavaScript. "
+                + INSTEAD
+            )
+        prompt = prompts.extraction_prompt(
+            posting[: int(settings.TEXT_MAX_CHARS)], source_url=source_url
+        )
+        # A forced re-extraction wants a fresh answer, not the cached one.
+        result = _ask_with_one_retry(
+            functools.partial(extract_job_data, user=user), prompt=prompt, use_cache=not force
+        )
+        fields, provenance = result.data, _provenance(result)
+    with transaction.atomic():
+        job, created = Job.objects.update_or_create(
+            owner=user,
+            source_url_hash=key,
+            defaults={
+                "source": Job.Source.URL,
+                "source_url": source_url,
+                **_job_fields(fields),
+                **provenance,
+            },
+        )
+    return Extraction(job, CREATED if created else UPDATED)
+
+
+def _extract_text(*, user: Any, text: str) -> Extraction:
+    result = _ask_with_one_retry(
+        functools.partial(extract_job_data, user=user),
+        prompt=prompts.extraction_prompt(text),
+        use_cache=True,
+    )
+    job = Job.objects.create(
+        owner=user,
+        source=Job.Source.TEXT,
+        source_text=text,
+        **_job_fields(result.data),
+        **_provenance(result),
+    )
+    return Extraction(job, CREATED)
+
+
+def _extract_image(*, user: Any, image: bytes) -> Extraction:
+    checked = check_image(image)
+    _require_vision_provider()
+    verdict = _ask_with_one_retry(
+        functools.partial(
+            generate,
+            user=user,
+            task="image_check",
+            system_prompt=prompts.IMAGE_CHECK_SYSTEM,
+            image=checked.data,
+            image_mime=checked.mime,
+            response_schema=IMAGE_CHECK_SCHEMA,
+            temperature=0.0,
+        ),
+        prompt=prompts.IMAGE_CHECK_PROMPT,
+        use_cache=True,
+    )
+    if not verdict.data["is_job_posting"]:
+        reason = verdict.data["reason"].strip() or "no reason given"
+        raise InvalidInput(f"The image does not look like a job posting: {reason}")
+    result = _ask_with_one_retry(
+        functools.partial(extract_job_data, user=user, image=checked.data),
+        prompt=prompts.IMAGE_PROMPT,
+        use_cache=True,
+    )
+    job = Job.objects.create(
+        owner=user,
+        source=Job.Source.IMAGE,
+        image_sha256=checked.sha256,
+        **_job_fields(result.data),
+        **_provenance(result),
+    )
+    return Extraction(job, CREATED)
+
+
+def _require_vision_provider() -> None:
+    """The offline provider cannot see images; say so before spending a call on it."""
+    chain = provider_chain()
+    if chain and all(route.provider_type == ProviderType.OFFLINE for route in chain):
+        raise NoProviderConfigured(NEEDS_VISION)
+
+
+def _ask_with_one_retry(ask: Callable[..., AIResult], *, prompt: str, use_cache: bool) -> AIResult:
+    """One AI call whose JSON is validated by generate(); a bad answer gets one more try with
+    the problem fed back. Both attempts are logged by generate()."""
+    try:
+        return ask(prompt=prompt, use_cache=use_cache)
+    except BadAIOutput as exc:
+        return ask(prompt=prompts.retry_prompt(prompt, exc.message), use_cache=False)
+
+
+def _provenance(result: AIResult) -> dict[str, Any]:
+    return {
+        "extracted_by": result.provider,
+        "model": result.model,
+        "raw_ai_output": result.text,
+        "usage_log_id": result.usage_log_id,
+    }
+
+
+def _job_fields(data: dict) -> dict[str, Any]:
+    """The schema-valid answer, cut to what the columns hold."""
+    fields: dict[str, Any] = {}
+    for name in JOB_FIELDS:
+        value = (data.get(name) or "").strip()
+        if name != "description":  # one-line fields; the description keeps its paragraphs
+            value = re.sub(r"\s+", " ", value)
+        limit = Job._meta.get_field(name).max_length
+        fields[name] = value[:limit] if limit else value
+    for name in JOB_LISTS:
+        items = [item.strip() for item in data.get(name) or [] if item.strip()]
+        fields[name] = list(dict.fromkeys(items))[:MAX_LIST_ITEMS]
+    return fields
+
+
+# --- Async mode ----------------------------------------------------------------------------
+
+
+def job_extract_submit(
+    *,
+    user: Any,
+    url: str | None = None,
+    text: str | None = None,
+    image: bytes | None = None,
+    force: bool = False,
+) -> AITask:
+    """Queue an extraction; input mistakes are refused now, not reported by a failed task."""
+    channel = job_input_validate(url=url, text=text, image=image)
+    params: dict[str, Any] = {"force": force}
+    if channel == "url":
+        params["url"] = normalise_url(url)
+    elif channel == "text":
+        params["text"] = _check_text(text)
+    else:
+        params["image_b64"] = base64.b64encode(check_image(image).data).decode("ascii")
+    return ai_task_submit(user=user, kind=Task.EXTRACTION, params=params)
+
+
+def job_extract_from_params(
+    *,
+    user: Any,
+    url: str | None = None,
+    text: str | None = None,
+    image_b64: str | None = None,
+    force: bool = False,
+) -> dict:
+    """The Celery runner: the same extraction, answered with the endpoint's `data`."""
+    from .serializers import JobSerializer
+
+    image = None
+    if image_b64 is not None:
+        try:
+            image = base64.b64decode(image_b64, validate=True)
+        except (binascii.Error, ValueError):
+            raise InvalidInput("The queued image is not valid base64.") from None
+    extraction = job_extract(user=user, url=url, text=text, image=image, force=force)
+    return dict(JobSerializer(extraction.job).data)
+
+
+def job_delete(*, user: Any, job_id: int) -> None:
+    job_get(user=user, job_id=job_id).delete()

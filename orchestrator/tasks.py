@@ -1,0 +1,60 @@
+"""Celery is one more interface to the services: this task only loads, runs and records."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from .errors import AppError
+from .models import AITask
+
+logger = logging.getLogger(__name__)
+
+# kind -> the service that does the work; each takes user= plus the task's params and returns
+# the JSON-able data the synchronous endpoint would answer with. Imported lazily: the apps
+# import this module, not the other way round.
+RUNNERS = {
+    "extraction": "jobs.services.job_extract_from_params",
+    "cv_draft": "cvs.services.cv_draft_from_params",
+    "cover_letter": "letters.services.letter_generate_from_params",
+}
+INTERNAL = "An unexpected error stopped this task. It has been logged; please try again."
+
+
+@shared_task(ignore_result=True)
+def run_ai_task(task_id: str) -> None:
+    # Claim it: only a pending task starts, so a redelivered message cannot run it twice.
+    claimed = AITask.objects.filter(pk=task_id, status=AITask.Status.PENDING).update(
+        status=AITask.Status.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        logger.warning("AI task %s is missing or already started; skipped.", task_id)
+        return
+    task = AITask.objects.select_related("owner").get(pk=task_id)
+    outcome: dict = {}
+    try:
+        runner = import_string(RUNNERS[task.kind])
+        outcome["result"] = runner(user=task.owner, **task.params)
+        outcome["status"] = AITask.Status.SUCCEEDED
+    except AppError as exc:
+        outcome.update(status=AITask.Status.FAILED, error_code=exc.code, error_message=exc.message)
+    except Exception:
+        logger.exception("AI task %s (%s) failed unexpectedly", task_id, task.kind)
+        outcome.update(
+            status=AITask.Status.FAILED, error_code="INTERNAL_ERROR", error_message=INTERNAL
+        )
+    if "image_b64" in task.params:  # megabytes per row, and of no use once the task is done
+        outcome["params"] = {**task.params, "image_b64": None}
+    try:
+        AITask.objects.filter(pk=task_id).update(finished_at=timezone.now(), **outcome)
+    except (TypeError, ValueError):  # a runner returned something that is not JSON
+        logger.exception("AI task %s (%s) returned an unstorable result", task_id, task.kind)
+        AITask.objects.filter(pk=task_id).update(
+            status=AITask.Status.FAILED,
+            error_code="INTERNAL_ERROR",
+            error_message=INTERNAL,
+            finished_at=timezone.now(),
+        )
