@@ -98,8 +98,9 @@ _RESERVE_SQL = {
 }
 
 
-def _reserve(user_id: int, day: dt.date, month: dt.date, tokens: int, cost: Decimal
-             ) -> dict[str, QuotaCounter]:
+def _reserve(
+    user_id: int, day: dt.date, month: dt.date, tokens: int, cost: Decimal
+) -> dict[str, QuotaCounter]:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             params = [user_id, day, month, tokens, cost]
@@ -109,9 +110,13 @@ def _reserve(user_id: int, day: dt.date, month: dt.date, tokens: int, cost: Deci
         found = cursor.fetchall()
     # The totals include this reservation; _check wants what was there before it.
     return {
-        period: QuotaCounter(period=period, tokens_used=used, tokens_reserved=reserved - tokens,
-                             cost_used_usd=Decimal(cost_used),
-                             cost_reserved_usd=Decimal(cost_reserved) - cost)
+        period: QuotaCounter(
+            period=period,
+            tokens_used=used,
+            tokens_reserved=reserved - tokens,
+            cost_used_usd=Decimal(cost_used),
+            cost_reserved_usd=Decimal(cost_reserved) - cost,
+        )
         for period, used, reserved, cost_used, cost_reserved in found
     }
 

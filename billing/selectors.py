@@ -38,7 +38,8 @@ def plan_for_user(*, user) -> Plan:
             )
             cached = (
                 (subscription.plan.code, subscription.current_period_end)
-                if subscription else (PlanCode.FREEMIUM, None)
+                if subscription
+                else (PlanCode.FREEMIUM, None)
             )
             cache.set(key, cached, timeout=300)
         code, period_end = cached

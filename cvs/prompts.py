@@ -14,8 +14,10 @@ SYSTEM = (
 
 
 def cv_prompt(profile: dict, job: dict) -> str:
-    return "\n\n".join([
-        "Draft a CV for this candidate, tailored to the job.",
-        block("profile", profile),
-        block("job", job),
-    ])
+    return "\n\n".join(
+        [
+            "Draft a CV for this candidate, tailored to the job.",
+            block("profile", profile),
+            block("job", job),
+        ]
+    )

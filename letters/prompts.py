@@ -15,9 +15,11 @@ SYSTEM = (
 
 
 def letter_prompt(profile: dict, job: dict, tone: str) -> str:
-    return "\n\n".join([
-        f"Write a {tone} cover letter for this candidate and job.",
-        block("tone", tone),
-        block("profile", profile),
-        block("job", job),
-    ])
+    return "\n\n".join(
+        [
+            f"Write a {tone} cover letter for this candidate and job.",
+            block("tone", tone),
+            block("profile", profile),
+            block("job", job),
+        ]
+    )

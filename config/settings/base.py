@@ -217,13 +217,17 @@ CELERY_BEAT_SCHEDULE = {
 # Django's own checks for passwords chosen through POST /api/v1/auth/register.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", default=8)}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", default=8)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # Two models name their choices "Status"; OpenAPI needs one enum name for each.
-SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update({
-    "AITaskStatusEnum": "orchestrator.models.AITask.Status",
-    "UsageLogStatusEnum": "orchestrator.models.UsageLog.Status",
-})
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "AITaskStatusEnum": "orchestrator.models.AITask.Status",
+        "UsageLogStatusEnum": "orchestrator.models.UsageLog.Status",
+    }
+)

@@ -15,11 +15,15 @@ PROFILE = json.loads(RICH.read_text(encoding="utf-8"))
 
 def cv(experience=None, education=None) -> dict:
     return {
-        "experience": experience if experience is not None else [
+        "experience": experience
+        if experience is not None
+        else [
             {"employer": "Parcelly Ltd", "title": "Senior Software Engineer", "bullets": []},
             {"employer": "ShopWave", "title": "Software Engineer", "bullets": []},
         ],
-        "education": education if education is not None else [
+        "education": education
+        if education is not None
+        else [
             {"institution": "University of Leeds", "degree": "BSc Computer Science"},
         ],
     }
@@ -48,39 +52,47 @@ def test_an_invented_degree_is_named_with_what_the_profile_has():
 
     assert cv_fact_problems(draft, PROFILE) == [
         'Degree "MSc Computer Science" at University of Leeds is not in your profile '
-        "(your profile has: BSc Computer Science)."]
+        "(your profile has: BSc Computer Science)."
+    ]
 
 
 def test_an_invented_institution_is_named():
     draft = cv(education=[{"institution": "Harvard University", "degree": "MBA"}])
 
     assert cv_fact_problems(draft, PROFILE) == [
-        'Institution "Harvard University" is not in your profile.']
+        'Institution "Harvard University" is not in your profile.'
+    ]
 
 
-@pytest.mark.parametrize("degree, field", [
-    ("BSc Computer Science", ""),
-    ("B.Sc. Computer Science", ""),
-    ("bsc computer science", ""),
-    ("BSc in Computer Science", ""),
-    ("Bachelor of Science in Computer Science", ""),
-    ("BSc (Hons) Computer Science", ""),
-    ("B.Sc.", "Computer Science"),
-    ("Bachelor of Science", ""),
-    ("BSc Computer Science", "Computer Science"),
-])
+@pytest.mark.parametrize(
+    "degree, field",
+    [
+        ("BSc Computer Science", ""),
+        ("B.Sc. Computer Science", ""),
+        ("bsc computer science", ""),
+        ("BSc in Computer Science", ""),
+        ("Bachelor of Science in Computer Science", ""),
+        ("BSc (Hons) Computer Science", ""),
+        ("B.Sc.", "Computer Science"),
+        ("Bachelor of Science", ""),
+        ("BSc Computer Science", "Computer Science"),
+    ],
+)
 def test_degrees_match_their_usual_spellings(degree, field):
     entry = {"institution": "University of Leeds", "degree": degree, "field": field}
 
     assert cv_fact_problems(cv(education=[entry]), PROFILE) == []
 
 
-@pytest.mark.parametrize("degree, field", [
-    ("BSc Physics", ""),
-    ("BSc", "Physics"),
-    ("BA Computer Science", ""),
-    ("PhD Computer Science", ""),
-])
+@pytest.mark.parametrize(
+    "degree, field",
+    [
+        ("BSc Physics", ""),
+        ("BSc", "Physics"),
+        ("BA Computer Science", ""),
+        ("PhD Computer Science", ""),
+    ],
+)
 def test_a_degree_that_says_something_else_is_caught(degree, field):
     entry = {"institution": "University of Leeds", "degree": degree, "field": field}
 
@@ -89,8 +101,10 @@ def test_a_degree_that_says_something_else_is_caught(degree, field):
 
 def test_each_degree_is_checked_against_its_own_institution():
     # The profile's Postgraduate Certificate is from the Open University, not from Leeds.
-    entry = {"institution": "University of Leeds",
-             "degree": "Postgraduate Certificate Data Science"}
+    entry = {
+        "institution": "University of Leeds",
+        "degree": "Postgraduate Certificate Data Science",
+    }
 
     assert len(cv_fact_problems(cv(education=[entry]), PROFILE)) == 1
 
@@ -102,5 +116,6 @@ def test_a_profile_entry_without_a_degree_accepts_no_invented_one():
 
     assert cv_fact_problems(claims, profile) == [
         'Degree "Baccalauréat" at Lycee Victor Hugo is not in your profile '
-        "(your profile has: no degree)."]
+        "(your profile has: no degree)."
+    ]
     assert cv_fact_problems(honest, profile) == []

@@ -55,13 +55,20 @@ class Reply:
     then: Reply | None = None
 
     @classmethod
-    def ok(cls, text: str = "OK", input_tokens: int = 12, output_tokens: int = 34,
-           cached_input_tokens: int = 0, model: str | None = None) -> Reply:
+    def ok(
+        cls,
+        text: str = "OK",
+        input_tokens: int = 12,
+        output_tokens: int = 34,
+        cached_input_tokens: int = 0,
+        model: str | None = None,
+    ) -> Reply:
         return cls("ok", 200, text, input_tokens, output_tokens, cached_input_tokens, model)
 
     @classmethod
-    def error(cls, status: int, message: str | None = None,
-              retry_after: float | None = None) -> Reply:
+    def error(
+        cls, status: int, message: str | None = None, retry_after: float | None = None
+    ) -> Reply:
         return cls("error", status, message=message, retry_after=retry_after)
 
     @classmethod
@@ -130,8 +137,12 @@ _OPENAI_MESSAGES = {
 
 def _openai(r: Reply, seen: Seen) -> Rendered:
     model = r.model or _req_model(seen) or "gpt-4o"
-    hdrs = {"x-request-id": f"req_{_rid(32, '0123456789abcdef')}", "openai-version": "2020-10-01",
-            "openai-processing-ms": "1", **_retry_hdr(r)}
+    hdrs = {
+        "x-request-id": f"req_{_rid(32, '0123456789abcdef')}",
+        "openai-version": "2020-10-01",
+        "openai-processing-ms": "1",
+        **_retry_hdr(r),
+    }
 
     def err(status: int, message: str, etype: str, code: str | None) -> Rendered:
         body = {"error": {"message": message, "type": etype, "param": None, "code": code}}
@@ -139,39 +150,70 @@ def _openai(r: Reply, seen: Seen) -> Rendered:
 
     if r.kind == "ok":
         usage = {
-            "prompt_tokens": r.input_tokens, "completion_tokens": r.output_tokens,
+            "prompt_tokens": r.input_tokens,
+            "completion_tokens": r.output_tokens,
             "total_tokens": r.input_tokens + r.output_tokens,
             "prompt_tokens_details": {"cached_tokens": r.cached_input_tokens, "audio_tokens": 0},
-            "completion_tokens_details": {"reasoning_tokens": 0, "audio_tokens": 0,
-                                          "accepted_prediction_tokens": 0,
-                                          "rejected_prediction_tokens": 0},
+            "completion_tokens_details": {
+                "reasoning_tokens": 0,
+                "audio_tokens": 0,
+                "accepted_prediction_tokens": 0,
+                "rejected_prediction_tokens": 0,
+            },
         }
         message = {"role": "assistant", "content": r.text, "refusal": None, "annotations": []}
         choice = {"index": 0, "message": message, "logprobs": None, "finish_reason": "stop"}
-        return _json(200, {
-            "id": f"chatcmpl-{_rid(29)}", "object": "chat.completion", "created": int(time.time()),
-            "model": model, "choices": [choice],
-            "usage": usage, "service_tier": "default", "system_fingerprint": "fp_b40fb1c6fb",
-        }, hdrs)
+        return _json(
+            200,
+            {
+                "id": f"chatcmpl-{_rid(29)}",
+                "object": "chat.completion",
+                "created": int(time.time()),
+                "model": model,
+                "choices": [choice],
+                "usage": usage,
+                "service_tier": "default",
+                "system_fingerprint": "fp_b40fb1c6fb",
+            },
+            hdrs,
+        )
     if r.kind == "invalid_key":
         if not seen.api_key:
-            return err(401, "You didn't provide an API key. You need to provide your API key in an "
-                            "Authorization header using Bearer auth (i.e. Authorization: Bearer "
-                            "YOUR_KEY).", "invalid_request_error", None)
-        return err(401, f"Incorrect API key provided: {_mask(seen.api_key)}. You can find your API "
-                        "key at https://platform.openai.com/account/api-keys.",
-                   "invalid_request_error", "invalid_api_key")
+            return err(
+                401,
+                "You didn't provide an API key. You need to provide your API key in an "
+                "Authorization header using Bearer auth (i.e. Authorization: Bearer "
+                "YOUR_KEY).",
+                "invalid_request_error",
+                None,
+            )
+        return err(
+            401,
+            f"Incorrect API key provided: {_mask(seen.api_key)}. You can find your API "
+            "key at https://platform.openai.com/account/api-keys.",
+            "invalid_request_error",
+            "invalid_api_key",
+        )
     if r.kind == "rate_limited":
-        return err(429, r.message or f"Rate limit reached for {model} in organization "
-                   f"org-{_rid(24)} on requests per min (RPM): Limit 500, Used 500, Requested 1. "
-                   "Please try again in 120ms. Visit "
-                   "https://platform.openai.com/account/rate-limits to learn more.",
-                   "requests", "rate_limit_exceeded")
+        return err(
+            429,
+            r.message
+            or f"Rate limit reached for {model} in organization "
+            f"org-{_rid(24)} on requests per min (RPM): Limit 500, Used 500, Requested 1. "
+            "Please try again in 120ms. Visit "
+            "https://platform.openai.com/account/rate-limits to learn more.",
+            "requests",
+            "rate_limit_exceeded",
+        )
     if r.kind == "insufficient_quota":
-        return err(429, "You exceeded your current quota, please check your plan and billing "
-                        "details. For more information on this error, read the docs: "
-                        "https://platform.openai.com/docs/guides/error-codes/api-errors.",
-                   "insufficient_quota", "insufficient_quota")
+        return err(
+            429,
+            "You exceeded your current quota, please check your plan and billing "
+            "details. For more information on this error, read the docs: "
+            "https://platform.openai.com/docs/guides/error-codes/api-errors.",
+            "insufficient_quota",
+            "insufficient_quota",
+        )
     if r.kind == "not_found":
         return err(404, f"Invalid URL ({seen.method} {seen.path})", "invalid_request_error", None)
     etype = "server_error" if r.status >= 500 else "invalid_request_error"
@@ -180,10 +222,18 @@ def _openai(r: Reply, seen: Seen) -> Rendered:
 
 # --------------------------------------------------------------------------- Anthropic
 
-_ANTHROPIC_TYPES = {400: "invalid_request_error", 401: "authentication_error",
-                    402: "billing_error", 403: "permission_error", 404: "not_found_error",
-                    413: "request_too_large", 429: "rate_limit_error", 500: "api_error",
-                    504: "timeout_error", 529: "overloaded_error"}
+_ANTHROPIC_TYPES = {
+    400: "invalid_request_error",
+    401: "authentication_error",
+    402: "billing_error",
+    403: "permission_error",
+    404: "not_found_error",
+    413: "request_too_large",
+    429: "rate_limit_error",
+    500: "api_error",
+    504: "timeout_error",
+    529: "overloaded_error",
+}
 
 
 def _anthropic(r: Reply, seen: Seen) -> Rendered:
@@ -194,31 +244,52 @@ def _anthropic(r: Reply, seen: Seen) -> Rendered:
     def err(status: int, etype: str, message: str) -> Rendered:
         if status == 429:
             hdrs["x-should-retry"] = "true"  # as recorded from api.anthropic.com
-        body = {"type": "error", "error": {"type": etype, "message": message},
-                "request_id": request_id}
+        body = {
+            "type": "error",
+            "error": {"type": etype, "message": message},
+            "request_id": request_id,
+        }
         return _json(status, body, hdrs)
 
     if r.kind == "ok":
         usage = {
-            "input_tokens": r.input_tokens, "cache_creation_input_tokens": 0,
+            "input_tokens": r.input_tokens,
+            "cache_creation_input_tokens": 0,
             "cache_read_input_tokens": r.cached_input_tokens,
             "cache_creation": {"ephemeral_5m_input_tokens": 0, "ephemeral_1h_input_tokens": 0},
-            "output_tokens": r.output_tokens, "service_tier": "standard",
+            "output_tokens": r.output_tokens,
+            "service_tier": "standard",
             "inference_geo": "not_available",
         }
-        return _json(200, {
-            "model": model, "id": f"msg_01{_rid(22)}", "type": "message", "role": "assistant",
-            "content": [{"type": "text", "text": r.text}], "stop_reason": "end_turn",
-            "stop_sequence": None, "usage": usage,
-        }, hdrs)
+        return _json(
+            200,
+            {
+                "model": model,
+                "id": f"msg_01{_rid(22)}",
+                "type": "message",
+                "role": "assistant",
+                "content": [{"type": "text", "text": r.text}],
+                "stop_reason": "end_turn",
+                "stop_sequence": None,
+                "usage": usage,
+            },
+            hdrs,
+        )
     if r.kind == "invalid_key":
-        return err(401, "authentication_error",
-                   "invalid x-api-key" if seen.api_key else "x-api-key header is required")
+        return err(
+            401,
+            "authentication_error",
+            "invalid x-api-key" if seen.api_key else "x-api-key header is required",
+        )
     if r.kind in ("rate_limited", "insufficient_quota"):
-        return err(429, "rate_limit_error", r.message or
-                   "This request would exceed your organization's rate limit of 50 requests per "
-                   f"minute (org: {_rid(8)}, model: {model}). For details, refer to: "
-                   "https://docs.claude.com/en/api/rate-limits.")
+        return err(
+            429,
+            "rate_limit_error",
+            r.message
+            or "This request would exceed your organization's rate limit of 50 requests per "
+            f"minute (org: {_rid(8)}, model: {model}). For details, refer to: "
+            "https://docs.claude.com/en/api/rate-limits.",
+        )
     if r.kind == "overloaded":
         return err(529, "overloaded_error", "Overloaded")
     if r.kind == "not_found":
@@ -231,15 +302,22 @@ def _anthropic(r: Reply, seen: Seen) -> Rendered:
 
 # --------------------------------------------------------------------------- Gemini
 
-_GEMINI_STATUS = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED",
-                  404: "NOT_FOUND", 429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 503: "UNAVAILABLE",
-                  504: "DEADLINE_EXCEEDED"}
+_GEMINI_STATUS = {
+    400: "INVALID_ARGUMENT",
+    401: "UNAUTHENTICATED",
+    403: "PERMISSION_DENIED",
+    404: "NOT_FOUND",
+    429: "RESOURCE_EXHAUSTED",
+    500: "INTERNAL",
+    503: "UNAVAILABLE",
+    504: "DEADLINE_EXCEEDED",
+}
 _GEMINI_MESSAGES = {
     400: "Request contains an invalid argument.",
     429: "You exceeded your current quota, please check your plan and billing details. For more "
-         "information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.",
+    "information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.",
     500: "An internal error has occurred. Please retry or report in "
-         "https://developers.generativeai.google/guide/troubleshooting",
+    "https://developers.generativeai.google/guide/troubleshooting",
     503: "The model is overloaded. Please try again later.",
     504: "Deadline expired before operation could complete.",
 }
@@ -251,15 +329,19 @@ def _gemini(r: Reply, seen: Seen) -> Rendered:
 
     def err(status: int, message: str, details: list[dict[str, Any]] | None = None) -> Rendered:
         fallback = "INTERNAL" if status >= 500 else "FAILED_PRECONDITION"
-        e: dict[str, Any] = {"code": status, "message": message,
-                             "status": _GEMINI_STATUS.get(status, fallback)}
+        e: dict[str, Any] = {
+            "code": status,
+            "message": message,
+            "status": _GEMINI_STATUS.get(status, fallback),
+        }
         if details:
             e["details"] = details
         return _json(status, {"error": e}, hdrs)
 
     if r.kind == "ok":
         usage: dict[str, Any] = {
-            "promptTokenCount": r.input_tokens, "candidatesTokenCount": r.output_tokens,
+            "promptTokenCount": r.input_tokens,
+            "candidatesTokenCount": r.output_tokens,
             "totalTokenCount": r.input_tokens + r.output_tokens,
             "promptTokensDetails": [{"modality": "TEXT", "tokenCount": r.input_tokens}],
         }
@@ -267,29 +349,56 @@ def _gemini(r: Reply, seen: Seen) -> Rendered:
             usage["cachedContentTokenCount"] = r.cached_input_tokens
         # /v1beta/models/gemini-2.5-flash:generateContent -> gemini-2.5-flash
         model = r.model or seen.path.rsplit("/", 1)[-1].split(":", 1)[0]
-        body = {"candidates": [{"content": {"parts": [{"text": r.text}], "role": "model"},
-                                "finishReason": "STOP", "index": 0}],
-                "usageMetadata": usage, "modelVersion": model, "responseId": _rid(23)}
+        body = {
+            "candidates": [
+                {
+                    "content": {"parts": [{"text": r.text}], "role": "model"},
+                    "finishReason": "STOP",
+                    "index": 0,
+                }
+            ],
+            "usageMetadata": usage,
+            "modelVersion": model,
+            "responseId": _rid(23),
+        }
         if seen.path.endswith(":streamGenerateContent"):  # SDK asks for ?alt=sse
             payload = b"data: " + json.dumps(body).encode() + b"\r\n\r\n"
             return 200, {"content-type": "text/event-stream"}, payload
         return _json(200, body, hdrs)
     if r.kind == "invalid_key":
         if not seen.api_key:
-            return err(403, "Method doesn't allow unregistered callers (callers without "
-                            "established identity). Please use API Key or other form of API "
-                            "consumer identity to call this API.")
-        return err(400, _GEMINI_BAD_KEY, [
-            {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID",
-             "domain": "googleapis.com",
-             "metadata": {"service": "generativelanguage.googleapis.com"}},
-            {"@type": "type.googleapis.com/google.rpc.LocalizedMessage", "locale": "en-US",
-             "message": _GEMINI_BAD_KEY}])
+            return err(
+                403,
+                "Method doesn't allow unregistered callers (callers without "
+                "established identity). Please use API Key or other form of API "
+                "consumer identity to call this API.",
+            )
+        return err(
+            400,
+            _GEMINI_BAD_KEY,
+            [
+                {
+                    "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                    "reason": "API_KEY_INVALID",
+                    "domain": "googleapis.com",
+                    "metadata": {"service": "generativelanguage.googleapis.com"},
+                },
+                {
+                    "@type": "type.googleapis.com/google.rpc.LocalizedMessage",
+                    "locale": "en-US",
+                    "message": _GEMINI_BAD_KEY,
+                },
+            ],
+        )
     if r.kind in ("rate_limited", "insufficient_quota"):
         retry = None
         if r.retry_after is not None:
-            retry = [{"@type": "type.googleapis.com/google.rpc.RetryInfo",
-                      "retryDelay": f"{r.retry_after:g}s"}]
+            retry = [
+                {
+                    "@type": "type.googleapis.com/google.rpc.RetryInfo",
+                    "retryDelay": f"{r.retry_after:g}s",
+                }
+            ]
         return err(429, r.message or _GEMINI_MESSAGES[429], retry)
     if r.kind == "overloaded":
         return err(503, _GEMINI_MESSAGES[503])
@@ -299,6 +408,7 @@ def _gemini(r: Reply, seen: Seen) -> Rendered:
 
 
 # --------------------------------------------------------------------------- routing and keys
+
 
 def _bearer(headers: dict[str, str]) -> str | None:
     auth = headers.get("authorization", "")
@@ -314,8 +424,12 @@ def _route_ok(vendor: str, method: str, path: str) -> bool:
         return path == "/v1/messages"
     # google-genai puts its api_version (v1 by default in 3.x, v1beta before) ahead of models/.
     parts = path.split("/")
-    return (len(parts) == 4 and parts[1].startswith("v") and parts[2] == "models"
-            and parts[3].endswith((":generateContent", ":streamGenerateContent")))
+    return (
+        len(parts) == 4
+        and parts[1].startswith("v")
+        and parts[2] == "models"
+        and parts[3].endswith((":generateContent", ":streamGenerateContent"))
+    )
 
 
 def _api_key(vendor: str, headers: dict[str, str], query: dict[str, str]) -> str | None:
@@ -328,14 +442,29 @@ def _api_key(vendor: str, headers: dict[str, str], query: dict[str, str]) -> str
 
 
 _RENDER: dict[str, Callable[[Reply, Seen], Rendered]] = {
-    "openai": _openai, "anthropic": _anthropic, "gemini": _gemini}
-_REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 402: "Payment Required",
-            403: "Forbidden", 404: "Not Found", 413: "Payload Too Large",
-            429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway",
-            503: "Service Unavailable", 504: "Gateway Timeout", 529: "Site Overloaded"}
+    "openai": _openai,
+    "anthropic": _anthropic,
+    "gemini": _gemini,
+}
+_REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    401: "Unauthorized",
+    402: "Payment Required",
+    403: "Forbidden",
+    404: "Not Found",
+    413: "Payload Too Large",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+    529: "Site Overloaded",
+}
 
 
 # --------------------------------------------------------------------------- server
+
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
@@ -391,10 +520,12 @@ class _Handler(BaseHTTPRequestHandler):
             status, hdrs, payload = 200, {"content-type": "application/json"}, b'{"id": "trunc'
         else:
             status, hdrs, payload = _RENDER[double.vendor](reply, seen)
-        head = [f"HTTP/1.1 {status} {_REASONS.get(status, 'Error')}",
-                f"content-length: {len(payload)}",
-                f"connection: {'close' if self.close_connection else 'keep-alive'}",
-                *(f"{k}: {v}" for k, v in hdrs.items())]
+        head = [
+            f"HTTP/1.1 {status} {_REASONS.get(status, 'Error')}",
+            f"content-length: {len(payload)}",
+            f"connection: {'close' if self.close_connection else 'keep-alive'}",
+            *(f"{k}: {v}" for k, v in hdrs.items()),
+        ]
         # One buffer, one write: piecemeal header writes would each become a TCP segment.
         self.wfile.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + payload)
 
@@ -425,8 +556,11 @@ class VendorDouble:
             self._server = _Server(("127.0.0.1", 0), _Handler)
             self._server.double = self
             self._thread = threading.Thread(
-                target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                name=f"{self.vendor}-double", daemon=True)
+                target=self._server.serve_forever,
+                kwargs={"poll_interval": 0.05},
+                name=f"{self.vendor}-double",
+                daemon=True,
+            )
             self._thread.start()
         return self
 

@@ -109,13 +109,16 @@ def test_posting_as_main_entity_with_type_list_and_trailing_comma():
     assert job["salary"] == "EUR 28.50 per hour"
 
 
-@pytest.mark.parametrize("html", [
-    "<html><body><h1>Backend Engineer</h1></body></html>",
-    '<script type="application/ld+json">{"@type": "Organization", "name": "Acme"}</script>',
-    '<script type="application/ld+json">{"@type": "JobPosting", "title": "Cook"}</script>',
-    '<script type="application/ld+json">{"@type": "JobPosting", "description": "x"}</script>',
-    '<script type="application/ld+json">{not json at all</script>',
-])
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<html><body><h1>Backend Engineer</h1></body></html>",
+        '<script type="application/ld+json">{"@type": "Organization", "name": "Acme"}</script>',
+        '<script type="application/ld+json">{"@type": "JobPosting", "title": "Cook"}</script>',
+        '<script type="application/ld+json">{"@type": "JobPosting", "description": "x"}</script>',
+        '<script type="application/ld+json">{not json at all</script>',
+    ],
+)
 def test_pages_without_a_usable_posting_give_none(html):
     assert jsonld_job(html) is None
 
@@ -128,8 +131,17 @@ def test_main_text_keeps_the_posting_and_drops_the_site_around_it():
 
     assert text.startswith("Customer Success Manager\n")
     assert "\n- Excellent communication in English and Swahili\n" in text
-    for noise in ("Find jobs", "Sign in", "Search jobs", "Similar jobs", "Account Manager",
-                  "We use cookies", "Requirements for employers", "console.log", "font-family"):
+    for noise in (
+        "Find jobs",
+        "Sign in",
+        "Search jobs",
+        "Similar jobs",
+        "Account Manager",
+        "We use cookies",
+        "Requirements for employers",
+        "console.log",
+        "font-family",
+    ):
         assert noise not in text
 
 
@@ -201,18 +213,24 @@ Benefits:
     assert job["employment_type"] == "Part-time"
     assert job["location"] == "Remote"
     assert job["salary"] == "CAD 38 per hour"
-    assert job["requirements"] == ["CPA designation", "3 years of payroll experience",
-                                   "Advanced Excel"]
+    assert job["requirements"] == [
+        "CPA designation",
+        "3 years of payroll experience",
+        "Advanced Excel",
+    ]
     assert "Excel" in job["skills"]
 
 
-@pytest.mark.parametrize("sentence, salary", [
-    ("We pay $120k - $150k a year.", "$120k - $150k a year"),
-    ("Salary is £45,000 to £55,000 per annum plus bonus.", "£45,000 to £55,000 per annum"),
-    ("The budget is 90.000 EUR yearly.", "90.000 EUR yearly"),
-    ("USD 40/hour for this contract role.", "USD 40/hour"),
-    ("No money is mentioned here at all.", ""),
-])
+@pytest.mark.parametrize(
+    "sentence, salary",
+    [
+        ("We pay $120k - $150k a year.", "$120k - $150k a year"),
+        ("Salary is £45,000 to £55,000 per annum plus bonus.", "£45,000 to £55,000 per annum"),
+        ("The budget is 90.000 EUR yearly.", "90.000 EUR yearly"),
+        ("USD 40/hour for this contract role.", "USD 40/hour"),
+        ("No money is mentioned here at all.", ""),
+    ],
+)
 def test_salary_in_prose(sentence, salary):
     assert job_from_text(f"Engineer\n\n{sentence}")["salary"] == salary
 

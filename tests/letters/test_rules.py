@@ -60,44 +60,53 @@ def test_the_word_limits_are_inclusive(words):
     assert letter_problems(letter(*words)) == []
 
 
-@pytest.mark.parametrize("text", [
-    "Dear Hiring Manager, I am writing to apply for the role.",
-    "Hello! I am writing to apply for the role.",
-    "Hi team, I am writing to apply for the role.",
-    "To whom it may concern: I am writing to apply for the role.",
-    "I am writing to apply for the role. Dear Ms Rivera, my background fits.",
-    "I am writing to apply.\nDear Sir or Madam,\nmy background fits.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dear Hiring Manager, I am writing to apply for the role.",
+        "Hello! I am writing to apply for the role.",
+        "Hi team, I am writing to apply for the role.",
+        "To whom it may concern: I am writing to apply for the role.",
+        "I am writing to apply for the role. Dear Ms Rivera, my background fits.",
+        "I am writing to apply.\nDear Sir or Madam,\nmy background fits.",
+    ],
+)
 def test_a_greeting_inside_a_paragraph_is_caught(text):
     body = letter(80, 90, 80)
     body["paragraphs"][1] = text + " " + paragraph(90 - len(text.split()))
 
     assert letter_problems(body) == [
-        "Paragraph 2 contains a greeting; the greeting belongs only at the top of the letter."]
+        "Paragraph 2 contains a greeting; the greeting belongs only at the top of the letter."
+    ]
 
 
-@pytest.mark.parametrize("ending", [
-    "Sincerely, Amara Okafor",
-    "Thank you for your time. Sincerely\nAmara",
-    "Best regards,\nAmara Okafor",
-    "Kind regards",
-    "Yours faithfully, Amara",
-    "Warm regards, Amara",
-    "Regards,",
-])
+@pytest.mark.parametrize(
+    "ending",
+    [
+        "Sincerely, Amara Okafor",
+        "Thank you for your time. Sincerely\nAmara",
+        "Best regards,\nAmara Okafor",
+        "Kind regards",
+        "Yours faithfully, Amara",
+        "Warm regards, Amara",
+        "Regards,",
+    ],
+)
 def test_a_sign_off_inside_a_paragraph_is_caught(ending):
     body = letter(80, 90, 80)
     body["paragraphs"][2] = paragraph(80 - len(ending.split())) + " " + ending
 
     assert letter_problems(body) == [
-        "Paragraph 3 contains a sign-off; the sign-off belongs only at the end of the letter."]
+        "Paragraph 3 contains a sign-off; the sign-off belongs only at the end of the letter."
+    ]
 
 
 def test_prose_that_merely_uses_the_words_is_not_a_greeting_or_sign_off():
     body = letter(80, 90, 80)
-    body["paragraphs"][0] = ("I sincerely hope to hear from you, and with best regards to your "
-                             "timeline I can start in May. The team is dear to me. "
-                             + paragraph(56))
+    body["paragraphs"][0] = (
+        "I sincerely hope to hear from you, and with best regards to your "
+        "timeline I can start in May. The team is dear to me. " + paragraph(56)
+    )
 
     assert letter_problems(body) == []
 

@@ -16,19 +16,24 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--demo-admin", action="store_true",
+            "--demo-admin",
+            action="store_true",
             help="Also create the local demo superuser admin/admin if it does not exist.",
         )
 
     def handle(self, *args, demo_admin: bool = False, **options):
-        created = defaults.apply(plan_model=Plan, rule_model=RoutingRule,
-                                 price_model=ModelPrice, provider_model=ProviderConfig)
+        created = defaults.apply(
+            plan_model=Plan,
+            rule_model=RoutingRule,
+            price_model=ModelPrice,
+            provider_model=ProviderConfig,
+        )
         summary = ", ".join(f"{count} {what}" for what, count in created.items())
         self.stdout.write(self.style.SUCCESS(f"Defaults in place (created {summary})."))
         if demo_admin:
             users = get_user_model().objects
             if not users.filter(username=DEMO_ADMIN[0]).exists():
                 users.create_superuser(DEMO_ADMIN[0], "admin@example.com", DEMO_ADMIN[1])
-                self.stdout.write(self.style.WARNING(
-                    "Created demo superuser admin / admin — for local use only."
-                ))
+                self.stdout.write(
+                    self.style.WARNING("Created demo superuser admin / admin — for local use only.")
+                )

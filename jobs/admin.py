@@ -1,0 +1,32 @@
+from django.contrib import admin
+
+from .models import Job
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "company",
+        "location",
+        "owner",
+        "source",
+        "extracted_by",
+        "model",
+        "created_at",
+    ]
+    list_filter = ["source", "extracted_by", "created_at"]
+    list_select_related = ["owner"]
+    search_fields = ["title", "company", "owner__username", "owner__email", "source_url"]
+    date_hierarchy = "created_at"
+    raw_id_fields = ["owner", "usage_log"]
+    readonly_fields = [
+        "source_url_hash",
+        "image_sha256",
+        "raw_ai_output",
+        "extracted_by",
+        "model",
+        "usage_log",
+        "created_at",
+        "updated_at",
+    ]

@@ -1,0 +1,265 @@
+"""The console's own admin pages: usage dashboard, CSV export, routing matrix, alert check.
+
+Thin views over orchestrator.reports and orchestrator.console; the charts are inline SVG drawn
+here from the report numbers, so the dashboard needs no JavaScript and no internet.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from billing.models import PlanCode
+
+from . import reports
+from .alerts import alerts_check, alerts_open
+from .console import MATRIX_TASKS, is_provider_admin, routing_matrix_save
+from .console import routing_matrix as routing_matrix_cells
+from .forms import PeriodForm, RoutingMatrixForm
+from .models import ModelPrice, ProviderConfig, ProviderType, Task
+
+TOP_USERS = 10
+
+
+def _require_provider_admin(request: HttpRequest) -> None:
+    if not is_provider_admin(request.user):
+        raise PermissionDenied
+
+
+# --- Usage list filters: fixed choices, so no SELECT DISTINCT over millions of rows ---------
+
+
+def _choice_filter(field: str, title: str, choices: Any) -> type[admin.SimpleListFilter]:
+    def lookups(self, request, model_admin):
+        return list(choices() if callable(choices) else choices)
+
+    def queryset(self, request, queryset):
+        return queryset.filter(**{field: self.value()}) if self.value() else queryset
+
+    return type(
+        f"{field.title().replace('_', '')}Filter",
+        (admin.SimpleListFilter,),
+        {
+            "title": title,
+            "parameter_name": field,
+            "lookups": lookups,
+            "queryset": queryset,
+        },
+    )
+
+
+def _known_models() -> list[tuple[str, str]]:
+    names = set(ModelPrice.objects.values_list("model", flat=True))
+    for fast, quality in ProviderConfig.objects.values_list("fast_model", "quality_model"):
+        names.update((fast, quality))
+    return [(name, name) for name in sorted(names)]
+
+
+def usage_filters() -> list:
+    return [
+        _choice_filter("provider_type", "provider", ProviderType.choices),
+        _choice_filter("model", "model", _known_models),
+        _choice_filter("task_type", "task", Task.choices),
+        "status",
+        _choice_filter("plan", "plan", PlanCode.choices),
+        "cache_hit",
+        "created_at",
+    ]
+
+
+# --- CSV export ------------------------------------------------------------------------------
+
+
+def csv_response(queryset) -> StreamingHttpResponse:
+    """Streams rows as they are read: an export of the whole table never sits in memory."""
+    lines = reports.csv_lines(reports.CSV_COLUMNS, reports.usage_rows(queryset=queryset))
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    stamp = timezone.now().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="usage-{stamp}.csv"'
+    return response
+
+
+def usage_export(request: HttpRequest, *, model_admin) -> HttpResponse:
+    """The changelist's rows under its current filters, search and date drill-down."""
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    try:
+        changelist = model_admin.get_changelist_instance(request)
+    except IncorrectLookupParameters:
+        messages.error(request, "Those filters are not valid; nothing was exported.")
+        return redirect("admin:orchestrator_usagelog_changelist")
+    return csv_response(changelist.get_queryset(request))
+
+
+# --- Dashboard -------------------------------------------------------------------------------
+
+
+def usd(value: Decimal) -> str:
+    """Dollars with the precision small AI costs need: $12.34, $0.0123, $0.000123."""
+    if not value:
+        return "$0"
+    places = 2 if value >= 1 else 4 if value >= Decimal("0.01") else 6
+    return f"${value:,.{places}f}"
+
+
+def column_chart(
+    points: list[tuple[str, Decimal]], *, width: int = 900, height: int = 220
+) -> dict[str, Any]:
+    """Bar geometry for an SVG column chart: one bar per point, y axis from zero to the max."""
+    left, bottom, top = 70, 28, 10
+    plot_w, plot_h = width - left - 10, height - bottom - top
+    peak = max((value for _, value in points), default=Decimal(0))
+    scale = float(peak) if peak > 0 else 1.0
+    step = plot_w / max(len(points), 1)
+    every = max(1, round(len(points) / 10))  # at most ~10 date labels
+    bars, labels = [], []
+    for i, (label, value) in enumerate(points):
+        h = plot_h * float(value) / scale
+        x = left + i * step
+        bars.append(
+            {
+                "x": round(x + step * 0.1, 2),
+                "w": round(max(step * 0.8, 1), 2),
+                "y": round(top + plot_h - h, 2),
+                "h": round(h, 2),
+                "label": label,
+                "value": usd(value),
+            }
+        )
+        if i % every == 0:
+            labels.append({"x": round(x + step / 2, 2), "label": label[5:]})  # MM-DD
+    ticks = (
+        [
+            {"y": round(top + plot_h * (1 - f), 2), "label": usd(peak * Decimal(f))}
+            for f in (0, 0.5, 1)
+        ]
+        if peak > 0
+        else [{"y": top + plot_h, "label": "$0"}]
+    )
+    return {
+        "width": width,
+        "height": height,
+        "bars": bars,
+        "labels": labels,
+        "ticks": ticks,
+        "axis_x": left,
+        "axis_y": top + plot_h,
+        "axis_end": width - 10,
+    }
+
+
+def bar_rows(rows: list[dict[str, Any]], *, bar_width: int = 340) -> dict[str, Any]:
+    """Horizontal bars, one 26 px row per group, scaled to the largest cost."""
+    peak = max((r["cost_usd"] for r in rows), default=Decimal(0))
+    out = []
+    for i, row in enumerate(rows):
+        share = float(row["cost_usd"] / peak) if peak > 0 else 0.0
+        w = round(max(share * bar_width, 1), 1)
+        out.append(
+            {
+                **row,
+                "cost_text": usd(row["cost_usd"]),
+                "share": round(share * 100, 1),
+                "bar_w": w,
+                "bar_y": i * 26 + 4,
+                "text_y": i * 26 + 13,
+                "value_x": round(164 + w, 1),
+            }
+        )
+    return {"rows": out, "height": len(rows) * 26 + 4}
+
+
+def usage_dashboard(request: HttpRequest, *, model_admin) -> HttpResponse:
+    _require_provider_admin(request)
+    form = PeriodForm({"period": "7d", **request.GET.dict()})
+    since, until = form.window()
+    window = {"since": since, "until": until}
+    totals = reports.usage_totals(**window)
+    days = reports.cost_per_day(**window)
+    cache = reports.cache_savings(**window)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": "Usage dashboard",
+        "opts": model_admin.model._meta,
+        "form": form,
+        "since": since,
+        "until": until,
+        "totals": {
+            **totals,
+            "cost_text": usd(totals["cost_usd"]),
+            "error_rate_text": f"{totals['error_rate']:.1%}",
+            **{
+                f"{name}_text": f"{totals[name]:,}"
+                for name in ("calls", "errors", "total_tokens", "input_tokens", "output_tokens")
+            },
+        },
+        "chart": column_chart([(d["day"].isoformat(), d["cost_usd"]) for d in days]),
+        "by_plan": bar_rows(reports.usage_by(**window, group_by="plan")),
+        "by_task": bar_rows(reports.usage_by(**window, group_by="task")),
+        "by_user": bar_rows(reports.usage_by(**window, group_by="user", limit=TOP_USERS)),
+        "top_users": TOP_USERS,
+        "errors": [
+            {**row, "error_rate_text": f"{row['error_rate']:.1%}"}
+            for row in reports.error_rate_by_provider(**window)
+        ],
+        "latency": reports.latency_percentiles(**window),
+        "cache": {
+            **cache,
+            "saved_text": usd(cache["saved_usd"]),
+            "hit_ratio_text": f"{cache['hit_ratio']:.1%}",
+        },
+        "quota_exceeded": reports.quota_exceeded_count(**window),
+        "alerts": list(alerts_open()[:20]),
+        "error_rate_threshold": settings.ALERT_ERROR_RATE,
+        "latency_threshold": settings.ALERT_P95_LATENCY_MS,
+    }
+    return TemplateResponse(request, "admin/orchestrator/usage_dashboard.html", context)
+
+
+# --- Routing matrix --------------------------------------------------------------------------
+
+
+def routing_matrix(request: HttpRequest, *, model_admin) -> HttpResponse:
+    _require_provider_admin(request)
+    can_change = model_admin.has_change_permission(request)
+    matrix = routing_matrix_cells()
+    form = RoutingMatrixForm(request.POST if request.method == "POST" else None, matrix=matrix)
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        if form.is_valid():
+            changed = routing_matrix_save(tiers=form.tiers())
+            for rule in changed:
+                model_admin.log_change(request, rule, f"Tier set to {rule.tier} (matrix).")
+            messages.success(request, f"Routing policy saved: {len(changed)} cell(s) changed.")
+            return redirect("admin:orchestrator_routing_matrix")
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": "Routing policy: plan × task → tier",
+        "opts": model_admin.model._meta,
+        "form": form,
+        "tasks": [Task(t).label for t in MATRIX_TASKS],
+        "can_change": can_change,
+    }
+    return TemplateResponse(request, "admin/orchestrator/routing_matrix.html", context)
+
+
+# --- Alerts ----------------------------------------------------------------------------------
+
+
+@require_POST
+def alerts_check_now(request: HttpRequest, *, model_admin) -> HttpResponse:
+    _require_provider_admin(request)
+    open_alerts = alerts_check()
+    messages.info(request, f"Alert check done: {len(open_alerts)} open alert(s).")
+    return redirect("admin:orchestrator_alert_changelist")

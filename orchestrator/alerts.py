@@ -1,0 +1,201 @@
+"""The alert check: conditions worth an admin's attention, stored as Alert rows and mailed.
+
+Run every ALERT_CHECK_SECONDS by Celery beat (orchestrator.alert_tasks) and by
+`manage.py check_alerts`. Each run compares what it finds with the open alerts: a new condition
+opens an alert and mails it, a persisting one only moves `last_seen` (and is mailed again after
+ALERT_REPEAT_HOURS), a cleared one is resolved and the resolution mailed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.mail import mail_admins
+from django.db import transaction
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from . import reports
+from .models import Alert, ProviderConfig
+
+TRAILING_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    subject: str
+    message: str
+    value: float | Decimal | None = None
+    threshold: float | Decimal | None = None
+
+
+def _decimal(value: float | Decimal | None) -> Decimal | None:
+    return None if value is None else Decimal(str(round(value, 6)))
+
+
+def alert_findings(*, now: datetime) -> list[Finding]:
+    """Every alert condition true at `now` (pure read; alerts_check stores and mails)."""
+    window = settings.ALERT_WINDOW_MINUTES
+    since = now - timedelta(minutes=window)
+    min_calls = settings.ALERT_MIN_CALLS
+    findings = []
+
+    rate_limit = settings.ALERT_ERROR_RATE
+    for row in reports.error_rate_by_provider(since=since, until=now):
+        if row["calls"] >= min_calls and row["error_rate"] > rate_limit:
+            findings.append(
+                Finding(
+                    Alert.Kind.ERROR_RATE,
+                    row["provider"],
+                    f"{row['errors']} of {row['calls']} calls to {row['provider']} failed in the "
+                    f"last {window} min ({row['error_rate']:.1%}; threshold {rate_limit:.0%}).",
+                    row["error_rate"],
+                    rate_limit,
+                )
+            )
+
+    latency_limit = settings.ALERT_P95_LATENCY_MS
+    for row in reports.latency_percentiles(since=since, until=now, per="provider"):
+        if row["calls"] >= min_calls and row["p95"] > latency_limit:
+            findings.append(
+                Finding(
+                    Alert.Kind.LATENCY,
+                    row["provider"],
+                    f"p95 latency of {row['provider']} is {row['p95']:.0f} ms over {row['calls']} "
+                    f"calls in the last {window} min (threshold {latency_limit} ms).",
+                    row["p95"],
+                    latency_limit,
+                )
+            )
+
+    if spike := _cost_spike(now):
+        findings.append(spike)
+
+    refused = reports.quota_exceeded_count(since=since, until=now)
+    if refused >= settings.ALERT_QUOTA_EXCEEDED_MIN:
+        findings.append(
+            Finding(
+                Alert.Kind.QUOTA_EXCEEDED,
+                "quotas",
+                f"{refused} request(s) were refused in the last {window} min because a plan's "
+                "quota was used up.",
+                refused,
+                settings.ALERT_QUOTA_EXCEEDED_MIN,
+            )
+        )
+
+    failing = ProviderConfig.objects.filter(
+        is_active=True, last_test_status=ProviderConfig.TestStatus.FAILED
+    )
+    for config in failing:
+        tested = f"{config.last_tested_at:%Y-%m-%d %H:%M} UTC" if config.last_tested_at else "?"
+        findings.append(
+            Finding(
+                Alert.Kind.PROVIDER_TEST_FAILED,
+                config.name,
+                f"The last credentials test of {config.name} ({tested}) failed: "
+                f"{config.last_test_message}",
+            )
+        )
+    return findings
+
+
+def _cost_spike(now: datetime) -> Finding | None:
+    """Today's spend so far against the average full day of the week before."""
+    today = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    trailing = reports.usage_totals(since=today - timedelta(days=TRAILING_DAYS), until=today)
+    average = trailing["cost_usd"] / TRAILING_DAYS
+    spent = reports.usage_totals(since=today, until=now)["cost_usd"]
+    factor = Decimal(str(settings.ALERT_COST_SPIKE_FACTOR))
+    # With no history there is no average to compare with; the first day of use is no spike.
+    if average <= 0 or spent <= factor * average:
+        return None
+    return Finding(
+        Alert.Kind.COST_SPIKE,
+        "daily cost",
+        f"Today's cost so far, ${spent:.4f}, is {spent / average:.1f}× the average day of the "
+        f"last {TRAILING_DAYS} days (${average:.4f}; threshold {factor}×).",
+        spent,
+        factor * average,
+    )
+
+
+def alerts_check(*, now: datetime | None = None) -> list[Alert]:
+    """Store what alert_findings reports, resolve what cleared, mail admins; returns the open
+    alerts."""
+    now = now or timezone.now()
+    repeat = timedelta(hours=settings.ALERT_REPEAT_HOURS)
+    findings = {(f.kind, f.subject): f for f in alert_findings(now=now)}
+    firing, to_mail, resolved = [], [], []
+    with transaction.atomic():
+        for (kind, subject), finding in findings.items():
+            values = {
+                "message": finding.message,
+                "value": _decimal(finding.value),
+                "threshold": _decimal(finding.threshold),
+                "last_seen": now,
+            }
+            alert, created = Alert.objects.get_or_create(
+                kind=kind,
+                subject=subject,
+                resolved_at=None,
+                defaults={**values, "first_seen": now},
+            )
+            if not created:
+                Alert.objects.filter(pk=alert.pk).update(**values)
+                for name, value in values.items():
+                    setattr(alert, name, value)
+            firing.append(alert)
+            if alert.notified_at is None or now - alert.notified_at >= repeat:
+                to_mail.append(alert)
+        for alert in Alert.objects.filter(resolved_at__isnull=True).exclude(
+            pk__in=[a.pk for a in firing]
+        ):
+            alert.resolved_at = now
+            alert.save(update_fields=["resolved_at"])
+            resolved.append(alert)
+    if to_mail or resolved:
+        _mail(to_mail, resolved)
+        Alert.objects.filter(pk__in=[a.pk for a in to_mail]).update(notified_at=now)
+        for alert in to_mail:
+            alert.notified_at = now
+    return firing
+
+
+def _mail(firing: list[Alert], resolved: list[Alert]) -> None:
+    parts = []
+    if firing:
+        parts.append(f"{len(firing)} alert{'s' if len(firing) > 1 else ''} firing")
+    if resolved:
+        parts.append(f"{len(resolved)} resolved")
+    lines = [
+        f"FIRING  {a.get_kind_display()} — {a.subject}\n        {a.message}\n"
+        f"        first seen {a.first_seen:%Y-%m-%d %H:%M} UTC"
+        for a in firing
+    ]
+    lines += [
+        f"RESOLVED  {a.get_kind_display()} — {a.subject} (open since "
+        f"{a.first_seen:%Y-%m-%d %H:%M} UTC)"
+        for a in resolved
+    ]
+    lines.append(
+        f"\nAll alerts: {reverse('admin:orchestrator_alert_changelist')} · "
+        f"dashboard: {reverse('admin:orchestrator_usage_dashboard')}"
+    )
+    # fail_silently=False: if the mail cannot go out, notified_at stays empty and the next
+    # run tries again.
+    mail_admins(f"AI orchestrator: {', '.join(parts)}", "\n\n".join(lines))
+
+
+def alerts_open() -> QuerySet:
+    return Alert.objects.filter(resolved_at__isnull=True).order_by("-last_seen")
+
+
+def alert_resolve(*, alerts: QuerySet, now: datetime | None = None) -> int:
+    """An admin marks alerts handled; a condition still true opens a new alert next check."""
+    return alerts.filter(resolved_at__isnull=True).update(resolved_at=now or timezone.now())

@@ -1,0 +1,154 @@
+"""Forms of the provider console: the write-only key, the routing matrix, the report period."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+from django import forms
+from django.utils import timezone
+
+from .console import MATRIX_TASKS
+from .models import ProviderConfig, ProviderType, Task, Tier
+
+KEYLESS_TYPES = {ProviderType.OFFLINE, ProviderType.OPENAI_COMPATIBLE}
+
+
+class ProviderConfigForm(forms.ModelForm):
+    # Write-only: the stored key is never sent back to the browser, not even masked.
+    api_key = forms.CharField(
+        label="API key",
+        required=False,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text="Write-only. Leave blank to keep the stored key. Stored encrypted; only its "
+        "last four characters are ever shown.",
+    )
+    base_url = forms.URLField(
+        label="Base URL",
+        required=False,
+        assume_scheme="https",
+        help_text="Only for a proxy or an OpenAI-compatible server; empty uses the vendor's.",
+    )
+    remove_api_key = forms.BooleanField(
+        label="Remove the stored key",
+        required=False,
+        help_text="For servers that need no key (a local Ollama or vLLM).",
+    )
+
+    class Meta:
+        model = ProviderConfig
+        fields = [
+            "name",
+            "provider_type",
+            "base_url",
+            "fast_model",
+            "quality_model",
+            "priority",
+            "is_active",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        provider_type = data.get("provider_type")
+        has_key = bool(data.get("api_key")) or (
+            self.instance.pk and self.instance.api_key_encrypted and not data.get("remove_api_key")
+        )
+        if provider_type and provider_type not in KEYLESS_TYPES and not has_key:
+            self.add_error("api_key", "This provider needs an API key.")
+        if provider_type == ProviderType.OPENAI_COMPATIBLE and not data.get("base_url"):
+            self.add_error("base_url", "An OpenAI-compatible server needs its base URL.")
+        if data.get("api_key") and data.get("remove_api_key"):
+            self.add_error("remove_api_key", "Enter a new key or remove the stored one, not both.")
+        return data
+
+    def save(self, commit: bool = True) -> ProviderConfig:
+        config = super().save(commit=False)
+        new_key = self.cleaned_data.get("api_key")
+        if new_key or self.cleaned_data.get("remove_api_key"):
+            config.set_api_key(new_key or "")
+            # A test of the old key says nothing about the new one.
+            config.last_test_status = ProviderConfig.TestStatus.UNTESTED
+            config.last_tested_at = None
+            config.last_test_message = ""
+        if commit:
+            config.save()
+        return config
+
+
+class RoutingMatrixForm(forms.Form):
+    """One select per (plan, task) cell, named ``tier_<plan id>_<task>``."""
+
+    def __init__(self, *args, matrix, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for plan, tiers in matrix:
+            cells = []
+            for task in MATRIX_TASKS:
+                name = f"tier_{plan.pk}_{task}"
+                self.fields[name] = forms.ChoiceField(
+                    choices=Tier.choices,
+                    initial=tiers[task],
+                    label=f"{plan.code} / {Task(task).label}",
+                )
+                cells.append(name)
+            self.rows.append((plan, cells))
+
+    def tiers(self) -> dict[tuple[int, str], str]:
+        return {
+            (plan.pk, task): self.cleaned_data[f"tier_{plan.pk}_{task}"]
+            for plan, _ in self.rows
+            for task in MATRIX_TASKS
+        }
+
+    def bound_rows(self):
+        return [(plan, [self[name] for name in cells]) for plan, cells in self.rows]
+
+
+PERIODS = {
+    "24h": timedelta(hours=24),
+    "7d": timedelta(days=7),
+    "30d": timedelta(days=30),
+    "90d": timedelta(days=90),
+}
+MAX_CUSTOM_DAYS = 400
+
+
+class PeriodForm(forms.Form):
+    period = forms.ChoiceField(
+        choices=[
+            ("24h", "Last 24 hours"),
+            ("7d", "Last 7 days"),
+            ("30d", "Last 30 days"),
+            ("90d", "Last 90 days"),
+            ("custom", "Custom"),
+        ],
+        initial="7d",
+        required=False,
+    )
+    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="Inclusive."
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("period") == "custom":
+            since, until = data.get("since"), data.get("until") or timezone.now().date()
+            if not since:
+                self.add_error("since", "A custom period needs a start date.")
+            elif since > until:
+                self.add_error("until", "The end date is before the start date.")
+            elif (until - since).days > MAX_CUSTOM_DAYS:
+                self.add_error("since", f"Choose at most {MAX_CUSTOM_DAYS} days.")
+            data["until"] = until
+        return data
+
+    def window(self, *, now: datetime | None = None) -> tuple[datetime, datetime]:
+        """[since, until) as aware UTC datetimes; the last 7 days when the form is invalid."""
+        now = now or timezone.now()
+        data = self.cleaned_data if self.is_valid() else {}
+        if data.get("period") == "custom":
+            start = datetime.combine(data["since"], time.min, tzinfo=UTC)
+            end = datetime.combine(data["until"] + timedelta(days=1), time.min, tzinfo=UTC)
+            return start, end
+        return now - PERIODS.get(data.get("period") or "7d", PERIODS["7d"]), now

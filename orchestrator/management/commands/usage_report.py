@@ -1,0 +1,121 @@
+import json
+from datetime import UTC, datetime, time, timedelta
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from orchestrator import reports
+
+COLUMNS = (
+    "label",
+    "calls",
+    "errors",
+    "error_rate",
+    "input_tokens",
+    "output_tokens",
+    "total_tokens",
+    "cost_usd",
+    "cache_hits",
+    "saved_cost_usd",
+)
+
+
+def _moment(value: str, *, end: bool) -> datetime:
+    """A date means the whole day (an --until date is included); a datetime is taken as is."""
+    try:
+        # A plain date first: parse_datetime would read it as that day's midnight.
+        if (day := parse_date(value)) is not None:
+            return datetime.combine(day + timedelta(days=end), time.min, tzinfo=UTC)
+        if (moment := parse_datetime(value)) is not None:
+            return moment if timezone.is_aware(moment) else moment.replace(tzinfo=UTC)
+    except ValueError:  # well formed but impossible, e.g. 2026-02-30
+        pass
+    raise CommandError(f"{value!r} is not a date (YYYY-MM-DD) or an ISO datetime.")
+
+
+class Command(BaseCommand):
+    help = (
+        "Usage per plan, task, user, provider, model or day over a period (UTC): calls, errors, "
+        "tokens, cost and cache savings, as on the admin dashboard."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--since", help="Start date or datetime (default: 7 days ago).")
+        parser.add_argument("--until", help="End date (included) or datetime (default: now).")
+        parser.add_argument("--group-by", choices=reports.GROUP_BY, default="day")
+        parser.add_argument("--format", choices=("table", "csv", "json"), default="table")
+        parser.add_argument("--limit", type=int, help="Only the first N groups (by cost).")
+
+    def handle(self, *args, since, until, group_by, format, limit, **options):
+        now = timezone.now()
+        until_at = _moment(until, end=True) if until else now
+        since_at = _moment(since, end=False) if since else until_at - timedelta(days=7)
+        if since_at >= until_at:
+            raise CommandError("--since must be before --until.")
+        window = {"since": since_at, "until": until_at}
+        rows = reports.usage_by(**window, group_by=group_by, limit=limit)
+        totals = reports.usage_totals(**window)
+        if format == "json":
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "since": since_at.isoformat(),
+                        "until": until_at.isoformat(),
+                        "group_by": group_by,
+                        "rows": rows,
+                        "totals": totals,
+                    },
+                    default=_json_default,
+                    indent=2,
+                )
+            )
+        elif format == "csv":
+            header = (group_by, *COLUMNS[1:])
+            lines = reports.csv_lines(header, ([r[c] for c in COLUMNS] for r in rows))
+            self.stdout.write("".join(lines), ending="")
+        else:
+            self._table(rows, totals, group_by, since_at, until_at)
+
+    def _table(self, rows, totals, group_by, since_at, until_at):
+        self.stdout.write(
+            f"Usage by {group_by} from {since_at:%Y-%m-%d %H:%M} to {until_at:%Y-%m-%d %H:%M} UTC"
+        )
+        header = (group_by, "calls", "errors", "tokens", "cost USD", "cache hits", "saved USD")
+        body = [
+            (
+                r["label"],
+                r["calls"],
+                r["errors"],
+                r["total_tokens"],
+                format(r["cost_usd"], "f"),
+                r["cache_hits"],
+                format(r["saved_cost_usd"], "f"),
+            )
+            for r in rows
+        ]
+        body.append(
+            (
+                "TOTAL",
+                totals["calls"],
+                totals["errors"],
+                totals["total_tokens"],
+                format(totals["cost_usd"], "f"),
+                totals["cache_hits"],
+                format(totals["saved_cost_usd"], "f"),
+            )
+        )
+        widths = [max(len(str(line[i])) for line in [header, *body]) for i in range(len(header))]
+        for n, line in enumerate([header, *body]):
+            if n == len(body):  # before the total
+                self.stdout.write("  ".join("-" * w for w in widths))
+            self.stdout.write(
+                "  ".join(
+                    str(cell).ljust(w) if i == 0 else str(cell).rjust(w)
+                    for i, (cell, w) in enumerate(zip(line, widths, strict=True))
+                )
+            )
+
+
+def _json_default(value):
+    return format(value, "f")  # Decimals as plain strings

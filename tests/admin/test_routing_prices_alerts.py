@@ -1,0 +1,158 @@
+"""The routing matrix, model prices, the alert list, and the other apps' admin pages."""
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+
+from billing.models import Plan
+from orchestrator.models import Alert, ModelPrice, ProviderConfig, RoutingRule
+from orchestrator.services import generate
+from tests.admin.conftest import messages_of, run_action
+
+pytestmark = pytest.mark.django_db
+MATRIX = "/admin/orchestrator/routingrule/matrix/"
+
+
+def matrix_data(**changes) -> dict[str, str]:
+    """The matrix as it stands, with (plan code, task) cells changed."""
+    data = {}
+    for rule in RoutingRule.objects.select_related("plan"):
+        data[f"tier_{rule.plan_id}_{rule.task}"] = changes.get(
+            f"{rule.plan.code}:{rule.task}", rule.tier
+        )
+    return data
+
+
+def test_the_matrix_shows_plans_by_tasks(su_client):
+    response = su_client.get(MATRIX)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    for heading in ("Job extraction", "CV draft", "Cover letter", "FREEMIUM", "PRO_ANNUAL"):
+        assert heading in html
+    freemium = Plan.objects.get(code="FREEMIUM")
+    assert f'name="tier_{freemium.pk}_cv_draft"' in html
+    assert html.count("<select") == 4 * 3
+
+
+def test_saving_the_matrix_changes_the_next_call(su_client, openai_double, make_provider, user):
+    make_provider(openai_double)  # fast gpt-4o-mini, quality gpt-4o
+    assert generate(user=user, task="cv_draft", prompt="Draft.").model == "gpt-4o-mini"
+
+    response = su_client.post(MATRIX, matrix_data(**{"FREEMIUM:cv_draft": "quality"}), follow=True)
+
+    assert messages_of(response) == [("success", "Routing policy saved: 1 cell(s) changed.")]
+    rule = RoutingRule.objects.get(plan__code="FREEMIUM", task="cv_draft")
+    assert rule.tier == "quality"
+    assert generate(user=user, task="cv_draft", prompt="Draft.", use_cache=False).model == (
+        "gpt-4o"
+    )
+    history = su_client.get(f"/admin/orchestrator/routingrule/{rule.pk}/history/")
+    assert "Tier set to quality (matrix)." in history.content.decode()
+
+
+def test_the_matrix_refuses_a_tier_that_does_not_exist(su_client):
+    response = su_client.post(MATRIX, matrix_data(**{"PAYGO:extraction": "turbo"}))
+
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert RoutingRule.objects.get(plan__code="PAYGO", task="extraction").tier == "fast"
+
+
+def test_the_matrix_fills_a_missing_rule(su_client):
+    RoutingRule.objects.filter(plan__code="PRO_ANNUAL", task="cover_letter").delete()
+
+    su_client.post(
+        MATRIX,
+        {**matrix_data(), f"tier_{Plan.objects.get(code='PRO_ANNUAL').pk}_cover_letter": "quality"},
+    )
+
+    assert RoutingRule.objects.get(plan__code="PRO_ANNUAL", task="cover_letter").tier == ("quality")
+
+
+def test_the_plain_rule_list_is_editable_too(su_client):
+    rules = list(RoutingRule.objects.order_by("plan_id", "task"))
+    data = {"form-TOTAL_FORMS": len(rules), "form-INITIAL_FORMS": len(rules), "_save": "Save"}
+    for i, rule in enumerate(rules):
+        data[f"form-{i}-id"] = rule.pk
+        data[f"form-{i}-tier"] = "quality" if rule == rules[0] else rule.tier
+
+    su_client.post("/admin/orchestrator/routingrule/", data)
+
+    rules[0].refresh_from_db()
+    assert rules[0].tier == "quality"
+    assert (
+        'href="/admin/orchestrator/routingrule/matrix/"'
+        in su_client.get("/admin/orchestrator/routingrule/").content.decode()
+    )
+
+
+def test_prices_are_edited_in_the_list(su_client):
+    prices = list(ModelPrice.objects.all())
+    data = {"form-TOTAL_FORMS": len(prices), "form-INITIAL_FORMS": len(prices), "_save": "Save"}
+    for i, price in enumerate(prices):
+        data[f"form-{i}-id"] = price.pk
+        data[f"form-{i}-input_per_million"] = price.input_per_million
+        data[f"form-{i}-output_per_million"] = price.output_per_million
+        data[f"form-{i}-cached_input_per_million"] = price.cached_input_per_million
+    target = next(i for i, p in enumerate(prices) if p.model == "gpt-4o-mini")
+    data[f"form-{target}-output_per_million"] = "0.650000"
+
+    response = su_client.post("/admin/orchestrator/modelprice/", data, follow=True)
+
+    assert response.status_code == 200
+    assert ModelPrice.objects.get(model="gpt-4o-mini").output_per_million == Decimal("0.65")
+
+
+def test_alerts_are_listed_read_only_and_resolved_by_action(su_client):
+    now = datetime(2026, 3, 1, tzinfo=UTC)
+    alert = Alert.objects.create(
+        kind="error_rate", subject="openai main", message="3 of 20", first_seen=now, last_seen=now
+    )
+
+    listing = su_client.get("/admin/orchestrator/alert/")
+    assert "openai main" in listing.content.decode()
+    assert 'class="badge badge-open"' in listing.content.decode()
+    assert su_client.get("/admin/orchestrator/alert/add/").status_code == 403
+
+    response = run_action(su_client, "alert", "resolve", [alert.pk])
+
+    assert messages_of(response) == [("success", "Resolved 1 alert(s).")]
+    alert.refresh_from_db()
+    assert alert.resolved_at is not None
+
+
+def test_the_check_can_be_run_from_the_alert_list(su_client, settings):
+    settings.ADMINS = [("Ops", "ops@example.com")]
+    ProviderConfig.objects.create(
+        name="broken",
+        provider_type="openai",
+        fast_model="a",
+        quality_model="b",
+        last_test_status="failed",
+    )
+
+    assert su_client.get("/admin/orchestrator/alert/check/").status_code == 405
+    response = su_client.post("/admin/orchestrator/alert/check/", follow=True)
+
+    assert messages_of(response) == [("info", "Alert check done: 1 open alert(s).")]
+    assert Alert.objects.get().subject == "broken"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/jobs/job/",
+        "/admin/cvs/masterprofile/",
+        "/admin/cvs/cvdraft/",
+        "/admin/letters/coverletter/",
+        "/admin/billing/plan/",
+        "/admin/billing/subscription/",
+        "/admin/auth/user/",
+        "/admin/orchestrator/aitask/",
+        "/admin/orchestrator/modelprice/",
+    ],
+)
+def test_other_pages_render(su_client, url):
+    assert su_client.get(url).status_code == 200
