@@ -12,11 +12,13 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
 
 from orchestrator.errors import InvalidInput
 
-from .models import Plan, Subscription
+from .models import Plan, QuotaCounter, Subscription
+from .quotas import period_starts, quota_reset
 from .services import subscription_set_plan
 
 User = get_user_model()
@@ -104,6 +106,49 @@ class SubscriptionInline(admin.TabularInline):
     verbose_name_plural = "Subscription history"
 
 
+class QuotaCounterInline(admin.TabularInline):
+    """Today's and this month's counters (UTC): what is used and what calls in flight hold."""
+
+    model = QuotaCounter
+    fields = [
+        "period",
+        "period_start",
+        "tokens_used",
+        "tokens_reserved",
+        "cost_used_usd",
+        "cost_reserved_usd",
+        "updated_at",
+    ]
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+    verbose_name_plural = "Quota counters (current UTC day and month)"
+
+    def get_queryset(self, request):
+        day, month = period_starts(timezone.now())
+        return (
+            super()
+            .get_queryset(request)
+            .filter(
+                Q(period=QuotaCounter.Period.DAY, period_start=day)
+                | Q(period=QuotaCounter.Period.MONTH, period_start=month)
+            )
+        )
+
+
+@admin.action(description="Reset quota counters (today and this month)")
+def reset_quota(modeladmin, request, queryset):
+    for user in queryset:
+        quota_reset(user_id=user.pk)
+    modeladmin.message_user(
+        request,
+        f"Reset today's and this month's quota for {queryset.count()} user(s); "
+        "requests in progress keep their reservations.",
+        messages.SUCCESS,
+    )
+
+
 class UserWithPlanForm(UserChangeForm):
     plan = forms.ModelChoiceField(
         Plan.objects.all(),
@@ -137,7 +182,7 @@ class UserWithPlanAdmin(UserAdmin):
     fieldsets = [*UserAdmin.fieldsets, ("Plan", {"fields": ["current_plan_name", "plan"]})]
     readonly_fields = ["current_plan_name"]
     list_display = [*UserAdmin.list_display, "current_plan"]
-    inlines = [SubscriptionInline]
+    inlines = [SubscriptionInline, QuotaCounterInline]
 
     def get_queryset(self, request):
         active = Subscription.objects.filter(user=OuterRef("pk"), status="active")
@@ -167,6 +212,7 @@ class UserWithPlanAdmin(UserAdmin):
             for plan in Plan.objects.all():
                 name = f"move_to_{plan.code.lower()}"
                 actions[name] = (_move_to(plan), name, f"Move selected users to {plan.name}")
+            actions["reset_quota"] = (reset_quota, "reset_quota", reset_quota.short_description)
         return actions
 
     def save_model(self, request, obj, form, change):

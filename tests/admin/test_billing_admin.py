@@ -24,6 +24,8 @@ def user_form(user, **changes):
         "initial-date_joined_1": "00:00:00",
         "subscriptions-TOTAL_FORMS": "0",
         "subscriptions-INITIAL_FORMS": "0",
+        "quota_counters-TOTAL_FORMS": "0",
+        "quota_counters-INITIAL_FORMS": "0",
         "_save": "Save",
     }
     data.update(changes)
@@ -147,3 +149,36 @@ def test_plan_limits_are_editable(su_client):
     plan.refresh_from_db()
     assert (plan.name, plan.daily_token_limit, plan.monthly_token_limit) == ("Free", 12345, None)
     assert plan.code == "FREEMIUM"
+
+
+def test_an_admin_sees_and_resets_a_users_quota_counters(su_client, user):
+    from decimal import Decimal
+
+    from billing.quotas import quota_reserve, quota_settle, quota_status
+
+    plan = Plan.objects.get(code="FREEMIUM")
+    quota_settle(
+        quota_reserve(user_id=user.pk, plan=plan, tokens=900, cost=Decimal("0.01")),
+        tokens=1234,
+        cost=Decimal("0.002"),
+    )
+    in_flight = quota_reserve(user_id=user.pk, plan=plan, tokens=500, cost=Decimal(0))
+
+    page = su_client.get(f"/admin/auth/user/{user.pk}/change/").content.decode()
+    assert "Quota counters (current UTC day and month)" in page
+    assert "1234" in page and "500" in page  # used, and held by the call in flight
+
+    response = su_client.post(
+        "/admin/auth/user/",
+        {"action": "reset_quota", "_selected_action": [user.pk]},
+        follow=True,
+    )
+
+    assert any(
+        "Reset today's and this month's quota for 1 user(s)" in text
+        for _, text in messages_of(response)
+    )
+    day = quota_status(user_id=user.pk)["day"]
+    assert (day.tokens_used, day.tokens_reserved, day.cost_used_usd) == (0, 500, 0)
+    quota_settle(in_flight, tokens=400, cost=Decimal(0))
+    assert quota_status(user_id=user.pk)["day"].tokens_used == 400
