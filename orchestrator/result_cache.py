@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -45,29 +44,20 @@ def result_get(key: str) -> dict[str, Any] | None:
     return cache.get(key)
 
 
-def result_set(
-    key: str,
-    *,
-    text: str,
-    provider: str,
-    model: str,
-    input_tokens: int,
-    output_tokens: int,
-    cost_usd: Decimal,
-    data: Any,
-    provider_config_id: int | None,
-) -> None:
-    cache.set(
-        key,
-        {
-            "text": text,
-            "provider": provider,
-            "model": model,
-            "input_tokens": input_tokens,
-            "output_tokens": output_tokens,
-            "cost_usd": str(cost_usd),
-            "data": data,
-            "provider_config_id": provider_config_id,
-        },
-        timeout=settings.AI_CACHE_TTL,
-    )
+CACHED_FIELDS = (
+    "text",
+    "provider",
+    "model",
+    "input_tokens",
+    "output_tokens",
+    "cost_usd",
+    "data",
+    "provider_config_id",
+)
+
+
+def result_set(key: str, result: Any) -> None:
+    """Store what a hit needs to answer like the original call (an AIResult)."""
+    value = {name: getattr(result, name) for name in CACHED_FIELDS}
+    value["cost_usd"] = str(value["cost_usd"])  # Decimal survives any cache serialiser
+    cache.set(key, value, timeout=settings.AI_CACHE_TTL)

@@ -180,17 +180,7 @@ def generate(
         result = _run_chain(call, chain, request)
     finally:
         call.settle()  # after a failure; a success settled with its log row
-    result_cache.result_set(
-        key,
-        text=result.text,
-        provider=result.provider,
-        model=result.model,
-        input_tokens=result.input_tokens,
-        output_tokens=result.output_tokens,
-        cost_usd=result.cost_usd,
-        data=result.data,
-        provider_config_id=result.provider_config_id,
-    )
+    result_cache.result_set(key, result)
     return result
 
 
