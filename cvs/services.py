@@ -26,6 +26,7 @@ from orchestrator.services import AIResult, draft_cv
 
 from .factcheck import cv_fact_problems
 from .models import CVDraft, MasterProfile
+from .prompts import VERSION as CV_PROMPT_VERSION
 from .schemas import PROFILE_SCHEMA
 from .selectors import cv_draft_get, job_ai_fields, profile_for_drafting
 
@@ -149,6 +150,7 @@ def cv_draft_create(*, user: Any, job_id: int, force: bool = False) -> CVDraft:
         profile_version=profile.version,
         content=result.data,
         warnings=problems,
+        prompt_version=CV_PROMPT_VERSION,
         provider_type=result.provider,
         model=result.model,
         usage_log_id=result.usage_log_id,

@@ -29,6 +29,8 @@ class Job(models.Model):
     keywords = models.JSONField(default=list, blank=True)
 
     raw_ai_output = models.TextField(blank=True)
+    # Which prompt wording produced this (the VERSION in the app's prompts module).
+    prompt_version = models.CharField(max_length=40, blank=True)
     extracted_by = models.CharField(max_length=40, blank=True)  # provider type, or "jsonld"
     model = models.CharField(max_length=100, blank=True)
     usage_log = models.ForeignKey(

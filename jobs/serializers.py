@@ -34,6 +34,7 @@ class JobSerializer(serializers.ModelSerializer):
             "keywords",
             "extracted_by",
             "model",
+            "prompt_version",
             "created_at",
             "updated_at",
         ]

@@ -183,6 +183,7 @@ def _extract_url(*, user: Any, url: str, force: bool) -> Extraction:
     if fields is not None:
         provenance = {
             "extracted_by": "jsonld",
+            "prompt_version": "",
             "model": "",
             "raw_ai_output": "",
             "usage_log_id": None,
@@ -287,6 +288,7 @@ def _ask_with_one_retry(ask: Callable[..., AIResult], *, prompt: str, use_cache:
 def _provenance(result: AIResult) -> dict[str, Any]:
     return {
         "extracted_by": result.provider,
+        "prompt_version": prompts.VERSION,
         "model": result.model,
         "raw_ai_output": result.text,
         "usage_log_id": result.usage_log_id,

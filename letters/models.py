@@ -13,6 +13,8 @@ class CoverLetter(models.Model):
     profile_version = models.PositiveIntegerField()
     content = models.JSONField(default=dict)
     warnings = models.JSONField(default=list, blank=True)
+    # Which prompt wording produced this (the VERSION in the app's prompts module).
+    prompt_version = models.CharField(max_length=40, blank=True)
     provider_type = models.CharField(max_length=20, blank=True)
     model = models.CharField(max_length=100, blank=True)
     usage_log = models.ForeignKey(

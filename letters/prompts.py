@@ -1,4 +1,7 @@
-"""Cover letter prompts. Bump VERSION when the wording changes: it is part of cache keys."""
+"""Cover letter prompts.
+
+Bump VERSION when the wording changes: every result records the version that made it.
+"""
 
 from orchestrator.prompting import block
 

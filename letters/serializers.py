@@ -84,6 +84,7 @@ class CoverLetterSerializer(serializers.ModelSerializer):
             "warnings",
             "provider",
             "model",
+            "prompt_version",
             "created_at",
         ]
         read_only_fields = fields

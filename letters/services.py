@@ -20,6 +20,7 @@ from orchestrator.models import AITask, Task
 from orchestrator.services import draft_cover_letter
 
 from .models import CoverLetter
+from .prompts import VERSION as LETTER_PROMPT_VERSION
 from .rules import letter_problems
 from .schemas import TONES
 from .selectors import letter_get
@@ -56,6 +57,7 @@ def letter_generate(
         profile_version=profile.version,
         content=result.data,
         warnings=problems,
+        prompt_version=LETTER_PROMPT_VERSION,
         provider_type=result.provider,
         model=result.model,
         usage_log_id=result.usage_log_id,

@@ -79,6 +79,7 @@ def test_detail_shows_every_documented_field(api_client, user):
         "keywords",
         "extracted_by",
         "model",
+        "prompt_version",
         "created_at",
         "updated_at",
     }
