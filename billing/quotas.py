@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from orchestrator.errors import QuotaExceeded
@@ -85,29 +85,43 @@ def quota_reserve(
 _TABLE = QuotaCounter._meta.db_table
 _WHERE = """user_id = %s AND ((period = 'day' AND period_start = %s)
                               OR (period = 'month' AND period_start = %s))"""
-_SET = """tokens_reserved = tokens_reserved + %s, cost_reserved_usd = cost_reserved_usd + %s"""
 _RETURNING = "RETURNING period, tokens_used, tokens_reserved, cost_used_usd, cost_reserved_usd"
-# PostgreSQL: lock both rows in one fixed order first (a plain two-row UPDATE locks in scan
-# order, which two transactions may not share: a deadlock). SQLite serialises writers.
-_RESERVE_SQL = {
-    "postgresql": f"""WITH locked AS (SELECT id FROM {_TABLE} WHERE {_WHERE}
-                                      ORDER BY period FOR UPDATE)
-                      UPDATE {_TABLE} SET {_SET} FROM locked
-                      WHERE {_TABLE}.id = locked.id {_RETURNING}""",
-    "sqlite": f"UPDATE {_TABLE} SET {_SET} WHERE {_WHERE} {_RETURNING}",
-}
+
+
+def _update_pair(
+    user_id: int, day: dt.date, month: dt.date, assignments: str, values: list
+) -> list[tuple]:
+    """One UPDATE of the user's day and month rows, returning their new totals.
+
+    Every write to the pair goes through here. On PostgreSQL the rows are first locked in one
+    fixed order (day, then month): a plain two-row UPDATE locks in scan order, which two
+    transactions need not share, and a reservation meeting a settlement would deadlock.
+    SQLite serialises writers, so it needs no order.
+    """
+    if connection.vendor == "postgresql":
+        sql = f"""WITH locked AS (SELECT id FROM {_TABLE} WHERE {_WHERE}
+                                  ORDER BY period FOR UPDATE)
+                  UPDATE {_TABLE} SET {assignments} FROM locked
+                  WHERE {_TABLE}.id = locked.id {_RETURNING}"""
+        params = [user_id, day, month, *values]
+    else:
+        sql = f"UPDATE {_TABLE} SET {assignments} WHERE {_WHERE} {_RETURNING}"
+        params = [*values, user_id, day, month]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _reserve(
     user_id: int, day: dt.date, month: dt.date, tokens: int, cost: Decimal
 ) -> dict[str, QuotaCounter]:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            params = [user_id, day, month, tokens, cost]
-        else:
-            params = [tokens, cost, user_id, day, month]
-        cursor.execute(_RESERVE_SQL[connection.vendor], params)
-        found = cursor.fetchall()
+    found = _update_pair(
+        user_id,
+        day,
+        month,
+        "tokens_reserved = tokens_reserved + %s, cost_reserved_usd = cost_reserved_usd + %s",
+        [tokens, cost],
+    )
     # The totals include this reservation; _check wants what was there before it.
     return {
         period: QuotaCounter(
@@ -171,14 +185,13 @@ def _check(
 
 def quota_settle(reservation: Reservation, *, tokens: int, cost: Decimal) -> None:
     """Swap the reservation for what the call really used (zero when nothing was spent)."""
-    QuotaCounter.objects.filter(user_id=reservation.user_id).filter(
-        Q(period=DAY, period_start=reservation.day)
-        | Q(period=MONTH, period_start=reservation.month)
-    ).update(
-        tokens_reserved=F("tokens_reserved") - reservation.tokens,
-        tokens_used=F("tokens_used") + tokens,
-        cost_reserved_usd=F("cost_reserved_usd") - reservation.cost,
-        cost_used_usd=F("cost_used_usd") + cost,
+    _update_pair(
+        reservation.user_id,
+        reservation.day,
+        reservation.month,
+        "tokens_reserved = tokens_reserved - %s, tokens_used = tokens_used + %s, "
+        "cost_reserved_usd = cost_reserved_usd - %s, cost_used_usd = cost_used_usd + %s",
+        [reservation.tokens, tokens, reservation.cost, cost],
     )
 
 
@@ -186,11 +199,7 @@ def quota_reset(*, user_id: int, now: dt.datetime | None = None) -> int:
     """An admin's reset of the current day and month. Reservations in flight are kept so
     their settlement still balances."""
     day, month = period_starts(now or timezone.now())
-    return (
-        QuotaCounter.objects.filter(user_id=user_id)
-        .filter(Q(period=DAY, period_start=day) | Q(period=MONTH, period_start=month))
-        .update(tokens_used=0, cost_used_usd=0)
-    )
+    return len(_update_pair(user_id, day, month, "tokens_used = 0, cost_used_usd = 0", []))
 
 
 def quota_status(*, user_id: int, now: dt.datetime | None = None) -> dict[str, QuotaCounter]:

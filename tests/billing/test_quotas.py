@@ -157,3 +157,34 @@ def test_50_concurrent_calls_for_a_quota_that_fits_10_let_exactly_10_through(
     logged = sum(UsageLog.objects.filter(status="success").values_list("total_tokens", flat=True))
     assert day.tokens_used == logged == 10 * per_call and day.tokens_reserved == 0
     assert UsageLog.objects.filter(error_code="QUOTA_EXCEEDED").count() == 40
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_reservations_and_settlements_racing_on_one_users_rows_never_deadlock(user):
+    if connection.vendor != "postgresql":
+        pytest.skip("Needs PostgreSQL row locks (SQLite serialises writers); CI runs this.")
+    plan = set_limits()
+    errors_seen: list[Exception] = []
+    start = threading.Barrier(16)
+
+    def pairs():
+        try:
+            start.wait()
+            for _ in range(25):
+                held = quota_reserve(user_id=user.pk, plan=plan, tokens=100, cost=Decimal("0.01"))
+                quota_settle(held, tokens=40, cost=Decimal("0.004"))
+        except Exception as exc:  # a deadlock surfaces as an OperationalError
+            errors_seen.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=pairs) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert errors_seen == []
+    for counter in quota_status(user_id=user.pk).values():
+        assert (counter.tokens_used, counter.tokens_reserved) == (16 * 25 * 40, 0)
+        assert counter.cost_used_usd == Decimal("1.6") and counter.cost_reserved_usd == 0
