@@ -15,7 +15,6 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-import jsonschema
 from django.db import transaction
 
 from jobs.selectors import job_get
@@ -23,6 +22,7 @@ from orchestrator.async_api import ai_task_submit
 from orchestrator.errors import AppError, BadAIOutput, InvalidInput
 from orchestrator.models import AITask, Task
 from orchestrator.services import AIResult, draft_cv
+from orchestrator.validation import validator
 
 from .factcheck import cv_fact_problems
 from .models import CVDraft, MasterProfile
@@ -36,7 +36,7 @@ logger = logging.getLogger(__name__)
 # is already several CVs long.
 MAX_PROFILE_CHARS = 100_000
 MAX_LISTED_PROBLEMS = 5
-_VALIDATOR = jsonschema.validators.validator_for(PROFILE_SCHEMA)(PROFILE_SCHEMA)
+_VALIDATOR = validator(PROFILE_SCHEMA)
 
 
 # --- The master profile --------------------------------------------------------------------

@@ -14,12 +14,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import html_text
-import jsonschema
 import jstyleson
 import lxml.html
 from extruct.jsonld import JsonLdExtractor
 
 from jobs.schemas import JOB_SCHEMA
+from orchestrator.validation import validate
 
 MAX_KEYWORDS = 20
 
@@ -185,7 +185,7 @@ def jsonld_job(html: str) -> dict | None:
             "skills": skills,
             "keywords": keywords_for(title, skills),
         }
-        jsonschema.validate(job, JOB_SCHEMA)
+        validate(job, JOB_SCHEMA)
         return job
     return None
 
@@ -432,7 +432,7 @@ def job_from_text(text: str) -> dict:
         "skills": skills,
         "keywords": keywords_for(title, skills),
     }
-    jsonschema.validate(job, JOB_SCHEMA)
+    validate(job, JOB_SCHEMA)
     return job
 
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 from billing.quotas import Reservation, quota_reserve, quota_settle
 from billing.selectors import plan_for_user
 
-from . import errors, result_cache
+from . import errors, result_cache, validation
 from .models import ProviderConfig, UsageLog
 from .policy import tier_for
 from .providers import BAD_OUTPUT, BAD_REQUEST, TIMEOUT, ProviderError, adapter_class, scrub
@@ -406,7 +406,7 @@ def parse_json_answer(text: str, schema: dict) -> Any:
     except json.JSONDecodeError as exc:
         raise ValueError(f"not valid JSON ({exc.msg} at line {exc.lineno})") from None
     try:
-        jsonschema.validate(data, schema)
+        validation.validate(data, schema)
     except jsonschema.ValidationError as exc:
         where = "/".join(str(p) for p in exc.absolute_path) or "the top level"
         raise ValueError(f"JSON does not match the schema at {where}: {exc.message}") from None
