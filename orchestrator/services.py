@@ -22,7 +22,7 @@ from django.utils import timezone
 from billing.quotas import Reservation, quota_reserve, quota_settle
 from billing.selectors import plan_for_user
 
-from . import errors, result_cache, validation
+from . import errors, result_cache, snapshot, validation
 from .models import ProviderConfig, UsageLog
 from .policy import tier_for
 from .providers import BAD_OUTPUT, BAD_REQUEST, TIMEOUT, ProviderError, adapter_class, scrub
@@ -188,9 +188,13 @@ def _serve_hit(call: _Call, hit: dict[str, Any], started: float) -> AIResult:
     """A cached answer: free, no quota, logged with the money it saved."""
     latency_ms = _ms_since(started)
     saved = Decimal(hit["cost_usd"])
+    # The config that served it may have been deleted since; the answer is still good.
+    config_id = hit["provider_config_id"]
+    if config_id not in snapshot.current().config_ids:
+        config_id = None
     row = UsageLog.objects.create(
         user=call.user if call.user is not None and call.user.pk else None,
-        provider_config_id=hit["provider_config_id"],
+        provider_config_id=config_id,
         provider_type=hit["provider"],
         model=hit["model"],
         task_type=call.task,
@@ -213,7 +217,7 @@ def _serve_hit(call: _Call, hit: dict[str, Any], started: float) -> AIResult:
         cached=True,
         data=hit["data"],
         usage_log_id=row.pk,
-        provider_config_id=hit["provider_config_id"],
+        provider_config_id=config_id,
     )
 
 

@@ -25,6 +25,7 @@ class Snapshot:
     rules: dict[tuple[str, str], str]  # (plan code, task) -> tier
     prices: dict[tuple[str, str], Any]  # (provider type, model) -> ModelPrice
     configs: list[Any]  # every ProviderConfig, in chain order
+    config_ids: frozenset[int]
 
 
 _current: Snapshot | None = None
@@ -58,5 +59,6 @@ def _build(version: str) -> Snapshot:
         plans=plans,
         rules={(by_id[r.plan_id], r.task): r.tier for r in RoutingRule.objects.all()},
         prices={(p.provider_type, p.model): p for p in ModelPrice.objects.all()},
-        configs=list(ProviderConfig.objects.all()),
+        configs=(configs := list(ProviderConfig.objects.all())),
+        config_ids=frozenset(config.pk for config in configs),
     )

@@ -94,3 +94,18 @@ def test_failures_are_not_cached(provider, user, settings):
         generate(user=user, task="cv_draft", prompt="p")
 
     assert not generate(user=user, task="cv_draft", prompt="p").cached
+
+
+def test_a_hit_whose_provider_was_deleted_since_is_still_served_and_logged(
+    make_provider, openai_double, user
+):
+    config = make_provider(openai_double)
+    generate(user=user, task="extraction", prompt="the posting")
+    config.delete()
+    make_provider(openai_double, name="OpenAI again")  # same type and model: same cache key
+
+    hit = generate(user=user, task="extraction", prompt="the posting")
+
+    assert hit.cached and hit.provider_config_id is None
+    row = UsageLog.objects.get(cache_hit=True)
+    assert row.provider_config_id is None and row.provider_type == "openai"
