@@ -39,7 +39,7 @@ def breaker_allows(route_key: str) -> bool:
 
 def breaker_record_success(route_key: str) -> None:
     failures_key, open_key, trial_key = _keys(route_key)
-    if cache.get(failures_key) or cache.get(open_key) is not None:
+    if cache.get_many([failures_key, open_key]):  # one round trip on the success path
         cache.delete_many([failures_key, open_key, trial_key])
 
 

@@ -3,12 +3,15 @@
 Plans, routing rules, prices and provider configs change rarely but are read on every call;
 querying them each time cost six queries (~3 ms). The snapshot is rebuilt when the version
 key in Django's cache changes. Saving or deleting any of those models bumps it (signals in
-apps.py), so with Redis every web and worker process sees an admin's edit on its next call.
-Code that writes them with QuerySet.update() (no signals) must call bump() itself.
+apps.py). The version is read at most once a second per process (each read is a cache
+round trip, and a call reads the snapshot several times): this process sees its own edits
+at once, other processes (through Redis) within a second. Code that writes them with
+QuerySet.update() (no signals) must call bump() itself.
 """
 
 from __future__ import annotations
 
+import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +19,7 @@ from typing import Any
 from django.core.cache import cache
 
 VERSION_KEY = "ai:config-version"
+RECHECK_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -29,14 +33,26 @@ class Snapshot:
 
 
 _current: Snapshot | None = None
+_checked_at = 0.0
 
 
 def bump(**_: Any) -> None:
+    forget()
     cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
+def forget() -> None:
+    """Make the next current() read the version (and rebuild if it moved)."""
+    global _checked_at
+    _checked_at = 0.0
+
+
 def current() -> Snapshot:
-    global _current
+    global _current, _checked_at
+    now = time.monotonic()
+    if _current is not None and now - _checked_at < RECHECK_SECONDS:
+        return _current
+    _checked_at = now
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)

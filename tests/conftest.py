@@ -107,6 +107,10 @@ def _empty_cache():
     """The result cache and breaker state live in Django's cache; no test sees another's."""
     from django.core.cache import cache
 
+    from orchestrator import snapshot
+
     cache.clear()
+    snapshot.forget()  # the database under each test differs: reread the config
     yield
     cache.clear()
+    snapshot.forget()

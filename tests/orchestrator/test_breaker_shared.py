@@ -13,7 +13,7 @@ from tests.services import require_redis
 def test_a_breaker_opened_in_another_process_is_open_here(settings):
     caches = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.PooledRedisCache",
             "LOCATION": require_redis() + "/14",
             "KEY_PREFIX": "breaker-test",
         }
