@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import OperationalError as DatabaseOperationalError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -43,6 +44,17 @@ def error_body(message: str, code: str, details: Any = None) -> dict[str, Any]:
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     if isinstance(exc, AppError):
         return Response(error_body(exc.message, exc.code), status=exc.status, headers=exc.headers)
+    if isinstance(exc, DatabaseOperationalError):
+        # The database is down or out of connections: a retryable outage, not a bug.
+        logger.error("Database unavailable in %s: %s", context.get("view"), exc)
+        return Response(
+            error_body(
+                "The service is busy or its database is unavailable; try again shortly.",
+                "SERVICE_UNAVAILABLE",
+            ),
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": "5"},
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

@@ -16,7 +16,7 @@ from typing import Any
 
 import jsonschema
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from billing.quotas import Reservation, quota_reserve, quota_settle
@@ -283,6 +283,7 @@ def _attempt(call: _Call, route: Route, request: dict[str, Any]) -> AIResult:
     call.attempts += 1
     model = route.model_for(call.tier)
     timeout = settings.AI_TIMEOUTS.get(call.task, settings.AI_TIMEOUTS["default"])
+    _release_db_connection()
     started = time.perf_counter()
     try:
         adapter = adapter_class(route.provider_type)(
@@ -367,6 +368,14 @@ def _attempt(call: _Call, route: Route, request: dict[str, Any]) -> AIResult:
         usage_log_id=row.pk,
         provider_config_id=route.config_id,
     )
+
+
+def _release_db_connection() -> None:
+    """Give the pooled DB connection back while the vendor thinks (often seconds): holding
+    it would cap concurrent AI calls at the database's connection limit. Only with a pool,
+    where taking it again is free, and never inside a transaction."""
+    if connection.settings_dict.get("OPTIONS", {}).get("pool") and not connection.in_atomic_block:
+        connection.close()
 
 
 def _max_tokens(request: dict[str, Any]) -> int:

@@ -11,6 +11,7 @@ QuerySet.update() (no signals) must call bump() itself.
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ class Snapshot:
 
 _current: Snapshot | None = None
 _checked_at = 0.0
+_lock = threading.Lock()
 
 
 def bump(**_: Any) -> None:
@@ -49,18 +51,21 @@ def forget() -> None:
 
 def current() -> Snapshot:
     global _current, _checked_at
-    now = time.monotonic()
-    if _current is not None and now - _checked_at < RECHECK_SECONDS:
-        return _current
-    _checked_at = now
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY)
     snapshot = _current
-    if snapshot is None or snapshot.version != version:
-        snapshot = _current = _build(version)
-    return snapshot
+    if snapshot is not None and time.monotonic() - _checked_at < RECHECK_SECONDS:
+        return snapshot
+    # One thread checks (and rebuilds); the others wait rather than take the old snapshot.
+    with _lock:
+        if _current is not None and time.monotonic() - _checked_at < RECHECK_SECONDS:
+            return _current
+        version = cache.get(VERSION_KEY)
+        if version is None:
+            cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+            version = cache.get(VERSION_KEY)
+        if _current is None or _current.version != version:
+            _current = _build(version)
+        _checked_at = time.monotonic()
+        return _current
 
 
 def _build(version: str) -> Snapshot:

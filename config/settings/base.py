@@ -67,13 +67,23 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 # orchestrator's whole overhead budget.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL: a connection pool. An AI request waits seconds on a vendor; with a pool it
+# hands its connection back meanwhile (orchestrator.services), so concurrent requests are
+# not capped by the server's max_connections. Pooled connections are not also persistent.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
+    "DB_POOL", default=True
+):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DB_POOL_MIN_SIZE", default=2),
+        "max_size": env.int("DB_POOL_MAX_SIZE", default=20),
+        "timeout": env.float("DB_POOL_TIMEOUT", default=10.0),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "config.cache.PooledRedisCache", "LOCATION": REDIS_URL}
-    }
+    CACHES = {"default": {"BACKEND": "config.cache.PooledRedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -231,3 +241,11 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
         "UsageLogStatusEnum": "orchestrator.models.UsageLog.Status",
     }
 )
+
+# --- Usage rollups (orchestrator/rollups.py; beat rebuilds yesterday and today) ---------------
+USAGE_ROLLUP_SECONDS = env.int("USAGE_ROLLUP_SECONDS", default=300)
+CELERY_IMPORTS = (*CELERY_IMPORTS, "orchestrator.rollup_tasks")
+CELERY_BEAT_SCHEDULE = {
+    **CELERY_BEAT_SCHEDULE,
+    "usage-rollup": {"task": "orchestrator.usage_rollup_recent", "schedule": USAGE_ROLLUP_SECONDS},
+}
