@@ -236,3 +236,74 @@ class Alert(models.Model):
     @property
     def is_open(self) -> bool:
         return self.resolved_at is None
+
+
+# --- Daily usage rollups (orchestrator/rollups.py writes them, reports.py reads them) ---------
+
+
+class UsageDaily(models.Model):
+    """UsageLog summed per UTC day and report dimension, so reports over months do not scan
+    every attempt. The extra counters are the filtered sums the report selectors compute."""
+
+    day = models.DateField()
+    plan = models.CharField(max_length=20, blank=True)
+    task_type = models.CharField(max_length=20)
+    provider_type = models.CharField(max_length=20, blank=True)
+    # Not a FK: a rollup row outlives the config, as the log row's SET_NULL would lose the id.
+    provider_config_id = models.BigIntegerField(null=True, blank=True)
+    model = models.CharField(max_length=100, blank=True)
+    calls = models.BigIntegerField(default=0)
+    errors = models.BigIntegerField(default=0)
+    cache_hits = models.BigIntegerField(default=0)
+    quota_exceeded = models.BigIntegerField(default=0)
+    provider_calls = models.BigIntegerField(default=0)  # not a cache hit
+    provider_errors = models.BigIntegerField(default=0)  # not a cache hit, failed
+    successes = models.BigIntegerField(default=0)
+    success_cache_hits = models.BigIntegerField(default=0)
+    input_tokens = models.BigIntegerField(default=0)
+    output_tokens = models.BigIntegerField(default=0)
+    total_tokens = models.BigIntegerField(default=0)
+    cost_usd = models.DecimalField(max_digits=18, decimal_places=8, default=0)
+    saved_cost_usd = models.DecimalField(max_digits=18, decimal_places=8, default=0)
+    success_saved_cost_usd = models.DecimalField(max_digits=18, decimal_places=8, default=0)
+
+    class Meta:
+        unique_together = [
+            ("day", "plan", "task_type", "provider_type", "provider_config_id", "model")
+        ]
+        indexes = [models.Index(fields=["day"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.task_type} {self.provider_type}:{self.model}"
+
+
+class UsageDailyUser(models.Model):
+    """UsageLog summed per UTC day and user (null: anonymous), for per-user reports."""
+
+    day = models.DateField()
+    user_id = models.BigIntegerField(null=True, blank=True)
+    calls = models.BigIntegerField(default=0)
+    errors = models.BigIntegerField(default=0)
+    cache_hits = models.BigIntegerField(default=0)
+    input_tokens = models.BigIntegerField(default=0)
+    output_tokens = models.BigIntegerField(default=0)
+    total_tokens = models.BigIntegerField(default=0)
+    cost_usd = models.DecimalField(max_digits=18, decimal_places=8, default=0)
+    saved_cost_usd = models.DecimalField(max_digits=18, decimal_places=8, default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["day", "user_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} user {self.user_id}"
+
+
+class UsageRollupDay(models.Model):
+    """A UTC day that has been rolled up, and when; reports read a day from the rollup only
+    when it was rolled up after the day ended."""
+
+    day = models.DateField(primary_key=True)
+    rolled_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.day} rolled up {self.rolled_at:%Y-%m-%d %H:%M}"

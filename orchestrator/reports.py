@@ -5,6 +5,12 @@ Every function reads UsageLog rows with ``since <= created_at < until`` (aware d
 days) and lets the database aggregate: a GROUP BY over the (column, created_at) indexes. The only
 rows read into Python are latencies for percentiles on SQLite, which has no percentile_cont.
 
+The sums and counts read whole UTC days from the daily rollups (orchestrator/rollups.py) when
+the day lies inside the period, is before today and was rolled up after it ended; the rest of
+the period (partial first/last days, today, days not rolled up) comes from UsageLog and the two
+are added, so the result is the same as from UsageLog alone. A row written for a day after that
+day's last rollup counts only once the day is rolled up again. Percentiles always read UsageLog.
+
 Percentiles are defined as PostgreSQL's ``percentile_cont``: sort the n values, take position
 ``q * (n - 1)`` and interpolate linearly between the two values around it. Both back ends use
 the same float arithmetic and the result is rounded to 0.1 ms, so they report the same numbers.
@@ -15,7 +21,7 @@ from __future__ import annotations
 import csv
 import math
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from itertools import groupby
 from typing import Any
@@ -24,8 +30,10 @@ from django.contrib.auth import get_user_model
 from django.db import connections
 from django.db.models import Aggregate, Count, FloatField, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 
-from .models import ProviderConfig, UsageLog
+from .models import ProviderConfig, UsageDaily, UsageDailyUser, UsageLog, UsageRollupDay
+from .rollups import day_start
 
 GROUP_BY = ("plan", "task", "user", "provider", "model", "day")
 PERCENTILES = (0.5, 0.95, 0.99)
@@ -45,6 +53,18 @@ _METRICS = {
 }
 
 
+# The same metrics summed from a rollup table (aliased: an aggregate may not reuse a field name)
+_ROLLED = {f"sum_{name}": Sum(name) for name in _METRICS}
+_GROUP_FIELDS = {
+    "plan": ("plan",),
+    "task": ("task_type",),
+    "user": ("user_id",),
+    "provider": ("provider_type", "provider_config_id"),
+    "model": ("provider_type", "model"),
+    "day": ("day",),
+}
+
+
 class _PercentileCont(Aggregate):
     """PostgreSQL's ordered-set aggregate; the fraction is one of our constants, never input."""
 
@@ -59,6 +79,76 @@ class _PercentileCont(Aggregate):
 def _window(since: datetime, until: datetime, user: Any = None) -> QuerySet:
     rows = UsageLog.objects.filter(created_at__gte=since, created_at__lt=until).order_by()
     return rows if user is None else rows.filter(user=user)
+
+
+def _parts(
+    since: datetime, until: datetime, user: Any = None
+) -> tuple[list[date], QuerySet | None]:
+    """The period split into rolled-up whole days and a UsageLog queryset for the rest (None
+    when the rolled days cover it all). No rolled days: the plain window."""
+    since, until = since.astimezone(UTC), until.astimezone(UTC)
+    first = since.date() if since == day_start(since.date()) else since.date() + timedelta(days=1)
+    today = timezone.now().astimezone(UTC).date()
+    last = min(until.date() - timedelta(days=1), today - timedelta(days=1))
+    days = (
+        sorted(
+            marker.day
+            for marker in UsageRollupDay.objects.filter(day__gte=first, day__lte=last)
+            if marker.rolled_at >= day_start(marker.day + timedelta(days=1))
+        )
+        if first <= last
+        else []
+    )
+    if not days:
+        return [], _window(since, until, user)
+    gaps, start = [], since
+    for day in days:
+        if start < day_start(day):
+            gaps.append((start, day_start(day)))
+        start = day_start(day + timedelta(days=1))
+    if start < until:
+        gaps.append((start, until))
+    if not gaps:
+        return days, None
+    where = Q()
+    for low, high in gaps:
+        where |= Q(created_at__gte=low, created_at__lt=high)
+    rows = UsageLog.objects.filter(where).order_by()
+    return days, rows if user is None else rows.filter(user=user)
+
+
+def _rolled(days: list[date], user: Any = None, *, per_user: bool = False) -> QuerySet:
+    """The rollup rows of those days: per dimension, or per user when a user is involved."""
+    if user is None and not per_user:
+        return UsageDaily.objects.filter(day__in=days).order_by()
+    rows = UsageDailyUser.objects.filter(day__in=days).order_by()
+    return rows if user is None else rows.filter(user_id=user.pk)
+
+
+def _unalias(row: dict[str, Any]) -> dict[str, Any]:
+    return {name.removeprefix("sum_"): value for name, value in row.items()}
+
+
+def _add(*rows: dict[str, Any], keep: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Metric dicts summed key by key (None, an empty SUM, counts as nothing); the `keep`
+    fields (a group's key) are copied."""
+    out: dict[str, Any] = {}
+    for row in rows:
+        for name, value in row.items():
+            if name in keep:
+                out[name] = value
+            elif value is not None:
+                out[name] = out.get(name, 0) + value
+            else:
+                out.setdefault(name, None)
+    return out
+
+
+def _null_key(value: Any, nulls_first: bool) -> tuple:
+    """Sort key putting None where the database puts NULL in ascending order."""
+    if value is None:
+        return (0,) if nulls_first else (2,)
+    return (1, value)
 
 
 def _money(value: Any) -> Decimal:
@@ -101,8 +191,21 @@ def _provider_label(provider_type: str, config_id: int | None, names: dict[int, 
 def usage_totals(*, since: datetime, until: datetime, user: Any = None) -> dict[str, Any]:
     """Calls, errors, tokens, cost and cache savings over the period, plus distinct users;
     one user's only when `user` is given (the API's own-usage view)."""
-    row = _window(since, until, user).aggregate(**_METRICS, users=Count("user", distinct=True))
-    return {**_metrics(row), "users": row["users"] or 0}
+    days, raw = _parts(since, until, user)
+    if not days:
+        row = raw.aggregate(**_METRICS, users=Count("user", distinct=True))
+        return {**_metrics(row), "users": row["users"] or 0}
+    rolled = _rolled(days, user)
+    row = _add(
+        _unalias(rolled.aggregate(**_ROLLED)), raw.aggregate(**_METRICS) if raw is not None else {}
+    )
+    # Distinct users cannot be added up per day: count the union of the ids.
+    users = _rolled(days, user, per_user=True).filter(user_id__isnull=False).values_list("user_id")
+    if raw is not None:
+        users = users.union(raw.filter(user__isnull=False).values_list("user_id"))
+    else:
+        users = users.distinct()
+    return {**_metrics(row), "users": users.count()}
 
 
 def usage_by(
@@ -120,25 +223,52 @@ def usage_by(
     """
     if group_by not in GROUP_BY:
         raise ValueError(f"group_by must be one of {', '.join(GROUP_BY)}, not {group_by!r}.")
-    rows = _window(since, until, user)
-    if group_by == "day":
-        rows = rows.annotate(day=TruncDate("created_at")).values("day")
-        ordering: tuple[str, ...] = ("day",)
+    # One user's usage per plan, task, provider or model has no rollup: their rows are few.
+    days, raw = (
+        _parts(since, until, user) if user is None or group_by in ("day", "user") else ([], None)
+    )
+    if days:
+        rows = _merged_groups(days, raw, group_by, user)[:limit]
     else:
-        fields = {
-            "plan": ("plan",),
-            "task": ("task_type",),
-            "user": ("user_id",),
-            "provider": ("provider_type", "provider_config_id"),
-            "model": ("provider_type", "model"),
-        }[group_by]
-        rows = rows.values(*fields)
-        ordering = ("-cost_usd", "-calls", *fields)
-    rows = list(rows.annotate(**_METRICS).order_by(*ordering)[:limit])
+        rows = _raw_groups(_window(since, until, user), group_by, ordered=True)[:limit]
     return [
         {"key": key, "label": label, **_metrics(row)}
         for (key, label), row in zip(_group_labels(group_by, rows), rows, strict=True)
     ]
+
+
+def _raw_groups(rows: QuerySet, group_by: str, *, ordered: bool) -> list[dict[str, Any]]:
+    if group_by == "day":
+        rows = rows.annotate(day=TruncDate("created_at")).values("day")
+        ordering: tuple[str, ...] = ("day",)
+    else:
+        fields = _GROUP_FIELDS[group_by]
+        rows = rows.values(*fields)
+        ordering = ("-cost_usd", "-calls", *fields)
+    rows = rows.annotate(**_METRICS)
+    return list(rows.order_by(*ordering) if ordered else rows)
+
+
+def _merged_groups(
+    days: list[date], raw: QuerySet | None, group_by: str, user: Any
+) -> list[dict[str, Any]]:
+    """Rollup groups plus UsageLog groups, in the order the database gives _raw_groups."""
+    fields = _GROUP_FIELDS[group_by]
+    rolled = _rolled(days, user, per_user=group_by == "user").values(*fields).annotate(**_ROLLED)
+    merged: dict[tuple, dict[str, Any]] = {}
+    for row in [
+        *map(_unalias, rolled),
+        *(_raw_groups(raw, group_by, ordered=False) if raw is not None else []),
+    ]:
+        key = tuple(row[f] for f in fields)
+        merged[key] = _add(merged.get(key, {}), row, keep=fields)
+    rows = list(merged.values())
+    if group_by == "day":
+        return sorted(rows, key=lambda r: r["day"])
+    nulls_first = connections[UsageLog.objects.db].vendor != "postgresql"
+    rows.sort(key=lambda r: tuple(_null_key(r[f], nulls_first) for f in fields))
+    rows.sort(key=lambda r: (-(r["cost_usd"] or 0), -(r["calls"] or 0)))
+    return rows
 
 
 def _group_labels(group_by: str, rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
@@ -197,17 +327,42 @@ def cost_per_day(*, since: datetime, until: datetime, user: Any = None) -> list[
 
 def _provider_calls(since: datetime, until: datetime) -> QuerySet:
     """Attempts that reached a provider: cache hits and refusals before any call excluded."""
-    return _window(since, until).filter(cache_hit=False).exclude(provider_type="")
+    return _attempts(_window(since, until))
+
+
+def _attempts(rows: QuerySet) -> QuerySet:
+    return rows.filter(cache_hit=False).exclude(provider_type="")
 
 
 def error_rate_by_provider(*, since: datetime, until: datetime) -> list[dict[str, Any]]:
     """Per provider: attempts, failed attempts and their share (retries count as attempts)."""
-    rows = list(
-        _provider_calls(since, until)
-        .values("provider_type", "provider_config_id")
-        .annotate(calls=Count("id"), errors=Count("id", filter=Q(status=UsageLog.Status.ERROR)))
-        .order_by("provider_type", "provider_config_id")
-    )
+    days, raw = _parts(since, until)
+    fields = ("provider_type", "provider_config_id")
+    rows = []
+    if raw is not None:
+        rows = list(
+            _attempts(raw)
+            .values(*fields)
+            .annotate(calls=Count("id"), errors=Count("id", filter=Q(status=UsageLog.Status.ERROR)))
+            .order_by(*fields)
+        )
+    if days:
+        rolled = (
+            _rolled(days)
+            .exclude(provider_type="")
+            .values(*fields)
+            .annotate(calls=Sum("provider_calls"), errors=Sum("provider_errors"))
+        )
+        merged: dict[tuple, dict[str, Any]] = {}
+        for row in [*rolled, *rows]:
+            key = tuple(row[f] for f in fields)
+            merged[key] = _add(merged.get(key, {}), row, keep=fields)
+        nulls_first = connections[UsageLog.objects.db].vendor != "postgresql"
+        # A rollup group of cache hits only has no attempts: UsageLog would not list it.
+        rows = sorted(
+            (r for r in merged.values() if r["calls"]),
+            key=lambda r: (r["provider_type"], _null_key(r["provider_config_id"], nulls_first)),
+        )
     names = _provider_labels(r["provider_config_id"] for r in rows)
     result = [
         {
@@ -277,16 +432,29 @@ def latency_percentiles(
 def cache_savings(*, since: datetime, until: datetime) -> dict[str, Any]:
     """Of the answers served (successful rows, credential tests aside), the share the cache
     served, and the money those hits would have cost."""
+    days, raw = _parts(since, until)
     row = (
-        _window(since, until)
-        .filter(status=UsageLog.Status.SUCCESS)
+        raw.filter(status=UsageLog.Status.SUCCESS)
         .exclude(task_type="provider_test")
         .aggregate(
             answers=Count("id"),
             hits=Count("id", filter=Q(cache_hit=True)),
             saved=Sum("saved_cost_usd", filter=Q(cache_hit=True)),
         )
+        if raw is not None
+        else {}
     )
+    if days:
+        rolled = (
+            _rolled(days)
+            .exclude(task_type="provider_test")
+            .aggregate(
+                answers=Sum("successes"),
+                hits=Sum("success_cache_hits"),
+                saved=Sum("success_saved_cost_usd"),
+            )
+        )
+        row = _add(row, rolled)
     answers, hits = row["answers"] or 0, row["hits"] or 0
     return {
         "answers": answers,
@@ -298,11 +466,15 @@ def cache_savings(*, since: datetime, until: datetime) -> dict[str, Any]:
 
 def quota_exceeded_count(*, since: datetime, until: datetime) -> int:
     """Requests refused because a plan's quota was used up."""
-    return (
-        _window(since, until)
-        .filter(status=UsageLog.Status.ERROR, error_code=QUOTA_EXCEEDED)
-        .count()
+    days, raw = _parts(since, until)
+    refused = (
+        raw.filter(status=UsageLog.Status.ERROR, error_code=QUOTA_EXCEEDED).count()
+        if raw is not None
+        else 0
     )
+    if days:
+        refused += _rolled(days).aggregate(n=Sum("quota_exceeded"))["n"] or 0
+    return refused
 
 
 # --- Row export -------------------------------------------------------------------------

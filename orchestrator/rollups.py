@@ -1,0 +1,102 @@
+"""Daily usage rollups: UsageLog summed per UTC day into UsageDaily / UsageDailyUser.
+
+A day is rebuilt whole (delete, then one GROUP BY per table) in one transaction, so re-running
+it is harmless and picks up rows written late. Reports read a day from the rollup only when its
+UsageRollupDay marker says it was rolled up after the day ended; today always comes from
+UsageLog. A row written for a day after that day's last rollup is only counted once the day is
+rolled up again (the beat task redoes yesterday every few minutes; `rollup_usage --since`
+redoes older days).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from .models import UsageDaily, UsageDailyUser, UsageLog, UsageRollupDay
+
+QUOTA_EXCEEDED = "QUOTA_EXCEEDED"
+_ERROR = Q(status=UsageLog.Status.ERROR)
+_SUCCESS = Q(status=UsageLog.Status.SUCCESS)
+_HIT = Q(cache_hit=True)
+
+_SUMS = {
+    "calls": Count("id"),
+    "errors": Count("id", filter=_ERROR),
+    "cache_hits": Count("id", filter=_HIT),
+    "input_tokens": Sum("input_tokens"),
+    "output_tokens": Sum("output_tokens"),
+    "total_tokens": Sum("total_tokens"),
+    "cost_usd": Sum("cost_usd"),
+    "saved_cost_usd": Sum("saved_cost_usd", filter=_HIT),
+}
+_DAILY_SUMS = {
+    **_SUMS,
+    "quota_exceeded": Count("id", filter=_ERROR & Q(error_code=QUOTA_EXCEEDED)),
+    "provider_calls": Count("id", filter=Q(cache_hit=False)),
+    "provider_errors": Count("id", filter=Q(cache_hit=False) & _ERROR),
+    "successes": Count("id", filter=_SUCCESS),
+    "success_cache_hits": Count("id", filter=_SUCCESS & _HIT),
+    "success_saved_cost_usd": Sum("saved_cost_usd", filter=_SUCCESS & _HIT),
+}
+_DIMENSIONS = ("plan", "task_type", "provider_type", "provider_config_id", "model")
+
+
+def day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def _aliased(sums: dict) -> dict:
+    # An aggregate named like a field would shadow it for the aggregates after it.
+    return {f"agg_{name}": aggregate for name, aggregate in sums.items()}
+
+
+def _zeroed(row: dict) -> dict:
+    # SUM over only-filtered-out rows is NULL; the rollup columns are NOT NULL.
+    return {
+        name.removeprefix("agg_"): 0 if value is None and name.startswith("agg_") else value
+        for name, value in row.items()
+    }
+
+
+def usage_rollup(*, day: date) -> int:
+    """Rebuild one UTC day's rollup rows from UsageLog; returns the UsageDaily rows written."""
+    rows = UsageLog.objects.filter(
+        created_at__gte=day_start(day), created_at__lt=day_start(day + timedelta(days=1))
+    ).order_by()
+    with transaction.atomic():
+        # Taken before reading: a row committed after this instant may be missing from the sums,
+        # and a day counts as complete only when this is after its end.
+        rolled_at = timezone.now()
+        UsageDaily.objects.filter(day=day).delete()
+        UsageDailyUser.objects.filter(day=day).delete()
+        daily = [
+            UsageDaily(day=day, **_zeroed(row))
+            for row in rows.values(*_DIMENSIONS).annotate(**_aliased(_DAILY_SUMS))
+        ]
+        per_user = [
+            UsageDailyUser(day=day, **_zeroed(row))
+            for row in rows.values("user_id").annotate(**_aliased(_SUMS))
+        ]
+        UsageDaily.objects.bulk_create(daily, batch_size=1000)
+        UsageDailyUser.objects.bulk_create(per_user, batch_size=1000)
+        UsageRollupDay.objects.update_or_create(day=day, defaults={"rolled_at": rolled_at})
+    return len(daily)
+
+
+def usage_rollup_recent() -> dict[date, int]:
+    """Roll up yesterday and today (UTC): late rows for yesterday land within one run."""
+    today = timezone.now().astimezone(UTC).date()
+    return {day: usage_rollup(day=day) for day in (today - timedelta(days=1), today)}
+
+
+def usage_log_days() -> tuple[date, date] | None:
+    """The first and last UTC day that have UsageLog rows, None when there are none."""
+    first = UsageLog.objects.order_by("created_at").values_list("created_at", flat=True).first()
+    last = UsageLog.objects.order_by("-created_at").values_list("created_at", flat=True).first()
+    if first is None:
+        return None
+    return first.astimezone(UTC).date(), last.astimezone(UTC).date()

@@ -1,0 +1,198 @@
+"""The reports give the same numbers from the daily rollups as from UsageLog alone."""
+
+from datetime import UTC, datetime, timedelta
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from orchestrator import reports
+from orchestrator.models import ProviderConfig, UsageDaily, UsageDailyUser, UsageRollupDay
+from orchestrator.rollup_tasks import usage_rollup_recent_task
+from orchestrator.rollups import day_start, usage_rollup
+from tests.reports.factories import log_usage
+
+TODAY = timezone.now().astimezone(UTC).date()
+
+
+def day(back: int):
+    return TODAY - timedelta(days=back)
+
+
+def at(back: int, hour: int = 0, minute: int = 0, second: int = 0, us: int = 0) -> datetime:
+    return day_start(day(back)) + timedelta(
+        hours=hour, minutes=minute, seconds=second, microseconds=us
+    )
+
+
+@pytest.fixture
+def spread(db, user, other_user):
+    """Rows over the last seven UTC days and today: errors, cache hits, quota refusals, three
+    users (one anonymous), two plans, DB and env providers, rows on midnight boundaries.
+    Each day has 8 plan/task/provider/model groups, odd days a 9th (mistral, cache hits only)."""
+    openai = ProviderConfig.objects.create(
+        name="openai main", provider_type="openai", fast_model="gpt-4o-mini", quality_model="gpt-4o"
+    )
+    claude = ProviderConfig.objects.create(
+        name="claude",
+        provider_type="anthropic",
+        fast_model="claude-haiku-4-5",
+        quality_model="claude-sonnet-4-5",
+    )
+    claude_kw = dict(config=claude, provider_type="anthropic", model="claude-sonnet-4-5")
+    for back in range(7, -1, -1):
+        n = back + 1
+        log_usage(at=at(back), user=user, config=openai, input_tokens=10 * n, output_tokens=n,
+                  cost=f"0.0000{n}123")  # fmt: skip
+        log_usage(at=at(back, 6, 30), user=other_user, plan="PRO_MONTHLY", task="cv_draft",
+                  input_tokens=1000, output_tokens=300 + n, cost=f"0.01{n}50001",
+                  latency_ms=400, **claude_kw)  # fmt: skip
+        log_usage(at=at(back, 9), user=user, config=openai, task="cv_draft", status="error",
+                  error_code="PROVIDER_ERROR", latency_ms=300)  # fmt: skip
+        log_usage(at=at(back, 11), user=other_user, plan="PRO_MONTHLY", task="cover_letter",
+                  cache_hit=True, saved=f"0.00{n}10000", **claude_kw)  # fmt: skip
+        log_usage(at=at(back, 14), user=user, provider_type="", model="", status="error",
+                  error_code="QUOTA_EXCEEDED")  # fmt: skip
+        log_usage(at=at(back, 17), task="provider_test", provider_type="gemini",
+                  model="gemini-2.5-flash", input_tokens=10, output_tokens=2,
+                  cost="0.00000800")  # fmt: skip
+        log_usage(at=at(back, 23, 59, 59), user=other_user, model="gpt-4o", config=openai,
+                  input_tokens=n, cost="0.00000001")  # fmt: skip
+        log_usage(at=at(back, 23, 59, 59, 999999), user=user, plan="PRO_MONTHLY",
+                  provider_type="gemini", model="gemini-2.5-pro", input_tokens=7,
+                  cost="0.00000070")  # fmt: skip
+        if back % 2:  # a provider seen only through cache hits on some days
+            log_usage(at=at(back, 12), provider_type="mistral", model="small", cache_hit=True,
+                      saved="0.00000300")  # fmt: skip
+    return {"openai": openai, "claude": claude}
+
+
+def everything(since: datetime, until: datetime, alice, bob) -> dict:
+    """Every sum/count selector, as the dashboard, the CSV export and the command call them."""
+    window = {"since": since, "until": until}
+    return {
+        "totals": reports.usage_totals(**window),
+        "alice": reports.usage_totals(**window, user=alice),
+        **{g: reports.usage_by(**window, group_by=g) for g in reports.GROUP_BY},
+        "top_user": reports.usage_by(**window, group_by="user", limit=1),
+        "top_plan": reports.usage_by(**window, group_by="plan", limit=1),
+        "alice_days": reports.usage_by(**window, group_by="day", user=alice),
+        "bob_user": reports.usage_by(**window, group_by="user", user=bob),
+        "bob_tasks": reports.usage_by(**window, group_by="task", user=bob),
+        "per_day": reports.cost_per_day(**window),
+        "bob_per_day": reports.cost_per_day(**window, user=bob),
+        "errors": reports.error_rate_by_provider(**window),
+        "cache": reports.cache_savings(**window),
+        "quota": reports.quota_exceeded_count(**window),
+        "latency": reports.latency_percentiles(**window),
+    }
+
+
+WINDOWS = {
+    "whole days": (at(6), at(1)),
+    "partial first and last day": (at(6, 6, 30), at(1, 14)),
+    "to now, today included": (at(4, 11), timezone.now() + timedelta(hours=1)),
+    "a day that is not rolled up in the middle": (at(7, 23, 59, 59), at(0)),
+    "one whole day": (at(3), at(2)),
+    "inside one day": (at(3, 6), at(3, 18)),
+}
+
+
+@pytest.mark.parametrize("name", WINDOWS)
+def test_reports_are_identical_from_the_rollups(spread, user, other_user, name):
+    since, until = WINDOWS[name]
+    raw = everything(since, until, user, other_user)
+    assert raw["totals"]["calls"] > 0
+
+    for back in (7, 6, 4, 3, 2, 1, 0):  # day 5 left out: read from UsageLog
+        usage_rollup(day=day(back))
+    assert everything(since, until, user, other_user) == raw
+
+    for back in (6, 3, 1):  # rolling up again changes nothing
+        usage_rollup(day=day(back))
+    assert everything(since, until, user, other_user) == raw
+
+
+def test_rolled_days_are_read_from_the_rollup(spread, user, other_user):
+    """Proof the rollup is read at all: a day's totals survive its log rows being deleted."""
+    from orchestrator.models import UsageLog
+
+    window = {"since": at(3), "until": at(2)}
+    before = reports.usage_totals(**window)
+    usage_rollup(day=day(3))
+    UsageLog.objects.filter(created_at__gte=at(3), created_at__lt=at(2)).delete()
+    assert reports.usage_totals(**window) == before
+    assert UsageDaily.objects.filter(day=day(3)).count() == 9
+    assert UsageDailyUser.objects.filter(day=day(3)).count() == 3  # alice, bob, anonymous
+
+
+def test_a_late_row_counts_once_its_day_is_rolled_up_again(spread, user, other_user):
+    window = {"since": at(5), "until": at(1)}
+    for back in (5, 4, 3, 2):
+        usage_rollup(day=day(back))
+    late = log_usage(at=at(3, 8), user=user, config=spread["openai"], cost="0.50000000")
+    # Only what the rollup holds is read for a rolled-up day: the late row is not there yet.
+    stale = reports.usage_totals(**window)
+    UsageRollupDay.objects.all().delete()  # no markers: everything from UsageLog
+    raw = everything(window["since"], window["until"], user, other_user)
+    assert raw["totals"]["cost_usd"] == stale["cost_usd"] + late.cost_usd
+    assert raw["totals"]["calls"] == stale["calls"] + 1
+
+    usage_rollup(day=day(3))
+    for back in (5, 4, 2):
+        usage_rollup(day=day(back))
+    assert everything(window["since"], window["until"], user, other_user) == raw
+
+
+def test_a_day_rolled_up_before_it_ended_is_read_from_the_log(spread, user, other_user):
+    usage_rollup(day=day(2))
+    # As if the last rollup had run at noon that day: later rows are not in it.
+    UsageRollupDay.objects.filter(day=day(2)).update(rolled_at=at(2, 12))
+    log_usage(at=at(2, 20), user=user, config=spread["openai"], cost="0.25000000")
+    totals = reports.usage_totals(since=at(2), until=at(1))
+    UsageRollupDay.objects.all().delete()
+    assert totals == reports.usage_totals(since=at(2), until=at(1))
+    assert totals["calls"] == 9
+
+
+def test_the_command_rolls_up_every_day_with_usage(spread):
+    out = StringIO()
+    call_command("rollup_usage", "--all", stdout=out)
+    text = out.getvalue()
+    assert f"{day(7)}: 9 rollup rows (1/8)" in text
+    assert f"{day(0)}: 8 rollup rows (8/8)" in text
+    assert "Rolled up 8 day(s), 68 rollup rows" in text  # 8 days × 8, plus mistral on 4
+    assert set(UsageRollupDay.objects.values_list("day", flat=True)) == {day(b) for b in range(8)}
+    assert UsageDaily.objects.count() == 68
+
+
+def test_the_command_defaults_to_yesterday_and_today_and_takes_dates(spread):
+    out = StringIO()
+    call_command("rollup_usage", stdout=out)
+    assert set(UsageRollupDay.objects.values_list("day", flat=True)) == {day(1), day(0)}
+    assert "Rolled up 2 day(s), 17 rollup rows" in out.getvalue()
+
+    out = StringIO()
+    call_command("rollup_usage", "--since", str(day(5)), "--until", str(day(4)), stdout=out)
+    assert "Rolled up 2 day(s), 17 rollup rows" in out.getvalue()
+    assert UsageRollupDay.objects.count() == 4
+
+
+def test_the_command_refuses_bad_dates(db):
+    with pytest.raises(CommandError, match="not a date"):
+        call_command("rollup_usage", "--since", "2026-02-30")
+    with pytest.raises(CommandError, match="must not be after"):
+        call_command("rollup_usage", "--since", "2026-03-02", "--until", "2026-03-01")
+    out = StringIO()
+    call_command("rollup_usage", "--all", stdout=out)
+    assert "nothing to roll up" in out.getvalue()
+
+
+def test_the_beat_task_rolls_up_yesterday_and_today(spread):
+    assert settings.CELERY_BEAT_SCHEDULE["usage-rollup"]["task"] == usage_rollup_recent_task.name
+    assert "orchestrator.rollup_tasks" in settings.CELERY_IMPORTS
+    assert usage_rollup_recent_task.delay().get() == 17  # 8 today, 9 yesterday (mistral)
+    assert set(UsageRollupDay.objects.values_list("day", flat=True)) == {day(1), day(0)}
+    assert UsageDaily.objects.filter(day=day(1), provider_type="mistral").get().cache_hits == 1
