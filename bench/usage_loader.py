@@ -242,3 +242,4 @@ def vacuum_analyze() -> None:
 
     with conn.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE orchestrator_usagelog")
+        cursor.execute("ANALYZE orchestrator_usagedaily, orchestrator_usagedailyuser")
