@@ -11,13 +11,12 @@ is the distribution of B_i - A_i. C = a cache hit served by generate().
 
 from __future__ import annotations
 
-import argparse
 import time
 from collections.abc import Callable
 from typing import Any
 
 from bench import env
-from bench.stats import ms, record, summary, table, warn, write_phase
+from bench.stats import ms, phase_main, record, summary, table, warn
 
 VENDORS = ("openai", "anthropic", "gemini")
 TASK = "extraction"
@@ -235,13 +234,7 @@ def run(*, quick: bool) -> tuple[list[dict], str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--json")
-    args = parser.parse_args()
-    env.setup_django(env.MAIN_DB)
-    records, markdown = run(quick=args.quick)
-    write_phase(args.json, records, markdown)
+    phase_main(run, description=__doc__, database=env.MAIN_DB)
 
 
 if __name__ == "__main__":

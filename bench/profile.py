@@ -9,7 +9,6 @@ with pyinstrument. Writes bench/out/profile_<vendor>.txt/.html and bench/out/que
 
 from __future__ import annotations
 
-import argparse
 import re
 from collections import Counter, defaultdict
 from contextlib import contextmanager
@@ -17,7 +16,7 @@ from typing import Any
 
 from bench import env
 from bench.overhead import TASK, VENDORS
-from bench.stats import record, table, write_phase
+from bench.stats import phase_main, record, table
 
 CACHE_OPS = (
     "get",
@@ -347,13 +346,7 @@ def run(*, quick: bool) -> tuple[list[dict], str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--json")
-    args = parser.parse_args()
-    env.setup_django(env.MAIN_DB)
-    records, markdown = run(quick=args.quick)
-    write_phase(args.json, records, markdown)
+    phase_main(run, description=__doc__, database=env.MAIN_DB)
 
 
 if __name__ == "__main__":

@@ -10,14 +10,13 @@ refuse.
 
 from __future__ import annotations
 
-import argparse
 import threading
 import time
 import traceback
 from decimal import Decimal
 
 from bench import env
-from bench.stats import ms, record, summary, table, write_phase
+from bench.stats import ms, phase_main, record, summary, table
 
 THREADS = 16
 TOKENS, COST = 5_000, Decimal("0.00412")
@@ -167,13 +166,7 @@ def run(*, quick: bool) -> tuple[list[dict], str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--json")
-    args = parser.parse_args()
-    env.setup_django(env.MAIN_DB)
-    records, markdown = run(quick=args.quick)
-    write_phase(args.json, records, markdown)
+    phase_main(run, description=__doc__, database=env.MAIN_DB)
 
 
 if __name__ == "__main__":

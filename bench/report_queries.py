@@ -10,14 +10,13 @@ again. EXPLAIN (ANALYZE, BUFFERS) of every query at the largest size goes to ben
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import statistics
 import time
 from collections.abc import Callable
 
 from bench import env
-from bench.stats import record, table, write_phase
+from bench.stats import phase_main, record, table
 
 TARGET_MS, GROWTH = 300.0, 3.0
 RUNS = 5
@@ -248,13 +247,7 @@ def run(*, quick: bool) -> tuple[list[dict], str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--json")
-    args = parser.parse_args()
-    env.setup_django(env.REPORTS_DB)
-    records, markdown = run(quick=args.quick)
-    write_phase(args.json, records, markdown)
+    phase_main(run, description=__doc__, database=env.REPORTS_DB)
 
 
 if __name__ == "__main__":

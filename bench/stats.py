@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
 import sys
@@ -63,6 +64,21 @@ def write_phase(path: str | None, records: list[dict], markdown: str, extra: dic
         print(markdown)
         json.dump(records, sys.stdout, indent=1, default=str)
         print()
+
+
+def phase_main(
+    run: Callable[..., tuple[list[dict], str]], *, description: str | None, database: str
+) -> None:
+    """The command line of one phase run alone: --quick, and --json PATH for the runner."""
+    from bench import env
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--json")
+    args = parser.parse_args()
+    env.setup_django(database)
+    records, markdown = run(quick=args.quick)
+    write_phase(args.json, records, markdown)
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
