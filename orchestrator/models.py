@@ -128,6 +128,7 @@ class UsageLog(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="usage_logs",
+        db_index=False,  # (user, created_at) below serves every lookup by user
     )
     provider_config = models.ForeignKey(
         ProviderConfig, null=True, blank=True, on_delete=models.SET_NULL, related_name="usage_logs"
@@ -148,7 +149,7 @@ class UsageLog(models.Model):
     error_code = models.CharField(max_length=30, blank=True)
     error_message = models.TextField(blank=True)
     cache_hit = models.BooleanField(default=False)
-    request_id = models.CharField(max_length=36, db_index=True)
+    request_id = models.CharField(max_length=36)
     attempt = models.PositiveSmallIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
@@ -156,6 +157,9 @@ class UsageLog(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["user", "created_at"]),
+            # Exact lookups only (admin search, one call's attempts): a plain index, not
+            # db_index, which on PostgreSQL adds an unused LIKE-pattern index as well.
+            models.Index(fields=["request_id"], name="usagelog_request_id"),
             models.Index(fields=["provider_type", "created_at"]),
             models.Index(fields=["task_type", "created_at"]),
             models.Index(fields=["plan", "created_at"]),
