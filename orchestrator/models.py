@@ -245,7 +245,23 @@ class Alert(models.Model):
 # --- Daily usage rollups (orchestrator/rollups.py writes them, reports.py reads them) ---------
 
 
-class UsageDaily(models.Model):
+class UsageSums(models.Model):
+    """The sums both rollups keep (rollups._SUMS fills them)."""
+
+    calls = models.BigIntegerField(default=0)
+    errors = models.BigIntegerField(default=0)
+    cache_hits = models.BigIntegerField(default=0)
+    input_tokens = models.BigIntegerField(default=0)
+    output_tokens = models.BigIntegerField(default=0)
+    total_tokens = models.BigIntegerField(default=0)
+    cost_usd = models.DecimalField(max_digits=18, decimal_places=8, default=0)
+    saved_cost_usd = models.DecimalField(max_digits=18, decimal_places=8, default=0)
+
+    class Meta:
+        abstract = True
+
+
+class UsageDaily(UsageSums):
     """UsageLog summed per UTC day and report dimension, so reports over months do not scan
     every attempt. The extra counters are the filtered sums the report selectors compute."""
 
@@ -256,19 +272,11 @@ class UsageDaily(models.Model):
     # Not a FK: a rollup row outlives the config, as the log row's SET_NULL would lose the id.
     provider_config_id = models.BigIntegerField(null=True, blank=True)
     model = models.CharField(max_length=100, blank=True)
-    calls = models.BigIntegerField(default=0)
-    errors = models.BigIntegerField(default=0)
-    cache_hits = models.BigIntegerField(default=0)
     quota_exceeded = models.BigIntegerField(default=0)
     provider_calls = models.BigIntegerField(default=0)  # not a cache hit
     provider_errors = models.BigIntegerField(default=0)  # not a cache hit, failed
     successes = models.BigIntegerField(default=0)
     success_cache_hits = models.BigIntegerField(default=0)
-    input_tokens = models.BigIntegerField(default=0)
-    output_tokens = models.BigIntegerField(default=0)
-    total_tokens = models.BigIntegerField(default=0)
-    cost_usd = models.DecimalField(max_digits=18, decimal_places=8, default=0)
-    saved_cost_usd = models.DecimalField(max_digits=18, decimal_places=8, default=0)
     success_saved_cost_usd = models.DecimalField(max_digits=18, decimal_places=8, default=0)
 
     class Meta:
@@ -281,19 +289,11 @@ class UsageDaily(models.Model):
         return f"{self.day} {self.task_type} {self.provider_type}:{self.model}"
 
 
-class UsageDailyUser(models.Model):
+class UsageDailyUser(UsageSums):
     """UsageLog summed per UTC day and user (null: anonymous), for per-user reports."""
 
     day = models.DateField()
     user_id = models.BigIntegerField(null=True, blank=True)
-    calls = models.BigIntegerField(default=0)
-    errors = models.BigIntegerField(default=0)
-    cache_hits = models.BigIntegerField(default=0)
-    input_tokens = models.BigIntegerField(default=0)
-    output_tokens = models.BigIntegerField(default=0)
-    total_tokens = models.BigIntegerField(default=0)
-    cost_usd = models.DecimalField(max_digits=18, decimal_places=8, default=0)
-    saved_cost_usd = models.DecimalField(max_digits=18, decimal_places=8, default=0)
 
     class Meta:
         indexes = [models.Index(fields=["day", "user_id"])]
