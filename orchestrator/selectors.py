@@ -57,10 +57,10 @@ def route_for(config: ProviderConfig) -> Route:
 
 def provider_chain(*, provider_type: str | None = None) -> list[Route]:
     """Active DB configs (default first, then priority), env-only providers, offline last."""
-    every = snapshot.current().configs  # in Meta.ordering: default first, then priority
-    configs = [c for c in every if c.is_active]
-    chain = [route_for(c) for c in configs if c.provider_type != ProviderType.OFFLINE]
-    in_db = {c.provider_type for c in every}
+    current = snapshot.current()
+    routes = current.active_routes  # in Meta.ordering: default first, then priority
+    chain = [route for route in routes if route.provider_type != ProviderType.OFFLINE]
+    in_db = {config.provider_type for config in current.configs}
     for kind in ENV_PROVIDER_ORDER:
         env = settings.PROVIDER_ENV[kind]
         if env["api_key"] and kind not in in_db:
@@ -75,9 +75,9 @@ def provider_chain(*, provider_type: str | None = None) -> list[Route]:
                 )
             )
     if settings.OFFLINE_PROVIDER_ENABLED:
-        offline = [c for c in configs if c.provider_type == ProviderType.OFFLINE]
+        offline = [route for route in routes if route.provider_type == ProviderType.OFFLINE]
         if offline:
-            chain.append(route_for(offline[0]))
+            chain.append(offline[0])
         elif ProviderType.OFFLINE not in in_db:
             chain.append(Route("offline", "Offline (built in)", "", "", "offline", "offline"))
     if provider_type:

@@ -15,6 +15,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.core.cache import cache
@@ -31,6 +32,15 @@ class Snapshot:
     prices: dict[tuple[str, str], Any]  # (provider type, model) -> ModelPrice
     configs: list[Any]  # every ProviderConfig, in chain order
     config_ids: frozenset[int]
+
+    @cached_property
+    def active_routes(self) -> list[Any]:
+        """The active configs as chain links, in chain order. Each holds its decrypted key:
+        a Fernet decryption per config per call, once per snapshot instead (configs change
+        only by a save, which makes a new snapshot)."""
+        from .selectors import route_for
+
+        return [route_for(config) for config in self.configs if config.is_active]
 
 
 _current: Snapshot | None = None
