@@ -25,10 +25,16 @@ def _keys(route_key: str) -> tuple[str, str, str]:
     return (f"cb:{route_key}:failures", f"cb:{route_key}:open_until", f"cb:{route_key}:trial")
 
 
-def breaker_allows(route_key: str) -> bool:
-    """Closed: yes. Open: no, until the cooldown ends. Then half-open: one trial call only."""
-    _, open_key, trial_key = _keys(route_key)
-    open_until = cache.get(open_key)
+def breaker_allows(route_key: str) -> bool | None:
+    """Closed: yes. Open: no, until the cooldown ends. Then half-open: one trial call only.
+
+    A yes is None when the circuit has nothing recorded (the common case): its success then
+    has nothing to clear and skips the round trip. Pass it to breaker_record_success."""
+    failures_key, open_key, trial_key = _keys(route_key)
+    state = cache.get_many([failures_key, open_key])  # one round trip, as a single get
+    if not state:
+        return None
+    open_until = state.get(open_key)
     if open_until is None:
         return True
     if time.time() < open_until:
@@ -37,10 +43,13 @@ def breaker_allows(route_key: str) -> bool:
     return cache.add(trial_key, 1, timeout=settings.AI_BREAKER_COOLDOWN)
 
 
-def breaker_record_success(route_key: str) -> None:
+def breaker_record_success(route_key: str, allowed: bool | None = True) -> None:
+    """Close the circuit and forget its failures (a failure recorded by another call since
+    this one was let through may survive: the count is a guide, not a ledger)."""
+    if allowed is None:
+        return
     failures_key, open_key, trial_key = _keys(route_key)
-    if cache.get_many([failures_key, open_key]):  # one round trip on the success path
-        cache.delete_many([failures_key, open_key, trial_key])
+    cache.delete_many([failures_key, open_key, trial_key])
 
 
 def breaker_record_failure(route_key: str) -> None:

@@ -5,6 +5,7 @@ See DESIGN.md "Flow of one AI call". Every attempt, served or failed, leaves one
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -16,7 +17,8 @@ from typing import Any
 
 import jsonschema
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
 from billing.quotas import Reservation, quota_reserve, quota_settle
@@ -72,14 +74,18 @@ class _Call:
             quota_settle(self.reservation, tokens=self.tokens_spent, cost=self.cost_spent)
             self.reservation = None
 
-    def log(self, route: Route | None = None, model: str = "", **fields: Any) -> UsageLog:
+    def log(
+        self, route: Route | None = None, model: str = "", *, settle: bool = False, **fields: Any
+    ) -> UsageLog:
+        """Write one attempt's row; with `settle`, the call's quota settlement commits with it
+        (they must agree, and one commit instead of two is most of the saving)."""
         fields.setdefault(
             "total_tokens", fields.get("input_tokens", 0) + fields.get("output_tokens", 0)
         )
-        return UsageLog.objects.create(
+        if route is not None:
+            fields.update(provider_config_id=route.config_id, provider_type=route.provider_type)
+        row = UsageLog(
             user=self.user if self.user is not None and self.user.pk else None,
-            provider_config_id=route.config_id if route else None,
-            provider_type=route.provider_type if route else "",
             model=model,
             task_type=self.task,
             plan=self.plan,
@@ -88,6 +94,18 @@ class _Call:
             attempt=max(1, self.attempts),
             **fields,
         )
+        statement = _insert_statement(row)
+        if settle and self.reservation is not None:
+            (row.pk,) = quota_settle(
+                self.reservation, tokens=self.tokens_spent, cost=self.cost_spent, along=statement
+            )
+            self.reservation = None
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute(*statement)
+                (row.pk,) = cursor.fetchone()
+        row._state.adding = False
+        return row
 
 
 class _AttemptFailed(Exception):
@@ -192,15 +210,10 @@ def _serve_hit(call: _Call, hit: dict[str, Any], started: float) -> AIResult:
     config_id = hit["provider_config_id"]
     if config_id not in snapshot.current().config_ids:
         config_id = None
-    row = UsageLog.objects.create(
-        user=call.user if call.user is not None and call.user.pk else None,
-        provider_config_id=config_id,
-        provider_type=hit["provider"],
+    row = call.log(
         model=hit["model"],
-        task_type=call.task,
-        plan=call.plan,
-        tier=call.tier,
-        request_id=call.request_id,
+        provider_type=hit["provider"],
+        provider_config_id=config_id,
         status=UsageLog.Status.SUCCESS,
         cache_hit=True,
         saved_cost_usd=saved,
@@ -227,7 +240,8 @@ def _run_chain(call: _Call, chain: list[Route], request: dict[str, Any]) -> AIRe
     failures: list[_AttemptFailed] = []
     for route in chain:
         for retry in range(settings.AI_MAX_ATTEMPTS_PER_PROVIDER):
-            if not breaker_allows(route.key):
+            allowed = breaker_allows(route.key)
+            if allowed is False:
                 break
             try:
                 result = _attempt(call, route, request)
@@ -247,7 +261,7 @@ def _run_chain(call: _Call, chain: list[Route], request: dict[str, Any]) -> AIRe
                     break
                 time.sleep(delay)
                 continue
-            breaker_record_success(route.key)
+            breaker_record_success(route.key, allowed)
             return result
         if time.monotonic() >= deadline:
             break
@@ -351,11 +365,7 @@ def _attempt(call: _Call, route: Route, request: dict[str, Any]) -> AIResult:
             )
             error = errors.BadAIOutput(f"The AI answer was not usable: {exc}")
             raise _AttemptFailed(error, kind=BAD_OUTPUT, retryable=False, final=True) from None
-    # One transaction (one commit, one fsync) for the success row and the quota settlement:
-    # commits dominate the orchestrator's overhead, and the two must agree anyway.
-    with transaction.atomic():
-        row = call.log(route, model, status=UsageLog.Status.SUCCESS, **usage)
-        call.settle()
+    row = call.log(route, model, settle=True, status=UsageLog.Status.SUCCESS, **usage)
     return AIResult(
         text=reply.text,
         provider=route.provider_type,
@@ -368,6 +378,31 @@ def _attempt(call: _Call, route: Route, request: dict[str, Any]) -> AIResult:
         usage_log_id=row.pk,
         provider_config_id=route.config_id,
     )
+
+
+def _insert_statement(row: UsageLog) -> tuple[str, list]:
+    """The ORM's own INSERT ... RETURNING id for an unsaved row, run directly or inside a
+    larger statement (quota_settle's `along`). Every attempt writes a row, so the SQL is built
+    once and save()'s machinery is skipped: UsageLog has no save() logic and no signals."""
+    fields = _insert_fields()
+    params = [f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields]
+    return _insert_sql(connection.alias), params
+
+
+@functools.cache
+def _insert_fields() -> list:
+    meta = UsageLog._meta
+    return [f for f in meta.local_concrete_fields if f is not meta.pk]
+
+
+@functools.cache
+def _insert_sql(alias: str) -> str:
+    query = InsertQuery(UsageLog)
+    query.insert_values(_insert_fields(), [UsageLog()])
+    compiler = query.get_compiler(using=alias)
+    compiler.returning_fields = [UsageLog._meta.pk]
+    ((sql, _),) = compiler.as_sql()
+    return sql
 
 
 def _release_db_connection() -> None:
