@@ -3,10 +3,10 @@
 Starts the gunicorn command of the Makefile's `serve` target (same options, its own port) on
 the bench database and Redis with production settings, a vendor double answering every call
 after 1.0 s in its own process, and drives POST /api/v1/job-extractor/extract with closed-loop
-asyncio/httpx clients (each sends, waits for the answer, sends again) at several concurrency
-levels. Each request carries a unique 1,500-character posting, so the result cache never
-answers. The load generator runs on the same machine as the server, the double and
-PostgreSQL.
+clients (wrk: each connection sends, waits for the answer, sends again) at several
+concurrency levels. Each request carries a unique 1,500-character posting, so the result
+cache never answers. The load generator runs on the same machine as the server, the double
+and PostgreSQL. wrk comes from Debian's package (`make bench` installs it).
 
     python -m bench.throughput [--quick] [--json FILE] [--levels 25,50] [--seconds 30]
                                [--gunicorn-args "--threads 128"]
@@ -15,9 +15,9 @@ PostgreSQL.
 from __future__ import annotations
 
 import argparse
-import asyncio
-import itertools
+import json
 import os
+import resource
 import shlex
 import socket
 import subprocess
@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 from bench import env
-from bench.stats import pct, record, table, write_phase
+from bench.stats import record, table, write_phase
 
 URL_PATH = "/api/v1/job-extractor/extract"
 VENDOR_DELAY = 1.0
@@ -122,57 +122,111 @@ class ConnectionSampler(threading.Thread):
         return self.peak
 
 
-async def _level(
-    url: str,
-    tokens: list[str],
-    concurrency: int,
-    seconds: float,
-    counter: itertools.count,
-    errors_seen: list[str],
-) -> dict:
-    import httpx
+# wrk's Lua hooks: each request a new posting (the reference number makes it unique, so the
+# result cache never answers) and the next API user's token; done() hands the figures back as
+# JSON on the last line of stdout.
+_WRK_SCRIPT = """
+local tokens = {%(tokens)s}
+local head, tail = [==[%(head)s]==], [==[%(tail)s]==]
+local counter, threads = 0, 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("first", threads * 100000000)
+end
+function init(args)
+  counter = first
+end
+function request()
+  counter = counter + 1
+  local headers = {["Authorization"] = "Token " .. tokens[counter %% #tokens + 1],
+                   ["Content-Type"] = "application/json"}
+  return wrk.format("POST", nil, headers, head .. "%(run)s-" .. counter .. tail)
+end
+local shown = 0
+function response(status, headers, body)
+  if status >= 300 and shown < 5 then
+    shown = shown + 1
+    io.write("HTTP " .. status .. ": " .. body:sub(1, 400) .. "\\n")
+  end
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('{"completed": %%d, "us": %%d, "connect": %%d, "read": %%d, ' ..
+    '"write": %%d, "status": %%d, "timeout": %%d, "p50": %%d, "p99": %%d, "max": %%d}\\n',
+    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
+    latency:percentile(50), latency:percentile(99), latency.max))
+end
+"""
 
+
+def wrk_script(tokens: list[str]) -> Path:
+    """The Lua script for this run; the posting's reference is where the counter goes."""
     from bench.postings import posting
 
-    loop = asyncio.get_running_loop()
-    results: list[tuple[float, float, str]] = []
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(timeout=httpx.Timeout(120.0), limits=limits) as client:
-        start = loop.time()
-        end = start + seconds
+    marker = "REF-MARKER"
+    body = json.dumps({"text": posting(0).replace(_reference(posting(0)), marker)})
+    head, tail = body.split(marker)
+    path = env.OUT / "wrk_extract.lua"
+    path.write_text(
+        _WRK_SCRIPT
+        % {
+            "tokens": ", ".join(f'"{t}"' for t in tokens),
+            "head": head,
+            "tail": tail,
+            "run": f"{int(time.time())}",
+        }
+    )
+    return path
 
-        async def client_loop(slot: int) -> None:
-            headers = {"Authorization": f"Token {tokens[slot % len(tokens)]}"}
-            while loop.time() < end:
-                body = {"text": posting(next(counter))}
-                sent = loop.time()
-                try:
-                    response = await client.post(url, json=body, headers=headers)
-                    status = str(response.status_code)
-                    if response.status_code >= 300 and len(errors_seen) < 20:
-                        errors_seen.append(f"{status}: {response.text[:400]}")
-                except Exception as exc:  # any failure is an error of the run, not a crash
-                    status = type(exc).__name__
-                    if len(errors_seen) < 20:
-                        errors_seen.append(f"{status}: {exc}")
-                results.append((sent - start, loop.time() - start, status))
 
-        await asyncio.gather(*(client_loop(i) for i in range(concurrency)))
-    done_in_window = [r for r in results if r[1] <= seconds]
-    ok = [r for r in done_in_window if r[2].startswith("2")]
-    latencies = [(r[1] - r[0]) * 1000 for r in results if r[2].startswith("2")]
-    failed = [r for r in results if not r[2].startswith("2")]
+def _reference(text: str) -> str:
+    return text.rsplit("quoting reference ", 1)[1].split(".", 1)[0].strip()
+
+
+def _level(url: str, script: Path, concurrency: int, seconds: float) -> dict:
+    """One closed-loop level: wrk with `concurrency` connections, each sending its next request
+    when the answer to the last one arrives; "load" is the CPU wrk used, in seconds."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wrk = subprocess.Popen(
+        [
+            "wrk",
+            "--threads",
+            "1",
+            "--connections",
+            str(concurrency),
+            "--duration",
+            f"{seconds:g}s",
+            "--timeout",
+            "120s",
+            "--script",
+            str(script),
+            url,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    output, _ = wrk.communicate()
+    if wrk.returncode != 0 or not output.strip().endswith("}"):
+        raise RuntimeError(f"wrk failed:\n{output}")
+    figures = json.loads(output.strip().splitlines()[-1])
+    errors = sum(figures[k] for k in ("connect", "read", "write", "status", "timeout"))
     return {
         "concurrency": concurrency,
-        "seconds": seconds,
-        "completed": len(results),
-        "ok_rps": len(ok) / seconds,
-        "errors": len(failed),
-        "error_kinds": sorted({r[2] for r in failed}),
-        "p50": pct(latencies, 0.50),
-        "p99": pct(latencies, 0.99),
-        "max": max(latencies) if latencies else float("nan"),
+        "seconds": figures["us"] / 1e6,
+        "completed": figures["completed"],
+        "ok_rps": (figures["completed"] - figures["status"]) / (figures["us"] / 1e6),
+        "errors": errors,
+        "p50": figures["p50"] / 1000,
+        "p99": figures["p99"] / 1000,
+        "max": figures["max"] / 1000,
+        "wrk_output": output,
+        "load_cpu": _cpu_used(before, resource.getrusage(resource.RUSAGE_CHILDREN)),
     }
+
+
+def _cpu_used(before: resource.struct_rusage, after: resource.struct_rusage) -> float:
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def _wait_ready(port: int, server: subprocess.Popen, timeout: float = 60) -> None:
@@ -241,34 +295,33 @@ def run(
         )
         _wait_ready(port, server)
         url = f"http://127.0.0.1:{port}{URL_PATH}"
-        counter = itertools.count(1_000_000 * (int(time.time()) % 1000))
-        errors_seen: list[str] = []
-        asyncio.run(_level(url, tokens, 10, 3.0, counter, []))  # warm-up, not counted
-        results = []
+        script = wrk_script(tokens)
+        _level(url, script, 10, 3.0)  # warm-up, not counted
+        results, outputs = [], []
         for concurrency in levels:
             time.sleep(1.0)
             server_pids = [server.pid, *_children(server.pid)]
             cpu_before = {
                 "server": _cpu_seconds(server_pids),
                 "double": _cpu_seconds([double.pid]),
-                "load": _cpu_seconds([os.getpid()]),
             }
             busy_before, total_before = _machine_busy()
             sampler = ConnectionSampler()
             sampler.start()
             wall = time.perf_counter()
-            result = asyncio.run(_level(url, tokens, concurrency, seconds, counter, errors_seen))
+            result = _level(url, script, concurrency, seconds)
             wall = time.perf_counter() - wall
             result["db_connections_peak"] = sampler.stop()
             busy_after, total_after = _machine_busy()
             result["cpu"] = {
                 "server": (_cpu_seconds(server_pids) - cpu_before["server"]) / wall,
                 "double": (_cpu_seconds([double.pid]) - cpu_before["double"]) / wall,
-                "load": (_cpu_seconds([os.getpid()]) - cpu_before["load"]) / wall,
+                "load": result.pop("load_cpu") / wall,
                 "machine": (busy_after - busy_before)
                 / max(1, total_after - total_before)
                 * os.cpu_count(),
             }
+            outputs.append(f"## {concurrency} connections\n{result.pop('wrk_output')}")
             results.append(result)
             print(
                 f"throughput c={concurrency}: {result['ok_rps']:.1f} req/s "
@@ -277,7 +330,7 @@ def run(
                 f"peak DB connections {result['db_connections_peak']}",
                 flush=True,
             )
-        (env.OUT / "throughput_errors.txt").write_text("\n".join(errors_seen) or "none\n")
+        (env.OUT / "throughput_wrk.txt").write_text("\n".join(outputs))
     finally:
         if server is not None:
             server.terminate()
@@ -349,7 +402,8 @@ def run(
             f"Server: `{shown}` (the Makefile's `serve` line) with "
             "`config.settings.production` on PostgreSQL + Redis; "
             f"the OpenAI double answers every call after {delay:g} s, in its own process. "
-            f"Closed-loop asyncio/httpx clients, {seconds:g} s per level, {USERS} API users (token "
+            "Closed-loop load from wrk (one thread, a connection per client), "
+            f"{seconds:g} s per level, {USERS} API users (token "
             "auth) and AI_THROTTLE_* raised so per-user throttles stay out of it. **The load "
             "generator, the server, the double and PostgreSQL share this machine's "
             f"{os.cpu_count()} cores.** Each request: a unique 1,500-character posting (no cache "
