@@ -1,12 +1,11 @@
 from django.apps import AppConfig
-from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 
 
 def _forget_plan(sender, instance, **kwargs) -> None:
-    from .selectors import plan_cache_key
+    from .selectors import forget_plan
 
-    cache.delete(plan_cache_key(instance.user_id))
+    forget_plan(user_id=instance.user_id)
 
 
 class BillingConfig(AppConfig):

@@ -57,6 +57,23 @@ def forget() -> None:
     """Make the next current() read the version (and rebuild if it moved)."""
     global _checked_at
     _checked_at = 0.0
+    _remembered.clear()
+
+
+# Per-user facts read on every call (a user's plan) kept with the snapshot's staleness: until
+# the next version check, at most RECHECK_SECONDS.
+_remembered: dict[Any, Any] = {}
+
+
+def remember(key: Any, compute: Any) -> Any:
+    found = _remembered.get(key)
+    if found is None:
+        found = _remembered[key] = compute()
+    return found
+
+
+def drop(key: Any) -> None:
+    _remembered.pop(key, None)
 
 
 def current() -> Snapshot:
@@ -68,10 +85,12 @@ def current() -> Snapshot:
     with _lock:
         if _current is not None and time.monotonic() - _checked_at < RECHECK_SECONDS:
             return _current
+        _remembered.clear()
         version = cache.get(VERSION_KEY)
         if version is None:
             cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-            version = cache.get(VERSION_KEY)
+            _remembered.clear()
+        version = cache.get(VERSION_KEY)
         if _current is None or _current.version != version:
             _current = _build(version)
         _checked_at = time.monotonic()
