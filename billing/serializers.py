@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from config.api import ModelSerializer
 from orchestrator.models import UsageLog
 
 from .models import Plan
@@ -25,7 +26,7 @@ class TokenRequestSerializer(serializers.Serializer):
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(ModelSerializer):
     class Meta:
         model = get_user_model()
         fields = ["id", "username", "email"]
@@ -41,7 +42,7 @@ class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
 
 
-class PlanLimitsSerializer(serializers.ModelSerializer):
+class PlanLimitsSerializer(ModelSerializer):
     class Meta:
         model = Plan
         fields = [
@@ -89,7 +90,7 @@ class UsageSummarySerializer(serializers.Serializer):
     remaining = RemainingSerializer()
 
 
-class UsageLogSerializer(serializers.ModelSerializer):
+class UsageLogSerializer(ModelSerializer):
     class Meta:
         model = UsageLog
         fields = [

@@ -1,19 +1,36 @@
-"""The API's response envelope and the one exception handler that produces every error body."""
+"""The API's response envelope, the one exception handler that produces every error body, and
+the ModelSerializer every API serializer builds on."""
 
 from __future__ import annotations
 
+import copy
 import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import OperationalError as DatabaseOperationalError
 from django.http import Http404
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 
 from orchestrator.errors import AppError
 
 logger = logging.getLogger(__name__)
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """DRF's ModelSerializer, with its fields built from the model once per class.
+
+    DRF rebuilds them for every instance (verbose names, unique validators, ...): measured
+    at a fifth of a server's CPU under load. Models do not change at run time, so each
+    instance gets a copy of the class's fields, as a plain Serializer does."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        cls = type(self)
+        if "_built_fields" not in cls.__dict__:
+            cls._built_fields = super().get_fields()
+        return copy.deepcopy(cls._built_fields)
+
 
 # DRF's own exceptions, in our codes.
 _DRF_CODES: list[tuple[type[exceptions.APIException], str]] = [

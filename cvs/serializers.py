@@ -3,6 +3,8 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.api import ModelSerializer
+
 from .models import CVDraft, MasterProfile
 from .schemas import CV_SCHEMA, PROFILE_SCHEMA
 
@@ -18,7 +20,7 @@ class CVContentField(serializers.JSONField):
     pass
 
 
-class ProfileSerializer(serializers.ModelSerializer):
+class ProfileSerializer(ModelSerializer):
     data = ProfileDataField(
         read_only=True,
         help_text="Your master profile, with JSON Resume's field names (jsonresume.org/schema).",
@@ -57,7 +59,7 @@ class DraftListQuerySerializer(serializers.Serializer):
     )
 
 
-class CVDraftSerializer(serializers.ModelSerializer):
+class CVDraftSerializer(ModelSerializer):
     job_id = serializers.IntegerField(read_only=True)
     content = CVContentField(
         read_only=True,

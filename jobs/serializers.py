@@ -4,10 +4,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.api import ModelSerializer
+
 from .models import Job
 
 
-class JobSerializer(serializers.ModelSerializer):
+class JobSerializer(ModelSerializer):
     extracted_by = serializers.CharField(
         read_only=True,
         help_text='"jsonld" when read from the page\'s JobPosting data, '

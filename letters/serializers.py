@@ -3,6 +3,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.api import ModelSerializer
 from cvs.serializers import DraftListQuerySerializer
 
 from .models import CoverLetter
@@ -52,7 +53,7 @@ class LetterListQuerySerializer(DraftListQuerySerializer):
     )
 
 
-class CoverLetterSerializer(serializers.ModelSerializer):
+class CoverLetterSerializer(ModelSerializer):
     job_id = serializers.IntegerField(read_only=True)
     content = LetterContentField(
         read_only=True, help_text="subject, greeting, paragraphs (three), sign_off and signature."

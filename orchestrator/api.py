@@ -21,7 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import envelope
+from config.api import ModelSerializer, envelope
 
 from .async_api import ai_task_get
 from .models import AITask
@@ -120,7 +120,7 @@ def paginated_response(
 # --- The task resource -------------------------------------------------------------------------
 
 
-class AITaskSerializer(serializers.ModelSerializer):
+class AITaskSerializer(ModelSerializer):
     result = serializers.JSONField(
         allow_null=True, help_text="When succeeded: what the synchronous endpoint returns as data."
     )
