@@ -17,7 +17,7 @@ from typing import Any
 
 import jsonschema
 from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
@@ -384,9 +384,9 @@ def _insert_statement(row: UsageLog) -> tuple[str, list]:
     """The ORM's own INSERT ... RETURNING id for an unsaved row, run directly or inside a
     larger statement (quota_settle's `along`). Every attempt writes a row, so the SQL is built
     once and save()'s machinery is skipped: UsageLog has no save() logic and no signals."""
-    fields = _insert_fields()
-    params = [f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields]
-    return _insert_sql(connection.alias), params
+    db = connections[DEFAULT_DB_ALIAS]  # the proxy `connection` costs a lookup per use
+    params = [f.get_db_prep_save(f.pre_save(row, True), db) for f in _insert_fields()]
+    return _insert_sql(db.alias), params
 
 
 @functools.cache
