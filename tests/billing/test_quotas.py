@@ -110,14 +110,21 @@ def test_an_admin_reset_clears_used_but_keeps_reservations_in_flight(user):
     assert (day.tokens_used, day.tokens_reserved) == (250, 0)
 
 
+# Skipped before any setup on SQLite: a transactional test's flush recreates the content
+# types under new ids, which breaks a later test that restores serialized data.
+POSTGRESQL_ONLY = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="Needs PostgreSQL row locks (SQLite serialises writers); CI runs this.",
+)
+
+
 # serialized_rollback: the flush after a committing test must not rebuild content types
 # under new ids, which breaks later tests that restore serialized data.
+@POSTGRESQL_ONLY
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_50_concurrent_calls_for_a_quota_that_fits_10_let_exactly_10_through(
     make_provider, openai_double, user
 ):
-    if connection.vendor != "postgresql":
-        pytest.skip("Needs PostgreSQL row locks (SQLite serialises writers); CI runs this.")
     make_provider(openai_double)
     request = {"prompt": "x" * 400, "system_prompt": None, "image": None, "max_tokens": 1000}
     per_call = estimate_tokens(request)
@@ -159,10 +166,9 @@ def test_50_concurrent_calls_for_a_quota_that_fits_10_let_exactly_10_through(
     assert UsageLog.objects.filter(error_code="QUOTA_EXCEEDED").count() == 40
 
 
+@POSTGRESQL_ONLY
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_reservations_and_settlements_racing_on_one_users_rows_never_deadlock(user):
-    if connection.vendor != "postgresql":
-        pytest.skip("Needs PostgreSQL row locks (SQLite serialises writers); CI runs this.")
     plan = set_limits()
     errors_seen: list[Exception] = []
     start = threading.Barrier(16)

@@ -56,11 +56,6 @@ def _broker_reachable() -> bool:
 @pytest.fixture
 def worker(tmp_path):
     """A `celery worker` subprocess on a private queue; this process sends to that queue."""
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "The worker must share the test database; SQLite's is in memory. "
-            "CI runs this on PostgreSQL (DATABASE_URL)."
-        )
     if not _broker_reachable():
         pytest.fail(f"No Redis at {BROKER}; the real-worker test needs it.")
     # An earlier transactional test may have flushed the migrations' plans and providers.
@@ -143,6 +138,13 @@ def _worker_log(log) -> str:
     return log.read()[-4000:]
 
 
+# Skipped before any setup on SQLite: this transactional test's flush would recreate the
+# content types under new ids and break later tests that restore serialized data.
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="The worker must share the test database; SQLite's is in memory. "
+    "CI runs this on PostgreSQL (DATABASE_URL).",
+)
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_completes_an_async_extraction(worker, api_client, user):
