@@ -101,6 +101,10 @@ def machine() -> dict:
     except Exception as exc:  # the description must not stop the run
         info["postgresql"] = f"unknown ({type(exc).__name__})"
     try:
+        info.update(host_speed())
+    except Exception as exc:
+        info["pg_select1_ms"] = f"unknown ({type(exc).__name__})"
+    try:
         import redis
 
         info["redis"] = redis.Redis.from_url(env.REDIS).info("server")["redis_version"]
@@ -113,6 +117,31 @@ def machine() -> dict:
         except metadata.PackageNotFoundError:
             info["packages"][package] = "not installed"
     return info
+
+
+def host_speed() -> dict:
+    """What the host gives right now: this VM's speed has been seen to vary about 2x within
+    an hour, so every run records the basic costs its figures are made of."""
+    import psycopg
+
+    def p50_ms(step, n: int = 300) -> float:
+        times = []
+        for _ in range(n):
+            started = time.perf_counter()
+            step()
+            times.append((time.perf_counter() - started) * 1000)
+        return round(sorted(times)[n // 2], 3)
+
+    env.create_database(env.MAIN_DB)
+    with psycopg.connect(env.MAIN_DB, autocommit=True) as conn:
+        conn.execute("CREATE TABLE IF NOT EXISTS bench_host_speed (id serial PRIMARY KEY)")
+        try:
+            select = p50_ms(lambda: conn.execute("SELECT 1"))
+            commit = p50_ms(lambda: conn.execute("INSERT INTO bench_host_speed DEFAULT VALUES"))
+        finally:
+            conn.execute("DROP TABLE bench_host_speed")
+    python = p50_ms(lambda: sum(i * i for i in range(100_000)), n=30)
+    return {"pg_select1_ms": select, "pg_commit_ms": commit, "python_loop_ms": python}
 
 
 def run_phase(name: str, quick: bool) -> dict:
@@ -163,6 +192,9 @@ def render(meta: dict, phases: dict[str, dict]) -> str:
         f"{m.get('pg_shared_buffers')}, work_mem {m.get('pg_work_mem')}, max_connections "
         f"{m.get('pg_max_connections')}, synchronous_commit {m.get('pg_synchronous_commit')}); "
         f"Redis {m.get('redis')}; "
+        f"host speed at start: PostgreSQL `SELECT 1` round trip {m.get('pg_select1_ms')} ms, "
+        f"one-row durable INSERT {m.get('pg_commit_ms')} ms, a reference Python loop "
+        f"{m.get('python_loop_ms')} ms (p50s); "
         + ", ".join(f"{k} {v}" for k, v in m["packages"].items())
         + f". Before the run other work kept {m['busy_cores_at_start']:.2f} cores busy "
         f"(1-minute load average {m['load_average_at_start'][0]:.2f}).",
