@@ -303,11 +303,12 @@ class UsageDailyUser(UsageSums):
 
 
 class UsageRollupDay(models.Model):
-    """A UTC day that has been rolled up, and when; reports read a day from the rollup only
-    when it was rolled up after the day ended."""
+    """A UTC day that has been rolled up: its rollup rows hold the UsageLog rows created from
+    the day's start until covered_until (the day's end once the day was over when it ran)."""
 
     day = models.DateField(primary_key=True)
     rolled_at = models.DateTimeField()
+    covered_until = models.DateTimeField()
 
     def __str__(self) -> str:
         return f"{self.day} rolled up {self.rolled_at:%Y-%m-%d %H:%M}"

@@ -5,11 +5,14 @@ Every function reads UsageLog rows with ``since <= created_at < until`` (aware d
 days) and lets the database aggregate: a GROUP BY over the (column, created_at) indexes. The only
 rows read into Python are latencies for percentiles on SQLite, which has no percentile_cont.
 
-The sums and counts read whole UTC days from the daily rollups (orchestrator/rollups.py) when
-the day lies inside the period, is before today and was rolled up after it ended; the rest of
-the period (partial first/last days, today, days not rolled up) comes from UsageLog and the two
-are added, so the result is the same as from UsageLog alone. A row written for a day after that
-day's last rollup counts only once the day is rolled up again. Percentiles always read UsageLog.
+The sums and counts read the daily rollups (orchestrator/rollups.py), which hold each rolled-up
+UTC day from its start up to its watermark (the day's end, or for today a minute before the last
+rollup). A day lying inside the period is read from the rollup up to its watermark; the rest of
+the period (partial first and last days, the minutes after the newest watermark, days not rolled
+up) comes from UsageLog and the two are added, so the result is the same as from UsageLog alone.
+A row committed after a rollup but created before its watermark counts once the day is rolled
+up again. Each selector runs in one snapshot, so a rollup committing meanwhile cannot make it
+count rows twice. Percentiles always read UsageLog.
 
 Percentiles are defined as PostgreSQL's ``percentile_cont``: sort the n values, take position
 ``q * (n - 1)`` and interpolate linearly between the two values around it. Both back ends use
@@ -23,14 +26,14 @@ import math
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from functools import wraps
 from itertools import groupby
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import Aggregate, Count, FloatField, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
-from django.utils import timezone
 
 from .models import ProviderConfig, UsageDaily, UsageDailyUser, UsageLog, UsageRollupDay
 from .rollups import day_start
@@ -76,6 +79,25 @@ class _PercentileCont(Aggregate):
         super().__init__(expression, fraction=repr(float(fraction)))
 
 
+def _one_snapshot(selector):
+    """Run a selector's queries in one transaction seeing one snapshot (REPEATABLE READ on
+    PostgreSQL; a SQLite read transaction is one already). Otherwise a rollup committing between
+    the watermark query and the sums would count the rows between two watermarks twice."""
+
+    @wraps(selector)
+    def run(*args, **kwargs):
+        connection = connections[UsageLog.objects.db]
+        if connection.in_atomic_block:  # the caller's transaction decides
+            return selector(*args, **kwargs)
+        with transaction.atomic(using=connection.alias):
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            return selector(*args, **kwargs)
+
+    return run
+
+
 def _window(since: datetime, until: datetime, user: Any = None) -> QuerySet:
     rows = UsageLog.objects.filter(created_at__gte=since, created_at__lt=until).order_by()
     return rows if user is None else rows.filter(user=user)
@@ -84,30 +106,28 @@ def _window(since: datetime, until: datetime, user: Any = None) -> QuerySet:
 def _parts(
     since: datetime, until: datetime, user: Any = None
 ) -> tuple[list[date], QuerySet | None]:
-    """The period split into rolled-up whole days and a UsageLog queryset for the rest (None
-    when the rolled days cover it all). No rolled days: the plain window."""
+    """The period split into rolled-up days and a UsageLog queryset for the rest (None when the
+    rollups cover it all). A day's rollup is used when the day starts inside the period and its
+    watermark is not after the period's end; it covers [day start, watermark). No rolled days:
+    the plain window."""
     since, until = since.astimezone(UTC), until.astimezone(UTC)
-    first = since.date() if since == day_start(since.date()) else since.date() + timedelta(days=1)
-    today = timezone.now().astimezone(UTC).date()
-    last = min(until.date() - timedelta(days=1), today - timedelta(days=1))
-    days = (
-        sorted(
-            marker.day
-            for marker in UsageRollupDay.objects.filter(day__gte=first, day__lte=last)
-            if marker.rolled_at >= day_start(marker.day + timedelta(days=1))
-        )
-        if first <= last
-        else []
+    covered = sorted(
+        (day, covered_until)
+        for day, covered_until in UsageRollupDay.objects.filter(
+            day__gte=since.date(), day__lte=until.date()
+        ).values_list("day", "covered_until")
+        if day_start(day) >= since and covered_until <= until
     )
-    if not days:
+    if not covered:
         return [], _window(since, until, user)
     gaps, start = [], since
-    for day in days:
+    for day, covered_until in covered:
         if start < day_start(day):
             gaps.append((start, day_start(day)))
-        start = day_start(day + timedelta(days=1))
+        start = covered_until
     if start < until:
         gaps.append((start, until))
+    days = [day for day, _ in covered]
     if not gaps:
         return days, None
     where = Q()
@@ -138,7 +158,7 @@ def _add(*rows: dict[str, Any], keep: tuple[str, ...] = ()) -> dict[str, Any]:
             if name in keep:
                 out[name] = value
             elif value is not None:
-                out[name] = out.get(name, 0) + value
+                out[name] = (out.get(name) or 0) + value
             else:
                 out.setdefault(name, None)
     return out
@@ -188,6 +208,7 @@ def _provider_label(provider_type: str, config_id: int | None, names: dict[int, 
     return f"{provider_type} (env)" if not config_id else f"{provider_type} #{config_id}"
 
 
+@_one_snapshot
 def usage_totals(*, since: datetime, until: datetime, user: Any = None) -> dict[str, Any]:
     """Calls, errors, tokens, cost and cache savings over the period, plus distinct users;
     one user's only when `user` is given (the API's own-usage view)."""
@@ -208,6 +229,7 @@ def usage_totals(*, since: datetime, until: datetime, user: Any = None) -> dict[
     return {**_metrics(row), "users": users.count()}
 
 
+@_one_snapshot
 def usage_by(
     *,
     since: datetime,
@@ -305,6 +327,7 @@ def _group_labels(group_by: str, rows: list[dict[str, Any]]) -> list[tuple[str, 
     ]
 
 
+@_one_snapshot
 def cost_per_day(*, since: datetime, until: datetime, user: Any = None) -> list[dict[str, Any]]:
     """Cost and calls per UTC day, every day of the period present (zero when idle)."""
     found = {
@@ -334,6 +357,7 @@ def _attempts(rows: QuerySet) -> QuerySet:
     return rows.filter(cache_hit=False).exclude(provider_type="")
 
 
+@_one_snapshot
 def error_rate_by_provider(*, since: datetime, until: datetime) -> list[dict[str, Any]]:
     """Per provider: attempts, failed attempts and their share (retries count as attempts)."""
     days, raw = _parts(since, until)
@@ -385,6 +409,7 @@ def percentile(values: list[int | float], fraction: float) -> float:
     return values[low] + (values[high] - values[low]) * (position - low)
 
 
+@_one_snapshot
 def latency_percentiles(
     *, since: datetime, until: datetime, per: str = "model"
 ) -> list[dict[str, Any]]:
@@ -429,6 +454,7 @@ def latency_percentiles(
     return sorted(result, key=lambda r: (r["provider"], r.get("model", "")))
 
 
+@_one_snapshot
 def cache_savings(*, since: datetime, until: datetime) -> dict[str, Any]:
     """Of the answers served (successful rows, credential tests aside), the share the cache
     served, and the money those hits would have cost."""
@@ -464,6 +490,7 @@ def cache_savings(*, since: datetime, until: datetime) -> dict[str, Any]:
     }
 
 
+@_one_snapshot
 def quota_exceeded_count(*, since: datetime, until: datetime) -> int:
     """Requests refused because a plan's quota was used up."""
     days, raw = _parts(since, until)

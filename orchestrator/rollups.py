@@ -1,11 +1,13 @@
 """Daily usage rollups: UsageLog summed per UTC day into UsageDaily / UsageDailyUser.
 
 A day is rebuilt whole (delete, then one GROUP BY per table) in one transaction, so re-running
-it is harmless and picks up rows written late. Reports read a day from the rollup only when its
-UsageRollupDay marker says it was rolled up after the day ended; today always comes from
-UsageLog. A row written for a day after that day's last rollup is only counted once the day is
-rolled up again (the beat task redoes yesterday every few minutes; `rollup_usage --since`
-redoes older days).
+it is harmless and picks up rows written late. A rollup sums the rows created before its
+watermark, ``covered_until``: the day's end, or for a day not yet over (today) the moment of the
+rollup less WATERMARK_MARGIN, so a row whose commit lagged its created_at by less than that is
+not missed. Reports read [day start, covered_until) from the rollup and the rest of the period
+from UsageLog. A row committed after the rollup but created before its watermark only counts
+once the day is rolled up again (the beat task redoes yesterday and today every few minutes;
+`rollup_usage --since` redoes older days).
 """
 
 from __future__ import annotations
@@ -43,6 +45,9 @@ _DAILY_SUMS = {
     "success_saved_cost_usd": Sum("saved_cost_usd", filter=_SUCCESS & _HIT),
 }
 _DIMENSIONS = ("plan", "task_type", "provider_type", "provider_config_id", "model")
+# Rows are committed a moment after their created_at; a rollup leaves the last minute before
+# it to the reports' raw read so that such a row is not lost between the two.
+WATERMARK_MARGIN = timedelta(minutes=1)
 
 
 def day_start(day: date) -> datetime:
@@ -64,13 +69,12 @@ def _zeroed(row: dict) -> dict:
 
 def usage_rollup(*, day: date) -> int:
     """Rebuild one UTC day's rollup rows from UsageLog; returns the UsageDaily rows written."""
-    rows = UsageLog.objects.filter(
-        created_at__gte=day_start(day), created_at__lt=day_start(day + timedelta(days=1))
-    ).order_by()
+    start, end = day_start(day), day_start(day + timedelta(days=1))
     with transaction.atomic():
-        # Taken before reading: a row committed after this instant may be missing from the sums,
-        # and a day counts as complete only when this is after its end.
         rolled_at = timezone.now()
+        covered_until = min(end, max(start, rolled_at - WATERMARK_MARGIN))
+        rows = UsageLog.objects.filter(created_at__gte=start, created_at__lt=covered_until)
+        rows = rows.order_by()
         UsageDaily.objects.filter(day=day).delete()
         UsageDailyUser.objects.filter(day=day).delete()
         daily = [
@@ -83,7 +87,9 @@ def usage_rollup(*, day: date) -> int:
         ]
         UsageDaily.objects.bulk_create(daily, batch_size=1000)
         UsageDailyUser.objects.bulk_create(per_user, batch_size=1000)
-        UsageRollupDay.objects.update_or_create(day=day, defaults={"rolled_at": rolled_at})
+        UsageRollupDay.objects.update_or_create(
+            day=day, defaults={"rolled_at": rolled_at, "covered_until": covered_until}
+        )
     return len(daily)
 
 

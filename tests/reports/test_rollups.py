@@ -1,6 +1,11 @@
-"""The reports give the same numbers from the daily rollups as from UsageLog alone."""
+"""The reports give the same numbers from the daily rollups as from UsageLog alone.
+
+The clock stands at noon (UTC) today, so today's rollup covers [midnight, 11:59) whatever the
+hour the suite runs at.
+"""
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -11,7 +16,7 @@ from django.utils import timezone
 from orchestrator import reports
 from orchestrator.models import ProviderConfig, UsageDaily, UsageDailyUser, UsageRollupDay
 from orchestrator.rollup_tasks import usage_rollup_recent_task
-from orchestrator.rollups import day_start, usage_rollup
+from orchestrator.rollups import WATERMARK_MARGIN, day_start, usage_rollup
 from tests.reports.factories import log_usage
 
 TODAY = timezone.now().astimezone(UTC).date()
@@ -27,8 +32,16 @@ def at(back: int, hour: int = 0, minute: int = 0, second: int = 0, us: int = 0) 
     )
 
 
+NOW = at(0, 12)
+
+
 @pytest.fixture
-def spread(db, user, other_user):
+def noon(monkeypatch):
+    monkeypatch.setattr(timezone, "now", lambda: NOW)
+
+
+@pytest.fixture
+def spread(db, noon, user, other_user):
     """Rows over the last seven UTC days and today: errors, cache hits, quota refusals, three
     users (one anonymous), two plans, DB and env providers, rows on midnight boundaries.
     Each day has 8 plan/task/provider/model groups, odd days a 9th (mistral, cache hits only)."""
@@ -90,10 +103,15 @@ def everything(since: datetime, until: datetime, alice, bob) -> dict:
     }
 
 
+def assert_same(rolled: dict, raw: dict) -> None:
+    assert rolled == raw
+
+
 WINDOWS = {
     "whole days": (at(6), at(1)),
     "partial first and last day": (at(6, 6, 30), at(1, 14)),
-    "to now, today included": (at(4, 11), timezone.now() + timedelta(hours=1)),
+    "to now, today included": (at(4, 11), NOW),
+    "past the newest watermark": (at(2, 11), NOW + timedelta(hours=1)),
     "a day that is not rolled up in the middle": (at(7, 23, 59, 59), at(0)),
     "one whole day": (at(3), at(2)),
     "inside one day": (at(3, 6), at(3, 18)),
@@ -108,11 +126,11 @@ def test_reports_are_identical_from_the_rollups(spread, user, other_user, name):
 
     for back in (7, 6, 4, 3, 2, 1, 0):  # day 5 left out: read from UsageLog
         usage_rollup(day=day(back))
-    assert everything(since, until, user, other_user) == raw
+    assert_same(everything(since, until, user, other_user), raw)
 
-    for back in (6, 3, 1):  # rolling up again changes nothing
+    for back in (6, 3, 1, 0):  # rolling up again changes nothing
         usage_rollup(day=day(back))
-    assert everything(since, until, user, other_user) == raw
+    assert_same(everything(since, until, user, other_user), raw)
 
 
 def test_rolled_days_are_read_from_the_rollup(spread, user, other_user):
@@ -143,18 +161,66 @@ def test_a_late_row_counts_once_its_day_is_rolled_up_again(spread, user, other_u
     usage_rollup(day=day(3))
     for back in (5, 4, 2):
         usage_rollup(day=day(back))
-    assert everything(window["since"], window["until"], user, other_user) == raw
+    assert_same(everything(window["since"], window["until"], user, other_user), raw)
 
 
-def test_a_day_rolled_up_before_it_ended_is_read_from_the_log(spread, user, other_user):
-    usage_rollup(day=day(2))
-    # As if the last rollup had run at noon that day: later rows are not in it.
-    UsageRollupDay.objects.filter(day=day(2)).update(rolled_at=at(2, 12))
-    log_usage(at=at(2, 20), user=user, config=spread["openai"], cost="0.25000000")
-    totals = reports.usage_totals(since=at(2), until=at(1))
+def test_today_is_read_from_the_rollup_up_to_its_watermark(spread, user, other_user):
+    window = {"since": at(0), "until": NOW}
+    raw = everything(at(0), NOW, user, other_user)
+    usage_rollup(day=day(0))
+    marker = UsageRollupDay.objects.get(day=day(0))
+    assert marker.covered_until == NOW - WATERMARK_MARGIN
+    # The morning's four groups are in the rollup; the rows from 14:00 on are not.
+    assert UsageDaily.objects.filter(day=day(0)).count() == 4
+    assert_same(everything(at(0), NOW, user, other_user), raw)
+
+    from orchestrator.models import UsageLog
+
+    UsageLog.objects.filter(created_at__gte=at(0), created_at__lt=marker.covered_until).delete()
+    assert reports.usage_totals(**window) == raw["totals"]
+
+
+def test_a_partly_rolled_up_day_adds_the_rows_after_its_watermark(spread, user, other_user):
+    usage_rollup(day=day(0))
+    # Written after the rollup: two calls later this morning, one in the watermark's margin.
+    log_usage(at=NOW - timedelta(seconds=30), user=user, config=spread["openai"],
+              cost="0.25000000", latency_ms=900)  # fmt: skip
+    log_usage(at=NOW + timedelta(minutes=5), user=other_user, config=spread["openai"],
+              cost="0.12500000", latency_ms=1200)  # fmt: skip
+    rolled = everything(at(1, 12), at(0, 13), user, other_user)
     UsageRollupDay.objects.all().delete()
-    assert totals == reports.usage_totals(since=at(2), until=at(1))
-    assert totals["calls"] == 9
+    raw = everything(at(1, 12), at(0, 13), user, other_user)
+    assert_same(rolled, raw)
+    assert raw["totals"]["calls"] == 5 + 4 + 2  # yesterday from noon, this morning, the two
+
+
+def test_a_row_committed_late_inside_the_margin_is_not_lost(spread, user):
+    """A row is committed a moment after its created_at; one created just before a rollup
+    but committed after it is still read from UsageLog, the watermark lying before it."""
+    usage_rollup(day=day(0))
+    before = reports.usage_totals(since=at(0), until=NOW)
+    log_usage(at=NOW - WATERMARK_MARGIN / 2, user=user, cost="0.50000000")
+    after = reports.usage_totals(since=at(0), until=NOW)
+    assert after["calls"] == before["calls"] + 1
+    assert after["cost_usd"] == before["cost_usd"] + Decimal("0.5")
+
+
+def test_a_day_rolled_up_before_it_ended_is_completed_from_the_log(
+    spread, user, other_user, monkeypatch
+):
+    from orchestrator.models import UsageLog
+
+    monkeypatch.setattr(timezone, "now", lambda: at(2, 12))  # its last rollup ran at noon
+    usage_rollup(day=day(2))
+    monkeypatch.setattr(timezone, "now", lambda: NOW)
+    assert UsageDaily.objects.filter(day=day(2)).count() == 4  # the morning's groups
+    totals = reports.usage_totals(since=at(2), until=at(1))
+    assert totals["calls"] == 8
+    # The morning comes from the rollup, the afternoon from UsageLog.
+    UsageLog.objects.filter(created_at__gte=at(2), created_at__lt=at(2, 11, 59)).delete()
+    assert reports.usage_totals(since=at(2), until=at(1)) == totals
+    UsageLog.objects.filter(created_at__gte=at(2, 11, 59), created_at__lt=at(1)).delete()
+    assert reports.usage_totals(since=at(2), until=at(1))["calls"] == 4
 
 
 def test_the_command_rolls_up_every_day_with_usage(spread):
@@ -162,17 +228,17 @@ def test_the_command_rolls_up_every_day_with_usage(spread):
     call_command("rollup_usage", "--all", stdout=out)
     text = out.getvalue()
     assert f"{day(7)}: 9 rollup rows (1/8)" in text
-    assert f"{day(0)}: 8 rollup rows (8/8)" in text
-    assert "Rolled up 8 day(s), 68 rollup rows" in text  # 8 days × 8, plus mistral on 4
+    assert f"{day(0)}: 4 rollup rows (8/8)" in text  # today up to its watermark
+    assert "Rolled up 8 day(s), 64 rollup rows" in text  # 7 days × 8, mistral on 4, 4 today
     assert set(UsageRollupDay.objects.values_list("day", flat=True)) == {day(b) for b in range(8)}
-    assert UsageDaily.objects.count() == 68
+    assert UsageDaily.objects.count() == 64
 
 
 def test_the_command_defaults_to_yesterday_and_today_and_takes_dates(spread):
     out = StringIO()
     call_command("rollup_usage", stdout=out)
     assert set(UsageRollupDay.objects.values_list("day", flat=True)) == {day(1), day(0)}
-    assert "Rolled up 2 day(s), 17 rollup rows" in out.getvalue()
+    assert "Rolled up 2 day(s), 13 rollup rows" in out.getvalue()
 
     out = StringIO()
     call_command("rollup_usage", "--since", str(day(5)), "--until", str(day(4)), stdout=out)
@@ -193,6 +259,6 @@ def test_the_command_refuses_bad_dates(db):
 def test_the_beat_task_rolls_up_yesterday_and_today(spread):
     assert settings.CELERY_BEAT_SCHEDULE["usage-rollup"]["task"] == usage_rollup_recent_task.name
     assert "orchestrator.rollup_tasks" in settings.CELERY_IMPORTS
-    assert usage_rollup_recent_task.delay().get() == 17  # 8 today, 9 yesterday (mistral)
+    assert usage_rollup_recent_task.delay().get() == 13  # 4 this morning, 9 yesterday (mistral)
     assert set(UsageRollupDay.objects.values_list("day", flat=True)) == {day(1), day(0)}
     assert UsageDaily.objects.filter(day=day(1), provider_type="mistral").get().cache_hits == 1
