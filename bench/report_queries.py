@@ -133,7 +133,8 @@ def run(*, quick: bool) -> tuple[list[dict], str]:
     with connection.cursor() as cursor:
         cursor.execute(
             "TRUNCATE orchestrator_usagelog, auth_user, orchestrator_usagedaily, "
-            "orchestrator_usagedailyuser, orchestrator_usagerollupday CASCADE"
+            "orchestrator_usagedailyuser, orchestrator_usagelatencydaily, "
+            "orchestrator_usagerollupday CASCADE"
         )
     configs = fixtures.provider_configs(
         {v: f"http://127.0.0.1:9/{v}" for v in ("openai", "anthropic", "gemini")}

@@ -242,4 +242,7 @@ def vacuum_analyze() -> None:
 
     with conn.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE orchestrator_usagelog")
-        cursor.execute("ANALYZE orchestrator_usagedaily, orchestrator_usagedailyuser")
+        cursor.execute(
+            "ANALYZE orchestrator_usagedaily, orchestrator_usagedailyuser, "
+            "orchestrator_usagelatencydaily"
+        )

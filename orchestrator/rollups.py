@@ -1,4 +1,5 @@
-"""Daily usage rollups: UsageLog summed per UTC day into UsageDaily / UsageDailyUser.
+"""Daily usage rollups: UsageLog summed per UTC day into UsageDaily / UsageDailyUser, and its
+latencies counted per bucket into UsageLatencyDaily.
 
 A day is rebuilt whole (delete, then one GROUP BY per table) in one transaction, so re-running
 it is harmless and picks up rows written late. A rollup sums the rows created before its
@@ -8,17 +9,22 @@ not missed. Reports read [day start, covered_until) from the rollup and the rest
 from UsageLog. A row committed after the rollup but created before its watermark only counts
 once the day is rolled up again (the beat task redoes yesterday and today every few minutes;
 `rollup_usage --since` redoes older days).
+
+Latency buckets: every integer ms below 200 is its own bucket; above, a bucket starting at
+``low`` ms is ``low // 100`` ms wide, i.e. at most 1% of any latency in it.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from .models import UsageDaily, UsageDailyUser, UsageLog, UsageRollupDay
+from .models import UsageDaily, UsageDailyUser, UsageLatencyDaily, UsageLog, UsageRollupDay
 
 QUOTA_EXCEEDED = "QUOTA_EXCEEDED"
 _ERROR = Q(status=UsageLog.Status.ERROR)
@@ -45,9 +51,31 @@ _DAILY_SUMS = {
     "success_saved_cost_usd": Sum("saved_cost_usd", filter=_SUCCESS & _HIT),
 }
 _DIMENSIONS = ("plan", "task_type", "provider_type", "provider_config_id", "model")
+_LATENCY_GROUP = ("provider_type", "provider_config_id", "model")
 # Rows are committed a moment after their created_at; a rollup leaves the last minute before
 # it to the reports' raw read so that such a row is not lost between the two.
 WATERMARK_MARGIN = timedelta(minutes=1)
+
+
+def _bucket_lows() -> list[int]:
+    lows, low = [], 0
+    while low <= 2**31:  # latency_ms is a PositiveIntegerField
+        lows.append(low)
+        low += max(1, low // 100)
+    return lows
+
+
+_BUCKET_LOWS = _bucket_lows()
+
+
+def latency_bucket(latency_ms: int) -> int:
+    """The lowest latency of the bucket holding latency_ms."""
+    return _BUCKET_LOWS[bisect_right(_BUCKET_LOWS, latency_ms) - 1]
+
+
+def bucket_high(low: int) -> int:
+    """The highest latency (ms, included) of the bucket starting at low."""
+    return low + max(1, low // 100) - 1
 
 
 def day_start(day: date) -> datetime:
@@ -77,6 +105,7 @@ def usage_rollup(*, day: date) -> int:
         rows = rows.order_by()
         UsageDaily.objects.filter(day=day).delete()
         UsageDailyUser.objects.filter(day=day).delete()
+        UsageLatencyDaily.objects.filter(day=day).delete()
         daily = [
             UsageDaily(day=day, **_zeroed(row))
             for row in rows.values(*_DIMENSIONS).annotate(**_aliased(_DAILY_SUMS))
@@ -87,10 +116,28 @@ def usage_rollup(*, day: date) -> int:
         ]
         UsageDaily.objects.bulk_create(daily, batch_size=1000)
         UsageDailyUser.objects.bulk_create(per_user, batch_size=1000)
+        UsageLatencyDaily.objects.bulk_create(_latency_buckets(day, rows), batch_size=1000)
         UsageRollupDay.objects.update_or_create(
             day=day, defaults={"rolled_at": rolled_at, "covered_until": covered_until}
         )
     return len(daily)
+
+
+def _latency_buckets(day: date, rows) -> list[UsageLatencyDaily]:
+    """Attempts that reached a provider (as reports.latency_percentiles counts them), per
+    bucket; the database returns each distinct latency once, Python buckets them."""
+    counts: Counter = Counter()
+    attempts = rows.filter(cache_hit=False).exclude(provider_type="")
+    for *group, latency, calls in attempts.values_list(*_LATENCY_GROUP, "latency_ms").annotate(
+        calls=Count("id")
+    ):
+        counts[(*group, latency_bucket(latency))] += calls
+    return [
+        UsageLatencyDaily(
+            day=day, **dict(zip(_LATENCY_GROUP, group, strict=True)), bucket=low, calls=calls
+        )
+        for (*group, low), calls in counts.items()
+    ]
 
 
 def usage_rollup_recent() -> dict[date, int]:

@@ -1,9 +1,11 @@
-"""The reports give the same numbers from the daily rollups as from UsageLog alone.
+"""The reports give the same numbers from the daily rollups as from UsageLog alone; latency
+percentiles within the 1% their buckets allow.
 
 The clock stands at noon (UTC) today, so today's rollup covers [midnight, 11:59) whatever the
 hour the suite runs at.
 """
 
+import random
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from io import StringIO
@@ -14,9 +16,21 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from orchestrator import reports
-from orchestrator.models import ProviderConfig, UsageDaily, UsageDailyUser, UsageRollupDay
+from orchestrator.models import (
+    ProviderConfig,
+    UsageDaily,
+    UsageDailyUser,
+    UsageLatencyDaily,
+    UsageRollupDay,
+)
 from orchestrator.rollup_tasks import usage_rollup_recent_task
-from orchestrator.rollups import WATERMARK_MARGIN, day_start, usage_rollup
+from orchestrator.rollups import (
+    WATERMARK_MARGIN,
+    bucket_high,
+    day_start,
+    latency_bucket,
+    usage_rollup,
+)
 from tests.reports.factories import log_usage
 
 TODAY = timezone.now().astimezone(UTC).date()
@@ -100,11 +114,25 @@ def everything(since: datetime, until: datetime, alice, bob) -> dict:
         "cache": reports.cache_savings(**window),
         "quota": reports.quota_exceeded_count(**window),
         "latency": reports.latency_percentiles(**window),
+        "latency_per_provider": reports.latency_percentiles(**window, per="provider"),
     }
 
 
 def assert_same(rolled: dict, raw: dict) -> None:
-    assert rolled == raw
+    """Every sum and count equal; latencies from buckets within 1% of percentile_cont."""
+    assert rolled.keys() == raw.keys()
+    for name in raw:
+        if not name.startswith("latency"):
+            assert rolled[name] == raw[name], name
+            continue
+        assert len(rolled[name]) == len(raw[name])
+        for approx, exact in zip(rolled[name], raw[name], strict=True):
+            ps = ("p50", "p95", "p99")
+            assert {k: v for k, v in approx.items() if k not in ps} == {
+                k: v for k, v in exact.items() if k not in ps
+            }
+            for p in ps:
+                assert abs(approx[p] - exact[p]) <= 0.01 * exact[p], (name, p, approx, exact)
 
 
 WINDOWS = {
@@ -262,3 +290,37 @@ def test_the_beat_task_rolls_up_yesterday_and_today(spread):
     assert usage_rollup_recent_task.delay().get() == 13  # 4 this morning, 9 yesterday (mistral)
     assert set(UsageRollupDay.objects.values_list("day", flat=True)) == {day(1), day(0)}
     assert UsageDaily.objects.filter(day=day(1), provider_type="mistral").get().cache_hits == 1
+
+
+def test_latency_buckets_are_exact_below_200_ms_and_at_most_1_percent_wide():
+    assert [latency_bucket(ms) for ms in range(200)] == list(range(200))
+    for ms in (200, 201, 999, 1000, 1009, 1010, 45_123, 2**31 - 2**25):
+        low = latency_bucket(ms)
+        assert low <= ms <= bucket_high(low)
+        assert bucket_high(low) - low <= 0.01 * low
+        assert latency_bucket(bucket_high(low) + 1) == bucket_high(low) + 1  # no gap
+
+
+def test_percentiles_of_rolled_up_days_stay_within_1_percent(db, noon):
+    from orchestrator.models import UsageLog
+
+    rng = random.Random(5)
+    latencies = [int(rng.lognormvariate(0, 1.0) * 1500) for _ in range(997)] + [7, 150, 45_000]
+    rows = [
+        UsageLog(provider_type="openai", model=("gpt-4o", "gpt-4o-mini")[i % 2],
+                 task_type="extraction", status="success", request_id=str(i), latency_ms=ms)
+        for i, ms in enumerate(latencies)
+    ]  # fmt: skip
+    UsageLog.objects.bulk_create(rows)
+    UsageLog.objects.update(created_at=at(2, 10))
+    window = {"since": at(3), "until": at(1)}
+    exact = {per: reports.latency_percentiles(**window, per=per) for per in ("model", "provider")}
+
+    usage_rollup(day=day(2))
+    for per in ("model", "provider"):
+        rolled = reports.latency_percentiles(**window, per=per)
+        assert [r["calls"] for r in rolled] == [r["calls"] for r in exact[per]]
+        for approx, true in zip(rolled, exact[per], strict=True):
+            for p in ("p50", "p95", "p99"):
+                assert abs(approx[p] - true[p]) <= 0.01 * true[p], (per, p, approx, true)
+    assert UsageLatencyDaily.objects.filter(day=day(2)).count() < 1000  # buckets, not calls
