@@ -250,7 +250,9 @@ def usage_by(
     days, raw = (
         _parts(since, until, user) if user is None or group_by in ("day", "user") else ([], None)
     )
-    if days:
+    if days and group_by == "user":
+        rows = _user_groups(days, raw, user, limit)
+    elif days:
         rows = _merged_groups(days, raw, group_by, user)[:limit]
     else:
         rows = _raw_groups(_window(since, until, user), group_by, ordered=True)[:limit]
@@ -292,6 +294,42 @@ def _merged_groups(
     rows.sort(key=lambda r: tuple(_null_key(r[f], nulls_first) for f in fields))
     rows.sort(key=lambda r: (-(r["cost_usd"] or 0), -(r["calls"] or 0)))
     return rows
+
+
+def _user_groups(
+    days: list[date], raw: QuerySet | None, user: Any, limit: int | None
+) -> list[dict[str, Any]]:
+    """Per user, rollup and UsageLog rows summed, ordered and cut by the database in one
+    statement: the rollup holds a row per active user and day, too many to merge in Python.
+    Ties and NULL (anonymous) sort as in _raw_groups."""
+    names = list(_METRICS)
+    parts = [_rolled(days, user, per_user=True).values_list("user_id", *names)]
+    if raw is not None:
+        parts.append(raw.values("user_id").annotate(**_METRICS).values_list("user_id", *names))
+    sqls, params = [], []
+    for part in parts:
+        sql, part_params = part.query.sql_with_params()
+        sqls.append(sql)
+        params.extend(part_params)
+    summed = ", ".join(f"SUM({name})" for name in names)
+    sql = (
+        f"SELECT user_id, {summed} FROM ({' UNION ALL '.join(sqls)}) AS parts GROUP BY user_id "
+        "ORDER BY SUM(cost_usd) DESC, SUM(calls) DESC, user_id"
+    )
+    if limit is not None:
+        sql += " LIMIT %s"
+        params.append(limit)
+    with connections[UsageLog.objects.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    # Raw SQL skips the model's converters: PostgreSQL sums integers as numeric.
+    return [
+        {
+            "user_id": user_id,
+            **{n: v if n.endswith("_usd") else int(v) for n, v in zip(names, sums, strict=True)},
+        }
+        for user_id, *sums in found
+    ]
 
 
 def _group_labels(group_by: str, rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
