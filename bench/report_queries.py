@@ -133,7 +133,8 @@ def run(*, quick: bool) -> tuple[list[dict], str]:
     with connection.cursor() as cursor:
         cursor.execute(
             "TRUNCATE orchestrator_usagelog, auth_user, orchestrator_usagedaily, "
-            "orchestrator_usagedailyuser, orchestrator_usagelatencydaily, "
+            "orchestrator_usagedailyuser, orchestrator_usagemonthlyuser, "
+            "orchestrator_usagelatencydaily, orchestrator_usagelatencymonthly, "
             "orchestrator_usagerollupday CASCADE"
         )
     configs = fixtures.provider_configs(

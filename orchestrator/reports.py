@@ -11,7 +11,9 @@ and last days, the minutes after the newest watermark, days not rolled up) comes
 and the two are added, so the sums and counts are the same as from UsageLog alone. A row
 committed after a rollup but created before its watermark counts once the day is rolled up
 again. Each selector runs in one snapshot, so a rollup committing meanwhile cannot make it count
-rows twice.
+rows twice. Per-user sums and latency buckets read a month's month rollup instead of its days'
+rows when every rolled-up day of the month is in the period: a user active on most days has
+one row there instead of thirty.
 
 Percentiles are defined as PostgreSQL's ``percentile_cont``: sort the n values, take position
 ``q * (n - 1)`` and interpolate linearly between the two values around it. Python computes them
@@ -45,10 +47,12 @@ from .models import (
     UsageDaily,
     UsageDailyUser,
     UsageLatencyDaily,
+    UsageLatencyMonthly,
     UsageLog,
+    UsageMonthlyUser,
     UsageRollupDay,
 )
-from .rollups import bucket_high, day_start
+from .rollups import bucket_high, day_start, month_start
 
 GROUP_BY = ("plan", "task", "user", "provider", "model", "day")
 PERCENTILES = (0.5, 0.95, 0.99)
@@ -146,6 +150,32 @@ def _rolled(days: list[date], user: Any = None, *, per_user: bool = False) -> Qu
     return rows if user is None else rows.filter(user_id=user.pk)
 
 
+def _whole_months(days: list[date]) -> tuple[set[date], list[date]]:
+    """Those days split into the months all of whose rolled-up days are among them (to read
+    from the month rollups) and the other days."""
+    months = {month_start(day) for day in days}
+    partial = {
+        month_start(day)
+        for day in UsageRollupDay.objects.filter(
+            day__gte=min(months), day__lt=max(months) + timedelta(days=31)
+        ).values_list("day", flat=True)
+        if month_start(day) in months and day not in days
+    }
+    return months - partial, [day for day in days if month_start(day) in partial]
+
+
+def _per_user(days: list[date], user: Any = None) -> list[QuerySet]:
+    """The per-user rollup rows of those days: UsageMonthlyUser for whole months, else
+    UsageDailyUser."""
+    months, rest = _whole_months(days)
+    parts = []
+    if months:
+        parts.append(UsageMonthlyUser.objects.filter(month__in=months).order_by())
+    if rest:
+        parts.append(UsageDailyUser.objects.filter(day__in=rest).order_by())
+    return parts if user is None else [rows.filter(user_id=user.pk) for rows in parts]
+
+
 def _unalias(row: dict[str, Any]) -> dict[str, Any]:
     return {name.removeprefix("sum_"): value for name, value in row.items()}
 
@@ -222,11 +252,12 @@ def usage_totals(*, since: datetime, until: datetime, user: Any = None) -> dict[
         _unalias(rolled.aggregate(**_ROLLED)), raw.aggregate(**_METRICS) if raw is not None else {}
     )
     # Distinct users cannot be added up per day: count the union of the ids.
-    users = _rolled(days, user, per_user=True).filter(user_id__isnull=False).values_list("user_id")
+    ids = [
+        rows.filter(user_id__isnull=False).values_list("user_id") for rows in _per_user(days, user)
+    ]
     if raw is not None:
-        users = users.union(raw.filter(user__isnull=False).values_list("user_id"))
-    else:
-        users = users.distinct()
+        ids.append(raw.filter(user__isnull=False).values_list("user_id"))
+    users = ids[0].union(*ids[1:]) if len(ids) > 1 else ids[0].distinct()
     return {**_metrics(row), "users": users.count()}
 
 
@@ -300,10 +331,10 @@ def _user_groups(
     days: list[date], raw: QuerySet | None, user: Any, limit: int | None
 ) -> list[dict[str, Any]]:
     """Per user, rollup and UsageLog rows summed, ordered and cut by the database in one
-    statement: the rollup holds a row per active user and day, too many to merge in Python.
-    Ties and NULL (anonymous) sort as in _raw_groups."""
+    statement: thousands of users, too many to merge in Python. Ties and NULL (anonymous) sort
+    as in _raw_groups."""
     names = list(_METRICS)
-    parts = [_rolled(days, user, per_user=True).values_list("user_id", *names)]
+    parts = [rows.values_list("user_id", *names) for rows in _per_user(days, user)]
     if raw is not None:
         parts.append(raw.values("user_id").annotate(**_METRICS).values_list("user_id", *names))
     sqls, params = [], []
@@ -469,13 +500,14 @@ def latency_percentiles(
         exact = _attempts(raw).values_list(*fields, "latency_ms").annotate(calls=Count("id"))
         for *group, latency, calls in exact:
             latencies[tuple(group)][latency] += calls
-    if days:
-        buckets = (
-            UsageLatencyDaily.objects.filter(day__in=days)
-            .order_by()
-            .values_list(*fields, "bucket")
-            .annotate(calls=Sum("calls"))
-        )
+    months, rest = _whole_months(days) if days else (set(), [])
+    rolled = []
+    if months:
+        rolled.append(UsageLatencyMonthly.objects.filter(month__in=months))
+    if rest:
+        rolled.append(UsageLatencyDaily.objects.filter(day__in=rest))
+    for rows in rolled:
+        buckets = rows.order_by().values_list(*fields, "bucket").annotate(calls=Sum("calls"))
         for *group, low, calls in buckets:
             latencies[tuple(group)][(low + bucket_high(low)) / 2] += calls
     names = _provider_labels(group[1] for group in latencies)

@@ -1,5 +1,6 @@
-"""Daily usage rollups: UsageLog summed per UTC day into UsageDaily / UsageDailyUser, and its
-latencies counted per bucket into UsageLatencyDaily.
+"""Daily usage rollups: UsageLog summed per UTC day into UsageDaily / UsageDailyUser, its
+latencies counted per bucket into UsageLatencyDaily; the per-user and latency rows also summed
+per UTC month (UsageMonthlyUser, UsageLatencyMonthly), rebuilt with each of the month's days.
 
 A day is rebuilt whole (delete, then one GROUP BY per table) in one transaction, so re-running
 it is harmless and picks up rows written late. A rollup sums the rows created before its
@@ -20,11 +21,19 @@ from bisect import bisect_right
 from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from .models import UsageDaily, UsageDailyUser, UsageLatencyDaily, UsageLog, UsageRollupDay
+from .models import (
+    UsageDaily,
+    UsageDailyUser,
+    UsageLatencyDaily,
+    UsageLatencyMonthly,
+    UsageLog,
+    UsageMonthlyUser,
+    UsageRollupDay,
+)
 
 QUOTA_EXCEEDED = "QUOTA_EXCEEDED"
 _ERROR = Q(status=UsageLog.Status.ERROR)
@@ -117,6 +126,7 @@ def usage_rollup(*, day: date) -> int:
         UsageDaily.objects.bulk_create(daily, batch_size=1000)
         UsageDailyUser.objects.bulk_create(per_user, batch_size=1000)
         UsageLatencyDaily.objects.bulk_create(_latency_buckets(day, rows), batch_size=1000)
+        _rebuild_month(month_start(day))
         UsageRollupDay.objects.update_or_create(
             day=day, defaults={"rolled_at": rolled_at, "covered_until": covered_until}
         )
@@ -138,6 +148,30 @@ def _latency_buckets(day: date, rows) -> list[UsageLatencyDaily]:
         )
         for (*group, low), calls in counts.items()
     ]
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _rebuild_month(month: date) -> None:
+    """The month's UsageMonthlyUser and UsageLatencyMonthly rows, again from its days' rows, by
+    the database (INSERT ... SELECT): a month has a row per user, too many for Python."""
+    following = (month + timedelta(days=31)).replace(day=1)
+    UsageMonthlyUser.objects.filter(month=month).delete()
+    UsageLatencyMonthly.objects.filter(month=month).delete()
+    for monthly, daily, keys, sums in (
+        (UsageMonthlyUser, UsageDailyUser, ["user_id"], list(_SUMS)),
+        (UsageLatencyMonthly, UsageLatencyDaily, [*_LATENCY_GROUP, "bucket"], ["calls"]),
+    ):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {monthly._meta.db_table} (month, {', '.join(keys + sums)}) "
+                f"SELECT %s, {', '.join(keys + [f'SUM({name})' for name in sums])} "
+                f"FROM {daily._meta.db_table} WHERE day >= %s AND day < %s "
+                f"GROUP BY {', '.join(keys)}",
+                [month, month, following],
+            )
 
 
 def usage_rollup_recent() -> dict[date, int]:

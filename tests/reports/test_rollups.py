@@ -6,7 +6,7 @@ hour the suite runs at.
 """
 
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from io import StringIO
 
@@ -324,3 +324,51 @@ def test_percentiles_of_rolled_up_days_stay_within_1_percent(db, noon):
             for p in ("p50", "p95", "p99"):
                 assert abs(approx[p] - true[p]) <= 0.01 * true[p], (per, p, approx, true)
     assert UsageLatencyDaily.objects.filter(day=day(2)).count() < 1000  # buckets, not calls
+
+
+def test_whole_months_are_read_from_the_per_user_month_rollup(db, noon, user, other_user):
+    from orchestrator.models import UsageLatencyMonthly, UsageMonthlyUser
+
+    def on(month: int, day_: int, hour: int = 12) -> datetime:
+        return datetime(2026, month, day_, hour, tzinfo=UTC)
+
+    for month, day_, who, cost, latency in [
+        (2, 27, user, "0.10000000", 900),
+        (3, 1, user, "0.20000000", 1234),
+        (3, 1, None, "0.00100000", 250),
+        (3, 15, other_user, "0.05000000", 4321),
+        (3, 31, other_user, "0.40000000", 777),
+        (4, 1, user, "0.30000000", 2000),
+        (4, 2, other_user, "0.00200000", 60),
+    ]:
+        log_usage(at=on(month, day_), user=who, cost=cost, input_tokens=10, latency_ms=latency)
+    windows = [(on(3, 1, 0), on(4, 1, 0)), (on(2, 28, 0), on(4, 2, 0)), (on(3, 5), on(4, 1, 13))]
+    raw = [everything(since, until, user, other_user) for since, until in windows]
+
+    day_ = date(2026, 2, 27)
+    while day_ <= date(2026, 4, 3):
+        usage_rollup(day=day_)
+        day_ += timedelta(days=1)
+    assert UsageMonthlyUser.objects.filter(month=date(2026, 3, 1)).count() == 3
+    assert UsageLatencyMonthly.objects.filter(month=date(2026, 3, 1)).count() == 4
+    for (since, until), expected in zip(windows, raw, strict=True):
+        assert_same(everything(since, until, user, other_user), expected)
+
+    # A late row is in the month rows once its day is rolled up again.
+    march = {"since": on(3, 1, 0), "until": on(4, 1, 0)}
+    log_usage(at=on(3, 15, 20), user=user, cost="1.00000000")
+    usage_rollup(day=date(2026, 3, 15))
+    by_user = reports.usage_by(**march, group_by="user")
+    assert [(r["label"], r["calls"], r["cost_usd"]) for r in by_user] == [
+        ("alice", 2, Decimal("1.2")),
+        ("bob", 2, Decimal("0.45")),
+        ("(anonymous)", 1, Decimal("0.001")),
+    ]
+    # Whole March is read from the month rows: its days' rows are not needed.
+    latency = reports.latency_percentiles(**march)
+    UsageDailyUser.objects.filter(day__month=3).delete()
+    UsageLatencyDaily.objects.filter(day__month=3).delete()
+    assert reports.usage_by(**march, group_by="user") == by_user
+    assert reports.usage_totals(**march)["users"] == 2
+    assert reports.latency_percentiles(**march) == latency
+    assert latency[0]["calls"] == 5
