@@ -39,7 +39,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connections, transaction
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 
 from .models import (
@@ -150,24 +150,24 @@ def _rolled(days: list[date], user: Any = None, *, per_user: bool = False) -> Qu
     return rows if user is None else rows.filter(user_id=user.pk)
 
 
-def _whole_months(days: list[date]) -> tuple[set[date], list[date]]:
+def _whole_months(days: list[date]) -> tuple[set[date], list[date], dict[date, list[date]]]:
     """Those days split into the months all of whose rolled-up days are among them (to read
-    from the month rollups) and the other days."""
+    from the month rollups) and the other days; plus, per month of those, its rolled-up days
+    outside the period."""
     months = {month_start(day) for day in days}
-    partial = {
-        month_start(day)
-        for day in UsageRollupDay.objects.filter(
-            day__gte=min(months), day__lt=max(months) + timedelta(days=31)
-        ).values_list("day", flat=True)
-        if month_start(day) in months and day not in days
-    }
-    return months - partial, [day for day in days if month_start(day) in partial]
+    outside: dict[date, list[date]] = defaultdict(list)
+    for day in UsageRollupDay.objects.filter(
+        day__gte=min(months), day__lt=max(months) + timedelta(days=31)
+    ).values_list("day", flat=True):
+        if month_start(day) in months and day not in days:
+            outside[month_start(day)].append(day)
+    return months - set(outside), [day for day in days if month_start(day) in outside], outside
 
 
 def _per_user(days: list[date], user: Any = None) -> list[QuerySet]:
     """The per-user rollup rows of those days: UsageMonthlyUser for whole months, else
     UsageDailyUser."""
-    months, rest = _whole_months(days)
+    months, rest, _ = _whole_months(days)
     parts = []
     if months:
         parts.append(UsageMonthlyUser.objects.filter(month__in=months).order_by())
@@ -332,9 +332,30 @@ def _user_groups(
 ) -> list[dict[str, Any]]:
     """Per user, rollup and UsageLog rows summed, ordered and cut by the database in one
     statement: thousands of users, too many to merge in Python. Ties and NULL (anonymous) sort
-    as in _raw_groups."""
+    as in _raw_groups. A month mostly in the period is read as its month rows less its days
+    outside: at most half a month of day rows, whatever the date."""
     names = list(_METRICS)
-    parts = [rows.values_list("user_id", *names) for rows in _per_user(days, user)]
+    months, rest, outside = _whole_months(days)
+    # A month mostly inside the period: its month rows less its days outside the period.
+    mostly = {m for m, out in outside.items() if len(out) < sum(month_start(d) == m for d in rest)}
+    whole, days_added = months | mostly, [d for d in rest if month_start(d) not in mostly]
+    days_taken = [d for m in mostly for d in outside[m]]
+    parts = []
+    if whole:
+        parts.append(
+            UsageMonthlyUser.objects.filter(month__in=whole).values_list("user_id", *names)
+        )
+    if days_added:
+        parts.append(
+            UsageDailyUser.objects.filter(day__in=days_added).values_list("user_id", *names)
+        )
+    if days_taken:
+        minus = {f"minus_{name}": -F(name) for name in names}
+        taken = UsageDailyUser.objects.filter(day__in=days_taken).annotate(**minus)
+        parts.append(taken.values_list("user_id", *minus))
+    parts = [rows.order_by() for rows in parts]
+    if user is not None:
+        parts = [rows.filter(user_id=user.pk) for rows in parts]
     if raw is not None:
         parts.append(raw.values("user_id").annotate(**_METRICS).values_list("user_id", *names))
     sqls, params = [], []
@@ -345,7 +366,8 @@ def _user_groups(
     summed = ", ".join(f"SUM({name})" for name in names)
     sql = (
         f"SELECT user_id, {summed} FROM ({' UNION ALL '.join(sqls)}) AS parts GROUP BY user_id "
-        "ORDER BY SUM(cost_usd) DESC, SUM(calls) DESC, user_id"
+        # A user active only on the days taken away is left with no calls.
+        "HAVING SUM(calls) > 0 ORDER BY SUM(cost_usd) DESC, SUM(calls) DESC, user_id"
     )
     if limit is not None:
         sql += " LIMIT %s"
@@ -500,7 +522,7 @@ def latency_percentiles(
         exact = _attempts(raw).values_list(*fields, "latency_ms").annotate(calls=Count("id"))
         for *group, latency, calls in exact:
             latencies[tuple(group)][latency] += calls
-    months, rest = _whole_months(days) if days else (set(), [])
+    months, rest, _ = _whole_months(days) if days else (set(), [], {})
     rolled = []
     if months:
         rolled.append(UsageLatencyMonthly.objects.filter(month__in=months))
