@@ -236,10 +236,17 @@ def _n(value: Any) -> str:
 
 
 def vacuum_analyze() -> None:
-    """What autovacuum would have done to a table that grew this way: fresh statistics and a
-    visibility map (index-only scans)."""
+    """What autovacuum would have done to tables that grew (the log) or were rewritten (the
+    rollups, rebuilt day by day): fresh statistics and a visibility map (index-only scans)."""
     from django.db import connection as conn
 
     with conn.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE orchestrator_usagelog")
-        cursor.execute("ANALYZE orchestrator_usagedaily, orchestrator_usagedailyuser")
+        for table in (
+            "orchestrator_usagelog",
+            "orchestrator_usagedaily",
+            "orchestrator_usagedailyuser",
+            "orchestrator_usagemonthlyuser",
+            "orchestrator_usagelatencydaily",
+            "orchestrator_usagelatencymonthly",
+        ):
+            cursor.execute(f"VACUUM ANALYZE {table}")

@@ -6,11 +6,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from orchestrator import snapshot
+from orchestrator import reports, snapshot
 from orchestrator.models import UsageLog
 
 from .models import Plan, PlanCode, Subscription
@@ -60,9 +59,7 @@ def plan_for_user(*, user) -> Plan:
     return plans[PlanCode.FREEMIUM]
 
 
-# --- A user's own usage, read from the UsageLog (UTC days and months) ------------------------
-
-MONEY = Decimal("0.00000001")
+# --- A user's own usage (UTC days and months), through orchestrator.reports ----------------
 
 
 @dataclass(frozen=True)
@@ -78,46 +75,48 @@ class PeriodUsage:
     by_task: list[dict]
 
 
-def usage_period(*, user: Any, since: dt.datetime) -> PeriodUsage:
-    """The user's calls since a moment. Tokens and cost count real calls only: a cache hit
-    spent nothing (its row says what it saved)."""
-    rows = UsageLog.objects.filter(user=user, created_at__gte=since)
-    paid = Q(cache_hit=False)
-    totals = {
-        "calls": Count("id"),
-        "errors": Count("id", filter=Q(status=UsageLog.Status.ERROR)),
-        "cache_hits": Count("id", filter=Q(cache_hit=True)),
-        "input_tokens": Coalesce(Sum("input_tokens", filter=paid), 0),
-        "output_tokens": Coalesce(Sum("output_tokens", filter=paid), 0),
-        "tokens": Coalesce(Sum("total_tokens", filter=paid), 0),
-        "cost_usd": Coalesce(
-            Sum("cost_usd", filter=paid),
-            Decimal(0),
-            output_field=DecimalField(max_digits=20, decimal_places=8),
+def usage_period(*, user: Any, since: dt.datetime, until: dt.datetime) -> PeriodUsage:
+    """The user's calls in [since, until), as the admin's reports count them (a cache hit logs
+    no tokens and no cost, only what it saved)."""
+    window = {"since": since, "until": until, "user": user}
+    totals = reports.usage_totals(**window)
+    by_task = sorted(
+        (
+            {
+                "task": row["key"],
+                "calls": row["calls"],
+                "errors": row["errors"],
+                "tokens": row["total_tokens"],
+                "cost_usd": row["cost_usd"],
+            }
+            for row in reports.usage_by(**window, group_by="task")
         ),
-    }
-    by_task = [
-        {**row, "cost_usd": Decimal(row["cost_usd"]).quantize(MONEY)}
-        for row in rows.values(task=F("task_type"))
-        .annotate(
-            calls=totals["calls"],
-            errors=totals["errors"],
-            tokens=totals["tokens"],
-            cost_usd=totals["cost_usd"],
-        )
-        .order_by("task")
-    ]
-    summary = rows.aggregate(**totals)
-    summary["cost_usd"] = Decimal(summary["cost_usd"]).quantize(MONEY)
-    return PeriodUsage(start=since, by_task=by_task, **summary)
+        key=lambda row: row["task"],
+    )
+    return PeriodUsage(
+        start=since,
+        calls=totals["calls"],
+        errors=totals["errors"],
+        cache_hits=totals["cache_hits"],
+        input_tokens=totals["input_tokens"],
+        output_tokens=totals["output_tokens"],
+        tokens=totals["total_tokens"],
+        cost_usd=totals["cost_usd"],
+        by_task=by_task,
+    )
 
 
 def usage_summary(*, user: Any, now: dt.datetime | None = None) -> dict:
     """Today's and this month's usage (UTC), the plan's limits and what is left of them."""
     now = (now or timezone.now()).astimezone(dt.UTC)
     day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    today = usage_period(user=user, since=day_start)
-    month = usage_period(user=user, since=day_start.replace(day=1))
+    month_start = day_start.replace(day=1)
+    today = usage_period(user=user, since=day_start, until=day_start + dt.timedelta(days=1))
+    month = usage_period(
+        user=user,
+        since=month_start,
+        until=(month_start + dt.timedelta(days=32)).replace(day=1),
+    )
     plan = plan_for_user(user=user)
 
     def left(limit: Any, used: Any) -> Any:

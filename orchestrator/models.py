@@ -302,12 +302,62 @@ class UsageDailyUser(UsageSums):
         return f"{self.day} user {self.user_id}"
 
 
+class UsageMonthlyUser(UsageSums):
+    """UsageDailyUser summed per UTC month: a per-user report over whole months reads a row
+    per user and month instead of one per user and active day."""
+
+    month = models.DateField()  # its first day
+    user_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "user_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} user {self.user_id}"
+
+
+class UsageLatencyDaily(models.Model):
+    """Per UTC day, provider config and model: how many attempts that reached a provider took
+    a latency in each bucket (rollups.latency_bucket), so percentiles are a sum of counts."""
+
+    day = models.DateField()
+    provider_type = models.CharField(max_length=20)
+    provider_config_id = models.BigIntegerField(null=True, blank=True)
+    model = models.CharField(max_length=100, blank=True)
+    bucket = models.PositiveIntegerField()  # the bucket's lowest latency in ms
+    calls = models.BigIntegerField()
+
+    class Meta:
+        unique_together = [("day", "provider_type", "provider_config_id", "model", "bucket")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.provider_type}:{self.model} {self.bucket} ms"
+
+
+class UsageLatencyMonthly(models.Model):
+    """UsageLatencyDaily summed per UTC month, for percentiles over whole months."""
+
+    month = models.DateField()  # its first day
+    provider_type = models.CharField(max_length=20)
+    provider_config_id = models.BigIntegerField(null=True, blank=True)
+    model = models.CharField(max_length=100, blank=True)
+    bucket = models.PositiveIntegerField()
+    calls = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["month"])]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.provider_type}:{self.model} {self.bucket} ms"
+
+
 class UsageRollupDay(models.Model):
-    """A UTC day that has been rolled up, and when; reports read a day from the rollup only
-    when it was rolled up after the day ended."""
+    """A UTC day that has been rolled up: its rollup rows hold the UsageLog rows created from
+    the day's start until covered_until (the day's end once the day was over when it ran)."""
 
     day = models.DateField(primary_key=True)
     rolled_at = models.DateTimeField()
+    covered_until = models.DateTimeField()
 
     def __str__(self) -> str:
         return f"{self.day} rolled up {self.rolled_at:%Y-%m-%d %H:%M}"

@@ -2,38 +2,57 @@
 the alerts and any API that shows usage.
 
 Every function reads UsageLog rows with ``since <= created_at < until`` (aware datetimes, UTC
-days) and lets the database aggregate: a GROUP BY over the (column, created_at) indexes. The only
-rows read into Python are latencies for percentiles on SQLite, which has no percentile_cont.
+days) and lets the database aggregate.
 
-The sums and counts read whole UTC days from the daily rollups (orchestrator/rollups.py) when
-the day lies inside the period, is before today and was rolled up after it ended; the rest of
-the period (partial first/last days, today, days not rolled up) comes from UsageLog and the two
-are added, so the result is the same as from UsageLog alone. A row written for a day after that
-day's last rollup counts only once the day is rolled up again. Percentiles always read UsageLog.
+The daily rollups (orchestrator/rollups.py) hold each rolled-up UTC day from its start up to
+its watermark (the day's end, or for today a minute before the last rollup). A day lying inside
+the period is read from the rollup up to its watermark; the rest of the period (partial first
+and last days, the minutes after the newest watermark, days not rolled up) comes from UsageLog
+and the two are added, so the sums and counts are the same as from UsageLog alone. A row
+committed after a rollup but created before its watermark counts once the day is rolled up
+again. Each selector runs in one snapshot, so a rollup committing meanwhile cannot make it count
+rows twice. Per-user sums and latency buckets read a month's month rollup instead of its days'
+rows when every rolled-up day of the month is in the period: a user active on most days has
+one row there instead of thirty.
 
 Percentiles are defined as PostgreSQL's ``percentile_cont``: sort the n values, take position
-``q * (n - 1)`` and interpolate linearly between the two values around it. Both back ends use
-the same float arithmetic and the result is rounded to 0.1 ms, so they report the same numbers.
+``q * (n - 1)`` and interpolate linearly between the two values around it. Python computes them
+on both back ends from (latency, count) pairs, rounded to 0.1 ms, so both report the same
+numbers. Calls read from UsageLog count with their exact latency; calls of rolled-up days count
+at the midpoint of their latency bucket (exact below 200 ms, above at most 1% wide). Every
+ranked value then stays inside the bucket of the true one, so a percentile is off by at most
+1% of the larger of the two latencies it interpolates between (in practice: within 1% of the
+exact value). It is exact when the period has no rolled-up day, and wherever the latencies at
+the ranks around it are below 200 ms.
 """
 
 from __future__ import annotations
 
 import csv
 import math
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from itertools import groupby
+from functools import wraps
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import connections
-from django.db.models import Aggregate, Count, FloatField, Q, QuerySet, Sum
+from django.db import connections, transaction
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
-from django.utils import timezone
 
-from .models import ProviderConfig, UsageDaily, UsageDailyUser, UsageLog, UsageRollupDay
-from .rollups import day_start
+from .models import (
+    ProviderConfig,
+    UsageDaily,
+    UsageDailyUser,
+    UsageLatencyDaily,
+    UsageLatencyMonthly,
+    UsageLog,
+    UsageMonthlyUser,
+    UsageRollupDay,
+)
+from .rollups import bucket_high, day_start, month_start
 
 GROUP_BY = ("plan", "task", "user", "provider", "model", "day")
 PERCENTILES = (0.5, 0.95, 0.99)
@@ -65,15 +84,23 @@ _GROUP_FIELDS = {
 }
 
 
-class _PercentileCont(Aggregate):
-    """PostgreSQL's ordered-set aggregate; the fraction is one of our constants, never input."""
+def _one_snapshot(selector):
+    """Run a selector's queries in one transaction seeing one snapshot (REPEATABLE READ on
+    PostgreSQL; a SQLite read transaction is one already). Otherwise a rollup committing between
+    the watermark query and the sums would count the rows between two watermarks twice."""
 
-    function = "percentile_cont"
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
+    @wraps(selector)
+    def run(*args, **kwargs):
+        connection = connections[UsageLog.objects.db]
+        if connection.in_atomic_block:  # the caller's transaction decides
+            return selector(*args, **kwargs)
+        with transaction.atomic(using=connection.alias):
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            return selector(*args, **kwargs)
 
-    def __init__(self, expression: str, fraction: float):
-        super().__init__(expression, fraction=repr(float(fraction)))
+    return run
 
 
 def _window(since: datetime, until: datetime, user: Any = None) -> QuerySet:
@@ -84,30 +111,28 @@ def _window(since: datetime, until: datetime, user: Any = None) -> QuerySet:
 def _parts(
     since: datetime, until: datetime, user: Any = None
 ) -> tuple[list[date], QuerySet | None]:
-    """The period split into rolled-up whole days and a UsageLog queryset for the rest (None
-    when the rolled days cover it all). No rolled days: the plain window."""
+    """The period split into rolled-up days and a UsageLog queryset for the rest (None when the
+    rollups cover it all). A day's rollup is used when the day starts inside the period and its
+    watermark is not after the period's end; it covers [day start, watermark). No rolled days:
+    the plain window."""
     since, until = since.astimezone(UTC), until.astimezone(UTC)
-    first = since.date() if since == day_start(since.date()) else since.date() + timedelta(days=1)
-    today = timezone.now().astimezone(UTC).date()
-    last = min(until.date() - timedelta(days=1), today - timedelta(days=1))
-    days = (
-        sorted(
-            marker.day
-            for marker in UsageRollupDay.objects.filter(day__gte=first, day__lte=last)
-            if marker.rolled_at >= day_start(marker.day + timedelta(days=1))
-        )
-        if first <= last
-        else []
+    covered = sorted(
+        (day, covered_until)
+        for day, covered_until in UsageRollupDay.objects.filter(
+            day__gte=since.date(), day__lte=until.date()
+        ).values_list("day", "covered_until")
+        if day_start(day) >= since and covered_until <= until
     )
-    if not days:
+    if not covered:
         return [], _window(since, until, user)
     gaps, start = [], since
-    for day in days:
+    for day, covered_until in covered:
         if start < day_start(day):
             gaps.append((start, day_start(day)))
-        start = day_start(day + timedelta(days=1))
+        start = covered_until
     if start < until:
         gaps.append((start, until))
+    days = [day for day, _ in covered]
     if not gaps:
         return days, None
     where = Q()
@@ -125,6 +150,32 @@ def _rolled(days: list[date], user: Any = None, *, per_user: bool = False) -> Qu
     return rows if user is None else rows.filter(user_id=user.pk)
 
 
+def _whole_months(days: list[date]) -> tuple[set[date], list[date], dict[date, list[date]]]:
+    """Those days split into the months all of whose rolled-up days are among them (to read
+    from the month rollups) and the other days; plus, per month of those, its rolled-up days
+    outside the period."""
+    months = {month_start(day) for day in days}
+    outside: dict[date, list[date]] = defaultdict(list)
+    for day in UsageRollupDay.objects.filter(
+        day__gte=min(months), day__lt=max(months) + timedelta(days=31)
+    ).values_list("day", flat=True):
+        if month_start(day) in months and day not in days:
+            outside[month_start(day)].append(day)
+    return months - set(outside), [day for day in days if month_start(day) in outside], outside
+
+
+def _per_user(days: list[date], user: Any = None) -> list[QuerySet]:
+    """The per-user rollup rows of those days: UsageMonthlyUser for whole months, else
+    UsageDailyUser."""
+    months, rest, _ = _whole_months(days)
+    parts = []
+    if months:
+        parts.append(UsageMonthlyUser.objects.filter(month__in=months).order_by())
+    if rest:
+        parts.append(UsageDailyUser.objects.filter(day__in=rest).order_by())
+    return parts if user is None else [rows.filter(user_id=user.pk) for rows in parts]
+
+
 def _unalias(row: dict[str, Any]) -> dict[str, Any]:
     return {name.removeprefix("sum_"): value for name, value in row.items()}
 
@@ -138,7 +189,7 @@ def _add(*rows: dict[str, Any], keep: tuple[str, ...] = ()) -> dict[str, Any]:
             if name in keep:
                 out[name] = value
             elif value is not None:
-                out[name] = out.get(name, 0) + value
+                out[name] = (out.get(name) or 0) + value
             else:
                 out.setdefault(name, None)
     return out
@@ -188,6 +239,7 @@ def _provider_label(provider_type: str, config_id: int | None, names: dict[int, 
     return f"{provider_type} (env)" if not config_id else f"{provider_type} #{config_id}"
 
 
+@_one_snapshot
 def usage_totals(*, since: datetime, until: datetime, user: Any = None) -> dict[str, Any]:
     """Calls, errors, tokens, cost and cache savings over the period, plus distinct users;
     one user's only when `user` is given (the API's own-usage view)."""
@@ -200,14 +252,16 @@ def usage_totals(*, since: datetime, until: datetime, user: Any = None) -> dict[
         _unalias(rolled.aggregate(**_ROLLED)), raw.aggregate(**_METRICS) if raw is not None else {}
     )
     # Distinct users cannot be added up per day: count the union of the ids.
-    users = _rolled(days, user, per_user=True).filter(user_id__isnull=False).values_list("user_id")
+    ids = [
+        rows.filter(user_id__isnull=False).values_list("user_id") for rows in _per_user(days, user)
+    ]
     if raw is not None:
-        users = users.union(raw.filter(user__isnull=False).values_list("user_id"))
-    else:
-        users = users.distinct()
+        ids.append(raw.filter(user__isnull=False).values_list("user_id"))
+    users = ids[0].union(*ids[1:]) if len(ids) > 1 else ids[0].distinct()
     return {**_metrics(row), "users": users.count()}
 
 
+@_one_snapshot
 def usage_by(
     *,
     since: datetime,
@@ -227,7 +281,9 @@ def usage_by(
     days, raw = (
         _parts(since, until, user) if user is None or group_by in ("day", "user") else ([], None)
     )
-    if days:
+    if days and group_by == "user":
+        rows = _user_groups(days, raw, user, limit)
+    elif days:
         rows = _merged_groups(days, raw, group_by, user)[:limit]
     else:
         rows = _raw_groups(_window(since, until, user), group_by, ordered=True)[:limit]
@@ -271,6 +327,64 @@ def _merged_groups(
     return rows
 
 
+def _user_groups(
+    days: list[date], raw: QuerySet | None, user: Any, limit: int | None
+) -> list[dict[str, Any]]:
+    """Per user, rollup and UsageLog rows summed, ordered and cut by the database in one
+    statement: thousands of users, too many to merge in Python. Ties and NULL (anonymous) sort
+    as in _raw_groups. A month mostly in the period is read as its month rows less its days
+    outside: at most half a month of day rows, whatever the date."""
+    names = list(_METRICS)
+    months, rest, outside = _whole_months(days)
+    # A month mostly inside the period: its month rows less its days outside the period.
+    mostly = {m for m, out in outside.items() if len(out) < sum(month_start(d) == m for d in rest)}
+    whole, days_added = months | mostly, [d for d in rest if month_start(d) not in mostly]
+    days_taken = [d for m in mostly for d in outside[m]]
+    parts = []
+    if whole:
+        parts.append(
+            UsageMonthlyUser.objects.filter(month__in=whole).values_list("user_id", *names)
+        )
+    if days_added:
+        parts.append(
+            UsageDailyUser.objects.filter(day__in=days_added).values_list("user_id", *names)
+        )
+    if days_taken:
+        minus = {f"minus_{name}": -F(name) for name in names}
+        taken = UsageDailyUser.objects.filter(day__in=days_taken).annotate(**minus)
+        parts.append(taken.values_list("user_id", *minus))
+    parts = [rows.order_by() for rows in parts]
+    if user is not None:
+        parts = [rows.filter(user_id=user.pk) for rows in parts]
+    if raw is not None:
+        parts.append(raw.values("user_id").annotate(**_METRICS).values_list("user_id", *names))
+    sqls, params = [], []
+    for part in parts:
+        sql, part_params = part.query.sql_with_params()
+        sqls.append(sql)
+        params.extend(part_params)
+    summed = ", ".join(f"SUM({name})" for name in names)
+    sql = (
+        f"SELECT user_id, {summed} FROM ({' UNION ALL '.join(sqls)}) AS parts GROUP BY user_id "
+        # A user active only on the days taken away is left with no calls.
+        "HAVING SUM(calls) > 0 ORDER BY SUM(cost_usd) DESC, SUM(calls) DESC, user_id"
+    )
+    if limit is not None:
+        sql += " LIMIT %s"
+        params.append(limit)
+    with connections[UsageLog.objects.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    # Raw SQL skips the model's converters: PostgreSQL sums integers as numeric.
+    return [
+        {
+            "user_id": user_id,
+            **{n: v if n.endswith("_usd") else int(v) for n, v in zip(names, sums, strict=True)},
+        }
+        for user_id, *sums in found
+    ]
+
+
 def _group_labels(group_by: str, rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
     if group_by == "day":
         return [(r["day"].isoformat(),) * 2 for r in rows]
@@ -305,6 +419,7 @@ def _group_labels(group_by: str, rows: list[dict[str, Any]]) -> list[tuple[str, 
     ]
 
 
+@_one_snapshot
 def cost_per_day(*, since: datetime, until: datetime, user: Any = None) -> list[dict[str, Any]]:
     """Cost and calls per UTC day, every day of the period present (zero when idle)."""
     found = {
@@ -325,15 +440,12 @@ def cost_per_day(*, since: datetime, until: datetime, user: Any = None) -> list[
     return days
 
 
-def _provider_calls(since: datetime, until: datetime) -> QuerySet:
-    """Attempts that reached a provider: cache hits and refusals before any call excluded."""
-    return _attempts(_window(since, until))
-
-
 def _attempts(rows: QuerySet) -> QuerySet:
+    """Attempts that reached a provider: cache hits and refusals before any call excluded."""
     return rows.filter(cache_hit=False).exclude(provider_type="")
 
 
+@_one_snapshot
 def error_rate_by_provider(*, since: datetime, until: datetime) -> list[dict[str, Any]]:
     """Per provider: attempts, failed attempts and their share (retries count as attempts)."""
     days, raw = _parts(since, until)
@@ -378,57 +490,66 @@ def error_rate_by_provider(*, since: datetime, until: datetime) -> list[dict[str
     return sorted(result, key=lambda r: (-r["error_rate"], r["provider"]))
 
 
-def percentile(values: list[int | float], fraction: float) -> float:
-    """percentile_cont over already sorted values (linear interpolation between ranks)."""
-    position = fraction * (len(values) - 1)
-    low, high = math.floor(position), math.ceil(position)
-    return values[low] + (values[high] - values[low]) * (position - low)
+def percentile(points: list[tuple[float, int]], fraction: float) -> float:
+    """percentile_cont over values given as (value, how many times) pairs in value order: the
+    position fraction × (n − 1), linear interpolation between the values at the ranks around it."""
+    position = fraction * (sum(count for _, count in points) - 1)
+    low = math.floor(position)
+    below, above = _ranked(points, low), _ranked(points, math.ceil(position))
+    return below + (above - below) * (position - low)
 
 
+def _ranked(points: list[tuple[float, int]], rank: int) -> float:
+    for value, count in points:
+        if rank < count:
+            return value
+        rank -= count
+    raise ValueError("rank beyond the values")
+
+
+@_one_snapshot
 def latency_percentiles(
     *, since: datetime, until: datetime, per: str = "model"
 ) -> list[dict[str, Any]]:
     """p50/p95/p99 latency in ms of the attempts that reached a provider, per provider and
-    model (``per="model"``) or per provider (``per="provider"``)."""
-    fields = ["provider_type", "provider_config_id"] + (["model"] if per == "model" else [])
-    rows = _provider_calls(since, until)
-    if connections[rows.db].vendor == "postgresql":
-        stats = list(
-            rows.values(*fields)
-            .annotate(
-                calls=Count("id"),
-                **{f"p{round(q * 100)}": _PercentileCont("latency_ms", q) for q in PERCENTILES},
-            )
-            .order_by(*fields)
-        )
-    else:
-        stats = []
-        ordered = rows.values_list(*fields, "latency_ms").order_by(*fields, "latency_ms")
-        for group, items in groupby(ordered.iterator(chunk_size=5000), key=lambda r: r[:-1]):
-            latencies = [item[-1] for item in items]
-            stats.append(
-                {
-                    **dict(zip(fields, group, strict=True)),
-                    "calls": len(latencies),
-                    **{f"p{round(q * 100)}": percentile(latencies, q) for q in PERCENTILES},
-                }
-            )
-    names = _provider_labels(s["provider_config_id"] for s in stats)
+    model (``per="model"``) or per provider (``per="provider"``). Exact for the part of the
+    period read from UsageLog; rolled-up days count each call at its bucket's midpoint, which
+    keeps every percentile within 1% of the exact one (see the module docstring)."""
+    fields = ("provider_type", "provider_config_id") + (("model",) if per == "model" else ())
+    days, raw = _parts(since, until)
+    latencies: dict[tuple, Counter] = defaultdict(Counter)
+    if raw is not None:
+        exact = _attempts(raw).values_list(*fields, "latency_ms").annotate(calls=Count("id"))
+        for *group, latency, calls in exact:
+            latencies[tuple(group)][latency] += calls
+    months, rest, _ = _whole_months(days) if days else (set(), [], {})
+    rolled = []
+    if months:
+        rolled.append(UsageLatencyMonthly.objects.filter(month__in=months))
+    if rest:
+        rolled.append(UsageLatencyDaily.objects.filter(day__in=rest))
+    for rows in rolled:
+        buckets = rows.order_by().values_list(*fields, "bucket").annotate(calls=Sum("calls"))
+        for *group, low, calls in buckets:
+            latencies[tuple(group)][(low + bucket_high(low)) / 2] += calls
+    names = _provider_labels(group[1] for group in latencies)
     result = []
-    for s in stats:
+    for group, counts in latencies.items():
+        points = sorted(counts.items())
         row = {
-            "provider": _provider_label(s["provider_type"], s["provider_config_id"], names),
-            "provider_type": s["provider_type"],
-            "config_id": s["provider_config_id"],
+            "provider": _provider_label(group[0], group[1], names),
+            "provider_type": group[0],
+            "config_id": group[1],
         }
         if per == "model":
-            row["model"] = s["model"]
-        row["calls"] = s["calls"]
-        row.update({f"p{round(q * 100)}": round(s[f"p{round(q * 100)}"], 1) for q in PERCENTILES})
+            row["model"] = group[2]
+        row["calls"] = sum(counts.values())
+        row.update({f"p{round(q * 100)}": round(percentile(points, q), 1) for q in PERCENTILES})
         result.append(row)
     return sorted(result, key=lambda r: (r["provider"], r.get("model", "")))
 
 
+@_one_snapshot
 def cache_savings(*, since: datetime, until: datetime) -> dict[str, Any]:
     """Of the answers served (successful rows, credential tests aside), the share the cache
     served, and the money those hits would have cost."""
@@ -464,6 +585,7 @@ def cache_savings(*, since: datetime, until: datetime) -> dict[str, Any]:
     }
 
 
+@_one_snapshot
 def quota_exceeded_count(*, since: datetime, until: datetime) -> int:
     """Requests refused because a plan's quota was used up."""
     days, raw = _parts(since, until)

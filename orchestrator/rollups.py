@@ -1,22 +1,39 @@
-"""Daily usage rollups: UsageLog summed per UTC day into UsageDaily / UsageDailyUser.
+"""Daily usage rollups: UsageLog summed per UTC day into UsageDaily / UsageDailyUser, its
+latencies counted per bucket into UsageLatencyDaily; the per-user and latency rows also summed
+per UTC month (UsageMonthlyUser, UsageLatencyMonthly), rebuilt with each of the month's days.
 
 A day is rebuilt whole (delete, then one GROUP BY per table) in one transaction, so re-running
-it is harmless and picks up rows written late. Reports read a day from the rollup only when its
-UsageRollupDay marker says it was rolled up after the day ended; today always comes from
-UsageLog. A row written for a day after that day's last rollup is only counted once the day is
-rolled up again (the beat task redoes yesterday every few minutes; `rollup_usage --since`
-redoes older days).
+it is harmless and picks up rows written late. A rollup sums the rows created before its
+watermark, ``covered_until``: the day's end, or for a day not yet over (today) the moment of the
+rollup less WATERMARK_MARGIN, so a row whose commit lagged its created_at by less than that is
+not missed. Reports read [day start, covered_until) from the rollup and the rest of the period
+from UsageLog. A row committed after the rollup but created before its watermark only counts
+once the day is rolled up again (the beat task redoes yesterday and today every few minutes;
+`rollup_usage --since` redoes older days).
+
+Latency buckets: every integer ms below 200 is its own bucket; above, a bucket starting at
+``low`` ms is ``low // 100`` ms wide, i.e. at most 1% of any latency in it.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from .models import UsageDaily, UsageDailyUser, UsageLog, UsageRollupDay
+from .models import (
+    UsageDaily,
+    UsageDailyUser,
+    UsageLatencyDaily,
+    UsageLatencyMonthly,
+    UsageLog,
+    UsageMonthlyUser,
+    UsageRollupDay,
+)
 
 QUOTA_EXCEEDED = "QUOTA_EXCEEDED"
 _ERROR = Q(status=UsageLog.Status.ERROR)
@@ -43,6 +60,31 @@ _DAILY_SUMS = {
     "success_saved_cost_usd": Sum("saved_cost_usd", filter=_SUCCESS & _HIT),
 }
 _DIMENSIONS = ("plan", "task_type", "provider_type", "provider_config_id", "model")
+_LATENCY_GROUP = ("provider_type", "provider_config_id", "model")
+# Rows are committed a moment after their created_at; a rollup leaves the last minute before
+# it to the reports' raw read so that such a row is not lost between the two.
+WATERMARK_MARGIN = timedelta(minutes=1)
+
+
+def _bucket_lows() -> list[int]:
+    lows, low = [], 0
+    while low <= 2**31:  # latency_ms is a PositiveIntegerField
+        lows.append(low)
+        low += max(1, low // 100)
+    return lows
+
+
+_BUCKET_LOWS = _bucket_lows()
+
+
+def latency_bucket(latency_ms: int) -> int:
+    """The lowest latency of the bucket holding latency_ms."""
+    return _BUCKET_LOWS[bisect_right(_BUCKET_LOWS, latency_ms) - 1]
+
+
+def bucket_high(low: int) -> int:
+    """The highest latency (ms, included) of the bucket starting at low."""
+    return low + max(1, low // 100) - 1
 
 
 def day_start(day: date) -> datetime:
@@ -64,15 +106,15 @@ def _zeroed(row: dict) -> dict:
 
 def usage_rollup(*, day: date) -> int:
     """Rebuild one UTC day's rollup rows from UsageLog; returns the UsageDaily rows written."""
-    rows = UsageLog.objects.filter(
-        created_at__gte=day_start(day), created_at__lt=day_start(day + timedelta(days=1))
-    ).order_by()
+    start, end = day_start(day), day_start(day + timedelta(days=1))
     with transaction.atomic():
-        # Taken before reading: a row committed after this instant may be missing from the sums,
-        # and a day counts as complete only when this is after its end.
         rolled_at = timezone.now()
+        covered_until = min(end, max(start, rolled_at - WATERMARK_MARGIN))
+        rows = UsageLog.objects.filter(created_at__gte=start, created_at__lt=covered_until)
+        rows = rows.order_by()
         UsageDaily.objects.filter(day=day).delete()
         UsageDailyUser.objects.filter(day=day).delete()
+        UsageLatencyDaily.objects.filter(day=day).delete()
         daily = [
             UsageDaily(day=day, **_zeroed(row))
             for row in rows.values(*_DIMENSIONS).annotate(**_aliased(_DAILY_SUMS))
@@ -83,8 +125,53 @@ def usage_rollup(*, day: date) -> int:
         ]
         UsageDaily.objects.bulk_create(daily, batch_size=1000)
         UsageDailyUser.objects.bulk_create(per_user, batch_size=1000)
-        UsageRollupDay.objects.update_or_create(day=day, defaults={"rolled_at": rolled_at})
+        UsageLatencyDaily.objects.bulk_create(_latency_buckets(day, rows), batch_size=1000)
+        _rebuild_month(month_start(day))
+        UsageRollupDay.objects.update_or_create(
+            day=day, defaults={"rolled_at": rolled_at, "covered_until": covered_until}
+        )
     return len(daily)
+
+
+def _latency_buckets(day: date, rows) -> list[UsageLatencyDaily]:
+    """Attempts that reached a provider (as reports.latency_percentiles counts them), per
+    bucket; the database returns each distinct latency once, Python buckets them."""
+    counts: Counter = Counter()
+    attempts = rows.filter(cache_hit=False).exclude(provider_type="")
+    for *group, latency, calls in attempts.values_list(*_LATENCY_GROUP, "latency_ms").annotate(
+        calls=Count("id")
+    ):
+        counts[(*group, latency_bucket(latency))] += calls
+    return [
+        UsageLatencyDaily(
+            day=day, **dict(zip(_LATENCY_GROUP, group, strict=True)), bucket=low, calls=calls
+        )
+        for (*group, low), calls in counts.items()
+    ]
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _rebuild_month(month: date) -> None:
+    """The month's UsageMonthlyUser and UsageLatencyMonthly rows, again from its days' rows, by
+    the database (INSERT ... SELECT): a month has a row per user, too many for Python."""
+    following = (month + timedelta(days=31)).replace(day=1)
+    UsageMonthlyUser.objects.filter(month=month).delete()
+    UsageLatencyMonthly.objects.filter(month=month).delete()
+    for monthly, daily, keys, sums in (
+        (UsageMonthlyUser, UsageDailyUser, ["user_id"], list(_SUMS)),
+        (UsageLatencyMonthly, UsageLatencyDaily, [*_LATENCY_GROUP, "bucket"], ["calls"]),
+    ):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {monthly._meta.db_table} (month, {', '.join(keys + sums)}) "
+                f"SELECT %s, {', '.join(keys + [f'SUM({name})' for name in sums])} "
+                f"FROM {daily._meta.db_table} WHERE day >= %s AND day < %s "
+                f"GROUP BY {', '.join(keys)}",
+                [month, month, following],
+            )
 
 
 def usage_rollup_recent() -> dict[date, int]:

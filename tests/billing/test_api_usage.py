@@ -47,7 +47,8 @@ def test_usage_counts_my_calls_today_and_this_month_against_my_plan(api_client, 
     log(user, "extraction", (1000, 200), "0.00080000")
     log(user, "cv_draft", (3000, 1500), "0.01234567")
     log(user, "extraction", (0, 0), "0", status="error", error_code="PROVIDER_ERROR")
-    log(user, "extraction", (1000, 200), "0.00080000", cache_hit=True)  # spent nothing
+    # A cache hit spends nothing: no tokens, no cost, only what it saved.
+    log(user, "extraction", (0, 0), "0", cache_hit=True, saved_cost_usd=Decimal("0.0008"))
     log(user, "extraction", (99_999, 1), "9.99999999", at=last_month)
     log(other_user, "extraction", (50_000, 50_000), "5.00000000")
 

@@ -195,10 +195,13 @@ def test_percentiles_interpolate_between_ranks(db):
 
 
 def test_percentile_helper_matches_percentile_cont():
-    assert reports.percentile([7], 0.99) == 7
-    assert reports.percentile([1, 2], 0.5) == 1.5
-    assert reports.percentile([10, 20, 30, 40], 0.0) == 10
-    assert reports.percentile([10, 20, 30, 40], 1.0) == 40
+    # Values come as (value, how many times) pairs in value order.
+    assert reports.percentile([(7, 1)], 0.99) == 7
+    assert reports.percentile([(1, 1), (2, 1)], 0.5) == 1.5
+    assert reports.percentile([(10, 1), (20, 1), (30, 1), (40, 1)], 0.0) == 10
+    assert reports.percentile([(10, 1), (20, 1), (30, 1), (40, 1)], 1.0) == 40
+    # 10, 20, 20, 20, 40: rank 3.8 lies between the last 20 and the 40.
+    assert reports.percentile([(10, 1), (20, 3), (40, 1)], 0.95) == 20 + 0.8 * 20
 
 
 def test_cache_savings(known_usage):
