@@ -296,7 +296,9 @@ def run(
         _wait_ready(port, server)
         url = f"http://127.0.0.1:{port}{URL_PATH}"
         script = wrk_script(tokens)
-        _level(url, script, 10, 3.0)  # warm-up, not counted
+        # Warm-up, not counted: enough connections to reach every worker process, so none
+        # builds its config snapshot and SDK clients during a measured level.
+        _level(url, script, max(levels), 3.0)
         results, outputs = [], []
         for concurrency in levels:
             time.sleep(1.0)
