@@ -9,7 +9,7 @@ rollup less WATERMARK_MARGIN, so a row whose commit lagged its created_at by les
 not missed. Reports read [day start, covered_until) from the rollup and the rest of the period
 from UsageLog. A row committed after the rollup but created before its watermark only counts
 once the day is rolled up again (the beat task redoes yesterday and today every few minutes;
-`rollup_usage --since` redoes older days).
+`rollup_usage --since` redoes older days). Rollups run one at a time, whoever starts them.
 
 Latency buckets: every integer ms below 200 is its own bucket; above, a bucket starting at
 ``low`` ms is ``low // 100`` ms wide, i.e. at most 1% of any latency in it.
@@ -108,6 +108,7 @@ def usage_rollup(*, day: date) -> int:
     """Rebuild one UTC day's rollup rows from UsageLog; returns the UsageDaily rows written."""
     start, end = day_start(day), day_start(day + timedelta(days=1))
     with transaction.atomic():
+        _one_at_a_time()
         rolled_at = timezone.now()
         covered_until = min(end, max(start, rolled_at - WATERMARK_MARGIN))
         rows = UsageLog.objects.filter(created_at__gte=start, created_at__lt=covered_until)
@@ -131,6 +132,19 @@ def usage_rollup(*, day: date) -> int:
             day=day, defaults={"rolled_at": rolled_at, "covered_until": covered_until}
         )
     return len(daily)
+
+
+# Any constant shared by every rollup; pg_advisory_xact_lock takes a 64-bit key.
+_ROLLUP_LOCK = 0x524F4C4C5550  # "ROLLUP"
+
+
+def _one_at_a_time() -> None:
+    """Rollups rebuild shared rows (a day's, its month's) by delete-then-insert; two at once
+    (the beat task and `rollup_usage`, two workers) would both insert. On PostgreSQL they
+    queue on a lock held to the end of the transaction; SQLite runs one writer at a time."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ROLLUP_LOCK])
 
 
 def _latency_buckets(day: date, rows) -> list[UsageLatencyDaily]:

@@ -6,6 +6,7 @@ hour the suite runs at.
 """
 
 import random
+import threading
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from io import StringIO
@@ -13,6 +14,7 @@ from io import StringIO
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.db import connection, connections
 from django.utils import timezone
 
 from orchestrator import reports
@@ -372,3 +374,48 @@ def test_whole_months_are_read_from_the_per_user_month_rollup(db, noon, user, ot
     assert reports.usage_totals(**march)["users"] == 2
     assert reports.latency_percentiles(**march) == latency
     assert latency[0]["calls"] == 5
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="Needs concurrent PostgreSQL transactions (SQLite serialises writers); CI runs this.",
+)
+# Committed rows, so every thread's connection sees them. (No serialized_rollback: it clashes
+# with the content types an earlier transactional test's flush recreates; this test needs none
+# of the seeded defaults.)
+@pytest.mark.django_db(transaction=True)
+def test_rollups_running_at_once_count_every_row_once(user, other_user):
+    """The beat task and a `rollup_usage` run, or two workers, may roll up at the same time:
+    each rebuilds shared rows (a day's, its month's) by delete-then-insert."""
+    from orchestrator.models import UsageMonthlyUser
+
+    days = [date(2026, 3, d) for d in range(2, 8)]
+    for n, day_ in enumerate(days):
+        for who in (user, other_user):
+            log_usage(at=day_start(day_) + timedelta(hours=3), user=who, input_tokens=n + 1)
+    errors: list[BaseException] = []
+    start = threading.Barrier(4)
+
+    def roll(offset: int) -> None:
+        try:
+            for round_ in range(2 * len(days)):  # each thread rolls up every day, twice
+                start.wait(timeout=30)  # every round, four days of one month begin together
+                usage_rollup(day=days[(round_ + offset) % len(days)])
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=roll, args=(offset,)) for offset in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    calls = UsageDailyUser.objects.filter(day__in=days).values_list("day", "user_id", "calls")
+    assert sorted(calls) == sorted((d, u.pk, 1) for d in days for u in (user, other_user))
+    month = UsageMonthlyUser.objects.filter(month=date(2026, 3, 1))
+    assert sorted(month.values_list("user_id", "calls")) == sorted(
+        [(user.pk, len(days)), (other_user.pk, len(days))]
+    )
