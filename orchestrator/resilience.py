@@ -43,7 +43,7 @@ def breaker_allows(route_key: str) -> bool | None:
     return cache.add(trial_key, 1, timeout=settings.AI_BREAKER_COOLDOWN)
 
 
-def breaker_record_success(route_key: str, allowed: bool | None = True) -> None:
+def breaker_record_success(route_key: str, allowed: bool | None) -> None:
     """Close the circuit and forget its failures (a failure recorded by another call since
     this one was let through may survive: the count is a guide, not a ledger)."""
     if allowed is None:

@@ -89,8 +89,7 @@ def current() -> Snapshot:
         version = cache.get(VERSION_KEY)
         if version is None:
             cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-            _remembered.clear()
-        version = cache.get(VERSION_KEY)
+            version = cache.get(VERSION_KEY)
         if _current is None or _current.version != version:
             _current = _build(version)
         _checked_at = time.monotonic()
