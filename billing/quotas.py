@@ -91,21 +91,19 @@ _TABLE = QuotaCounter._meta.db_table
 _WHERE = """user_id = %s AND ((period = 'day' AND period_start = %s)
                               OR (period = 'month' AND period_start = %s))"""
 _RETURNING = "RETURNING period, tokens_used, tokens_reserved, cost_used_usd, cost_reserved_usd"
+# Every write to the pair on PostgreSQL first locks both rows in one fixed order (day, then
+# month): a plain two-row UPDATE locks in scan order, which two transactions need not share,
+# and a reservation meeting a settlement would deadlock. SQLite serialises writers.
+_LOCKED = f"locked AS (SELECT id FROM {_TABLE} WHERE {_WHERE} ORDER BY period FOR UPDATE)"
 
 
 def _update_pair(
     user_id: int, day: dt.date, month: dt.date, assignments: str, values: list
 ) -> list[tuple]:
-    """One UPDATE of the user's day and month rows, returning their new totals.
-
-    Every write to the pair goes through here. On PostgreSQL the rows are first locked in one
-    fixed order (day, then month): a plain two-row UPDATE locks in scan order, which two
-    transactions need not share, and a reservation meeting a settlement would deadlock.
-    SQLite serialises writers, so it needs no order.
-    """
+    """One UPDATE of the user's day and month rows (locked as _LOCKED says), returning their
+    new totals."""
     if connection.vendor == "postgresql":
-        sql = f"""WITH locked AS (SELECT id FROM {_TABLE} WHERE {_WHERE}
-                                  ORDER BY period FOR UPDATE)
+        sql = f"""WITH {_LOCKED}
                   UPDATE {_TABLE} SET {assignments} FROM locked
                   WHERE {_TABLE}.id = locked.id {_RETURNING}"""
         params = [user_id, day, month, *values]
@@ -119,7 +117,8 @@ def _update_pair(
 
 # Check and reserve in one autocommit statement: the common case of a call is one round trip
 # and one commit instead of four round trips. The rows are locked in the fixed order first
-# (as in _update_pair), so the check sees totals nobody else can change before the UPDATE.
+# (as _LOCKED, also reading the totals), so the check sees totals nobody else can change
+# before the UPDATE.
 # A limit is NULL when the plan has none.
 _RESERVE_IF_FITS = f"""
     WITH locked AS (SELECT id, period, tokens_used + tokens_reserved + %s AS tokens,
@@ -248,8 +247,7 @@ def quota_settle(
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                f"""WITH locked AS (SELECT id FROM {_TABLE} WHERE {_WHERE}
-                                    ORDER BY period FOR UPDATE),
+                f"""WITH {_LOCKED},
                          settled AS (UPDATE {_TABLE} SET {_SETTLE} FROM locked
                                      WHERE {_TABLE}.id = locked.id)
                     {insert}""",
