@@ -82,29 +82,7 @@ class Command(BaseCommand):
             f"Usage by {group_by} from {since_at:%Y-%m-%d %H:%M} to {until_at:%Y-%m-%d %H:%M} UTC"
         )
         header = (group_by, "calls", "errors", "tokens", "cost USD", "cache hits", "saved USD")
-        body = [
-            (
-                r["label"],
-                r["calls"],
-                r["errors"],
-                r["total_tokens"],
-                format(r["cost_usd"], "f"),
-                r["cache_hits"],
-                format(r["saved_cost_usd"], "f"),
-            )
-            for r in rows
-        ]
-        body.append(
-            (
-                "TOTAL",
-                totals["calls"],
-                totals["errors"],
-                totals["total_tokens"],
-                format(totals["cost_usd"], "f"),
-                totals["cache_hits"],
-                format(totals["saved_cost_usd"], "f"),
-            )
-        )
+        body = [_cells(r["label"], r) for r in rows] + [_cells("TOTAL", totals)]
         widths = [max(len(str(line[i])) for line in [header, *body]) for i in range(len(header))]
         for n, line in enumerate([header, *body]):
             if n == len(body):  # before the total
@@ -119,3 +97,16 @@ class Command(BaseCommand):
 
 def _json_default(value):
     return format(value, "f")  # Decimals as plain strings
+
+
+def _cells(label: str, metrics: dict) -> tuple:
+    """One line of the table: a group's metrics, or the totals."""
+    return (
+        label,
+        metrics["calls"],
+        metrics["errors"],
+        metrics["total_tokens"],
+        format(metrics["cost_usd"], "f"),
+        metrics["cache_hits"],
+        format(metrics["saved_cost_usd"], "f"),
+    )
