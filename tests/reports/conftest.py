@@ -2,8 +2,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from orchestrator.models import ProviderConfig
-from tests.reports.factories import log_usage
+from tests.reports.factories import log_usage, two_providers
 
 SINCE = datetime(2026, 3, 1, tzinfo=UTC)
 UNTIL = datetime(2026, 3, 4, tzinfo=UTC)
@@ -16,15 +15,7 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
 @pytest.fixture
 def known_usage(db, user, other_user):
     """Eight rows over three March days (see each line), plus two just outside the period."""
-    openai = ProviderConfig.objects.create(
-        name="openai main", provider_type="openai", fast_model="gpt-4o-mini", quality_model="gpt-4o"
-    )
-    claude = ProviderConfig.objects.create(
-        name="claude",
-        provider_type="anthropic",
-        fast_model="claude-haiku-4-5",
-        quality_model="claude-sonnet-4-5",
-    )
+    openai, claude = two_providers()
     alice, bob = user, other_user
     rows = [
         dict(

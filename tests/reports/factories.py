@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from decimal import Decimal
 
-from orchestrator.models import UsageLog
+from orchestrator.models import ProviderConfig, UsageLog
 
 
 def log_usage(
@@ -51,3 +51,17 @@ def log_usage(
     UsageLog.objects.filter(pk=row.pk).update(created_at=at)
     row.created_at = at
     return row
+
+
+def two_providers() -> tuple[ProviderConfig, ProviderConfig]:
+    """The DB configs the report fixtures log against: "openai main" and "claude"."""
+    openai = ProviderConfig.objects.create(
+        name="openai main", provider_type="openai", fast_model="gpt-4o-mini", quality_model="gpt-4o"
+    )
+    claude = ProviderConfig.objects.create(
+        name="claude",
+        provider_type="anthropic",
+        fast_model="claude-haiku-4-5",
+        quality_model="claude-sonnet-4-5",
+    )
+    return openai, claude

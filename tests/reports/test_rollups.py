@@ -19,7 +19,6 @@ from django.utils import timezone
 
 from orchestrator import reports
 from orchestrator.models import (
-    ProviderConfig,
     UsageDaily,
     UsageDailyUser,
     UsageLatencyDaily,
@@ -33,7 +32,7 @@ from orchestrator.rollups import (
     latency_bucket,
     usage_rollup,
 )
-from tests.reports.factories import log_usage
+from tests.reports.factories import log_usage, two_providers
 
 TODAY = timezone.now().astimezone(UTC).date()
 
@@ -61,15 +60,7 @@ def spread(db, noon, user, other_user):
     """Rows over the last seven UTC days and today: errors, cache hits, quota refusals, three
     users (one anonymous), two plans, DB and env providers, rows on midnight boundaries.
     Each day has 8 plan/task/provider/model groups, odd days a 9th (mistral, cache hits only)."""
-    openai = ProviderConfig.objects.create(
-        name="openai main", provider_type="openai", fast_model="gpt-4o-mini", quality_model="gpt-4o"
-    )
-    claude = ProviderConfig.objects.create(
-        name="claude",
-        provider_type="anthropic",
-        fast_model="claude-haiku-4-5",
-        quality_model="claude-sonnet-4-5",
-    )
+    openai, claude = two_providers()
     claude_kw = dict(config=claude, provider_type="anthropic", model="claude-sonnet-4-5")
     for back in range(7, -1, -1):
         n = back + 1
