@@ -163,8 +163,8 @@ def wrk_script(tokens: list[str]) -> Path:
     """The Lua script for this run; the posting's reference is where the counter goes."""
     from bench.postings import posting
 
-    marker = "REF-MARKER"
-    body = json.dumps({"text": posting(0).replace(_reference(posting(0)), marker)})
+    marker, text = "REF-MARKER", posting(0)
+    body = json.dumps({"text": text.replace(_reference(text), marker)})
     head, tail = body.split(marker)
     path = env.OUT / "wrk_extract.lua"
     path.write_text(
