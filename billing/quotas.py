@@ -119,16 +119,22 @@ def _update_pair(
 # and one commit instead of four round trips. The rows are locked in the fixed order first
 # (as _LOCKED, also reading the totals), so the check sees totals nobody else can change
 # before the UPDATE.
+# Its commit does not wait for the disk (synchronous_commit off for this transaction only):
+# a reservation lives only until its call settles, and the settlement's durable commit
+# flushes it too. Only a crash of PostgreSQL itself can lose one, of a call begun in the
+# last moments; that call still settles (reserved totals never go below zero) and is logged.
+# Other sessions see the reservation at once, as with any commit.
 # A limit is NULL when the plan has none.
 _RESERVE_IF_FITS = f"""
-    WITH locked AS (SELECT id, period, tokens_used + tokens_reserved + %s AS tokens,
+    WITH no_flush AS (SELECT set_config('synchronous_commit', 'off', true)),
+         locked AS (SELECT id, period, tokens_used + tokens_reserved + %s AS tokens,
                            cost_used_usd + cost_reserved_usd + %s AS cost
                     FROM {_TABLE} WHERE {_WHERE} ORDER BY period FOR UPDATE),
          fits AS (SELECT count(*) = 2 AND bool_and(CASE period
                       WHEN 'day' THEN %s::bigint IS NULL OR tokens <= %s::bigint
                       ELSE (%s::bigint IS NULL OR tokens <= %s::bigint)
                            AND (%s::numeric IS NULL OR cost <= %s::numeric) END) AS ok
-                  FROM locked)
+                  FROM locked, no_flush)
     UPDATE {_TABLE}
     SET tokens_reserved = tokens_reserved + %s, cost_reserved_usd = cost_reserved_usd + %s
     FROM locked, fits WHERE {_TABLE}.id = locked.id AND fits.ok
@@ -219,10 +225,15 @@ def _check(
             )
 
 
-_SETTLE = (
-    "tokens_reserved = tokens_reserved - %s, tokens_used = tokens_used + %s, "
-    "cost_reserved_usd = cost_reserved_usd - %s, cost_used_usd = cost_used_usd + %s"
-)
+def _settle_assignments() -> str:
+    """Never below zero: a reservation lost to a database crash (see _RESERVE_IF_FITS) must
+    not leave a negative hold that lets later calls past the limit."""
+    floor = "GREATEST" if connection.vendor == "postgresql" else "MAX"  # SQLite's is MAX
+    return (
+        f"tokens_reserved = {floor}(tokens_reserved - %s, 0), tokens_used = tokens_used + %s, "
+        f"cost_reserved_usd = {floor}(cost_reserved_usd - %s, 0), "
+        "cost_used_usd = cost_used_usd + %s"
+    )
 
 
 def quota_settle(
@@ -241,14 +252,14 @@ def quota_settle(
     values = [reservation.tokens, tokens, reservation.cost, cost]
     pair = [reservation.user_id, reservation.day, reservation.month]
     if along is None:
-        _update_pair(*pair, _SETTLE, values)
+        _update_pair(*pair, _settle_assignments(), values)
         return None
     insert, insert_params = along
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
                 f"""WITH {_LOCKED},
-                         settled AS (UPDATE {_TABLE} SET {_SETTLE} FROM locked
+                         settled AS (UPDATE {_TABLE} SET {_settle_assignments()} FROM locked
                                      WHERE {_TABLE}.id = locked.id)
                     {insert}""",
                 [*pair, *values, *insert_params],
@@ -257,7 +268,7 @@ def quota_settle(
         with transaction.atomic():
             cursor.execute(insert, insert_params)
             returned = cursor.fetchone()
-            _update_pair(*pair, _SETTLE, values)
+            _update_pair(*pair, _settle_assignments(), values)
         return returned
 
 

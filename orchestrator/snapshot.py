@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -60,15 +61,21 @@ def forget() -> None:
     _remembered.clear()
 
 
-# Per-user facts read on every call (a user's plan) kept with the snapshot's staleness: until
-# the next version check, at most RECHECK_SECONDS.
+# Facts read on every call (a user's plan, a healthy circuit) kept with the snapshot's
+# staleness: until the next version check, at most RECHECK_SECONDS.
 _remembered: dict[Any, Any] = {}
+_MISSING = object()
 
 
-def remember(key: Any, compute: Any) -> Any:
-    found = _remembered.get(key)
-    if found is None:
-        found = _remembered[key] = compute()
+def remember(key: Any, compute: Callable[[], Any], *, keep: Callable[[Any], bool] | None = None):
+    """compute()'s value, remembered until the next version check; with `keep`, only a value
+    it approves is remembered (the others are computed again on every call)."""
+    current()  # a stale memory goes with its snapshot
+    found = _remembered.get(key, _MISSING)
+    if found is _MISSING:
+        found = compute()
+        if keep is None or keep(found):
+            _remembered[key] = found
     return found
 
 

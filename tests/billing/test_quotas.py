@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from billing.models import Plan
+from billing.models import Plan, QuotaCounter
 from billing.quotas import quota_reserve, quota_reset, quota_settle, quota_status
 from orchestrator import errors
 from orchestrator.models import UsageLog
@@ -108,6 +108,30 @@ def test_an_admin_reset_clears_used_but_keeps_reservations_in_flight(user):
     quota_settle(in_flight, tokens=250, cost=Decimal(0))
     day = quota_status(user_id=user.pk)["day"]
     assert (day.tokens_used, day.tokens_reserved) == (250, 0)
+
+
+def test_a_call_whose_reservation_was_lost_settles_without_a_negative_hold(user):
+    """A reservation's commit does not wait for the disk, so a database crash may lose it;
+    its call still settles: the tokens count as used and the hold stays at zero (a negative
+    hold would let later calls past the limit)."""
+    plan = set_limits(daily=10_000)
+    lost = quota_reserve(user_id=user.pk, plan=plan, tokens=3000, cost=Decimal("0.30"))
+    held = quota_reserve(user_id=user.pk, plan=plan, tokens=2000, cost=Decimal("0.20"))
+    # What a crash leaves: the first reservation never happened.
+    QuotaCounter.objects.filter(user=user).update(
+        tokens_reserved=2000, cost_reserved_usd=Decimal("0.20")
+    )
+
+    quota_settle(lost, tokens=2500, cost=Decimal("0.25"))
+
+    day = quota_status(user_id=user.pk)["day"]
+    assert (day.tokens_used, day.tokens_reserved) == (2500, 0)
+    assert (day.cost_used_usd, day.cost_reserved_usd) == (Decimal("0.25"), 0)
+    # The limit still holds: 2,500 used, so 7,500 fit and 7,501 do not.
+    quota_settle(held, tokens=0, cost=Decimal(0))
+    quota_reserve(user_id=user.pk, plan=plan, tokens=7500, cost=Decimal(0))
+    with pytest.raises(errors.QuotaExceeded):
+        quota_reserve(user_id=user.pk, plan=plan, tokens=1, cost=Decimal(0))
 
 
 # Skipped before any setup on SQLite: a transactional test's flush recreates the content

@@ -1,0 +1,74 @@
+"""The PostgreSQL pool hands out working connections, checking only those idle a while."""
+
+import time
+
+import psycopg
+import pytest
+from django.db import connection
+
+from config.postgresql.base import ALIVE_WINDOW_SECONDS, check_unless_recently_used
+
+pytestmark = [
+    pytest.mark.skipif(
+        connection.vendor != "postgresql" or not connection.settings_dict["OPTIONS"].get("pool"),
+        reason="The pool is PostgreSQL's; CI runs this.",
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def backend_pid() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def connect() -> psycopg.Connection:
+    params = connection.settings_dict
+    return psycopg.connect(
+        host=params["HOST"],
+        port=params["PORT"],
+        user=params["USER"],
+        dbname=params["NAME"],
+        autocommit=True,
+    )
+
+
+def terminate(pid: int | None = None) -> None:
+    """Kill one server session, or (no pid) every other one on the test database: what a
+    database restart does to the pool's connections."""
+    with connect() as admin:
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            " AND (%s::int IS NULL OR pid = %s::int)",
+            [pid, pid],
+        )
+
+
+def test_after_the_database_drops_its_connections_the_next_request_still_works():
+    before = backend_pid()
+    connection.close()  # back to the pool, as at the end of a request
+    # A busy server's pool is full: every one of its connections dies in a restart.
+    pool = connection.pool
+    held = [pool.getconn() for _ in range(pool.max_size)]
+    for conn in held:
+        pool.putconn(conn)
+    terminate()
+    time.sleep(ALIVE_WINDOW_SECONDS + 0.1)
+
+    after = backend_pid()
+
+    assert after != before
+
+
+def test_the_check_skips_only_a_connection_handed_out_within_the_window():
+    assert connection.pool._check.func is check_unless_recently_used  # the project's pool
+    with connect() as conn:
+        check_unless_recently_used(conn)  # checked (alive), and stamped
+        terminate(conn.info.backend_pid)
+
+        check_unless_recently_used(conn)  # within the window: no round trip, no error
+        time.sleep(ALIVE_WINDOW_SECONDS + 0.1)
+        with pytest.raises(psycopg.OperationalError):
+            check_unless_recently_used(conn)  # idle a while: checked, found dead
