@@ -265,6 +265,29 @@ def test_too_many_extractions_in_a_minute_are_rate_limited(api_client, ai, setti
     assert Job.objects.count() == 2
 
 
+def test_the_daily_rate_limits_too_and_a_refused_request_takes_no_place(api_client, ai, settings):
+    def rates(burst: str, sustained: str) -> None:
+        settings.REST_FRAMEWORK = {
+            **settings.REST_FRAMEWORK,
+            "DEFAULT_THROTTLE_RATES": {"ai_burst": burst, "ai_sustained": sustained},
+        }
+
+    def extract():
+        return api_client.post(EXTRACT, {"text": POSTING}, format="json")
+
+    rates("2/min", "3/day")
+    assert [extract().status_code for _ in range(3)] == [201, 201, 429]  # the minute's 2
+    rates("100/min", "3/day")
+
+    assert extract().status_code == 201  # the refusal took none of the day's 3
+    refused = extract()
+
+    assert_error(refused, 429, "RATE_LIMITED", "try again in")
+    # The day's first request frees its place a day after it was made.
+    assert 86_000 < int(refused["Retry-After"]) <= 86_401
+    assert Job.objects.count() == 3
+
+
 def test_an_exhausted_quota_is_quota_exceeded_not_an_ai_call(api_client, ai):
     from billing.models import Plan
 
