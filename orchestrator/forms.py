@@ -104,12 +104,10 @@ class RoutingMatrixForm(forms.Form):
         return [(plan, [self[name] for name in cells]) for plan, cells in self.rows]
 
 
-PERIODS = {
-    "24h": timedelta(hours=24),
-    "7d": timedelta(days=7),
-    "30d": timedelta(days=30),
-    "90d": timedelta(days=90),
-}
+# "Last N days" are whole UTC days, today's so far included: every day a chart shows is
+# complete but today, and the reports read those days from their rollups (a rolling window's
+# partial first day had to be read row by row from the log, up to a day of rows).
+PERIOD_DAYS = {"7d": 7, "30d": 30, "90d": 90}
 MAX_CUSTOM_DAYS = 400
 
 
@@ -151,4 +149,8 @@ class PeriodForm(forms.Form):
             start = datetime.combine(data["since"], time.min, tzinfo=UTC)
             end = datetime.combine(data["until"] + timedelta(days=1), time.min, tzinfo=UTC)
             return start, end
-        return now - PERIODS.get(data.get("period") or "7d", PERIODS["7d"]), now
+        if data.get("period") == "24h":
+            return now - timedelta(hours=24), now
+        days = PERIOD_DAYS.get(data.get("period") or "7d", 7)
+        first = now.astimezone(UTC).date() - timedelta(days=days - 1)
+        return datetime.combine(first, time.min, tzinfo=UTC), now

@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from django.db import connection
@@ -151,17 +151,21 @@ def test_dashboard_shows_the_period_numbers(su_client, known_usage):  # noqa: F8
 
 def test_dashboard_periods(su_client, user):
     now = timezone.now()
+    today = datetime.combine(now.date(), time.min, tzinfo=UTC)
     log_usage(at=now - timedelta(hours=2), user=user, cost="0.5")
     log_usage(at=now - timedelta(days=3), user=user, cost="0.25")
     log_usage(at=now - timedelta(days=20), user=user, cost="0.125")
+    # Whole days: the first minute of the 30th day back is in, the last of the 31st is not.
+    log_usage(at=today - timedelta(days=29), user=user, cost="0.0625")
+    log_usage(at=today - timedelta(days=29, seconds=1), user=user, cost="0.03125")
 
     def calls(**params):
         return su_client.get(DASHBOARD, params).context["totals"]["calls"]
 
     assert calls() == 2  # the last 7 days by default
     assert calls(period="24h") == 1
-    assert calls(period="30d") == 3
-    assert calls(period="90d") == 3
+    assert calls(period="30d") == 4
+    assert calls(period="90d") == 5
 
 
 def test_dashboard_rejects_a_bad_period_without_failing(su_client):
@@ -171,7 +175,9 @@ def test_dashboard_rejects_a_bad_period_without_failing(su_client):
 
     assert response.status_code == 200
     assert "The end date is before the start date." in response.content.decode()
-    assert response.context["until"] - response.context["since"] == timedelta(days=7)
+    since, until = response.context["since"], response.context["until"]
+    # The last 7 days: today and the 6 before it, whole UTC days.
+    assert since == datetime.combine(until.date() - timedelta(days=6), time.min, tzinfo=UTC)
 
     response = su_client.get(DASHBOARD, {"period": "fortnight", "since": "yesterday"})
     assert response.status_code == 200 and "Showing the last 7 days." in (response.content.decode())
