@@ -226,6 +226,12 @@ def _level(url: str, script: Path, concurrency: int, seconds: float) -> dict:
     }
 
 
+def _server_ms_per_request(result: dict) -> float:
+    """What one request cost the server's processes in CPU: the figure throughput at a given
+    core count follows, and the one to compare between runs on hosts of one speed."""
+    return result["cpu"]["server"] * 1000 / max(result["ok_rps"], 1e-9)
+
+
 def _cpu_used(before: resource.struct_rusage, after: resource.struct_rusage) -> float:
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
@@ -374,6 +380,7 @@ def run(
                 r["db_connections_peak"],
                 f"{cpu['server']:.2f} / {cpu['double']:.2f} / {cpu['load']:.2f} / "
                 f"{cpu['machine']:.2f}",
+                f"{_server_ms_per_request(r):.1f}",
             )
         )
         g = "throughput"
@@ -396,6 +403,12 @@ def run(
                 group=g,
             ),
             record(f"throughput c={c} latency p50", r["p50"], "ms", group=g),
+            record(
+                f"throughput c={c} server CPU per request",
+                _server_ms_per_request(r),
+                "ms",
+                group=g,
+            ),
             record(
                 f"throughput c={c} latency p99",
                 r["p99"],
@@ -429,6 +442,7 @@ def run(
                     "p99 ms",
                     "peak DB conns",
                     "CPU cores: server / double / load / machine",
+                    "server CPU ms per request",
                 ),
                 rows,
             ),
