@@ -42,6 +42,7 @@ from django.db import connections, transaction
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 
+from .errors import QuotaExceeded
 from .models import (
     ProviderConfig,
     UsageDaily,
@@ -56,7 +57,6 @@ from .rollups import bucket_high, day_start, month_start
 
 GROUP_BY = ("plan", "task", "user", "provider", "model", "day")
 PERCENTILES = (0.5, 0.95, 0.99)
-QUOTA_EXCEEDED = "QUOTA_EXCEEDED"
 CENT_MICRO = Decimal("0.00000001")  # UsageLog stores 8 decimal places of a dollar
 NO_PROVIDER = "(no provider)"
 
@@ -590,7 +590,7 @@ def quota_exceeded_count(*, since: datetime, until: datetime) -> int:
     """Requests refused because a plan's quota was used up."""
     days, raw = _parts(since, until)
     refused = (
-        raw.filter(status=UsageLog.Status.ERROR, error_code=QUOTA_EXCEEDED).count()
+        raw.filter(status=UsageLog.Status.ERROR, error_code=QuotaExceeded.code).count()
         if raw is not None
         else 0
     )

@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from .errors import QuotaExceeded
 from .models import (
     UsageDaily,
     UsageDailyUser,
@@ -35,7 +36,6 @@ from .models import (
     UsageRollupDay,
 )
 
-QUOTA_EXCEEDED = "QUOTA_EXCEEDED"
 _ERROR = Q(status=UsageLog.Status.ERROR)
 _SUCCESS = Q(status=UsageLog.Status.SUCCESS)
 _HIT = Q(cache_hit=True)
@@ -52,7 +52,7 @@ _SUMS = {
 }
 _DAILY_SUMS = {
     **_SUMS,
-    "quota_exceeded": Count("id", filter=_ERROR & Q(error_code=QUOTA_EXCEEDED)),
+    "quota_exceeded": Count("id", filter=_ERROR & Q(error_code=QuotaExceeded.code)),
     "provider_calls": Count("id", filter=Q(cache_hit=False)),
     "provider_errors": Count("id", filter=Q(cache_hit=False) & _ERROR),
     "successes": Count("id", filter=_SUCCESS),
