@@ -66,11 +66,16 @@ _LATENCY_GROUP = ("provider_type", "provider_config_id", "model")
 WATERMARK_MARGIN = timedelta(minutes=1)
 
 
+def bucket_high(low: int) -> int:
+    """The highest latency (ms, included) of the bucket starting at low."""
+    return low + max(1, low // 100) - 1
+
+
 def _bucket_lows() -> list[int]:
     lows, low = [], 0
     while low <= 2**31:  # latency_ms is a PositiveIntegerField
         lows.append(low)
-        low += max(1, low // 100)
+        low = bucket_high(low) + 1
     return lows
 
 
@@ -80,11 +85,6 @@ _BUCKET_LOWS = _bucket_lows()
 def latency_bucket(latency_ms: int) -> int:
     """The lowest latency of the bucket holding latency_ms."""
     return _BUCKET_LOWS[bisect_right(_BUCKET_LOWS, latency_ms) - 1]
-
-
-def bucket_high(low: int) -> int:
-    """The highest latency (ms, included) of the bucket starting at low."""
-    return low + max(1, low // 100) - 1
 
 
 def day_start(day: date) -> datetime:
