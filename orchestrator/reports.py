@@ -53,7 +53,7 @@ from .models import (
     UsageMonthlyUser,
     UsageRollupDay,
 )
-from .rollups import bucket_high, day_start, month_start
+from .rollups import bucket_high, day_start, month_start, provider_attempts
 
 GROUP_BY = ("plan", "task", "user", "provider", "model", "day")
 PERCENTILES = (0.5, 0.95, 0.99)
@@ -440,11 +440,6 @@ def cost_per_day(*, since: datetime, until: datetime, user: Any = None) -> list[
     return days
 
 
-def _attempts(rows: QuerySet) -> QuerySet:
-    """Attempts that reached a provider: cache hits and refusals before any call excluded."""
-    return rows.filter(cache_hit=False).exclude(provider_type="")
-
-
 @_one_snapshot
 def error_rate_by_provider(*, since: datetime, until: datetime) -> list[dict[str, Any]]:
     """Per provider: attempts, failed attempts and their share (retries count as attempts)."""
@@ -453,7 +448,7 @@ def error_rate_by_provider(*, since: datetime, until: datetime) -> list[dict[str
     rows = []
     if raw is not None:
         rows = list(
-            _attempts(raw)
+            provider_attempts(raw)
             .values(*fields)
             .annotate(calls=Count("id"), errors=Count("id", filter=Q(status=UsageLog.Status.ERROR)))
             .order_by(*fields)
@@ -519,7 +514,9 @@ def latency_percentiles(
     days, raw = _parts(since, until)
     latencies: dict[tuple, Counter] = defaultdict(Counter)
     if raw is not None:
-        exact = _attempts(raw).values_list(*fields, "latency_ms").annotate(calls=Count("id"))
+        exact = (
+            provider_attempts(raw).values_list(*fields, "latency_ms").annotate(calls=Count("id"))
+        )
         for *group, latency, calls in exact:
             latencies[tuple(group)][latency] += calls
     months, rest, _ = _whole_months(days) if days else (set(), [], {})

@@ -147,13 +147,19 @@ def _one_at_a_time() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ROLLUP_LOCK])
 
 
+def provider_attempts(rows):
+    """Attempts that reached a provider: cache hits and refusals before any call excluded."""
+    return rows.filter(cache_hit=False).exclude(provider_type="")
+
+
 def _latency_buckets(day: date, rows) -> list[UsageLatencyDaily]:
     """Attempts that reached a provider (as reports.latency_percentiles counts them), per
     bucket; the database returns each distinct latency once, Python buckets them."""
     counts: Counter = Counter()
-    attempts = rows.filter(cache_hit=False).exclude(provider_type="")
-    for *group, latency, calls in attempts.values_list(*_LATENCY_GROUP, "latency_ms").annotate(
-        calls=Count("id")
+    for *group, latency, calls in (
+        provider_attempts(rows)
+        .values_list(*_LATENCY_GROUP, "latency_ms")
+        .annotate(calls=Count("id"))
     ):
         counts[(*group, latency_bucket(latency))] += calls
     return [
