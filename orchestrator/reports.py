@@ -164,15 +164,23 @@ def _whole_months(days: list[date]) -> tuple[set[date], list[date], dict[date, l
     return months - set(outside), [day for day in days if month_start(day) in outside], outside
 
 
-def _per_user(days: list[date], user: Any = None) -> list[QuerySet]:
-    """The per-user rollup rows of those days: UsageMonthlyUser for whole months, else
-    UsageDailyUser."""
+def _month_or_day_rows(days: list[date], monthly: type, daily: type) -> list[QuerySet]:
+    """The rows of those days in a month rollup and its day rollup: the month's rows for
+    whole months, the day's rows for the other days."""
+    if not days:
+        return []
     months, rest, _ = _whole_months(days)
     parts = []
     if months:
-        parts.append(UsageMonthlyUser.objects.filter(month__in=months).order_by())
+        parts.append(monthly.objects.filter(month__in=months).order_by())
     if rest:
-        parts.append(UsageDailyUser.objects.filter(day__in=rest).order_by())
+        parts.append(daily.objects.filter(day__in=rest).order_by())
+    return parts
+
+
+def _per_user(days: list[date], user: Any = None) -> list[QuerySet]:
+    """The per-user rollup rows of those days."""
+    parts = _month_or_day_rows(days, UsageMonthlyUser, UsageDailyUser)
     return parts if user is None else [rows.filter(user_id=user.pk) for rows in parts]
 
 
@@ -519,14 +527,8 @@ def latency_percentiles(
         )
         for *group, latency, calls in exact:
             latencies[tuple(group)][latency] += calls
-    months, rest, _ = _whole_months(days) if days else (set(), [], {})
-    rolled = []
-    if months:
-        rolled.append(UsageLatencyMonthly.objects.filter(month__in=months))
-    if rest:
-        rolled.append(UsageLatencyDaily.objects.filter(day__in=rest))
-    for rows in rolled:
-        buckets = rows.order_by().values_list(*fields, "bucket").annotate(calls=Sum("calls"))
+    for rows in _month_or_day_rows(days, UsageLatencyMonthly, UsageLatencyDaily):
+        buckets = rows.values_list(*fields, "bucket").annotate(calls=Sum("calls"))
         for *group, low, calls in buckets:
             latencies[tuple(group)][(low + bucket_high(low)) / 2] += calls
     names = _provider_labels(group[1] for group in latencies)
