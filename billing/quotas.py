@@ -37,7 +37,8 @@ def period_starts(now: dt.datetime) -> tuple[dt.date, dt.date]:
     return today, today.replace(day=1)
 
 
-def _next_reset(now: dt.datetime, period: str) -> dt.datetime:
+def next_reset(now: dt.datetime, period: str) -> dt.datetime:
+    """When the day or month (UTC) that `now` is in ends: its quota counter resets."""
     today, month = period_starts(now)
     if period == DAY:
         start = today + dt.timedelta(days=1)
@@ -213,7 +214,7 @@ def _check(
     ]
     for period, label, limit, used, reserved, needed in limits:
         if limit is not None and used + reserved + needed > limit:
-            reset = _next_reset(now, period)
+            reset = next_reset(now, period)
             seconds = max(1, int((reset - now).total_seconds()))
             shown = (lambda v: f"${v:.2f}") if "cost" in label else (lambda v: f"{v:,}")
             raise QuotaExceeded(

@@ -13,6 +13,7 @@ from orchestrator import reports, snapshot
 from orchestrator.models import UsageLog
 
 from .models import Plan, PlanCode, Subscription
+from .quotas import DAY, MONTH, next_reset
 
 
 def plan_cache_key(user_id: int) -> str:
@@ -111,12 +112,8 @@ def usage_summary(*, user: Any, now: dt.datetime | None = None) -> dict:
     now = (now or timezone.now()).astimezone(dt.UTC)
     day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
     month_start = day_start.replace(day=1)
-    today = usage_period(user=user, since=day_start, until=day_start + dt.timedelta(days=1))
-    month = usage_period(
-        user=user,
-        since=month_start,
-        until=(month_start + dt.timedelta(days=32)).replace(day=1),
-    )
+    today = usage_period(user=user, since=day_start, until=next_reset(now, DAY))
+    month = usage_period(user=user, since=month_start, until=next_reset(now, MONTH))
     plan = plan_for_user(user=user)
 
     def left(limit: Any, used: Any) -> Any:
