@@ -136,12 +136,8 @@ def run(*, quick: bool) -> tuple[list[dict], str]:
     from bench import fixtures, usage_loader
 
     with connection.cursor() as cursor:
-        cursor.execute(
-            "TRUNCATE orchestrator_usagelog, auth_user, orchestrator_usagedaily, "
-            "orchestrator_usagedailyuser, orchestrator_usagemonthlyuser, "
-            "orchestrator_usagelatencydaily, orchestrator_usagelatencymonthly, "
-            "orchestrator_usagerollupday CASCADE"
-        )
+        tables = ["orchestrator_usagelog", "auth_user", *usage_loader.rollup_tables()]
+        cursor.execute(f"TRUNCATE {', '.join(tables)}, orchestrator_usagerollupday CASCADE")
     configs = fixtures.provider_configs(
         {v: f"http://127.0.0.1:9/{v}" for v in ("openai", "anthropic", "gemini")}
     )

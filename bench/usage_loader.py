@@ -235,18 +235,25 @@ def _n(value: Any) -> str:
     return r"\N" if value is None else str(value)
 
 
+def rollup_tables() -> list[str]:
+    """The tables orchestrator/rollups.py rebuilds from the log."""
+    from orchestrator import models
+
+    rollups = (
+        models.UsageDaily,
+        models.UsageDailyUser,
+        models.UsageMonthlyUser,
+        models.UsageLatencyDaily,
+        models.UsageLatencyMonthly,
+    )
+    return [model._meta.db_table for model in rollups]
+
+
 def vacuum_analyze() -> None:
     """What autovacuum would have done to tables that grew (the log) or were rewritten (the
     rollups, rebuilt day by day): fresh statistics and a visibility map (index-only scans)."""
     from django.db import connection as conn
 
     with conn.cursor() as cursor:
-        for table in (
-            "orchestrator_usagelog",
-            "orchestrator_usagedaily",
-            "orchestrator_usagedailyuser",
-            "orchestrator_usagemonthlyuser",
-            "orchestrator_usagelatencydaily",
-            "orchestrator_usagelatencymonthly",
-        ):
+        for table in ("orchestrator_usagelog", *rollup_tables()):
             cursor.execute(f"VACUUM ANALYZE {table}")
