@@ -49,9 +49,7 @@ format: install
 
 # Benchmarks (bench/README.md): own PostgreSQL databases and Redis db 13; writes
 # BENCHMARKS.md and bench/results.json. QUICK=1: the everyday run, under 3 minutes.
-# wrk (Debian's package) is the throughput benchmark's load generator.
 bench: install
-	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PY) -m bench $(if $(QUICK),--quick)
 
 clean:

@@ -3,10 +3,10 @@
 Starts the gunicorn command of the Makefile's `serve` target (same options, its own port) on
 the bench database and Redis with production settings, a vendor double answering every call
 after 1.0 s in its own process, and drives POST /api/v1/job-extractor/extract with closed-loop
-clients (wrk: each connection sends, waits for the answer, sends again) at several
-concurrency levels. Each request carries a unique 1,500-character posting, so the result
-cache never answers. The load generator runs on the same machine as the server, the double
-and PostgreSQL. wrk comes from Debian's package (`make bench` installs it).
+clients (bench/load.py: each client sends, waits for the answer, sends again) at several
+concurrency levels, after each level's cold start. Each request carries a unique
+1,500-character posting, so the result cache never answers. The load generator runs on the
+same machine as the server, the double and PostgreSQL.
 
     python -m bench.throughput [--quick] [--json FILE] [--levels 25,50] [--seconds 30]
                                [--gunicorn-args "--threads 128"]
@@ -122,59 +122,16 @@ class ConnectionSampler(threading.Thread):
         return self.peak
 
 
-# wrk's Lua hooks: each request a new posting (its reference is this wrk invocation's tag
-# and a counter: no two requests of a run are alike, so the result cache never answers) and
-# the next API user's token; done() hands the figures back as JSON on the last line.
-_WRK_SCRIPT = """
-local tokens = {%(tokens)s}
-local head, tail = [==[%(head)s]==], [==[%(tail)s]==]
-local counter, run, threads = 0, "", 0
-function setup(thread)
-  threads = threads + 1
-  thread:set("first", threads * 100000000)
-end
-function init(args)
-  counter, run = first, args[1]
-end
-function request()
-  counter = counter + 1
-  local headers = {["Authorization"] = "Token " .. tokens[counter %% #tokens + 1],
-                   ["Content-Type"] = "application/json"}
-  return wrk.format("POST", nil, headers, head .. run .. "-" .. counter .. tail)
-end
-local shown = 0
-function response(status, headers, body)
-  if status >= 300 and shown < 5 then
-    shown = shown + 1
-    io.write("HTTP " .. status .. ": " .. body:sub(1, 400) .. "\\n")
-  end
-end
-function done(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format('{"completed": %%d, "us": %%d, "connect": %%d, "read": %%d, ' ..
-    '"write": %%d, "status": %%d, "timeout": %%d, "p50": %%d, "p99": %%d, "max": %%d}\\n',
-    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
-    latency:percentile(50), latency:percentile(99), latency.max))
-end
-"""
-
-
-def wrk_script(tokens: list[str]) -> Path:
-    """The Lua script for this run; the posting's reference is where the counter goes."""
+def load_config(url: str, tokens: list[str]) -> Path:
+    """What bench/load.py sends: the posting split where its reference goes (the load
+    generator puts a run tag and a counter there) and the API users' tokens."""
     from bench.postings import posting
 
     marker, text = "REF-MARKER", posting(0)
     body = json.dumps({"text": text.replace(_reference(text), marker)})
     head, tail = body.split(marker)
-    path = env.OUT / "wrk_extract.lua"
-    path.write_text(
-        _WRK_SCRIPT
-        % {
-            "tokens": ", ".join(f'"{t}"' for t in tokens),
-            "head": head,
-            "tail": tail,
-        }
-    )
+    path = env.OUT / "load_extract.json"
+    path.write_text(json.dumps({"url": url, "tokens": tokens, "head": head, "tail": tail}))
     return path
 
 
@@ -182,54 +139,21 @@ def _reference(text: str) -> str:
     return text.rsplit("quoting reference ", 1)[1].split(".", 1)[0].strip()
 
 
-def _level(url: str, script: Path, concurrency: int, seconds: float) -> dict:
-    """One closed-loop level: wrk with `concurrency` connections, each sending its next request
-    when the answer to the last one arrives; "load" is the CPU wrk used, in seconds."""
+def _level(
+    config: Path, concurrency: int, seconds: float, ramp: float, *, cold: bool = False
+) -> dict:
+    """One run of bench/load.py in its own process; "load_cpu" is the CPU it used, in
+    seconds."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    wrk = subprocess.Popen(
-        [
-            "wrk",
-            "--threads",
-            "1",
-            "--connections",
-            str(concurrency),
-            "--duration",
-            f"{seconds:g}s",
-            "--timeout",
-            "120s",
-            "--script",
-            str(script),
-            url,
-            "--",
-            str(time.time_ns()),  # the tag: each invocation's counters start again
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    output, _ = wrk.communicate()
-    if wrk.returncode != 0 or not output.strip().endswith("}"):
-        raise RuntimeError(f"wrk failed:\n{output}")
-    figures = json.loads(output.strip().splitlines()[-1])
-    errors = sum(figures[k] for k in ("connect", "read", "write", "status", "timeout"))
-    return {
-        "concurrency": concurrency,
-        "seconds": figures["us"] / 1e6,
-        "completed": figures["completed"],
-        "ok_rps": (figures["completed"] - figures["status"]) / (figures["us"] / 1e6),
-        "errors": errors,
-        "p50": figures["p50"] / 1000,
-        "p99": figures["p99"] / 1000,
-        "max": figures["max"] / 1000,
-        "wrk_output": output,
-        "load_cpu": _cpu_used(before, resource.getrusage(resource.RUSAGE_CHILDREN)),
-    }
-
-
-def _server_ms_per_request(result: dict) -> float:
-    """What one request cost the server's processes in CPU: the figure throughput at a given
-    core count follows, and the one to compare between runs on hosts of one speed."""
-    return result["cpu"]["server"] * 1000 / max(result["ok_rps"], 1e-9)
+    command = [sys.executable, "-m", "bench.load", str(config)]
+    command += ["--concurrency", str(concurrency), "--seconds", f"{seconds:g}"]
+    command += ["--ramp", f"{ramp:g}"] + (["--cold"] if cold else [])
+    done = subprocess.run(command, cwd=env.ROOT, capture_output=True, text=True)
+    if done.returncode != 0 or not done.stdout.strip().endswith("}"):
+        raise RuntimeError(f"bench.load failed:\n{done.stdout}\n{done.stderr}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["load_cpu"] = _cpu_used(before, resource.getrusage(resource.RUSAGE_CHILDREN))
+    return result
 
 
 def _cpu_used(before: resource.struct_rusage, after: resource.struct_rusage) -> float:
@@ -301,15 +225,15 @@ def run(
             stderr=subprocess.STDOUT,
         )
         _wait_ready(port, server)
-        url = f"http://127.0.0.1:{port}{URL_PATH}"
-        script = wrk_script(tokens)
-        # Warm-up, not counted: enough connections to reach every worker process (25 land
-        # on all 4 but for a 1-in-1,000 chance), so none builds its config snapshot and SDK
-        # clients during a measured level; not so many that their tail spills into the first
-        # level (200 did: p99 6.5 s at 25 clients).
-        _level(url, script, min(levels), 5.0)
-        results, outputs = [], []
+        config = load_config(f"http://127.0.0.1:{port}{URL_PATH}", tokens)
+        # Warm-up, not counted: enough clients to reach every worker process (25 land on all
+        # 4 but for a 1-in-1,000 chance), so none builds its config snapshot and SDK clients
+        # during a measured level.
+        _level(config, min(levels), 5.0, delay)
+        results = []
         for concurrency in levels:
+            time.sleep(1.0)
+            cold = _level(config, concurrency, 0, delay, cold=True)
             time.sleep(1.0)
             server_pids = [server.pid, *_children(server.pid)]
             cpu_before = {
@@ -320,7 +244,7 @@ def run(
             sampler = ConnectionSampler()
             sampler.start()
             wall = time.perf_counter()
-            result = _level(url, script, concurrency, seconds)
+            result = _level(config, concurrency, seconds, delay)
             if result["p50"] < delay * 1000:
                 raise RuntimeError(
                     f"c={concurrency}: median answer in {result['p50']:.0f} ms, faster than "
@@ -329,24 +253,27 @@ def run(
             wall = time.perf_counter() - wall
             result["db_connections_peak"] = sampler.stop()
             busy_after, total_after = _machine_busy()
+            server_cpu = _cpu_seconds(server_pids) - cpu_before["server"]
+            result["server_ms_per_request"] = server_cpu * 1000 / max(result["sent"], 1)
             result["cpu"] = {
-                "server": (_cpu_seconds(server_pids) - cpu_before["server"]) / wall,
+                "server": server_cpu / wall,
                 "double": (_cpu_seconds([double.pid]) - cpu_before["double"]) / wall,
                 "load": result.pop("load_cpu") / wall,
                 "machine": (busy_after - busy_before)
                 / max(1, total_after - total_before)
                 * os.cpu_count(),
             }
-            outputs.append(f"## {concurrency} connections\n{result.pop('wrk_output')}")
+            result.update(concurrency=concurrency, cold=cold)
             results.append(result)
             print(
                 f"throughput c={concurrency}: {result['ok_rps']:.1f} req/s "
                 f"(ideal {concurrency / max(delay, 1e-9):.0f}), errors {result['errors']}, "
-                f"p50 {result['p50']:.0f} ms, p99 {result['p99']:.0f} ms, "
-                f"peak DB connections {result['db_connections_peak']}",
+                f"p50 {result['p50']:.0f} ms, p99 {result['p99']:.0f} ms; cold start of "
+                f"{concurrency}: p50 {cold['p50']:.0f} ms, max {cold['max']:.0f} ms, "
+                f"errors {cold['errors']}; peak DB connections {result['db_connections_peak']}",
                 flush=True,
             )
-        (env.OUT / "throughput_wrk.txt").write_text("\n".join(outputs))
+        (env.OUT / "throughput_load.json").write_text(json.dumps(results, indent=1))
     finally:
         if server is not None:
             server.terminate()
@@ -368,19 +295,21 @@ def run(
         ratio = r["ok_rps"] / ideal
         at_target = c == 100
         cpu = r["cpu"]
+        errors = r["errors"] + r["cold"]["errors"]
         rows.append(
             (
                 c,
                 f"{r['ok_rps']:.1f}",
                 f"{ideal:.0f}",
                 f"{ratio:.0%}",
-                r["errors"],
+                errors,
                 f"{r['p50']:.0f}",
                 f"{r['p99']:.0f}",
                 r["db_connections_peak"],
                 f"{cpu['server']:.2f} / {cpu['double']:.2f} / {cpu['load']:.2f} / "
                 f"{cpu['machine']:.2f}",
-                f"{_server_ms_per_request(r):.1f}",
+                f"{r['server_ms_per_request']:.1f}",
+                f"{r['cold']['p50']:.0f} / {r['cold']['max']:.0f}",
             )
         )
         g = "throughput"
@@ -396,7 +325,7 @@ def run(
             ),
             record(
                 f"throughput c={c} errors",
-                r["errors"],
+                errors,
                 "requests",
                 target="0" if at_target else None,
                 check=(lambda v: v == 0) if at_target else None,
@@ -405,9 +334,11 @@ def run(
             record(f"throughput c={c} latency p50", r["p50"], "ms", group=g),
             record(
                 f"throughput c={c} server CPU per request",
-                _server_ms_per_request(r),
+                r["server_ms_per_request"],
                 "ms",
                 group=g,
+                note="the CPU the throughput at a core count follows; compare it between "
+                "runs on hosts of one speed",
             ),
             record(
                 f"throughput c={c} latency p99",
@@ -417,6 +348,13 @@ def run(
                 check=(lambda v: v <= TARGET_P99_MS) if at_target else None,
                 group=g,
             ),
+            record(
+                f"throughput c={c} cold start max latency",
+                r["cold"]["max"],
+                "ms",
+                group=g,
+                note=f"{c} first requests sent at one instant; the last one's answer",
+            ),
         ]
     shown = " ".join(Path(a).name if a.endswith("gunicorn") else a for a in command)
     markdown = "\n\n".join(
@@ -425,12 +363,16 @@ def run(
             f"Server: `{shown}` (the Makefile's `serve` line) with "
             "`config.settings.production` on PostgreSQL + Redis; "
             f"the OpenAI double answers every call after {delay:g} s, in its own process. "
-            "Closed-loop load from wrk (one thread, a connection per client), "
-            f"{seconds:g} s per level, {USERS} API users (token "
-            "auth) and AI_THROTTLE_* raised so per-user throttles stay out of it. **The load "
-            "generator, the server, the double and PostgreSQL share this machine's "
-            f"{os.cpu_count()} cores.** Each request: a unique 1,500-character posting (no cache "
-            "hits), one AI call, one Job row.",
+            "Closed-loop load from `bench/load.py` (asyncio, in its own process): each client "
+            "sends its next request when the last one is answered. The clients start spread "
+            f"over {delay:g} s, the phase a closed loop settles into, and the figures count "
+            f"the requests begun in the {seconds:g} s after that. Before each level, its "
+            "**cold start** on its own: every client's first request at one instant, on new "
+            "connections (p50 / slowest answer); its errors are counted with the level's. "
+            f"{USERS} API users (token auth), AI_THROTTLE_* raised so per-user throttles "
+            "stay out of it. **The load generator, the server, the double and PostgreSQL "
+            f"share this machine's {os.cpu_count()} cores.** Each request: a unique "
+            "1,500-character posting (no cache hits), one AI call, one Job row.",
             table(
                 (
                     "clients",
@@ -443,6 +385,7 @@ def run(
                     "peak DB conns",
                     "CPU cores: server / double / load / machine",
                     "server CPU ms per request",
+                    "cold start p50 / max ms",
                 ),
                 rows,
             ),
