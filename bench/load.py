@@ -76,8 +76,9 @@ class Client:
         self.writer: asyncio.StreamWriter | None = None
 
     async def send(self, request: bytes) -> tuple[int, bytes]:
-        """Status and body; a kept-alive connection the server closed meanwhile is opened
-        again once, as browsers do."""
+        """Status and body. A kept-alive connection that fails at once was closed by the
+        server while idle (its keep-alive timeout): the request goes again, once, on a new
+        one, and its latency covers both tries."""
         reused = self.writer is not None
         try:
             return await asyncio.wait_for(self._exchange(request), self.timeout)
