@@ -119,8 +119,8 @@ class ConnectError(Exception):
 class Requests:
     """The next request: a unique posting and the next API user's token."""
 
-    def __init__(self, config: dict, url: str, tag: str) -> None:
-        parts = urlsplit(url)
+    def __init__(self, config: dict, tag: str) -> None:
+        parts = urlsplit(config["url"])
         self.host, self.port, self.path = parts.hostname, parts.port, parts.path
         self.config, self.tag, self.counter = config, tag, 0
 
@@ -206,7 +206,7 @@ def main() -> None:
     parser.add_argument("--cold", action="store_true", help="the cold start instead")
     args = parser.parse_args()
     config = json.loads(Path(args.config).read_text())
-    requests = Requests(config, config["url"], args.tag)
+    requests = Requests(config, args.tag)
     if args.cold:
         figures = cold_start(requests, args.concurrency, args.timeout)
     else:
