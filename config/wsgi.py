@@ -12,9 +12,10 @@ def _load_then_freeze() -> None:
 
     Every view and every vendor SDK (~1.5 s, ~120 MB, most of it the SDKs) is ~330k
     objects that live as long as the process. Left in the collector's oldest generation,
-    each full collection walks them all, 200-400 ms with the GIL held, which stalls every
-    thread of the worker. bench/ measured that as the p99 at 100 clients. Importing the SDKs
-    here also spares the first AI request of each worker their import.
+    each full collection walks them all with the GIL held, stalling every thread of the
+    worker: 200-430 ms per collection under bench/'s 100 clients (gc.callbacks in each
+    worker). Importing the SDKs here also spares the first AI request of each worker their
+    import.
     """
     from django.urls import get_resolver
 
