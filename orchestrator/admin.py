@@ -177,13 +177,31 @@ class ProviderConfigAdmin(ProviderAdminsOnly, admin.ModelAdmin):
 
     @admin.action(description="Activate")
     def activate(self, request, queryset):
-        count = provider_config_set_active(configs=queryset, active=True)
+        count = self._set_active(request, queryset, active=True)
         self.message_user(request, f"Activated {count} provider(s).", messages.SUCCESS)
 
     @admin.action(description="Deactivate")
     def deactivate(self, request, queryset):
-        count = provider_config_set_active(configs=queryset, active=False)
+        count = self._set_active(request, queryset, active=False)
         self.message_user(request, f"Deactivated {count} provider(s).", messages.SUCCESS)
+
+    def _set_active(self, request, queryset, *, active: bool) -> int:
+        # The history page says who switched which config on or off, as it does for edits.
+        changing = list(queryset.exclude(is_active=active))
+        count = provider_config_set_active(configs=queryset, active=active)
+        for config in changing:
+            self.log_change(request, config, "Activated." if active else "Deactivated.")
+        return count
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # Django's message names the changed fields by label ("Base URL", "API key"), never
+        # their values; the key's checkbox reads better as what it did.
+        message = super().construct_change_message(request, form, formsets, add)
+        for entry in message:
+            fields = entry.get("changed", {}).get("fields")
+            if fields and "Remove the stored key" in fields:
+                fields[fields.index("Remove the stored key")] = "API key (removed)"
+        return message
 
 
 @admin.register(RoutingRule)

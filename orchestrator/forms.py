@@ -20,20 +20,25 @@ class ProviderConfigForm(forms.ModelForm):
         required=False,
         strip=True,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
-        help_text="Write-only. Leave blank to keep the stored key. Stored encrypted; only its "
-        "last four characters are ever shown.",
+        help_text="Write-only. Leave blank to keep the stored key, unless you change the base "
+        "URL or the provider type: then enter the key again (or remove it), so a stored key "
+        "is never sent to a server it was not entered for. Stored encrypted; only its last "
+        "four characters are ever shown.",
     )
     base_url = forms.URLField(
         label="Base URL",
         required=False,
         assume_scheme="https",
-        help_text="Only for a proxy or an OpenAI-compatible server; empty uses the vendor's.",
+        help_text="Only for a proxy or an OpenAI-compatible server; empty uses the vendor's. "
+        "Changing it requires entering the API key again in the same save.",
     )
     remove_api_key = forms.BooleanField(
         label="Remove the stored key",
         required=False,
         help_text="For servers that need no key (a local Ollama or vLLM).",
     )
+
+    destination_changed = False
 
     class Meta:
         model = ProviderConfig
@@ -59,14 +64,44 @@ class ProviderConfigForm(forms.ModelForm):
             self.add_error("base_url", "An OpenAI-compatible server needs its base URL.")
         if data.get("api_key") and data.get("remove_api_key"):
             self.add_error("remove_api_key", "Enter a new key or remove the stored one, not both.")
+        # Read here: _post_clean copies the new values onto the instance after this.
+        self.destination_changed = self._destination_changed()
+        stored_key = bool(self.instance.pk and self.instance.api_key_encrypted)
+        if (
+            stored_key
+            and self.destination_changed
+            and not data.get("api_key")
+            and not data.get("remove_api_key")
+        ):
+            # Otherwise anyone allowed to edit configs could point one at their own server and
+            # press "Test credentials": the stored key would travel there in a header.
+            self.add_error(
+                "api_key",
+                "You changed the base URL or the provider type: enter the API key again (or "
+                "remove the stored key) so the stored one is never sent to the new address.",
+            )
         return data
+
+    def _destination_changed(self) -> bool:
+        """Whether the save points the config at another server or another vendor's API."""
+        if not self.instance.pk:
+            return False
+        return any(
+            name in self.changed_data and self.cleaned_data.get(name) != old
+            for name, old in (
+                ("base_url", self.instance.base_url),
+                ("provider_type", self.instance.provider_type),
+            )
+        )
 
     def save(self, commit: bool = True) -> ProviderConfig:
         config = super().save(commit=False)
         new_key = self.cleaned_data.get("api_key")
-        if new_key or self.cleaned_data.get("remove_api_key"):
+        remove_key = self.cleaned_data.get("remove_api_key")
+        if new_key or remove_key:
             config.set_api_key(new_key or "")
-            # A test of the old key says nothing about the new one.
+        if new_key or remove_key or self.destination_changed:
+            # A test of the old key or the old server says nothing about the new ones.
             config.last_test_status = ProviderConfig.TestStatus.UNTESTED
             config.last_tested_at = None
             config.last_test_message = ""
