@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from config.api import ModelSerializer
+from orchestrator.errors import user_message
 from orchestrator.models import UsageLog
 
 from .models import Plan
@@ -91,6 +92,10 @@ class UsageSummarySerializer(serializers.Serializer):
 
 
 class UsageLogSerializer(ModelSerializer):
+    error_message = serializers.SerializerMethodField(
+        help_text="A plain sentence for the error code; empty when the call succeeded."
+    )
+
     class Meta:
         model = UsageLog
         fields = [
@@ -113,3 +118,7 @@ class UsageLogSerializer(ModelSerializer):
             "attempt",
         ]
         read_only_fields = fields
+
+    def get_error_message(self, log: UsageLog) -> str:
+        # The stored message is the vendor's text, kept for admins only.
+        return user_message(log.error_code)

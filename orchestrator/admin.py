@@ -355,3 +355,20 @@ class AITaskAdmin(ProviderAdminsOnly, ReadOnly, admin.ModelAdmin):
     list_select_related = ["owner"]
     search_fields = ["=id", "owner__username", "owner__email"]
     date_hierarchy = "created_at"
+    # A task's params and result are the user's documents (profile, CV, letter, job text) and
+    # its error message may quote them: personal data that only superusers open.
+    METADATA_FIELDS = [
+        "id",
+        "kind",
+        "owner",
+        "status",
+        "error_code",
+        "created_at",
+        "started_at",
+        "finished_at",
+    ]
+
+    def get_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_fields(request, obj)
+        return self.METADATA_FIELDS

@@ -74,3 +74,24 @@ class ProviderTimeout(AppError):
 
 class BadAIOutput(AppError):
     code, status, default_message = "BAD_AI_OUTPUT", 502, "The AI answer was not usable."
+
+
+# What a user reads about a failed attempt in their usage log. The stored error message is the
+# vendor's own text, for admins: it names providers, HTTP statuses and key fragments.
+USER_MESSAGES = {
+    ProviderFailed.code: "The AI provider could not answer; another one may have served the "
+    "request.",
+    ProviderTimeout.code: "The AI provider did not answer in time.",
+    BadAIOutput.code: "The AI answer was not usable.",
+    QuotaExceeded.code: "Your plan's quota was used up; the call was not made.",
+    NoProviderConfigured.code: "No AI provider was available.",
+    RateLimited.code: "Too many requests; the call was not made.",
+}
+UNKNOWN_USER_MESSAGE = "The AI call failed."
+
+
+def user_message(code: str) -> str:
+    """The plain sentence a user sees for an error code ('' for no error)."""
+    if not code:
+        return ""
+    return USER_MESSAGES.get(code, UNKNOWN_USER_MESSAGE)
