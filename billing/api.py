@@ -14,6 +14,7 @@ from orchestrator.api import (
     paginated,
     paginated_response,
 )
+from orchestrator.errors import Unauthorized
 
 from . import selectors, services
 from .serializers import (
@@ -25,12 +26,14 @@ from .serializers import (
     UsageSummarySerializer,
     UserSerializer,
 )
+from .throttling import SIGN_IN_THROTTLES, SIGN_UP_THROTTLES, SignInFailuresPerUsername
 
 
 class RegisterView(APIView):
     # No session: a browser's stale cookie must not turn sign-up into a CSRF failure.
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    throttle_classes = SIGN_UP_THROTTLES
 
     @extend_schema(
         operation_id="auth_register",
@@ -38,7 +41,7 @@ class RegisterView(APIView):
         request=RegisterSerializer,
         responses={
             201: enveloped("RegisteredEnvelope", RegisteredSerializer()),
-            **error_responses(400),
+            **error_responses(400, 429),
         },
         auth=[],
         tags=["auth"],
@@ -57,19 +60,29 @@ class RegisterView(APIView):
 class TokenView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    throttle_classes = SIGN_IN_THROTTLES
 
     @extend_schema(
         operation_id="auth_token",
         summary="Exchange a username and password for your API token.",
         request=TokenRequestSerializer,
-        responses={200: enveloped("TokenEnvelope", TokenSerializer()), **error_responses(400, 401)},
+        responses={
+            200: enveloped("TokenEnvelope", TokenSerializer()),
+            **error_responses(400, 401, 429),
+        },
         auth=[],
         tags=["auth"],
     )
     def post(self, request: Request) -> Response:
         form = TokenRequestSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        token = services.auth_token_obtain(**form.validated_data)
+        try:
+            token = services.auth_token_obtain(**form.validated_data)
+        except Unauthorized:
+            for throttle in self.get_throttles():
+                throttle.record_failure(request, self)
+            raise
+        SignInFailuresPerUsername().clear(request, self)
         return envelope({"token": token.key})
 
 

@@ -236,6 +236,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in and sign-up throttles (billing/throttling.py): failed sign-ins per username and per
+# client address, sign-ups per client address. 429 RATE_LIMITED with Retry-After.
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].update(
+    {
+        "auth_signin_failures_username": env(
+            "AUTH_SIGNIN_FAILURES_PER_USERNAME", default="10/hour"
+        ),
+        "auth_signin_failures_address": env("AUTH_SIGNIN_FAILURES_PER_ADDRESS", default="30/hour"),
+        "auth_signup_address": env("AUTH_SIGNUPS_PER_ADDRESS", default="10/hour"),
+    }
+)
+# The client's address: the socket's peer, or behind NUM_PROXIES reverse proxies the entry the
+# nearest one added to CLIENT_IP_HEADER. 0 ignores forwarding headers, which clients can forge.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="X-Forwarded-For")
+# DRF's own throttles read X-Forwarded-For the same way (with None they trust it whole).
+REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES
 # Two models name their choices "Status"; OpenAPI needs one enum name for each.
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     {
