@@ -9,6 +9,8 @@ from orchestrator.models import UsageLog
 
 from .models import Plan
 
+TOKEN_HELP = "Send it as `Authorization: Token <token>` or `Authorization: Bearer <token>`."
+
 
 class RegisterSerializer(serializers.Serializer):
     username = serializers.RegexField(
@@ -36,11 +38,11 @@ class UserSerializer(ModelSerializer):
 
 class RegisteredSerializer(serializers.Serializer):
     user = UserSerializer()
-    token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
+    token = serializers.CharField(help_text=TOKEN_HELP)
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
+    token = serializers.CharField(help_text=TOKEN_HELP)
 
 
 class PlanLimitsSerializer(ModelSerializer):

@@ -42,7 +42,8 @@ class ErrorEnvelopeSerializer(serializers.Serializer):
 
 ERROR_DESCRIPTIONS = {
     400: "INVALID_INPUT: the request breaks a rule the message names.",
-    401: "UNAUTHORIZED: no or wrong credentials (`Authorization: Token <key>` or a session).",
+    401: "UNAUTHORIZED: no or wrong credentials (`Authorization: Token <key>` or "
+    "`Authorization: Bearer <key>`, or a session).",
     403: "FORBIDDEN: authenticated but not allowed.",
     404: "NOT_FOUND: no such object among yours.",
     422: "FETCH_FAILED: the page could not be fetched; upload a screenshot or paste the text.",
