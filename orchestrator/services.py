@@ -117,10 +117,13 @@ class _AttemptFailed(Exception):
         retryable: bool,
         retry_after: float | None = None,
         problem: str = "",
+        answered: bool = False,
     ):
         self.error, self.kind, self.retryable = error, kind, retryable
         self.retry_after = retry_after
         self.problem = problem  # what was wrong with an unusable answer, fed back on repair
+        # The vendor answered, only not usably for this request: no sign it is down.
+        self.answered = answered
         super().__init__(error.message)
 
 
@@ -271,6 +274,8 @@ def _run_chain(call: _Call, chain: list[Route], request: dict[str, Any]) -> AIRe
                 result = _attempt(call, route, attempt_request)
             except _AttemptFailed as failure:
                 failures.append(failure)
+                if failure.kind != BAD_REQUEST and not failure.answered:
+                    breaker_record_failure(route.key)
                 if failure.kind == BAD_OUTPUT:
                     # The provider answered, unusably: one repair with the problem named,
                     # as a person would ask again; a second unusable answer moves on.
@@ -282,8 +287,6 @@ def _run_chain(call: _Call, chain: list[Route], request: dict[str, Any]) -> AIRe
                         "prompt": repair_prompt(request["prompt"], failure.problem),
                     }
                     continue
-                if failure.kind != BAD_REQUEST:
-                    breaker_record_failure(route.key)
                 delay = backoff_seconds(retry, failure.retry_after)
                 retry += 1
                 if (
@@ -428,7 +431,7 @@ def _attempt(call: _Call, route: Route, request: dict[str, Any]) -> AIResult:
             )
             error = errors.BadAIOutput(f"The AI answer was not usable: {exc}")
             raise _AttemptFailed(
-                error, kind=BAD_OUTPUT, retryable=False, problem=str(exc)
+                error, kind=BAD_OUTPUT, retryable=False, problem=str(exc), answered=True
             ) from None
     row = call.log(route, model, settle=True, status=UsageLog.Status.SUCCESS, **usage)
     return AIResult(
