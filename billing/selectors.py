@@ -6,11 +6,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from orchestrator import reports, snapshot
-from orchestrator.models import UsageLog
+from orchestrator.models import ProviderType, UsageLog
 
 from .models import Plan, PlanCode, Subscription
 from .quotas import DAY, MONTH, next_reset
@@ -119,16 +119,30 @@ def usage_summary(*, user: Any, now: dt.datetime | None = None) -> dict:
     def left(limit: Any, used: Any) -> Any:
         return None if limit is None else max(limit - used, type(limit)(0))
 
+    # Free answers are logged with their tokens but spend no quota (they cost nothing).
+    free = _free_tokens(user=user, since=day_start, month_since=month_start)
     return {
         "plan": plan,
         "today": today,
         "month": month,
         "remaining": {
-            "daily_tokens": left(plan.daily_token_limit, today.tokens),
-            "monthly_tokens": left(plan.monthly_token_limit, month.tokens),
+            "daily_tokens": left(plan.daily_token_limit, today.tokens - free["day"]),
+            "monthly_tokens": left(plan.monthly_token_limit, month.tokens - free["month"]),
             "monthly_cost_usd": left(plan.monthly_cost_limit_usd, month.cost_usd),
         },
     }
+
+
+def _free_tokens(*, user: Any, since: dt.datetime, month_since: dt.datetime) -> dict[str, int]:
+    """Tokens logged by the offline provider today and this month (one query)."""
+    offline = UsageLog.objects.filter(
+        user=user, created_at__gte=month_since, provider_type=ProviderType.OFFLINE
+    )
+    totals = offline.aggregate(
+        day=Sum("total_tokens", filter=Q(created_at__gte=since), default=0),
+        month=Sum("total_tokens", default=0),
+    )
+    return totals
 
 
 def usage_log_list(*, user: Any) -> QuerySet[UsageLog]:

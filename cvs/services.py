@@ -19,7 +19,7 @@ from django.db import transaction
 
 from jobs.selectors import job_get
 from orchestrator.async_api import ai_task_submit
-from orchestrator.errors import AppError, BadAIOutput, InvalidInput
+from orchestrator.errors import AppError, InvalidInput
 from orchestrator.models import AITask, Task
 from orchestrator.services import AIResult, draft_cv
 from orchestrator.validation import validator
@@ -110,14 +110,11 @@ def merge_patch(target: Any, patch: Any) -> Any:
 def ai_draft_checked(
     *, ask: Callable[..., AIResult], check: Callable[[Any], list[str]], use_cache: bool
 ) -> tuple[AIResult, list[str]]:
-    """Ask the AI (`ask(feedback=, use_cache=)`); an unusable or rule-breaking answer gets
-    exactly one more try with the problem named. Returns the answer and the problems it still
-    has, which the caller shows as warnings. At most two AI calls."""
-    try:
-        result = ask(feedback="", use_cache=use_cache)
-    except BadAIOutput as exc:
-        result = ask(feedback=exc.message, use_cache=False)  # a second bad answer is final
-        return result, check(result.data)
+    """Ask the AI (`ask(feedback=, use_cache=)`); a rule-breaking answer gets exactly one more
+    try with the problem named. Returns the answer and the problems it still has, which the
+    caller shows as warnings. (An answer that is not even schema-valid JSON is repaired, or
+    served by the next provider, inside the orchestrator.)"""
+    result = ask(feedback="", use_cache=use_cache)
     problems = check(result.data)
     if not problems:
         return result, []

@@ -32,10 +32,3 @@ IMAGE_CHECK_SYSTEM = (
     "the image shows a job advertisement or job description with readable text) and reason."
 )
 IMAGE_CHECK_PROMPT = "Is the attached image a job posting?"
-
-
-def retry_prompt(prompt: str, problem: str) -> str:
-    """The same request with the validation error fed back, for the one retry we allow."""
-    return (
-        f"{prompt}\n\nYour previous answer was rejected: {problem}. Answer again with valid JSON."
-    )

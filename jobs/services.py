@@ -4,18 +4,17 @@ URL: the page is fetched safely; a JSON-LD JobPosting on it is used as is (no AI
 otherwise its main text goes to the AI. A URL the user extracted before is answered from the
 database unless `force` is set. Text: goes to the AI within length limits. Image: checked
 from its bytes, then the AI says whether it is a job posting at all, then reads it.
-Every AI answer is validated against JOB_SCHEMA; a bad one is retried once with the problem
-named, then BAD_AI_OUTPUT reaches the user.
+Every AI answer is validated against JOB_SCHEMA by the orchestrator, which asks each provider
+once more with the problem named and then moves on to the next; BAD_AI_OUTPUT reaches the user
+only when no provider gave a usable answer.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import functools
 import hashlib
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -25,7 +24,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from orchestrator.async_api import ai_task_submit
-from orchestrator.errors import BadAIOutput, FetchFailed, InvalidInput, NoProviderConfigured
+from orchestrator.errors import FetchFailed, InvalidInput, NoProviderConfigured
 from orchestrator.models import AITask, ProviderType, Task
 from orchestrator.selectors import provider_chain
 from orchestrator.services import AIResult, extract_job_data, generate
@@ -200,9 +199,7 @@ def _extract_url(*, user: Any, url: str, force: bool) -> Extraction:
             posting[: int(settings.TEXT_MAX_CHARS)], source_url=source_url
         )
         # A forced re-extraction wants a fresh answer, not the cached one.
-        result = _ask_with_one_retry(
-            functools.partial(extract_job_data, user=user), prompt=prompt, use_cache=not force
-        )
+        result = extract_job_data(user=user, prompt=prompt, use_cache=not force)
         fields, provenance = result.data, _provenance(result)
     with transaction.atomic():
         job, created = Job.objects.update_or_create(
@@ -219,11 +216,7 @@ def _extract_url(*, user: Any, url: str, force: bool) -> Extraction:
 
 
 def _extract_text(*, user: Any, text: str) -> Extraction:
-    result = _ask_with_one_retry(
-        functools.partial(extract_job_data, user=user),
-        prompt=prompts.extraction_prompt(text),
-        use_cache=True,
-    )
+    result = extract_job_data(user=user, prompt=prompts.extraction_prompt(text))
     job = Job.objects.create(
         owner=user,
         source=Job.Source.TEXT,
@@ -237,28 +230,20 @@ def _extract_text(*, user: Any, text: str) -> Extraction:
 def _extract_image(*, user: Any, image: bytes) -> Extraction:
     checked = check_image(image)
     _require_vision_provider()
-    verdict = _ask_with_one_retry(
-        functools.partial(
-            generate,
-            user=user,
-            task="image_check",
-            system_prompt=prompts.IMAGE_CHECK_SYSTEM,
-            image=checked.data,
-            image_mime=checked.mime,
-            response_schema=IMAGE_CHECK_SCHEMA,
-            temperature=0.0,
-        ),
+    verdict = generate(
+        user=user,
+        task="image_check",
         prompt=prompts.IMAGE_CHECK_PROMPT,
-        use_cache=True,
+        system_prompt=prompts.IMAGE_CHECK_SYSTEM,
+        image=checked.data,
+        image_mime=checked.mime,
+        response_schema=IMAGE_CHECK_SCHEMA,
+        temperature=0.0,
     )
     if not verdict.data["is_job_posting"]:
         reason = verdict.data["reason"].strip() or "no reason given"
         raise InvalidInput(f"The image does not look like a job posting: {reason}")
-    result = _ask_with_one_retry(
-        functools.partial(extract_job_data, user=user, image=checked.data),
-        prompt=prompts.IMAGE_PROMPT,
-        use_cache=True,
-    )
+    result = extract_job_data(user=user, prompt=prompts.IMAGE_PROMPT, image=checked.data)
     job = Job.objects.create(
         owner=user,
         source=Job.Source.IMAGE,
@@ -274,15 +259,6 @@ def _require_vision_provider() -> None:
     chain = provider_chain()
     if chain and all(route.provider_type == ProviderType.OFFLINE for route in chain):
         raise NoProviderConfigured(NEEDS_VISION)
-
-
-def _ask_with_one_retry(ask: Callable[..., AIResult], *, prompt: str, use_cache: bool) -> AIResult:
-    """One AI call whose JSON is validated by generate(); a bad answer gets one more try with
-    the problem fed back. Both attempts are logged by generate()."""
-    try:
-        return ask(prompt=prompt, use_cache=use_cache)
-    except BadAIOutput as exc:
-        return ask(prompt=prompts.retry_prompt(prompt, exc.message), use_cache=False)
 
 
 def _provenance(result: AIResult) -> dict[str, Any]:

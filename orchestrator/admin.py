@@ -15,6 +15,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from . import admin_views
 from .alerts import alert_resolve
 from .console import (
+    KEY_UNREADABLE,
     is_provider_admin,
     provider_config_make_default,
     provider_config_set_active,
@@ -33,10 +34,15 @@ breaker_state = getattr(_resilience, "breaker_state", None)
 STATUS_COLOURS = {
     "active": "#2e7d32",
     "failing": "#c62828",
+    "key unreadable": "#c62828",
     "untested": "#b26a00",
     "inactive": "#616161",
     "default": "#1565c0",
 }
+KEY_UNREADABLE_HELP = (
+    "The stored API key cannot be decrypted with FIELD_ENCRYPTION_KEYS; calls skip this "
+    "provider. Enter the key again (or restore the encryption key that encrypted it)."
+)
 BREAKER_COLOURS = {"closed": "#2e7d32", "half-open": "#b26a00", "open": "#c62828"}
 
 
@@ -140,7 +146,8 @@ class ProviderConfigAdmin(ProviderAdminsOnly, admin.ModelAdmin):
     def status(self, config):
         status = provider_status(config)
         # The last test's message is long: it is the badge's tooltip, and on the change page.
-        badges = [_badge(status, STATUS_COLOURS[status], config.last_test_message)]
+        title = KEY_UNREADABLE_HELP if status == KEY_UNREADABLE else config.last_test_message
+        badges = [_badge(status, STATUS_COLOURS[status], title)]
         if config.is_default:
             badges.insert(0, _badge("default", STATUS_COLOURS["default"]))
         return format_html("{} {}", *badges) if len(badges) == 2 else badges[0]

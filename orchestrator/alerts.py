@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from . import reports
 from .models import Alert, ProviderConfig
+from .selectors import config_key_unreadable
 
 TRAILING_DAYS = 7
 
@@ -89,9 +90,24 @@ def alert_findings(*, now: datetime) -> list[Finding]:
             )
         )
 
-    failing = ProviderConfig.objects.filter(
-        is_active=True, last_test_status=ProviderConfig.TestStatus.FAILED
-    )
+    active = list(ProviderConfig.objects.filter(is_active=True))
+    for config in active:
+        if config_key_unreadable(config):
+            findings.append(
+                Finding(
+                    Alert.Kind.PROVIDER_TEST_FAILED,
+                    config.name,
+                    f"The API key of {config.name} cannot be decrypted with "
+                    "FIELD_ENCRYPTION_KEYS (was the key that encrypted it removed?); every call "
+                    "skips this provider. Enter its API key again.",
+                )
+            )
+    failing = [
+        config
+        for config in active
+        if config.last_test_status == ProviderConfig.TestStatus.FAILED
+        and not config_key_unreadable(config)
+    ]
     for config in failing:
         tested = f"{config.last_tested_at:%Y-%m-%d %H:%M} UTC" if config.last_tested_at else "?"
         findings.append(

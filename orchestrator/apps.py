@@ -9,7 +9,7 @@ class OrchestratorConfig(AppConfig):
     def ready(self) -> None:
         from billing.models import Plan
 
-        from . import snapshot
+        from . import checks, snapshot  # noqa: F401 - importing checks registers them
         from .models import ModelPrice, ProviderConfig, RoutingRule
 
         for model in (Plan, RoutingRule, ModelPrice, ProviderConfig):

@@ -12,6 +12,9 @@ from billing.models import Plan
 
 from . import snapshot
 from .models import ProviderConfig, RoutingRule, Task, Tier
+from .selectors import config_key_unreadable
+
+KEY_UNREADABLE = "key unreadable"
 
 PROVIDER_ADMINS = "Provider admins"
 MATRIX_TASKS = (Task.EXTRACTION, Task.CV_DRAFT, Task.COVER_LETTER)
@@ -31,9 +34,11 @@ def is_provider_admin(user) -> bool:
 
 
 def provider_status(config: ProviderConfig) -> str:
-    """inactive / failing / untested / active, in that order of precedence."""
+    """inactive / key unreadable / failing / untested / active, in that order of precedence."""
     if not config.is_active:
         return "inactive"
+    if config_key_unreadable(config):
+        return KEY_UNREADABLE
     if config.last_test_status == ProviderConfig.TestStatus.FAILED:
         return "failing"
     if config.last_test_status == ProviderConfig.TestStatus.UNTESTED:

@@ -1,7 +1,10 @@
 """Exact-match cache of AI results in Django's cache (Redis when REDIS_URL is set).
 
-The key covers everything that shapes the answer: task, provider and model, the normalised
-prompt, system prompt, image hash and parameters. Drafts (CVs, letters) are also scoped to the
+The key covers everything that shapes the answer: task, the route meant to answer (provider
+type, server and model), the normalised prompt, system prompt, image hash and parameters.
+Only that route's answers are stored under it (orchestrator.services.generate): a fallback's or
+the offline provider's answer during an outage would otherwise be served in the primary's name
+for days after it recovers. Drafts (CVs, letters) are also scoped to the
 user, as the seeds ask (user, job, profile version, tone — all of which are in the prompt);
 extractions are shared, so the same posting is paid for once.
 """
@@ -21,12 +24,15 @@ _SPACE = re.compile(r"\s+")
 
 
 def result_key(
-    *, task: str, provider_type: str, model: str, request: dict[str, Any], user_id: int | None
+    *, task: str, route: Any, model: str, request: dict[str, Any], user_id: int | None
 ) -> str:
+    """`route` is the chain link (orchestrator.selectors.Route) meant to answer."""
     image = request.get("image")
     parts = {
         "task": task,
-        "provider": provider_type,
+        "provider": route.provider_type,
+        # Two OpenAI-compatible servers may serve models of the same name.
+        "server": route.base_url,
         "model": model,
         "prompt": _SPACE.sub(" ", request["prompt"]).strip(),
         "system": request.get("system_prompt") or "",
@@ -37,7 +43,7 @@ def result_key(
         "user": None if task in SHARED_TASKS else user_id,
     }
     digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
-    return f"ai:result:v1:{digest}"
+    return f"ai:result:v2:{digest}"
 
 
 def result_get(key: str) -> dict[str, Any] | None:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 
 from . import snapshot
+from .crypto import DecryptionError
 from .models import ModelPrice, ProviderConfig, ProviderType
 
 # Providers configured by environment variables only, in the order DESIGN.md fixes.
@@ -25,9 +26,17 @@ class Route:
     fast_model: str
     quality_model: str
     config_id: int | None = None
+    # Why this link cannot be called (e.g. its key no longer decrypts); the chain logs it as a
+    # failed attempt and goes on, instead of one broken config stopping every call.
+    unusable: str = ""
 
     def model_for(self, tier: str) -> str:
         return self.quality_model if tier == "quality" else self.fast_model
+
+    @property
+    def free(self) -> bool:
+        """Answers that cost nothing (the offline provider) spend no token or cost quota."""
+        return self.provider_type == ProviderType.OFFLINE
 
     @property
     def key(self) -> str:
@@ -43,16 +52,32 @@ def model_price(*, provider_type: str, model: str) -> ModelPrice | None:
     return snapshot.current().prices.get((provider_type, model))
 
 
+KEY_UNREADABLE = (
+    "key cannot be decrypted: FIELD_ENCRYPTION_KEYS no longer holds the key that encrypted "
+    "it; an admin must enter the API key again"
+)
+
+
 def route_for(config: ProviderConfig) -> Route:
+    try:
+        api_key, unusable = config.api_key, ""
+    except DecryptionError:
+        api_key, unusable = "", KEY_UNREADABLE
     return Route(
         provider_type=config.provider_type,
         name=config.name,
-        api_key=config.api_key,
+        api_key=api_key,
         base_url=config.base_url,
         fast_model=config.fast_model,
         quality_model=config.quality_model,
         config_id=config.pk,
+        unusable=unusable,
     )
+
+
+def config_key_unreadable(config: ProviderConfig) -> bool:
+    """Whether the config's stored API key no longer decrypts (for the admin and alerts)."""
+    return bool(route_for(config).unusable)
 
 
 def provider_chain(*, provider_type: str | None = None) -> list[Route]:

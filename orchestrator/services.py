@@ -116,12 +116,18 @@ class _AttemptFailed(Exception):
         kind: str,
         retryable: bool,
         retry_after: float | None = None,
-        final: bool = False,
+        problem: str = "",
+        answered: bool = False,
     ):
         self.error, self.kind, self.retryable = error, kind, retryable
         self.retry_after = retry_after
-        self.final = final  # the answer itself is unusable: the caller decides, no fallback
+        self.problem = problem  # what was wrong with an unusable answer, fed back on repair
+        # The vendor answered, only not usably for this request: no sign it is down.
+        self.answered = answered
         super().__init__(error.message)
+
+
+UNUSABLE = "unusable"  # a chain link that could not be called at all (see Route.unusable)
 
 
 def generate(
@@ -166,21 +172,27 @@ def generate(
         max_tokens=max_tokens,
         json_schema=response_schema,
     )
-    first = chain[0]
+    usable = [route for route in chain if not route.unusable]
+    # The route the request is meant for: the cache answers only in its name.
+    intended = usable[0] if usable else chain[0]
     user_id = user.pk if user is not None and user.pk else None
     key = result_cache.result_key(
         task=task,
-        provider_type=first.provider_type,
-        model=first.model_for(call.tier),
+        route=intended,
+        model=intended.model_for(call.tier),
         request=request,
         user_id=user_id,
     )
     if use_cache and (hit := result_cache.result_get(key)) is not None:
         return _serve_hit(call, hit, started)
 
-    if user_id is not None:
+    # Free answers take no quota: a chain of only the offline provider reserves nothing (and
+    # so is never refused for a used-up quota); with a vendor in it, the reservation is for
+    # the first vendor, and settles to zero if the offline provider ends up answering.
+    paid = next((route for route in usable if not route.free), None)
+    if user_id is not None and paid is not None:
         tokens = estimate_tokens(request)
-        price = model_price(provider_type=first.provider_type, model=first.model_for(call.tier))
+        price = model_price(provider_type=paid.provider_type, model=paid.model_for(call.tier))
         estimate = cost_usd(
             price=price,
             input_tokens=tokens - _max_tokens(request),
@@ -198,8 +210,17 @@ def generate(
         result = _run_chain(call, chain, request)
     finally:
         call.settle()  # after a failure; a success settled with its log row
-    result_cache.result_set(key, result)
+    if _served_by(result, intended, call.tier):
+        result_cache.result_set(key, result)
     return result
+
+
+def _served_by(result: AIResult, route: Route, tier: str) -> bool:
+    return (result.provider, result.provider_config_id, result.model) == (
+        route.provider_type,
+        route.config_id,
+        route.model_for(tier),
+    )
 
 
 def _serve_hit(call: _Call, hit: dict[str, Any], started: float) -> AIResult:
@@ -235,26 +256,42 @@ def _serve_hit(call: _Call, hit: dict[str, Any], started: float) -> AIResult:
 
 
 def _run_chain(call: _Call, chain: list[Route], request: dict[str, Any]) -> AIResult:
-    """Each provider in turn: retry what may pass, skip what is open, stop at the budget."""
+    """Each provider in turn: retry what may pass, repair an unusable answer once, skip what
+    is open or cannot be called, stop at the budget. Any failure of one provider, an unusable
+    answer included, moves on to the next."""
     deadline = time.monotonic() + settings.AI_CALL_BUDGET
     failures: list[_AttemptFailed] = []
     for route in chain:
-        for retry in range(settings.AI_MAX_ATTEMPTS_PER_PROVIDER):
+        if route.unusable:
+            failures.append(_skip_unusable(call, route))
+            continue
+        attempt_request, repaired, retry = request, False, 0
+        while True:
             allowed = breaker_allows(route.key)
             if allowed is False:
                 break
             try:
-                result = _attempt(call, route, request)
+                result = _attempt(call, route, attempt_request)
             except _AttemptFailed as failure:
-                if failure.final:
-                    raise failure.error from None
                 failures.append(failure)
-                if failure.kind != BAD_REQUEST:
+                if failure.kind != BAD_REQUEST and not failure.answered:
                     breaker_record_failure(route.key)
+                if failure.kind == BAD_OUTPUT:
+                    # The provider answered, unusably: one repair with the problem named,
+                    # as a person would ask again; a second unusable answer moves on.
+                    if repaired or time.monotonic() >= deadline:
+                        break
+                    repaired = True
+                    attempt_request = {
+                        **request,
+                        "prompt": repair_prompt(request["prompt"], failure.problem),
+                    }
+                    continue
                 delay = backoff_seconds(retry, failure.retry_after)
+                retry += 1
                 if (
                     not failure.retryable
-                    or retry + 1 >= settings.AI_MAX_ATTEMPTS_PER_PROVIDER
+                    or retry >= settings.AI_MAX_ATTEMPTS_PER_PROVIDER
                     or (failure.retry_after or 0) > settings.AI_RETRY_AFTER_MAX
                     or time.monotonic() + delay >= deadline
                 ):
@@ -266,6 +303,29 @@ def _run_chain(call: _Call, chain: list[Route], request: dict[str, Any]) -> AIRe
         if time.monotonic() >= deadline:
             break
     raise _final_error(call, chain, failures)
+
+
+def repair_prompt(prompt: str, problem: str) -> str:
+    """The same request with what was wrong with the answer fed back, for its one repair."""
+    return (
+        f"{prompt}\n\nYour previous answer was rejected: {problem}. Answer again with valid JSON."
+    )
+
+
+def _skip_unusable(call: _Call, route: Route) -> _AttemptFailed:
+    """A link that cannot be called still leaves its failed attempt, so the admin sees it."""
+    call.attempts += 1
+    call.log(
+        route,
+        route.model_for(call.tier),
+        status=UsageLog.Status.ERROR,
+        error_code=errors.ProviderFailed.code,
+        error_message=route.unusable,
+    )
+    error = errors.ProviderFailed(
+        f"The AI provider {route.name} cannot be used: its API key cannot be decrypted."
+    )
+    return _AttemptFailed(error, kind=UNUSABLE, retryable=False)
 
 
 def _final_error(
@@ -284,12 +344,13 @@ def _final_error(
     messages = list(dict.fromkeys(f.error.message for f in failures))
     if len(messages) == 1:
         return failures[-1].error
-    kind = (
-        errors.ProviderTimeout
-        if all(f.kind == TIMEOUT for f in failures)
-        else (errors.ProviderFailed)
-    )
-    return kind("No AI provider could serve the request: " + "; ".join(messages))
+    joined = "; ".join(messages)
+    kinds = {f.kind for f in failures}
+    if kinds == {BAD_OUTPUT}:
+        return errors.BadAIOutput(f"No AI provider gave a usable answer: {joined}")
+    if kinds == {TIMEOUT}:
+        return errors.ProviderTimeout(f"No AI provider could serve the request: {joined}")
+    return errors.ProviderFailed(f"No AI provider could serve the request: {joined}")
 
 
 def _attempt(call: _Call, route: Route, request: dict[str, Any]) -> AIResult:
@@ -317,7 +378,11 @@ def _attempt(call: _Call, route: Route, request: dict[str, Any]) -> AIResult:
             error_message=scrub(f"{detail}: {exc.message}", route.api_key),
         )
         raise _AttemptFailed(
-            error, kind=exc.kind, retryable=exc.retryable, retry_after=exc.retry_after
+            error,
+            kind=exc.kind,
+            retryable=exc.retryable,
+            retry_after=exc.retry_after,
+            problem=exc.message,
         ) from None
     except Exception as exc:  # an SDK surprise must still leave its row, and no key
         latency_ms = _ms_since(started)
@@ -340,8 +405,9 @@ def _attempt(call: _Call, route: Route, request: dict[str, Any]) -> AIResult:
         output_tokens=reply.output_tokens,
         cached_input_tokens=reply.cached_input_tokens,
     )
-    call.tokens_spent += reply.input_tokens + reply.output_tokens
-    call.cost_spent += cost
+    if not route.free:  # logged below all the same, but no quota is spent on it
+        call.tokens_spent += reply.input_tokens + reply.output_tokens
+        call.cost_spent += cost
     usage = dict(
         input_tokens=reply.input_tokens,
         output_tokens=reply.output_tokens,
@@ -364,7 +430,9 @@ def _attempt(call: _Call, route: Route, request: dict[str, Any]) -> AIResult:
                 **usage,
             )
             error = errors.BadAIOutput(f"The AI answer was not usable: {exc}")
-            raise _AttemptFailed(error, kind=BAD_OUTPUT, retryable=False, final=True) from None
+            raise _AttemptFailed(
+                error, kind=BAD_OUTPUT, retryable=False, problem=str(exc), answered=True
+            ) from None
     row = call.log(route, model, settle=True, status=UsageLog.Status.SUCCESS, **usage)
     return AIResult(
         text=reply.text,
@@ -573,7 +641,10 @@ def provider_test(*, config: Any, user: Any = None) -> ProviderTestResult:
         json_schema=None,
     )
     try:
-        result = _attempt(call, route_for(config), request)
+        route = route_for(config)
+        if route.unusable:
+            raise _skip_unusable(call, route)
+        result = _attempt(call, route, request)
         outcome = ProviderTestResult(
             True, f"{config.name}: OK ({result.model} answered in {result.latency_ms} ms)."
         )

@@ -38,3 +38,10 @@ def test_production_refuses_the_public_development_encryption_key():
     env = {**PRODUCTION, "FIELD_ENCRYPTION_KEYS": settings.DEV_ENCRYPTION_KEY}
     done = manage("check", **env)
     assert done.returncode != 0 and "FIELD_ENCRYPTION_KEYS" in done.stderr
+
+
+def test_check_deploy_refuses_a_malformed_encryption_key():
+    env = {**PRODUCTION, "FIELD_ENCRYPTION_KEYS": "not-a-fernet-key"}
+    done = manage("check", "--deploy", **env)
+    assert done.returncode != 0
+    assert "orchestrator.E001" in done.stderr and "not a valid Fernet key" in done.stderr

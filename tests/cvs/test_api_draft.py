@@ -205,16 +205,22 @@ def test_when_the_regeneration_fails_the_first_draft_comes_with_its_warnings(
     assert openai_double.request_count == 2
 
 
-def test_a_bad_answer_then_an_inventing_one_makes_no_third_call(
+def test_a_repaired_answer_that_invents_is_regenerated_once_with_the_problem(
     api_client, openai_double, make_provider, job, with_profile
 ):
     make_provider(openai_double)
     openai_double.script(
-        Reply.ok("not json"), Reply.ok(json.dumps(cv_inventing("Initech"))), Reply.ok("{}")
+        Reply.ok("not json"),
+        Reply.ok(json.dumps(cv_inventing("Initech"))),
+        Reply.ok(json.dumps(GOOD_CV)),
     )
 
     response = api_client.post(DRAFT_URL, {"job_id": job.pk}, format="json")
 
     assert response.status_code == 201
-    assert response.json()["data"]["warnings"] == ['Employer "Initech" is not in your profile.']
-    assert openai_double.request_count == 2
+    assert response.json()["data"]["content"] == GOOD_CV
+    assert response.json()["data"]["warnings"] == []
+    assert openai_double.request_count == 3
+    bodies = vendor_bodies(openai_double)
+    assert "not valid JSON" in bodies[1]  # the orchestrator's repair
+    assert "Initech" in bodies[2]  # the fact check's regeneration

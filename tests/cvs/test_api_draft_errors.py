@@ -7,6 +7,7 @@ import json
 import pytest
 from rest_framework.test import APIClient
 
+from billing.services import subscription_set_plan
 from cvs.models import CVDraft
 from orchestrator.models import UsageLog
 from tests.cvs.conftest import DRAFT_URL, GOOD_CV, SPARSE, vendor_bodies
@@ -118,8 +119,9 @@ def test_no_provider_at_all_is_no_provider(api_client, settings, job, with_profi
 
 
 def test_an_answer_that_is_not_json_twice_is_bad_ai_output(
-    api_client, openai_double, make_provider, job, with_profile
+    api_client, settings, openai_double, make_provider, job, with_profile
 ):
+    settings.OFFLINE_PROVIDER_ENABLED = False  # no other provider to fall through to
     make_provider(openai_double)
     openai_double.default = Reply.ok("Here is your CV: Amara Okafor, backend engineer.")
 
@@ -129,6 +131,29 @@ def test_an_answer_that_is_not_json_twice_is_bad_ai_output(
     assert "not valid JSON" in response.json()["message"]
     assert openai_double.request_count == 2
     assert not CVDraft.objects.exists()
+
+
+def test_prose_from_a_compatible_server_falls_through_to_the_offline_provider(
+    api_client, user, openai_double, make_provider, job, with_profile
+):
+    subscription_set_plan(user=user, plan_code="PRO_MONTHLY")
+    config = make_provider(
+        openai_double, name="Local LLM", provider_type="openai_compatible", is_default=True
+    )
+    openai_double.default = Reply.ok("Here is your CV: Amara Okafor, backend engineer.")
+
+    response = api_client.post(DRAFT_URL, {"job_id": job.pk}, format="json")
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["data"]["provider"] == "offline"
+    assert openai_double.request_count == 2  # the answer and its one repair
+    rows = UsageLog.objects.filter(user=user).order_by("id")
+    assert [(r.provider_type, r.tier, r.status, r.error_code) for r in rows] == [
+        ("openai_compatible", "quality", "error", "BAD_AI_OUTPUT"),
+        ("openai_compatible", "quality", "error", "BAD_AI_OUTPUT"),
+        ("offline", "quality", "success", ""),
+    ]
+    assert rows[0].provider_config_id == rows[1].provider_config_id == config.pk
 
 
 def test_a_bad_answer_is_retried_once_with_the_problem_fed_back(

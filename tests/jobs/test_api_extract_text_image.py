@@ -212,7 +212,10 @@ def test_an_empty_upload_is_refused(api_client, ai):
 # --- Bad answers and provider failures ------------------------------------------------------
 
 
-def test_bad_json_twice_is_bad_ai_output_after_one_retry_with_the_problem(api_client, ai, user):
+def test_bad_json_twice_is_bad_ai_output_after_one_retry_with_the_problem(
+    api_client, ai, user, settings
+):
+    settings.OFFLINE_PROVIDER_ENABLED = False  # no other provider to fall through to
     ai.script(Reply.ok("Sure! Here is the job: title=Engineer"), Reply.ok('{"title": 3}'))
 
     response = api_client.post(EXTRACT, {"text": POSTING}, format="json")
@@ -224,6 +227,22 @@ def test_bad_json_twice_is_bad_ai_output_after_one_retry_with_the_problem(api_cl
     assert "Your previous answer was rejected" in retry
     assert "not valid JSON" in retry
     assert Job.objects.count() == 0
+
+
+def test_bad_json_twice_falls_through_to_the_next_provider(api_client, ai, user):
+    ai.default = Reply.ok("Sure! Here is the job: title=Engineer")
+
+    response = api_client.post(EXTRACT, {"text": POSTING}, format="json")
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["data"]["extracted_by"] == "offline"
+    assert ai.request_count == 2  # the answer and its one repair, then the next provider
+    rows = usage_rows(user)
+    assert [(r.provider_type, r.status, r.error_code) for r in rows] == [
+        ("openai", "error", "BAD_AI_OUTPUT"),
+        ("openai", "error", "BAD_AI_OUTPUT"),
+        ("offline", "success", ""),
+    ]
 
 
 def test_bad_json_then_a_good_answer_is_a_job(api_client, ai, user):

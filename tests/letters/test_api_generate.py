@@ -221,8 +221,9 @@ def test_a_failing_provider_is_a_provider_error(
 
 
 def test_an_answer_that_is_not_json_twice_is_bad_ai_output(
-    api_client, openai_double, make_provider, job, with_profile
+    api_client, settings, openai_double, make_provider, job, with_profile
 ):
+    settings.OFFLINE_PROVIDER_ENABLED = False  # no other provider to fall through to
     make_provider(openai_double)
     openai_double.default = Reply.ok('{"subject": "Application", "greeting": ')
 
@@ -232,3 +233,27 @@ def test_an_answer_that_is_not_json_twice_is_bad_ai_output(
     assert response.json()["error_code"] == "BAD_AI_OUTPUT"
     assert openai_double.request_count == 2
     assert not CoverLetter.objects.exists()
+
+
+def test_prose_from_a_compatible_server_falls_through_to_the_offline_provider(
+    api_client, user, openai_double, make_provider, job, with_profile
+):
+    subscription_set_plan(user=user, plan_code="PRO_MONTHLY")
+    config = make_provider(
+        openai_double, name="Local LLM", provider_type="openai_compatible", is_default=True
+    )
+    openai_double.default = Reply.ok("Dear hiring manager, I would love to work for you.")
+
+    response = generate(api_client, job)
+
+    assert response.status_code == 201, response.json()
+    letter = response.json()["data"]
+    assert letter["provider"] == "offline" and letter["warnings"] == []
+    assert openai_double.request_count == 2  # the answer and its one repair
+    rows = UsageLog.objects.filter(user=user).order_by("id")
+    assert [(r.provider_type, r.status, r.error_code) for r in rows] == [
+        ("openai_compatible", "error", "BAD_AI_OUTPUT"),
+        ("openai_compatible", "error", "BAD_AI_OUTPUT"),
+        ("offline", "success", ""),
+    ]
+    assert rows[0].provider_config_id == rows[1].provider_config_id == config.pk

@@ -1,16 +1,20 @@
 """The exact-match result cache: a hit is free, takes no quota, and is logged with its savings."""
 
 import io
+from pathlib import Path
 
 import pytest
 from PIL import Image
 
+from jobs.prompts import extraction_prompt
 from orchestrator.errors import ProviderFailed
 from orchestrator.models import UsageLog
 from orchestrator.services import generate
 from tests.doubles import Reply
 
 pytestmark = pytest.mark.django_db
+
+POSTING = Path(__file__).resolve().parents[1] / "data" / "jobs" / "plain_posting.txt"
 
 
 def png(colour: str) -> bytes:
@@ -109,3 +113,40 @@ def test_a_hit_whose_provider_was_deleted_since_is_still_served_and_logged(
     assert hit.cached and hit.provider_config_id is None
     row = UsageLog.objects.get(cache_hit=True)
     assert row.provider_config_id is None and row.provider_type == "openai"
+
+
+@pytest.mark.parametrize("fallback", ["anthropic", "offline"])
+def test_a_fallback_answer_is_never_served_in_the_primarys_name(
+    make_provider, openai_double, anthropic_double, user, settings, fallback
+):
+    settings.AI_MAX_ATTEMPTS_PER_PROVIDER = 1
+    make_provider(openai_double, is_default=True)
+    if fallback == "anthropic":
+        make_provider(anthropic_double)
+        anthropic_double.default = Reply.ok("from claude")
+    openai_double.default = Reply.error(503)  # the primary is down
+    posting = extraction_prompt(POSTING.read_text())
+
+    during = generate(user=user, task="extraction", prompt=posting)
+    assert during.provider == fallback and not during.cached
+
+    openai_double.default = Reply.ok("from openai")  # the primary is back
+    after = generate(user=user, task="extraction", prompt=posting)
+
+    assert (after.provider, after.text, after.cached) == ("openai", "from openai", False)
+    assert openai_double.request_count == 2  # the failed attempt, then this one
+    # From now on the primary's own answer is the cached one.
+    again = generate(user=user, task="extraction", prompt=posting)
+    assert (again.provider, again.text, again.cached) == ("openai", "from openai", True)
+    assert openai_double.request_count == 2
+
+
+def test_an_answer_repaired_by_the_primary_is_cached_for_the_original_request(provider, user):
+    schema = {"type": "object", "required": ["title"]}
+    provider.script(Reply.ok("prose"), Reply.ok('{"title": "Engineer"}'))
+
+    first = generate(user=user, task="extraction", prompt="the posting", response_schema=schema)
+    second = generate(user=user, task="extraction", prompt="the posting", response_schema=schema)
+
+    assert first.data == second.data == {"title": "Engineer"} and second.cached
+    assert provider.request_count == 2

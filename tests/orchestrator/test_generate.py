@@ -112,19 +112,25 @@ def test_json_mode_asks_for_json_and_returns_parsed_data(any_double, make_provid
 
 
 @pytest.mark.parametrize("answer", ["not json at all", '{"title": 5, "skills": []}'])
-def test_invalid_json_answer_is_bad_ai_output_and_keeps_its_cost(
+def test_invalid_json_twice_is_bad_ai_output_and_both_keep_their_cost(
     any_double, make_provider, user, answer
 ):
     make_provider(any_double)
-    any_double.script(Reply.ok(answer, input_tokens=200, output_tokens=20))
+    any_double.default = Reply.ok(answer, input_tokens=200, output_tokens=20)
 
     with pytest.raises(errors.BadAIOutput) as caught:
         generate(user=user, task="extraction", prompt="Extract", response_schema=SCHEMA)
 
     assert caught.value.code == "BAD_AI_OUTPUT" and caught.value.status == 502
-    log = only_log()
-    assert log.status == "error" and log.error_code == "BAD_AI_OUTPUT"
-    assert log.input_tokens == 200 and log.cost_usd > 0
+    # The answer, then its one repair with the problem named; both are paid for and logged.
+    assert any_double.request_count == 2
+    assert "Your previous answer was rejected" in json.dumps(any_double.requests[1].body)
+    rows = list(UsageLog.objects.order_by("id"))
+    assert [(r.status, r.error_code, r.attempt) for r in rows] == [
+        ("error", "BAD_AI_OUTPUT", 1),
+        ("error", "BAD_AI_OUTPUT", 2),
+    ]
+    assert all(r.input_tokens == 200 and r.cost_usd > 0 for r in rows)
 
 
 @pytest.mark.parametrize(
@@ -198,14 +204,14 @@ def test_timeout_is_provider_timeout(any_double, make_provider, user, settings):
 
 def test_malformed_vendor_body_is_logged_as_an_error(any_double, make_provider, user):
     make_provider(any_double)
-    any_double.script(Reply.malformed())
+    any_double.default = Reply.malformed()
 
     with pytest.raises(errors.AppError) as caught:
         generate(user=user, task="extraction", prompt="hello")
 
     assert caught.value.code in ("BAD_AI_OUTPUT", "PROVIDER_ERROR")
-    log = only_log()
-    assert log.status == "error" and log.error_code == caught.value.code
+    rows = list(UsageLog.objects.order_by("id"))
+    assert rows and all(r.status == "error" and r.error_code == caught.value.code for r in rows)
 
 
 def test_no_provider_is_a_clear_error_and_a_logged_row(db, user, settings):
