@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import JSONParser
+from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -10,6 +15,7 @@ from config.api import envelope
 from orchestrator.api import (
     AI_ERRORS,
     PAGE_PARAMETERS,
+    ErrorEnvelopeSerializer,
     enveloped,
     error_responses,
     paginated,
@@ -23,11 +29,17 @@ from orchestrator.async_api import (
 )
 from orchestrator.throttling import AI_THROTTLES
 
-from . import selectors, services
+from . import selectors, services, versions
+from .export import FORMATS, ExportedFile, cv_export
 from .serializers import (
     CVDraftRequestSerializer,
     CVDraftSerializer,
+    CVDraftVersionSerializer,
+    DraftEditSerializer,
     DraftListQuerySerializer,
+    ExportQuerySerializer,
+    MatchQuerySerializer,
+    MatchReportSerializer,
     ProfilePatchSerializer,
     ProfileSerializer,
     ProfileWriteSerializer,
@@ -35,6 +47,67 @@ from .serializers import (
 
 PROFILE_ENVELOPE = enveloped("ProfileEnvelope", ProfileSerializer())
 CV_ENVELOPE = enveloped("CVDraftEnvelope", CVDraftSerializer())
+CV_VERSION_ENVELOPE = enveloped("CVDraftVersionEnvelope", CVDraftVersionSerializer())
+MATCH_ENVELOPE = enveloped("MatchReportEnvelope", MatchReportSerializer())
+
+# The files an export answers with, by media type; errors stay JSON envelopes.
+EXPORT_RESPONSES = {
+    **{
+        (200, media_type.split(";")[0]): OpenApiResponse(
+            OpenApiTypes.BINARY if name in ("pdf", "docx") else OpenApiTypes.STR,
+            description=f"The {name} file, as an attachment (Content-Disposition).",
+        )
+        for name, media_type in FORMATS.items()
+    },
+    **error_responses(400, 401, 404),
+    503: OpenApiResponse(
+        ErrorEnvelopeSerializer,
+        description="EXPORT_UNAVAILABLE: PDF export lacks its fonts on this server.",
+    ),
+}
+EXPORT_DESCRIPTION = (
+    "One column of real text with the standard section headings, as applicant tracking "
+    "systems read best; the PDF embeds its font (DejaVu Sans), so accented and Cyrillic "
+    "names print and copy out correctly. The latest version is exported."
+)
+
+
+MATCH_FORMULA_DOC = (
+    "The score is round(100 × found weight / total weight) over the job's skills and "
+    "keywords: a skill weighs 2 (1 when the requirements name it only as optional: nice to "
+    "have, preferred, a plus), a keyword that is not a skill 1. A term is found when its words "
+    "appear as whole words, ignoring case and accents, in the CV's headline, summary, "
+    "experience, education, skills or certifications. Each bullet is traced to the highlight "
+    "or summary of its employer in your profile that shares at least half of its words, or "
+    "gets a warning. `job_id` matches the draft against another of your jobs."
+)
+
+
+class ExportNegotiation(DefaultContentNegotiation):
+    """`?format=` names the file to export here, not DRF's response renderer; the view
+    answers with the file itself, or with a JSON error envelope."""
+
+    def select_renderer(
+        self, request: Request, renderers: list[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        return renderers[0], renderers[0].media_type
+
+
+def file_response(exported: ExportedFile) -> HttpResponse:
+    response = HttpResponse(exported.body, content_type=exported.content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=exported.filename
+    )
+    response["Content-Length"] = str(len(exported.body))
+    return response
+
+
+def edited_message(*, what: str, item: object, changed: bool) -> str:
+    if not changed:
+        return f"Nothing changed; the {what} stays at version {item.version}."
+    if item.warnings:
+        return f"Saved as version {item.version}, with warnings: check them."
+    return f"Saved as version {item.version}."
 
 
 class ProfileView(APIView):
@@ -138,6 +211,8 @@ class CVDraftListView(APIView):
 
 
 class CVDraftDetailView(APIView):
+    parser_classes = [JSONParser]  # edits are nested JSON; a form cannot carry them
+
     @extend_schema(
         operation_id="cvs_retrieve",
         summary="One of your CV drafts.",
@@ -157,3 +232,103 @@ class CVDraftDetailView(APIView):
     def delete(self, request: Request, draft_id: int) -> Response:
         services.cv_draft_delete(user=request.user, draft_id=draft_id)
         return envelope(None, message="CV draft deleted.")
+
+    @extend_schema(
+        operation_id="cvs_partial_update",
+        summary="Edit one of your CV drafts; the edit is saved as its next version.",
+        description="`content` is merged into the draft's latest content as RFC 7386 says "
+        "(keys given replace, null removes, lists are replaced whole; send the whole "
+        "`experience` list to change one bullet). The result must fit the CV schema. The fact "
+        "check runs again against your profile as it is now: its problems are the new "
+        "`warnings`. An edit that changes nothing saves no version. Earlier versions stay "
+        "readable under `/versions`.",
+        request=DraftEditSerializer,
+        responses={200: CV_ENVELOPE, **error_responses(400, 401, 404)},
+        tags=["cvs"],
+    )
+    def patch(self, request: Request, draft_id: int) -> Response:
+        form = DraftEditSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        draft, changed = versions.cv_draft_edit(
+            user=request.user, draft_id=draft_id, patch=form.validated_data["content"]
+        )
+        return envelope(
+            CVDraftSerializer(draft).data,
+            message=edited_message(what="CV draft", item=draft, changed=changed),
+        )
+
+
+class CVDraftVersionListView(APIView):
+    @extend_schema(
+        operation_id="cvs_versions_list",
+        summary="Every version of one of your CV drafts, newest first.",
+        description="Version 1 is what the AI wrote; each edit added one.",
+        parameters=PAGE_PARAMETERS,
+        responses={
+            200: paginated("CVDraftVersionList", CVDraftVersionSerializer),
+            **error_responses(401, 404),
+        },
+        tags=["cvs"],
+    )
+    def get(self, request: Request, draft_id: int) -> Response:
+        return paginated_response(
+            request=request,
+            view=self,
+            queryset=selectors.cv_draft_versions(user=request.user, draft_id=draft_id),
+            serializer=CVDraftVersionSerializer,
+        )
+
+
+class CVDraftVersionDetailView(APIView):
+    @extend_schema(
+        operation_id="cvs_versions_retrieve",
+        summary="One version of one of your CV drafts.",
+        responses={200: CV_VERSION_ENVELOPE, **error_responses(401, 404)},
+        tags=["cvs"],
+    )
+    def get(self, request: Request, draft_id: int, number: int) -> Response:
+        version = selectors.cv_draft_version_get(
+            user=request.user, draft_id=draft_id, number=number
+        )
+        return envelope(CVDraftVersionSerializer(version).data)
+
+
+class CVDraftExportView(APIView):
+    content_negotiation_class = ExportNegotiation
+
+    @extend_schema(
+        operation_id="cvs_export",
+        summary="Download one of your CV drafts as PDF, DOCX, Markdown or text.",
+        description=EXPORT_DESCRIPTION,
+        parameters=[ExportQuerySerializer],
+        responses=EXPORT_RESPONSES,
+        tags=["cvs"],
+    )
+    def get(self, request: Request, draft_id: int) -> HttpResponse:
+        query = ExportQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        exported = cv_export(
+            user=request.user,
+            draft_id=draft_id,
+            file_format=query.validated_data["format"],
+            paper=query.validated_data["paper"],
+        )
+        return file_response(exported)
+
+
+class CVDraftMatchView(APIView):
+    @extend_schema(
+        operation_id="cvs_match",
+        summary="How well one of your CV drafts matches a job, and where each bullet came from.",
+        description="Deterministic, no AI call. " + MATCH_FORMULA_DOC,
+        parameters=[MatchQuerySerializer],
+        responses={200: MATCH_ENVELOPE, **error_responses(400, 401, 404)},
+        tags=["cvs"],
+    )
+    def get(self, request: Request, draft_id: int) -> Response:
+        query = MatchQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        report = selectors.cv_draft_match(
+            user=request.user, draft_id=draft_id, **query.validated_data
+        )
+        return envelope(report)

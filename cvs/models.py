@@ -22,8 +22,10 @@ class CVDraft(models.Model):
     )
     job = models.ForeignKey("jobs.Job", on_delete=models.CASCADE, related_name="cv_drafts")
     profile_version = models.PositiveIntegerField()
+    # The latest version's content and warnings; every version is kept in CVDraftVersion.
     content = models.JSONField(default=dict)
     warnings = models.JSONField(default=list, blank=True)
+    version = models.PositiveIntegerField(default=1)
     # Which prompt wording produced this (the VERSION in the app's prompts module).
     prompt_version = models.CharField(max_length=40, blank=True)
     provider_type = models.CharField(max_length=20, blank=True)
@@ -38,3 +40,23 @@ class CVDraft(models.Model):
 
     def __str__(self) -> str:
         return f"CV for {self.job}"
+
+
+class CVDraftVersion(models.Model):
+    """One saved state of a CV draft: version 1 is what the AI wrote, each user edit adds one."""
+
+    draft = models.ForeignKey(CVDraft, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    content = models.JSONField()
+    warnings = models.JSONField(default=list, blank=True)
+    edited_by_user = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["draft", "number"], name="one_cv_draft_version_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.draft} v{self.number}"

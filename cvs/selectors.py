@@ -8,9 +8,11 @@ from django.db.models import QuerySet
 
 from jobs.models import Job
 from jobs.schemas import JOB_FIELDS, JOB_LISTS
+from jobs.selectors import job_get
 from orchestrator.errors import InvalidInput, NotFound
 
-from .models import CVDraft, MasterProfile
+from .match import cv_match
+from .models import CVDraft, CVDraftVersion, MasterProfile
 
 EMPTY_PROFILE = (
     "Your profile has no work experience or education yet. Fill in your profile first "
@@ -19,17 +21,41 @@ EMPTY_PROFILE = (
 
 
 def cv_draft_list(*, user: Any, job_id: int | None = None) -> QuerySet[CVDraft]:
-    drafts = CVDraft.objects.filter(owner=user)
+    # The job and the profile feed each draft's match report.
+    drafts = CVDraft.objects.filter(owner=user).select_related("job", "owner__master_profile")
     if job_id is not None:
         drafts = drafts.filter(job_id=job_id)
     return drafts.order_by("-created_at", "-id")
 
 
 def cv_draft_get(*, user: Any, draft_id: int) -> CVDraft:
-    draft = CVDraft.objects.filter(owner=user, pk=draft_id).first()
+    draft = (
+        CVDraft.objects.filter(owner=user, pk=draft_id)
+        .select_related("job", "owner__master_profile")
+        .first()
+    )
     if draft is None:
         raise NotFound("No such CV draft.")
     return draft
+
+
+def cv_draft_versions(*, user: Any, draft_id: int) -> QuerySet[CVDraftVersion]:
+    """Every saved version of one of the user's drafts, newest first."""
+    draft = cv_draft_get(user=user, draft_id=draft_id)
+    return draft.versions.order_by("-number")
+
+
+def cv_draft_version_get(*, user: Any, draft_id: int, number: int) -> CVDraftVersion:
+    version = cv_draft_versions(user=user, draft_id=draft_id).filter(number=number).first()
+    if version is None:
+        raise NotFound(f"This CV draft has no version {number}.")
+    return version
+
+
+def profile_data(*, user: Any) -> dict:
+    """The user's profile as it is now ({} before they fill it in)."""
+    profile = MasterProfile.objects.filter(user=user).first()
+    return profile.data if profile is not None else {}
 
 
 def job_ai_fields(*, job: Job) -> dict[str, Any]:
@@ -45,3 +71,11 @@ def profile_for_drafting(*, user: Any) -> MasterProfile:
     if not (data.get("work") or data.get("education")):
         raise InvalidInput(EMPTY_PROFILE)
     return profile
+
+
+def cv_draft_match(*, user: Any, draft_id: int, job_id: int | None = None) -> dict:
+    """The match report of one of the user's drafts (its latest version) against one of their
+    jobs, the draft's own by default, with bullet sources from the profile as it is now."""
+    draft = cv_draft_get(user=user, draft_id=draft_id)
+    job = draft.job if job_id is None else job_get(user=user, job_id=job_id)
+    return cv_match(cv=draft.content, job=job, profile=profile_data(user=user))

@@ -5,8 +5,13 @@ from rest_framework import serializers
 
 from config.api import ModelSerializer
 
-from .models import CVDraft, MasterProfile
+from .export import FORMATS as EXPORT_FORMATS
+from .export import PAPERS
+from .match import cv_match
+from .models import CVDraft, CVDraftVersion, MasterProfile
 from .schemas import CV_SCHEMA, PROFILE_SCHEMA
+
+FORMAT_ERROR = '"{input}" is not an export format; choose one of ' + ", ".join(EXPORT_FORMATS) + "."
 
 
 # The JSON Schemas the services validate against double as the OpenAPI description.
@@ -59,6 +64,50 @@ class DraftListQuerySerializer(serializers.Serializer):
     )
 
 
+class MatchTermSerializer(serializers.Serializer):
+    term = serializers.CharField(help_text="As the job lists it.")
+    kind = serializers.ChoiceField(
+        choices=["required", "preferred", "keyword"],
+        help_text="required: a skill the job asks for; preferred: a skill it names only as "
+        "optional; keyword: one of its keywords that is not a skill.",
+    )
+    weight = serializers.IntegerField(help_text="2 for required, 1 otherwise.")
+    found_in = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="The CV sections it was found in (matched terms only).",
+    )
+
+
+class BulletSourceSerializer(serializers.Serializer):
+    employer = serializers.CharField()
+    field = serializers.ChoiceField(choices=["highlight", "summary"])
+    highlight = serializers.CharField(help_text="The profile fact's text.")
+
+
+class BulletReportSerializer(serializers.Serializer):
+    experience = serializers.IntegerField(help_text="Index in content.experience.")
+    bullet = serializers.IntegerField(help_text="Index in that entry's bullets.")
+    text = serializers.CharField()
+    source = BulletSourceSerializer(allow_null=True, help_text="null when no fact backs it.")
+    warning = serializers.CharField(help_text="Empty when the bullet is backed by its fact.")
+
+
+class MatchReportSerializer(serializers.Serializer):
+    job_id = serializers.IntegerField()
+    score = serializers.IntegerField(
+        min_value=0,
+        max_value=100,
+        help_text="round(100 × found weight / total weight) over the job's skills and "
+        "keywords; required skills weigh 2, the others 1.",
+    )
+    matched = MatchTermSerializer(many=True)
+    missing = MatchTermSerializer(many=True)
+    bullets = BulletReportSerializer(many=True)
+    unsourced_bullets = serializers.IntegerField(help_text="Bullets no profile fact backs.")
+    formula = serializers.CharField()
+
+
 class CVDraftSerializer(ModelSerializer):
     job_id = serializers.IntegerField(read_only=True)
     content = CVContentField(
@@ -75,6 +124,13 @@ class CVDraftSerializer(ModelSerializer):
     provider = serializers.CharField(
         source="provider_type", read_only=True, help_text="The AI provider type."
     )
+    version = serializers.IntegerField(
+        read_only=True,
+        help_text="The version `content` is: 1 is what the AI wrote, each edit adds one.",
+    )
+    match = serializers.SerializerMethodField(
+        help_text="How well the CV matches its job, and the profile fact behind each bullet."
+    )
 
     class Meta:
         model = CVDraft
@@ -88,5 +144,50 @@ class CVDraftSerializer(ModelSerializer):
             "model",
             "prompt_version",
             "created_at",
+            "version",
+            "match",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(MatchReportSerializer)
+    def get_match(self, draft: CVDraft) -> dict:
+        profile = getattr(draft.owner, "master_profile", None)
+        return cv_match(cv=draft.content, job=draft.job, profile=profile.data if profile else {})
+
+
+class DraftEditSerializer(serializers.Serializer):
+    content = serializers.JSONField(
+        help_text="A JSON Merge Patch (RFC 7386) of the content: keys given replace, null "
+        "removes a key, lists are replaced whole. The result must fit the content's schema."
+    )
+
+
+class CVDraftVersionSerializer(ModelSerializer):
+    content = CVContentField(read_only=True)
+    warnings = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = CVDraftVersion
+        fields = ["number", "content", "warnings", "edited_by_user", "created_at"]
+        read_only_fields = fields
+
+
+class MatchQuerySerializer(serializers.Serializer):
+    job_id = serializers.IntegerField(
+        required=False, min_value=1, help_text="One of your jobs; the draft's own by default."
+    )
+
+
+class ExportQuerySerializer(serializers.Serializer):
+    format = serializers.ChoiceField(
+        choices=list(EXPORT_FORMATS),
+        default="pdf",
+        error_messages={"invalid_choice": FORMAT_ERROR},
+        help_text="pdf, docx (Word), md (Markdown) or txt.",
+    )
+    paper = serializers.ChoiceField(
+        choices=list(PAPERS),
+        default="a4",
+        error_messages={"invalid_choice": '"{input}" is not a paper size; choose a4 or letter.'},
+        help_text="Page size of pdf and docx: a4 or letter (US Letter).",
+    )

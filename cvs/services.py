@@ -29,6 +29,7 @@ from .models import CVDraft, MasterProfile
 from .prompts import VERSION as CV_PROMPT_VERSION
 from .schemas import PROFILE_SCHEMA
 from .selectors import cv_draft_get, job_ai_fields, profile_for_drafting
+from .versions import version_record
 
 logger = logging.getLogger(__name__)
 
@@ -141,17 +142,20 @@ def cv_draft_create(*, user: Any, job_id: int, force: bool = False) -> CVDraft:
     result, problems = ai_draft_checked(
         ask=ask, check=lambda cv: cv_fact_problems(cv, facts), use_cache=not force
     )
-    return CVDraft.objects.create(
-        owner=user,
-        job=job,
-        profile_version=profile.version,
-        content=result.data,
-        warnings=problems,
-        prompt_version=CV_PROMPT_VERSION,
-        provider_type=result.provider,
-        model=result.model,
-        usage_log_id=result.usage_log_id,
-    )
+    with transaction.atomic():
+        draft = CVDraft.objects.create(
+            owner=user,
+            job=job,
+            profile_version=profile.version,
+            content=result.data,
+            warnings=problems,
+            prompt_version=CV_PROMPT_VERSION,
+            provider_type=result.provider,
+            model=result.model,
+            usage_log_id=result.usage_log_id,
+        )
+        version_record(item=draft, edited_by_user=False)
+    return draft
 
 
 def cv_draft_from_params(*, user: Any, job_id: int, force: bool = False) -> dict:

@@ -24,7 +24,12 @@ from orchestrator.async_api import (
 from orchestrator.throttling import AI_THROTTLES
 
 from . import selectors, services
-from .serializers import ExtractFormSerializer, ExtractRequestSerializer, JobSerializer
+from .serializers import (
+    ExtractFormSerializer,
+    ExtractRequestSerializer,
+    JobPatchSerializer,
+    JobSerializer,
+)
 
 JOB_ENVELOPE = enveloped("JobEnvelope", JobSerializer())
 
@@ -95,6 +100,8 @@ class JobListView(APIView):
 
 
 class JobDetailView(APIView):
+    parser_classes = [JSONParser]  # edits are nested JSON; a form cannot carry them
+
     @extend_schema(
         operation_id="jobs_retrieve",
         summary="One of your jobs.",
@@ -113,3 +120,19 @@ class JobDetailView(APIView):
     def delete(self, request: Request, job_id: int) -> Response:
         services.job_delete(user=request.user, job_id=job_id)
         return envelope(None, message="Job deleted.")
+
+    @extend_schema(
+        operation_id="jobs_partial_update",
+        summary="Correct what was extracted: any of title, company, location, employment type, "
+        "salary, description, requirements, skills, keywords.",
+        description="Send only the fields to change. They are checked as an AI extraction is "
+        "(strings, lists of strings; one-line fields have their spaces collapsed, blank and "
+        "repeated list items are dropped); an unknown field or a value too long is refused "
+        "(400). Drafts and letters written afterwards use the corrected job.",
+        request=JobPatchSerializer,
+        responses={200: JOB_ENVELOPE, **error_responses(400, 401, 404)},
+        tags=["jobs"],
+    )
+    def patch(self, request: Request, job_id: int) -> Response:
+        job = services.job_update(user=request.user, job_id=job_id, changes=request.data)
+        return envelope(JobSerializer(job).data, message="Job updated.")

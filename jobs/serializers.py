@@ -74,3 +74,17 @@ class ExtractFormSerializer(ExtractRequestSerializer):
         allow_empty_file=True,
         help_text="A screenshot of the posting: PNG, JPEG or WebP.",
     )
+
+
+class JobPatchSerializer(serializers.Serializer):
+    """The request body's shape, for the docs; jobs.services.job_update checks it."""
+
+    title = serializers.CharField(required=False, allow_blank=True)
+    company = serializers.CharField(required=False, allow_blank=True)
+    location = serializers.CharField(required=False, allow_blank=True)
+    employment_type = serializers.CharField(required=False, allow_blank=True)
+    salary = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True)
+    requirements = serializers.ListField(child=serializers.CharField(), required=False)
+    skills = serializers.ListField(child=serializers.CharField(), required=False)
+    keywords = serializers.ListField(child=serializers.CharField(), required=False)

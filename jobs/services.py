@@ -28,13 +28,14 @@ from orchestrator.errors import FetchFailed, InvalidInput, NoProviderConfigured
 from orchestrator.models import AITask, ProviderType, Task
 from orchestrator.selectors import provider_chain
 from orchestrator.services import AIResult, extract_job_data, generate
+from orchestrator.validation import validator
 
 from . import prompts
 from .fetch import INSTEAD, fetch_page
 from .images import check_image
 from .models import Job
 from .parsing import jsonld_job, main_text
-from .schemas import IMAGE_CHECK_SCHEMA, JOB_FIELDS, JOB_LISTS
+from .schemas import IMAGE_CHECK_SCHEMA, JOB_FIELDS, JOB_LISTS, JOB_SCHEMA
 from .selectors import job_for_url, job_get
 
 CREATED, EXISTING, UPDATED = "created", "existing", "updated"
@@ -332,3 +333,42 @@ def job_extract_from_params(
 
 def job_delete(*, user: Any, job_id: int) -> None:
     job_get(user=user, job_id=job_id).delete()
+
+
+# --- Corrections by the user ---------------------------------------------------------------
+
+
+def job_update(*, user: Any, job_id: int, changes: Any) -> Job:
+    """Correct fields of one of the user's jobs. The job with the changes applied must fit
+    JOB_SCHEMA, as an AI extraction must, and is cleaned the same way (one-line fields,
+    blank and repeated list items dropped); a value too long for its column is refused
+    rather than cut, since the user typed it."""
+    job = job_get(user=user, job_id=job_id)
+    if not isinstance(changes, dict) or not changes:
+        raise InvalidInput('Send the fields to correct as a JSON object, e.g. {"title": ...}.')
+    editable = (*JOB_FIELDS, *JOB_LISTS)
+    unknown = sorted(set(changes) - set(editable))
+    if unknown:
+        raise InvalidInput(
+            f"{', '.join(unknown)}: not a field you can edit; the fields are {', '.join(editable)}."
+        )
+    data = {name: getattr(job, name) for name in editable} | changes
+    errors = sorted(validator(JOB_SCHEMA).iter_errors(data), key=lambda e: e.json_path)
+    if errors:
+        raise InvalidInput(
+            "; ".join(f"{e.json_path[2:] or 'body'}: {e.message}" for e in errors[:5]) + "."
+        )
+    for name in JOB_FIELDS:
+        limit = Job._meta.get_field(name).max_length
+        if limit and len(data[name].strip()) > limit:
+            raise InvalidInput(f"{name}: at most {limit} characters.")
+    for name in JOB_LISTS:
+        if len(data[name]) > MAX_LIST_ITEMS:
+            raise InvalidInput(f"{name}: at most {MAX_LIST_ITEMS} items.")
+    cleaned = _job_fields(data)
+    changed = [name for name in editable if cleaned[name] != getattr(job, name)]
+    for name in changed:
+        setattr(job, name, cleaned[name])
+    if changed:
+        job.save(update_fields=[*changed, "updated_at"])
+    return job

@@ -1,15 +1,24 @@
 from django.contrib import admin
 
-from .models import CoverLetter
+from cvs.admin import DraftAdmin, VersionInline, blocks_html
+
+from .export import letter_blocks
+from .models import CoverLetter, CoverLetterVersion
+
+
+class CoverLetterVersionInline(VersionInline):
+    model = CoverLetterVersion
 
 
 @admin.register(CoverLetter)
-class CoverLetterAdmin(admin.ModelAdmin):
+class CoverLetterAdmin(DraftAdmin):
+    inlines = [CoverLetterVersionInline]
     list_display = [
         "id",
         "owner",
         "job",
         "tone",
+        "version",
         "profile_version",
         "provider_type",
         "model",
@@ -19,5 +28,9 @@ class CoverLetterAdmin(admin.ModelAdmin):
     list_select_related = ["owner", "job"]
     search_fields = ["owner__username", "owner__email", "job__title", "job__company"]
     date_hierarchy = "created_at"
-    raw_id_fields = ["owner", "job", "usage_log"]
-    readonly_fields = ["provider_type", "model", "usage_log", "created_at"]
+    readonly_fields = ["tone", *DraftAdmin.readonly_fields]
+    fields = readonly_fields
+
+    @admin.display(description="Letter (latest version)")
+    def document(self, obj: CoverLetter) -> str:
+        return blocks_html(letter_blocks(obj.content))

@@ -1,11 +1,21 @@
 from __future__ import annotations
 
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api import envelope
+from cvs.api import (
+    EXPORT_DESCRIPTION,
+    EXPORT_RESPONSES,
+    ExportNegotiation,
+    edited_message,
+    file_response,
+)
+from cvs.serializers import DraftEditSerializer, ExportQuerySerializer
 from orchestrator.api import (
     AI_ERRORS,
     PAGE_PARAMETERS,
@@ -23,9 +33,16 @@ from orchestrator.async_api import (
 from orchestrator.throttling import AI_THROTTLES
 
 from . import selectors, services
-from .serializers import CoverLetterSerializer, LetterListQuerySerializer, LetterRequestSerializer
+from .export import letter_export
+from .serializers import (
+    CoverLetterSerializer,
+    CoverLetterVersionSerializer,
+    LetterListQuerySerializer,
+    LetterRequestSerializer,
+)
 
 LETTER_ENVELOPE = enveloped("CoverLetterEnvelope", CoverLetterSerializer())
+LETTER_VERSION_ENVELOPE = enveloped("CoverLetterVersionEnvelope", CoverLetterVersionSerializer())
 
 
 class LetterGenerateView(APIView):
@@ -88,6 +105,8 @@ class LetterListView(APIView):
 
 
 class LetterDetailView(APIView):
+    parser_classes = [JSONParser]  # edits are nested JSON; a form cannot carry them
+
     @extend_schema(
         operation_id="letters_retrieve",
         summary="One of your cover letters.",
@@ -110,3 +129,84 @@ class LetterDetailView(APIView):
     def delete(self, request: Request, letter_id: int) -> Response:
         services.letter_delete(user=request.user, letter_id=letter_id)
         return envelope(None, message="Cover letter deleted.")
+
+    @extend_schema(
+        operation_id="letters_partial_update",
+        summary="Edit one of your cover letters; the edit is saved as its next version.",
+        description="`content` is merged into the letter's latest content as RFC 7386 says "
+        "(keys given replace, null removes, lists are replaced whole: send all three "
+        "`paragraphs` to change one). The result must fit the letter schema. The letter rules "
+        "run again: what they find is the new `warnings`. An edit that changes nothing saves "
+        "no version. Earlier versions stay readable under `/versions`.",
+        request=DraftEditSerializer,
+        responses={200: LETTER_ENVELOPE, **error_responses(400, 401, 404)},
+        tags=["letters"],
+    )
+    def patch(self, request: Request, letter_id: int) -> Response:
+        form = DraftEditSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        letter, changed = services.letter_edit(
+            user=request.user, letter_id=letter_id, patch=form.validated_data["content"]
+        )
+        return envelope(
+            CoverLetterSerializer(letter).data,
+            message=edited_message(what="cover letter", item=letter, changed=changed),
+        )
+
+
+class LetterVersionListView(APIView):
+    @extend_schema(
+        operation_id="letters_versions_list",
+        summary="Every version of one of your cover letters, newest first.",
+        description="Version 1 is what the AI wrote; each edit added one.",
+        parameters=PAGE_PARAMETERS,
+        responses={
+            200: paginated("CoverLetterVersionList", CoverLetterVersionSerializer),
+            **error_responses(401, 404),
+        },
+        tags=["letters"],
+    )
+    def get(self, request: Request, letter_id: int) -> Response:
+        return paginated_response(
+            request=request,
+            view=self,
+            queryset=selectors.letter_versions(user=request.user, letter_id=letter_id),
+            serializer=CoverLetterVersionSerializer,
+        )
+
+
+class LetterVersionDetailView(APIView):
+    @extend_schema(
+        operation_id="letters_versions_retrieve",
+        summary="One version of one of your cover letters.",
+        responses={200: LETTER_VERSION_ENVELOPE, **error_responses(401, 404)},
+        tags=["letters"],
+    )
+    def get(self, request: Request, letter_id: int, number: int) -> Response:
+        version = selectors.letter_version_get(
+            user=request.user, letter_id=letter_id, number=number
+        )
+        return envelope(CoverLetterVersionSerializer(version).data)
+
+
+class LetterExportView(APIView):
+    content_negotiation_class = ExportNegotiation
+
+    @extend_schema(
+        operation_id="letters_export",
+        summary="Download one of your cover letters as PDF, DOCX, Markdown or text.",
+        description=EXPORT_DESCRIPTION,
+        parameters=[ExportQuerySerializer],
+        responses=EXPORT_RESPONSES,
+        tags=["letters"],
+    )
+    def get(self, request: Request, letter_id: int) -> HttpResponse:
+        query = ExportQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        exported = letter_export(
+            user=request.user,
+            letter_id=letter_id,
+            file_format=query.validated_data["format"],
+            paper=query.validated_data["paper"],
+        )
+        return file_response(exported)

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from orchestrator.errors import NotFound
 
-from .models import CoverLetter
+from .models import CoverLetter, CoverLetterVersion
 
 
 def letter_list(
@@ -27,3 +27,15 @@ def letter_get(*, user: Any, letter_id: int) -> CoverLetter:
     if letter is None:
         raise NotFound("No such cover letter.")
     return letter
+
+
+def letter_versions(*, user: Any, letter_id: int) -> QuerySet[CoverLetterVersion]:
+    """Every saved version of one of the user's letters, newest first."""
+    return letter_get(user=user, letter_id=letter_id).versions.order_by("-number")
+
+
+def letter_version_get(*, user: Any, letter_id: int, number: int) -> CoverLetterVersion:
+    version = letter_versions(user=user, letter_id=letter_id).filter(number=number).first()
+    if version is None:
+        raise NotFound(f"This cover letter has no version {number}.")
+    return version

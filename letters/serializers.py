@@ -6,7 +6,7 @@ from rest_framework import serializers
 from config.api import ModelSerializer
 from cvs.serializers import DraftListQuerySerializer
 
-from .models import CoverLetter
+from .models import CoverLetter, CoverLetterVersion
 from .rules import body_word_count
 from .schemas import LETTER_SCHEMA, TONES
 
@@ -71,6 +71,10 @@ class CoverLetterSerializer(ModelSerializer):
     provider = serializers.CharField(
         source="provider_type", read_only=True, help_text="The AI provider type."
     )
+    version = serializers.IntegerField(
+        read_only=True,
+        help_text="The version `content` is: 1 is what the AI wrote, each edit adds one.",
+    )
 
     class Meta:
         model = CoverLetter
@@ -87,6 +91,7 @@ class CoverLetterSerializer(ModelSerializer):
             "model",
             "prompt_version",
             "created_at",
+            "version",
         ]
         read_only_fields = fields
 
@@ -95,3 +100,13 @@ class CoverLetterSerializer(ModelSerializer):
 
     def get_word_count(self, letter: CoverLetter) -> int:
         return body_word_count(letter.content)
+
+
+class CoverLetterVersionSerializer(ModelSerializer):
+    content = LetterContentField(read_only=True)
+    warnings = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = CoverLetterVersion
+        fields = ["number", "content", "warnings", "edited_by_user", "created_at"]
+        read_only_fields = fields

@@ -11,8 +11,11 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from django.db import transaction
+
 from cvs.selectors import job_ai_fields, profile_for_drafting
 from cvs.services import ai_draft_checked
+from cvs.versions import content_edit, version_record
 from jobs.selectors import job_get
 from orchestrator.async_api import ai_task_submit
 from orchestrator.errors import InvalidInput
@@ -22,7 +25,7 @@ from orchestrator.services import draft_cover_letter
 from .models import CoverLetter
 from .prompts import VERSION as LETTER_PROMPT_VERSION
 from .rules import letter_problems
-from .schemas import TONES
+from .schemas import LETTER_SCHEMA, TONES
 from .selectors import letter_get
 
 DEFAULT_TONE = "professional"
@@ -50,18 +53,21 @@ def letter_generate(
         tone=tone,
     )
     result, problems = ai_draft_checked(ask=ask, check=letter_problems, use_cache=not force)
-    return CoverLetter.objects.create(
-        owner=user,
-        job=job,
-        tone=tone,
-        profile_version=profile.version,
-        content=result.data,
-        warnings=problems,
-        prompt_version=LETTER_PROMPT_VERSION,
-        provider_type=result.provider,
-        model=result.model,
-        usage_log_id=result.usage_log_id,
-    )
+    with transaction.atomic():
+        letter = CoverLetter.objects.create(
+            owner=user,
+            job=job,
+            tone=tone,
+            profile_version=profile.version,
+            content=result.data,
+            warnings=problems,
+            prompt_version=LETTER_PROMPT_VERSION,
+            provider_type=result.provider,
+            model=result.model,
+            usage_log_id=result.usage_log_id,
+        )
+        version_record(item=letter, edited_by_user=False)
+    return letter
 
 
 def letter_generate_from_params(
@@ -90,3 +96,16 @@ def letter_generate_submit(
 
 def letter_delete(*, user: Any, letter_id: int) -> None:
     letter_get(user=user, letter_id=letter_id).delete()
+
+
+def letter_edit(*, user: Any, letter_id: int, patch: Any) -> tuple[CoverLetter, bool]:
+    """Save the user's edit of a letter as its next version; the letter rules run again and
+    what they find becomes its warnings."""
+    return content_edit(
+        items=CoverLetter.objects.filter(owner=user),
+        item_id=letter_id,
+        patch=patch,
+        schema=LETTER_SCHEMA,
+        check=letter_problems,
+        what="cover letter",
+    )

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 ROUTES = [
     ("/api/v1/job-extractor/extract", {"post"}),
     ("/api/v1/jobs", {"get"}),
-    ("/api/v1/jobs/{job_id}", {"get", "delete"}),
+    ("/api/v1/jobs/{job_id}", {"get", "delete", "patch"}),
     ("/api/v1/auth/register", {"post"}),
     ("/api/v1/auth/token", {"post"}),
     ("/api/v1/usage", {"get"}),
@@ -23,10 +23,17 @@ ROUTES = [
     ("/api/v1/profile", {"get", "put", "patch"}),
     ("/api/v1/cv-drafter/draft", {"post"}),
     ("/api/v1/cvs", {"get"}),
-    ("/api/v1/cvs/{draft_id}", {"get", "delete"}),
+    ("/api/v1/cvs/{draft_id}", {"get", "delete", "patch"}),
+    ("/api/v1/cvs/{draft_id}/versions", {"get"}),
+    ("/api/v1/cvs/{draft_id}/versions/{number}", {"get"}),
+    ("/api/v1/cvs/{draft_id}/export", {"get"}),
+    ("/api/v1/cvs/{draft_id}/match", {"get"}),
     ("/api/v1/cover-letter/generate", {"post"}),
     ("/api/v1/letters", {"get"}),
-    ("/api/v1/letters/{letter_id}", {"get", "delete"}),
+    ("/api/v1/letters/{letter_id}", {"get", "delete", "patch"}),
+    ("/api/v1/letters/{letter_id}/versions", {"get"}),
+    ("/api/v1/letters/{letter_id}/versions/{number}", {"get"}),
+    ("/api/v1/letters/{letter_id}/export", {"get"}),
 ]
 PUBLIC = {"/api/v1/auth/register", "/api/v1/auth/token"}
 
@@ -98,3 +105,19 @@ def test_the_schema_validates_without_warnings(tmp_path):
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", tmp_path / "s.yaml")
 
     assert (tmp_path / "s.yaml").read_text().startswith("openapi: 3")
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/cvs/{draft_id}/export", "/api/v1/letters/{letter_id}/export"]
+)
+def test_exports_document_their_files_and_parameters(schema, path):
+    operation = schema["paths"][path]["get"]
+    content = operation["responses"]["200"]["content"]
+    assert content["application/pdf"]["schema"] == {"type": "string", "format": "binary"}
+    docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    assert content[docx]["schema"] == {"type": "string", "format": "binary"}
+    assert {"text/markdown", "text/plain"} <= set(content)
+    parameters = {p["name"]: p["schema"] for p in operation["parameters"]}
+    assert parameters["format"]["enum"] == ["pdf", "docx", "md", "txt"]
+    assert parameters["paper"]["enum"] == ["a4", "letter"]
+    assert {"400", "401", "404", "503"} <= set(operation["responses"])

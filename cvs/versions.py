@@ -1,0 +1,111 @@
+"""User edits of what the AI wrote (CV drafts here, cover letters in letters.services), kept as
+numbered versions.
+
+Version 1 is the AI's text; every edit that changes something saves a new version and makes
+it the draft's current content, so the user can always go back to what they or the AI wrote
+before. An edit is a JSON Merge Patch (RFC 7386) of the content, checked against the same
+JSON Schema the AI's answer must fit, and the draft's checks run again on the result (the
+fact check for a CV, the letter rules for a letter): their problems become its warnings.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.db import models, transaction
+
+from orchestrator.errors import InvalidInput, NotFound
+from orchestrator.validation import validator
+
+from .factcheck import cv_fact_problems
+from .models import CVDraft
+from .schemas import CV_SCHEMA
+from .selectors import profile_data
+
+MAX_CONTENT_CHARS = 100_000
+MAX_LISTED_PROBLEMS = 5
+
+
+def content_validate(*, content: Any, schema: dict, what: str) -> dict:
+    """The content if it fits the schema; otherwise InvalidInput with the path of each problem
+    as in the request body (`content.experience[0]: 'employer' is a required property`)."""
+    errors = sorted(
+        validator(schema).iter_errors(content), key=lambda e: list(map(str, e.absolute_path))
+    )
+    if errors:
+        problems = [f"content{e.json_path[1:]}: {e.message}" for e in errors]
+        shown = "; ".join(problems[:MAX_LISTED_PROBLEMS])
+        more = len(problems) - MAX_LISTED_PROBLEMS
+        raise InvalidInput(
+            f"The edited {what} is not valid: {shown}"
+            + (f" (and {more} more)." if more > 0 else ".")
+        )
+    size = len(json.dumps(content, ensure_ascii=False))
+    if size > MAX_CONTENT_CHARS:
+        raise InvalidInput(
+            f"The edited {what} is too long ({size} characters of JSON); the limit is "
+            f"{MAX_CONTENT_CHARS}."
+        )
+    return content
+
+
+def version_record(*, item: models.Model, edited_by_user: bool) -> None:
+    """Keep the item's current content as its version `item.version`."""
+    item.versions.create(
+        number=item.version,
+        content=item.content,
+        warnings=item.warnings,
+        edited_by_user=edited_by_user,
+    )
+
+
+def content_edit(
+    *,
+    items: models.QuerySet,
+    item_id: int,
+    patch: Any,
+    schema: dict,
+    check: Callable[[dict], list[str]],
+    what: str,
+) -> tuple[Any, bool]:
+    """Apply a merge patch to one of `items` (already limited to the user's own). Returns the
+    item and whether a new version was saved (an edit that changes nothing saves none)."""
+    from .services import merge_patch  # here: cvs.services imports this module
+
+    if not isinstance(patch, dict) or not patch:
+        raise InvalidInput(
+            f"content: an edit must be a non-empty JSON object (a merge patch of the {what})."
+        )
+    with transaction.atomic():
+        # Locked, so two edits at once cannot both become the same next version.
+        item = items.select_for_update().filter(pk=item_id).first()
+        if item is None:
+            raise NotFound(f"No such {what}.")
+        content = content_validate(
+            content=merge_patch(copy.deepcopy(item.content), patch), schema=schema, what=what
+        )
+        if content == item.content:
+            return item, False
+        item.content = content
+        item.warnings = check(content)
+        item.version += 1
+        item.save(update_fields=["content", "warnings", "version"])
+        version_record(item=item, edited_by_user=True)
+    return item, True
+
+
+def cv_draft_edit(*, user: Any, draft_id: int, patch: Any) -> tuple[CVDraft, bool]:
+    """Save the user's edit of a CV draft as its next version, fact-checked against the
+    profile as it is now."""
+    facts = profile_data(user=user)
+    return content_edit(
+        items=CVDraft.objects.filter(owner=user),
+        item_id=draft_id,
+        patch=patch,
+        schema=CV_SCHEMA,
+        check=lambda cv: cv_fact_problems(cv, facts),
+        what="CV draft",
+    )
