@@ -12,7 +12,15 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
-install: $(STAMP)
+# PDF exports embed DejaVu Sans (Debian's fonts-dejavu-core, 1.5 MB); a root shell with apt
+# installs it, anywhere else this only says what is missing.
+FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+$(FONT):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		(apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core >/dev/null; \
+	else echo "PDF export needs fonts-dejavu-core (or EXPORT_FONT_DIR)" >&2; fi
+
+install: $(STAMP) | $(FONT)
 
 run: install
 	$(PY) manage.py migrate --noinput
