@@ -1,1 +1,1 @@
-"""Benchmarks (issue 6): `python -m bench [--quick]`; see bench/README.md."""
+"""Benchmarks: `python -m bench [--quick]`; see bench/README.md."""

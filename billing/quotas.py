@@ -278,9 +278,3 @@ def quota_reset(*, user_id: int, now: dt.datetime | None = None) -> int:
     their settlement still balances."""
     day, month = period_starts(now or timezone.now())
     return len(_update_pair(user_id, day, month, "tokens_used = 0, cost_used_usd = 0", []))
-
-
-def quota_status(*, user_id: int, now: dt.datetime | None = None) -> dict[str, QuotaCounter]:
-    day, month = period_starts(now or timezone.now())
-    day_row, month_row = _counters(user_id, day, month)
-    return {DAY: day_row, MONTH: month_row}

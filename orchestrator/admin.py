@@ -23,13 +23,8 @@ from .console import (
 )
 from .forms import ProviderConfigForm
 from .models import AITask, Alert, ModelPrice, ProviderConfig, RoutingRule, UsageLog
+from .resilience import breaker_state
 from .services import provider_test
-
-try:  # the circuit breaker is optional: show its state only where it exists
-    from . import resilience as _resilience
-except ImportError:  # pragma: no cover - depends on the lead's module
-    _resilience = None
-breaker_state = getattr(_resilience, "breaker_state", None)
 
 STATUS_COLOURS = {
     "active": "#2e7d32",
@@ -94,14 +89,13 @@ class ProviderConfigAdmin(ProviderAdminsOnly, admin.ModelAdmin):
         "name",
         "provider_type",
         "status",
+        "breaker",
         "fingerprint",
         "fast_model",
         "quality_model",
         "priority",
         "last_tested_at",
     ]
-    if breaker_state is not None:
-        list_display.insert(3, "breaker")
     list_filter = ["provider_type", "is_active", "is_default", "last_test_status"]
     search_fields = ["name", "fast_model", "quality_model"]
     readonly_fields = [

@@ -18,7 +18,8 @@ PLANS = {
     "PRO_ANNUAL": ("Pro (annual)", 1_000_000, 10_000_000, Decimal("50.00")),
 }
 
-# DESIGN.md: PAYGO gets the quality tier for CVs and letters (seeds 000/001).
+# Paying plans get the quality tier for the documents a recruiter reads (CVs and letters);
+# extraction is a lookup task that the fast tier does as well.
 POLICY = {
     "FREEMIUM": {"extraction": "fast", "cv_draft": "fast", "cover_letter": "fast"},
     "PAYGO": {"extraction": "fast", "cv_draft": "quality", "cover_letter": "quality"},

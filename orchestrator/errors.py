@@ -26,10 +26,6 @@ class Unauthorized(AppError):
     code, status, default_message = "UNAUTHORIZED", 401, "Authentication is required."
 
 
-class Forbidden(AppError):
-    code, status, default_message = "FORBIDDEN", 403, "You may not do this."
-
-
 class NotFound(AppError):
     code, status, default_message = "NOT_FOUND", 404, "Not found."
 
@@ -41,10 +37,6 @@ class FetchFailed(AppError):
     default_message = (
         "The page could not be fetched. Upload a screenshot of the posting or paste its text."
     )
-
-
-class RateLimited(AppError):
-    code, status, default_message = "RATE_LIMITED", 429, "Too many requests; slow down."
 
 
 class QuotaExceeded(AppError):
@@ -85,7 +77,6 @@ USER_MESSAGES = {
     BadAIOutput.code: "The AI answer was not usable.",
     QuotaExceeded.code: "Your plan's quota was used up; the call was not made.",
     NoProviderConfigured.code: "No AI provider was available.",
-    RateLimited.code: "Too many requests; the call was not made.",
 }
 UNKNOWN_USER_MESSAGE = "The AI call failed."
 

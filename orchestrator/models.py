@@ -79,9 +79,6 @@ class ProviderConfig(models.Model):
     def key_fingerprint(self) -> str:
         return f"…{self.api_key_last4}" if self.api_key_last4 else ""
 
-    def model_for(self, tier: str) -> str:
-        return self.quality_model if tier == Tier.QUALITY else self.fast_model
-
 
 class RoutingRule(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="routing_rules")

@@ -21,8 +21,3 @@ def block(tag: str, content: Any) -> str:
 def read_block(prompt: str, tag: str) -> str | None:
     match = re.search(rf"<{tag}>\n(.*?)\n</{tag}>", prompt, flags=re.DOTALL)
     return match.group(1) if match else None
-
-
-def read_json_block(prompt: str, tag: str) -> Any:
-    raw = read_block(prompt, tag)
-    return json.loads(raw) if raw is not None else None

@@ -5,8 +5,8 @@ type, server and model), the normalised prompt, system prompt, image hash and pa
 Only that route's answers are stored under it (orchestrator.services.generate): a fallback's or
 the offline provider's answer during an outage would otherwise be served in the primary's name
 for days after it recovers. Drafts (CVs, letters) are also scoped to the
-user, as the seeds ask (user, job, profile version, tone — all of which are in the prompt);
-extractions are shared, so the same posting is paid for once.
+user, since they carry the user's own data (user, job, profile version, tone — all of which are
+in the prompt); extractions are shared, so the same posting is paid for once.
 """
 
 from __future__ import annotations

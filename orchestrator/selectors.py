@@ -11,7 +11,7 @@ from . import snapshot
 from .crypto import DecryptionError
 from .models import ModelPrice, ProviderConfig, ProviderType
 
-# Providers configured by environment variables only, in the order DESIGN.md fixes.
+# Providers configured by environment variables only, in a fixed order.
 ENV_PROVIDER_ORDER = ("gemini", "openai", "anthropic")
 
 

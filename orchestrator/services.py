@@ -1,6 +1,7 @@
 """The one door every AI call goes through: plan → tier → provider chain → call → log.
 
-See DESIGN.md "Flow of one AI call". Every attempt, served or failed, leaves one UsageLog row.
+docs/architecture.md walks through one call. Every attempt, served or failed, leaves one
+UsageLog row.
 """
 
 from __future__ import annotations
@@ -539,7 +540,7 @@ def sniff_image_mime(data: bytes) -> str:
     return "application/octet-stream"
 
 
-# The seeds' convenience functions, one per product task.
+# Convenience functions, one per product task.
 
 
 def extract_job_data(

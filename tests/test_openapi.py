@@ -121,3 +121,13 @@ def test_exports_document_their_files_and_parameters(schema, path):
     assert parameters["format"]["enum"] == ["pdf", "docx", "md", "txt"]
     assert parameters["paper"]["enum"] == ["a4", "letter"]
     assert {"400", "401", "404", "503"} <= set(operation["responses"])
+
+
+def test_no_schema_publishes_an_internal_comment(schema):
+    """Schema descriptions speak to API clients; notes about our own code stay in the code."""
+    leaked = {
+        name: component["description"]
+        for name, component in schema["components"]["schemas"].items()
+        if re.search(r"ModelSerializer|CPU|DRF", component.get("description", ""))
+    }
+    assert leaked == {}

@@ -154,7 +154,8 @@ def test_plan_limits_are_editable(su_client):
 def test_an_admin_sees_and_resets_a_users_quota_counters(su_client, user):
     from decimal import Decimal
 
-    from billing.quotas import quota_reserve, quota_settle, quota_status
+    from billing.quotas import quota_reserve, quota_settle
+    from tests.quota import quota_counters
 
     plan = Plan.objects.get(code="FREEMIUM")
     quota_settle(
@@ -178,7 +179,7 @@ def test_an_admin_sees_and_resets_a_users_quota_counters(su_client, user):
         "Reset today's and this month's quota for 1 user(s)" in text
         for _, text in messages_of(response)
     )
-    day = quota_status(user_id=user.pk)["day"]
+    day = quota_counters(user_id=user.pk)["day"]
     assert (day.tokens_used, day.tokens_reserved, day.cost_used_usd) == (0, 500, 0)
     quota_settle(in_flight, tokens=400, cost=Decimal(0))
-    assert quota_status(user_id=user.pk)["day"].tokens_used == 400
+    assert quota_counters(user_id=user.pk)["day"].tokens_used == 400

@@ -10,11 +10,12 @@ import pytest
 from django.db import connection
 
 from billing.models import Plan, QuotaCounter
-from billing.quotas import quota_reserve, quota_reset, quota_settle, quota_status
+from billing.quotas import quota_reserve, quota_reset, quota_settle
 from orchestrator import errors
 from orchestrator.models import UsageLog
 from orchestrator.services import estimate_tokens, generate
 from tests.doubles import Reply
+from tests.quota import quota_counters
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,7 @@ def test_a_call_reserves_then_settles_to_the_real_usage(make_provider, openai_do
 
     result = generate(user=user, task="extraction", prompt="hello")
 
-    counters = quota_status(user_id=user.pk)
+    counters = quota_counters(user_id=user.pk)
     for period in ("day", "month"):
         assert counters[period].tokens_used == 400 and counters[period].tokens_reserved == 0
         assert counters[period].cost_used_usd == result.cost_usd
@@ -48,7 +49,7 @@ def test_a_failed_call_releases_its_reservation(make_provider, openai_double, us
     with pytest.raises(errors.ProviderFailed):
         generate(user=user, task="extraction", prompt="hello")
 
-    day = quota_status(user_id=user.pk)["day"]
+    day = quota_counters(user_id=user.pk)["day"]
     assert (day.tokens_used, day.tokens_reserved, day.cost_reserved_usd) == (0, 0, 0)
 
 
@@ -103,10 +104,10 @@ def test_an_admin_reset_clears_used_but_keeps_reservations_in_flight(user):
 
     quota_reset(user_id=user.pk)
 
-    day = quota_status(user_id=user.pk)["day"]
+    day = quota_counters(user_id=user.pk)["day"]
     assert (day.tokens_used, day.tokens_reserved) == (0, 300)
     quota_settle(in_flight, tokens=250, cost=Decimal(0))
-    day = quota_status(user_id=user.pk)["day"]
+    day = quota_counters(user_id=user.pk)["day"]
     assert (day.tokens_used, day.tokens_reserved) == (250, 0)
 
 
@@ -124,7 +125,7 @@ def test_a_call_whose_reservation_was_lost_settles_without_a_negative_hold(user)
 
     quota_settle(lost, tokens=2500, cost=Decimal("0.25"))
 
-    day = quota_status(user_id=user.pk)["day"]
+    day = quota_counters(user_id=user.pk)["day"]
     assert (day.tokens_used, day.tokens_reserved) == (2500, 0)
     assert (day.cost_used_usd, day.cost_reserved_usd) == (Decimal("0.25"), 0)
     # The limit still holds: 2,500 used, so 7,500 fit and 7,501 do not.
@@ -184,7 +185,7 @@ def test_50_concurrent_calls_for_a_quota_that_fits_10_let_exactly_10_through(
 
     assert (outcomes.count("ok"), outcomes.count("quota")) == (10, 40)
     assert openai_double.request_count == 10
-    day = quota_status(user_id=user.pk)["day"]
+    day = quota_counters(user_id=user.pk)["day"]
     logged = sum(UsageLog.objects.filter(status="success").values_list("total_tokens", flat=True))
     assert day.tokens_used == logged == 10 * per_call and day.tokens_reserved == 0
     assert UsageLog.objects.filter(error_code="QUOTA_EXCEEDED").count() == 40
@@ -215,6 +216,6 @@ def test_reservations_and_settlements_racing_on_one_users_rows_never_deadlock(us
         thread.join(timeout=120)
 
     assert errors_seen == []
-    for counter in quota_status(user_id=user.pk).values():
+    for counter in quota_counters(user_id=user.pk).values():
         assert (counter.tokens_used, counter.tokens_reserved) == (16 * 25 * 40, 0)
         assert counter.cost_used_usd == Decimal("1.6") and counter.cost_reserved_usd == 0

@@ -2,8 +2,7 @@
 
 Tests and benchmarks point the real vendor SDKs at ``VendorDouble.base_url``
 and script answers (``Reply``) and faults. Bodies follow the vendors' real
-shapes; see /work/shared/data/vendor-recordings/ for the recorded exchanges
-they are modelled on.
+shapes, modelled on recorded exchanges with each vendor.
 """
 
 from __future__ import annotations

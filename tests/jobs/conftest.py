@@ -51,7 +51,7 @@ def make_site() -> Iterator[Callable[[], Site]]:
         site: Site
 
         class Handler(BaseHTTPRequestHandler):
-            # One write per response, no Nagle delay (see DESIGN.md on loopback servers).
+            # One write per response, no Nagle delay (as the vendor doubles in tests/doubles/ do).
             wbufsize = -1
             disable_nagle_algorithm = True
 

@@ -149,7 +149,7 @@ def _start(
     site: Site
 
     class Handler(BaseHTTPRequestHandler):
-        # One write per response, without Nagle delays (see DESIGN.md, vendor doubles).
+        # One write per response, without Nagle delays (as the vendor doubles in tests/doubles/ do).
         wbufsize = -1
         disable_nagle_algorithm = True
 

@@ -11,10 +11,10 @@ from decimal import Decimal
 import pytest
 
 from billing.models import Plan
-from billing.quotas import quota_status
 from orchestrator.models import UsageLog
 from tests.doubles import Reply
 from tests.jobs.conftest import EXTRACT, _html, assert_error
+from tests.quota import quota_counters
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ PAGES = 12  # a Freemium day of 20,000 tokens used to refuse the seventh offline
 
 def counters(user) -> list[tuple[int, int, Decimal, Decimal]]:
     """(tokens used, tokens held, cost used, cost held) of the user's day and month."""
-    rows = quota_status(user_id=user.pk).values()
+    rows = quota_counters(user_id=user.pk).values()
     return [(r.tokens_used, r.tokens_reserved, r.cost_used_usd, r.cost_reserved_usd) for r in rows]
 
 

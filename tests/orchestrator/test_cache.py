@@ -44,13 +44,13 @@ def test_a_second_identical_call_is_served_from_cache(provider, user):
 
 
 def test_a_hit_takes_no_quota(provider, user):
-    from billing.quotas import quota_status
+    from tests.quota import quota_counters
 
     generate(user=user, task="cv_draft", prompt="Draft my CV")
-    used = quota_status(user_id=user.pk)["day"].tokens_used
+    used = quota_counters(user_id=user.pk)["day"].tokens_used
     generate(user=user, task="cv_draft", prompt="Draft my CV")
 
-    assert quota_status(user_id=user.pk)["day"].tokens_used == used == 1200
+    assert quota_counters(user_id=user.pk)["day"].tokens_used == used == 1200
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from orchestrator.policy import tier_for
 from orchestrator.services import generate
 from tests.doubles import Reply
 
-EXPECTED = {  # DESIGN.md's default policy
+EXPECTED = {  # orchestrator.defaults.POLICY
     ("FREEMIUM", "extraction"): "gemini-2.5-flash",
     ("FREEMIUM", "cv_draft"): "gemini-2.5-flash",
     ("FREEMIUM", "cover_letter"): "gemini-2.5-flash",
