@@ -15,7 +15,7 @@ from django.contrib.auth.forms import UserChangeForm
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
-from orchestrator.errors import InvalidInput
+from core.errors import InvalidInput
 
 from .models import Plan, QuotaCounter, Subscription
 from .quotas import period_starts, quota_reset

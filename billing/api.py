@@ -6,15 +6,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import envelope
-from orchestrator.api import (
+from core.api import envelope
+from core.errors import Unauthorized
+from core.openapi import (
     PAGE_PARAMETERS,
     enveloped,
     error_responses,
     paginated,
     paginated_response,
 )
-from orchestrator.errors import Unauthorized
 
 from . import selectors, services
 from .serializers import (

@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from orchestrator.errors import QuotaExceeded
+from core.errors import QuotaExceeded
 
 from .models import Plan, QuotaCounter
 

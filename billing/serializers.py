@@ -3,8 +3,8 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from config.api import ModelSerializer
-from orchestrator.errors import user_message
+from core.api import ModelSerializer
+from core.errors import user_message
 from orchestrator.models import UsageLog
 
 from .models import Plan

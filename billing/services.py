@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from orchestrator.errors import InvalidInput, Unauthorized
+from core.errors import InvalidInput, Unauthorized
 
 from .models import Plan, PlanCode, Subscription
 

@@ -7,7 +7,7 @@
   and emails exist).
 
 Rates come from REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] (AUTH_* env); a scope without a rate
-is not throttled. A refusal is 429 RATE_LIMITED with Retry-After (config/api.py).
+is not throttled. A refusal is 429 RATE_LIMITED with Retry-After (core/api.py).
 """
 
 from __future__ import annotations

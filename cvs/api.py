@@ -11,8 +11,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import envelope
-from orchestrator.api import (
+from core.api import envelope
+from core.openapi import (
     AI_ERRORS,
     PAGE_PARAMETERS,
     ErrorEnvelopeSerializer,

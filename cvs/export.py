@@ -23,7 +23,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.text import slugify
 
-from orchestrator.errors import AppError
+from core.errors import AppError
 
 FORMATS = {
     "pdf": "application/pdf",

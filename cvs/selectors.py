@@ -6,10 +6,10 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from core.errors import InvalidInput, NotFound
 from jobs.models import Job
 from jobs.schemas import JOB_FIELDS, JOB_LISTS
 from jobs.selectors import job_get
-from orchestrator.errors import InvalidInput, NotFound
 
 from .match import cv_match
 from .models import CVDraft, CVDraftVersion, MasterProfile

@@ -17,12 +17,12 @@ from typing import Any
 
 from django.db import transaction
 
+from core.errors import AppError, InvalidInput
+from core.validation import validator
 from jobs.selectors import job_get
 from orchestrator.async_api import ai_task_submit
-from orchestrator.errors import AppError, InvalidInput
 from orchestrator.models import AITask, Task
 from orchestrator.services import AIResult, draft_cv
-from orchestrator.validation import validator
 
 from .factcheck import cv_fact_problems
 from .models import CVDraft, MasterProfile

@@ -17,8 +17,8 @@ from typing import Any
 
 from django.db import models, transaction
 
-from orchestrator.errors import InvalidInput, NotFound
-from orchestrator.validation import validator
+from core.errors import InvalidInput, NotFound
+from core.validation import validator
 
 from .factcheck import cv_fact_problems
 from .models import CVDraft

@@ -35,7 +35,7 @@ import httpcore
 import idna
 from django.conf import settings
 
-from orchestrator.errors import FetchFailed, InvalidInput
+from core.errors import FetchFailed, InvalidInput
 
 USER_AGENT = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from PIL import Image
 
-from orchestrator.errors import InvalidInput
+from core.errors import InvalidInput
 
 # Pillow reports phone-camera JPEGs with an MPO extension as "MPO"; they are JPEG files.
 MIME_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "MPO": "image/jpeg", "WEBP": "image/webp"}

@@ -18,8 +18,8 @@ import jstyleson
 import lxml.html
 from extruct.jsonld import JsonLdExtractor
 
+from core.validation import validate
 from jobs.schemas import JOB_SCHEMA
-from orchestrator.validation import validate
 
 MAX_KEYWORDS = 20
 

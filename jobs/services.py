@@ -23,12 +23,12 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from core.errors import FetchFailed, InvalidInput, NoProviderConfigured
+from core.validation import validator
 from orchestrator.async_api import ai_task_submit
-from orchestrator.errors import FetchFailed, InvalidInput, NoProviderConfigured
 from orchestrator.models import AITask, ProviderType, Task
 from orchestrator.selectors import provider_chain
 from orchestrator.services import AIResult, extract_job_data, generate
-from orchestrator.validation import validator
 
 from . import prompts
 from .fetch import INSTEAD, fetch_page

@@ -7,7 +7,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import envelope
+from core.api import envelope
+from core.openapi import (
+    AI_ERRORS,
+    PAGE_PARAMETERS,
+    enveloped,
+    error_responses,
+    paginated,
+    paginated_response,
+)
 from cvs.api import (
     EXPORT_DESCRIPTION,
     EXPORT_RESPONSES,
@@ -16,14 +24,6 @@ from cvs.api import (
     file_response,
 )
 from cvs.serializers import DraftEditSerializer, ExportQuerySerializer
-from orchestrator.api import (
-    AI_ERRORS,
-    PAGE_PARAMETERS,
-    enveloped,
-    error_responses,
-    paginated,
-    paginated_response,
-)
 from orchestrator.async_api import (
     ACCEPTED_RESPONSE,
     ASYNC_PARAMETERS,

@@ -3,7 +3,7 @@
 Bump VERSION when the wording changes: every result records the version that made it.
 """
 
-from orchestrator.prompting import block
+from core.prompting import block
 
 from .schemas import BODY_MAX_WORDS, BODY_MIN_WORDS, BODY_PARAGRAPHS
 

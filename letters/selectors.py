@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from orchestrator.errors import NotFound
+from core.errors import NotFound
 
 from .models import CoverLetter, CoverLetterVersion
 

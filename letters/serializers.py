@@ -3,7 +3,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from config.api import ModelSerializer
+from core.api import ModelSerializer
 from cvs.serializers import DraftListQuerySerializer
 
 from .models import CoverLetter, CoverLetterVersion

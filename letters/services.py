@@ -13,12 +13,12 @@ from typing import Any
 
 from django.db import transaction
 
+from core.errors import InvalidInput
 from cvs.selectors import job_ai_fields, profile_for_drafting
 from cvs.services import ai_draft_checked
 from cvs.versions import content_edit, version_record
 from jobs.selectors import job_get
 from orchestrator.async_api import ai_task_submit
-from orchestrator.errors import InvalidInput
 from orchestrator.models import AITask, Task
 from orchestrator.services import draft_cover_letter
 

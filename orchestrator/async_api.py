@@ -20,9 +20,9 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.api import envelope
+from core.api import envelope
+from core.errors import NotFound
 
-from .errors import NotFound
 from .models import AITask
 
 logger = logging.getLogger(__name__)

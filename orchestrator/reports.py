@@ -42,7 +42,8 @@ from django.db import connections, transaction
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 
-from .errors import QuotaExceeded
+from core.errors import QuotaExceeded
+
 from .models import (
     ProviderConfig,
     UsageDaily,

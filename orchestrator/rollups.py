@@ -25,7 +25,8 @@ from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from .errors import QuotaExceeded
+from core.errors import QuotaExceeded
+
 from .models import (
     UsageDaily,
     UsageDailyUser,

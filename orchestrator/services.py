@@ -24,8 +24,9 @@ from django.utils import timezone
 
 from billing.quotas import Reservation, quota_reserve, quota_settle
 from billing.selectors import plan_for_user
+from core import errors, validation
 
-from . import errors, result_cache, snapshot, validation
+from . import result_cache, snapshot
 from .models import ProviderConfig, UsageLog
 from .policy import tier_for
 from .providers import BAD_OUTPUT, BAD_REQUEST, TIMEOUT, ProviderError, adapter_class, scrub

@@ -8,7 +8,8 @@ from celery import shared_task
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from .errors import AppError
+from core.errors import AppError
+
 from .models import AITask
 
 logger = logging.getLogger(__name__)

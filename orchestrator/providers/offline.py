@@ -13,10 +13,10 @@ import math
 import re
 from typing import Any
 
+from core.prompting import read_block
 from jobs.parsing import job_from_text, jsonld_job, keywords_for, main_text
 from letters.rules import body_word_count
 from letters.schemas import BODY_MAX_WORDS
-from orchestrator.prompting import read_block
 from orchestrator.providers import BAD_REQUEST, ProviderError, ProviderReply
 
 NO_IMAGES = (

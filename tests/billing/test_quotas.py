@@ -11,7 +11,7 @@ from django.db import connection
 
 from billing.models import Plan, QuotaCounter
 from billing.quotas import quota_reserve, quota_reset, quota_settle
-from orchestrator import errors
+from core import errors
 from orchestrator.models import UsageLog
 from orchestrator.services import estimate_tokens, generate
 from tests.doubles import Reply

@@ -4,7 +4,7 @@ provider names, key fragments) stays in the admin."""
 import pytest
 from django.test import Client
 
-from orchestrator.errors import ProviderFailed
+from core.errors import ProviderFailed
 from orchestrator.models import UsageLog
 from orchestrator.services import generate
 from tests.doubles import Reply

@@ -24,8 +24,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import certifi
 import pytest
 
+from core.errors import FetchFailed, InvalidInput
 from jobs.fetch import fetch_page
-from orchestrator.errors import FetchFailed, InvalidInput
 
 PAGE = "<html><head><title>Backend Engineer</title></head><body>Rust & Python — remote</body>"
 GZIP_BOMB = gzip.compress(b"\0" * 50_000_000, compresslevel=9)  # ~50 KB that inflate to 50 MB

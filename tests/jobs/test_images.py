@@ -14,8 +14,8 @@ import zlib
 import pytest
 from PIL import Image
 
+from core.errors import InvalidInput
 from jobs.images import CheckedImage, check_image
-from orchestrator.errors import InvalidInput
 
 NOT_AN_IMAGE = "The file is not a readable image; it must be a PNG, JPEG or WebP image."
 DAMAGED = "The image is damaged or incomplete and could not be read."

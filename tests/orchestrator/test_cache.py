@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from core.errors import ProviderFailed
 from jobs.prompts import extraction_prompt
-from orchestrator.errors import ProviderFailed
 from orchestrator.models import UsageLog
 from orchestrator.services import generate
 from tests.doubles import Reply

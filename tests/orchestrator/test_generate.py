@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from PIL import Image
 
-from orchestrator import errors
+from core import errors
 from orchestrator.models import ProviderConfig, UsageLog
 from orchestrator.services import generate
 from tests.conftest import TEST_KEYS

@@ -9,12 +9,12 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from core.prompting import block
 from cvs.factcheck import cv_fact_problems
 from cvs.schemas import CV_SCHEMA
 from jobs.schemas import JOB_SCHEMA
 from letters.rules import letter_problems
 from letters.schemas import LETTER_SCHEMA, TONES
-from orchestrator.prompting import block
 from orchestrator.providers import BAD_REQUEST, ProviderError
 from orchestrator.providers.offline import OfflineAdapter
 

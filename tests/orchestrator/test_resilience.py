@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from orchestrator import errors
+from core import errors
 from orchestrator.models import UsageLog
 from orchestrator.resilience import breaker_state
 from orchestrator.services import generate

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from billing.models import Plan
 from billing.services import subscription_set_plan
-from orchestrator.errors import InvalidInput
+from core.errors import InvalidInput
 
 
 class Command(BaseCommand):

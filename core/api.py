@@ -13,7 +13,7 @@ from django.http import Http404
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 
-from orchestrator.errors import AppError
+from core.errors import AppError
 
 logger = logging.getLogger(__name__)
 

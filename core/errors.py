@@ -1,6 +1,6 @@
 """The application's error type: every domain failure carries an error code and an HTTP status.
 
-One DRF exception handler (config/api.py) turns these into the error envelope, so views never
+One DRF exception handler (core/api.py) turns these into the error envelope, so views never
 wrap exceptions themselves.
 """
 

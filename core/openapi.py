@@ -1,0 +1,108 @@
+"""How every list and every envelope is described to OpenAPI, and paginated lists in the envelope.
+
+The envelope itself is built by core.api; this module only describes it to OpenAPI and wraps
+paginated lists in it, so every list endpoint answers the same way.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
+from rest_framework import serializers
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .api import envelope
+
+
+class ErrorEnvelopeSerializer(serializers.Serializer):
+    success = serializers.BooleanField(default=False)
+    message = serializers.CharField(help_text="A sentence a user can act on.")
+    error_code = serializers.CharField(
+        help_text="INVALID_INPUT, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, FETCH_FAILED, "
+        "RATE_LIMITED, QUOTA_EXCEEDED, NO_PROVIDER, PROVIDER_ERROR, PROVIDER_TIMEOUT, "
+        "BAD_AI_OUTPUT, INTERNAL_ERROR"
+    )
+    errors = serializers.JSONField(required=False, help_text="Per-field validation details.")
+
+
+ERROR_DESCRIPTIONS = {
+    400: "INVALID_INPUT: the request breaks a rule the message names.",
+    401: "UNAUTHORIZED: no or wrong credentials (`Authorization: Token <key>` or "
+    "`Authorization: Bearer <key>`, or a session).",
+    403: "FORBIDDEN: authenticated but not allowed.",
+    404: "NOT_FOUND: no such object among yours.",
+    422: "FETCH_FAILED: the page could not be fetched; upload a screenshot or paste the text.",
+    429: "RATE_LIMITED or QUOTA_EXCEEDED (with a Retry-After header).",
+    502: "PROVIDER_ERROR or BAD_AI_OUTPUT: the AI provider failed or answered unusably.",
+    503: "NO_PROVIDER: no AI provider able to do this is configured.",
+    504: "PROVIDER_TIMEOUT: the AI provider did not answer in time.",
+}
+AI_ERRORS = (400, 401, 429, 502, 503, 504)
+
+
+def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
+    return {
+        status: OpenApiResponse(ErrorEnvelopeSerializer, description=ERROR_DESCRIPTIONS[status])
+        for status in statuses
+    }
+
+
+def enveloped(name: str, data: serializers.BaseSerializer | serializers.Field | None) -> Any:
+    """The success envelope around `data`, as a named OpenAPI component."""
+    return inline_serializer(
+        name=name,
+        fields={
+            "success": serializers.BooleanField(default=True),
+            "message": serializers.CharField(),
+            "data": data if data is not None else serializers.JSONField(allow_null=True),
+        },
+    )
+
+
+def paginated(name: str, item: type[serializers.Serializer]) -> Any:
+    page = inline_serializer(
+        name=f"{name}Page",
+        fields={
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": item(many=True),
+        },
+    )
+    return enveloped(f"{name}Envelope", page)
+
+
+PAGE_PARAMETERS = [
+    OpenApiParameter("page", int, description="Page number, from 1."),
+    OpenApiParameter("page_size", int, description="Items per page (at most 100)."),
+]
+
+
+class EnvelopePagination(PageNumberPagination):
+    """DRF's page-number pagination, answered inside the success envelope."""
+
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+    def get_paginated_response(self, data: list) -> Response:
+        return envelope(
+            OrderedDict(
+                count=self.page.paginator.count,
+                next=self.get_next_link(),
+                previous=self.get_previous_link(),
+                results=data,
+            )
+        )
+
+
+def paginated_response(
+    *, request: Request, view: APIView, queryset: Any, serializer: type[serializers.Serializer]
+) -> Response:
+    paginator = EnvelopePagination()
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    return paginator.get_paginated_response(serializer(page, many=True).data)
