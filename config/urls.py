@@ -3,7 +3,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 api_v1 = [
-    path("", include("billing.urls")),  # auth, usage
+    path("", include("accounts.urls")),  # auth
+    path("", include("usage.urls")),  # usage
     path("", include("jobs.urls")),  # job-extractor, jobs
     path("", include("cvs.urls")),  # profile, cv-drafter, cvs
     path("", include("letters.urls")),  # cover-letter, letters

@@ -37,7 +37,7 @@ THIRD_PARTY_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
 ]
-LOCAL_APPS = ["core", "orchestrator", "billing", "jobs", "cvs", "letters"]
+LOCAL_APPS = ["core", "billing", "accounts", "orchestrator", "usage", "jobs", "cvs", "letters"]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
@@ -121,7 +121,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # The first class names the scheme of 401 answers' WWW-Authenticate: Token.
         "rest_framework.authentication.TokenAuthentication",
-        "billing.authentication.BearerTokenAuthentication",
+        "accounts.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -237,7 +237,7 @@ CELERY_BEAT_SCHEDULE = {
     "alerts-check": {"task": "orchestrator.alerts_check", "schedule": ALERT_CHECK_SECONDS},
 }
 
-# --- Product API: sign-up (billing/api.py) -------------------------------------------------
+# --- Product API: sign-up (accounts/api.py) -------------------------------------------------
 # Django's own checks for passwords chosen through POST /api/v1/auth/register.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -248,7 +248,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Sign-in and sign-up throttles (billing/throttling.py): failed sign-ins per username and per
+# Sign-in and sign-up throttles (accounts/throttling.py): failed sign-ins per username and per
 # client address, sign-ups per client address. 429 RATE_LIMITED with Retry-After.
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].update(
     {

@@ -9,10 +9,10 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from billing.selectors import usage_summary
 from billing.services import subscription_set_plan
 from orchestrator.models import ProviderConfig, UsageLog
 from tests.jobs.conftest import assert_error
+from usage.selectors import usage_summary
 
 pytestmark = pytest.mark.django_db
 
