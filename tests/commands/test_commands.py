@@ -33,7 +33,7 @@ def test_test_provider_by_name(openai_double, make_provider):
 
     out = run("test_provider", "openai test")
 
-    assert "[1/1] openai test (openai)" in out and "OK (gpt-4o-mini answered" in out
+    assert "[1/1] openai test (openai)" in out and "OK (gpt-6-luna answered" in out
     assert "All 1 provider test(s) passed." in out
     config.refresh_from_db()
     assert config.last_test_status == "ok"

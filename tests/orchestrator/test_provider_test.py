@@ -17,8 +17,11 @@ def test_good_credentials_are_marked_ok(any_double, make_provider):
     assert outcome.ok and "OK" in outcome.message
     config.refresh_from_db()
     assert config.last_test_status == "ok" and config.last_tested_at is not None
-    log = UsageLog.objects.get()
-    assert (log.task_type, log.status, log.user) == ("provider_test", "success", None)
+    logs = UsageLog.objects.order_by("pk")
+    assert [(log.model, log.task_type, log.status, log.user) for log in logs] == [
+        (config.fast_model, "provider_test", "success", None),
+        (config.quality_model, "provider_test", "success", None),
+    ]
 
 
 def test_bad_credentials_are_marked_failed_without_showing_the_key(any_double, make_provider):
