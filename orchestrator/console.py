@@ -31,9 +31,9 @@ def is_provider_admin(user) -> bool:
 
 
 def provider_status(config: ProviderConfig) -> str:
-    """inactive / failing / untested / active, in that order of precedence."""
+    """awaiting test / inactive / failing / untested / active, in that order of precedence."""
     if not config.is_active:
-        return "inactive"
+        return "awaiting test" if config.activate_when_tested else "inactive"
     if config.last_test_status == ProviderConfig.TestStatus.FAILED:
         return "failing"
     if config.last_test_status == ProviderConfig.TestStatus.UNTESTED:
