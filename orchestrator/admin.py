@@ -154,11 +154,12 @@ class ProviderConfigAdmin(ProviderAdminsOnly, admin.ModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is not None:  # "activate before a test passes" is a choice made when adding
-            first = {**fieldsets[0][1]}
-            first["fields"] = [f for f in first["fields"] if f != "activate_untested"]
-            fieldsets = [(fieldsets[0][0], first), *fieldsets[1:]]
-        return fieldsets
+        # "Activate before a test passes" is a choice made when adding; the model check needs
+        # a saved config.
+        left_out = "activate_untested" if obj is not None else "model_check"
+        first = {**fieldsets[0][1]}
+        first["fields"] = [f for f in first["fields"] if f != left_out]
+        return [(fieldsets[0][0], first), *fieldsets[1:]]
 
     def get_urls(self):
         return [
