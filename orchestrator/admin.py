@@ -180,13 +180,14 @@ class ProviderConfigAdmin(ProviderAdminsOnly, admin.ModelAdmin):
         return redirect(reverse("admin:orchestrator_providerconfig_change", args=[config.pk]))
 
     def _report_test(self, request, config) -> None:
+        waiting = config.activate_when_tested
         result = provider_test(config=config)
         self.message_user(
             request, result.message, messages.SUCCESS if result.ok else messages.ERROR
         )
         for warning in result.warnings:
             self.message_user(request, f"{config.name}: {warning}", messages.WARNING)
-        if result.ok and config.activate_when_tested:
+        if result.ok and waiting:
             self.message_user(request, f"{config.name} is now active.", messages.SUCCESS)
 
     def save_model(self, request, obj, form, change):
@@ -232,6 +233,8 @@ class ProviderConfigAdmin(ProviderAdminsOnly, admin.ModelAdmin):
             notes = [pricing.SOURCE_LABELS[source]]
             if retiring:
                 notes.append(f"shuts down {retiring}")
+            elif pricing.library_deprecated(config.provider_type, model):
+                notes.append("deprecated by its vendor")
             rows.append((tier, model, "; ".join(notes)))
         return format_html(
             "<ul style='margin:0;padding-left:16px'>{}</ul>",

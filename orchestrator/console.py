@@ -56,6 +56,8 @@ def provider_config_make_default(*, config: ProviderConfig) -> ProviderConfig:
 
 
 def provider_config_set_active(*, configs: QuerySet, active: bool) -> int:
+    # Activated or deactivated by hand: no longer waiting for a test to activate it.
+    configs.filter(activate_when_tested=True).update(activate_when_tested=False)
     count = configs.exclude(is_active=active).update(is_active=active)
     if count:
         snapshot.bump()

@@ -104,6 +104,19 @@ def library_rates(provider_type: str, model: str, day: date) -> Rates | None:
     return Rates(LIBRARY, prices.input_mtok, prices.output_mtok, cached)
 
 
+@functools.lru_cache(maxsize=256)
+def library_deprecated(provider_type: str, model: str) -> bool:
+    """genai-prices marks the model deprecated by its vendor (still callable, retiring)."""
+    provider_id = PRICE_PROVIDER_IDS.get(provider_type)
+    if provider_id is None or not model:
+        return False
+    try:
+        _, info = get_snapshot().find_provider_model(model, None, provider_id, None)
+    except LookupError:
+        return False
+    return bool(info.deprecated)
+
+
 @functools.lru_cache(maxsize=4)
 def ceiling_rates(day: date) -> Rates:
     """The dearest base rate of each kind among the default models: what an unpriced call is

@@ -613,11 +613,13 @@ def provider_test(*, config: Any, user: Any = None) -> ProviderTestResult:
         last_test_message=outcome.message[:2000],
         last_test_warnings=list(outcome.warnings),
     )
-    if outcome.ok and config.activate_when_tested:
-        fields.update(is_active=True, activate_when_tested=False)
-    ProviderConfig.objects.filter(pk=config.pk).update(**fields)
-    if "is_active" in fields:  # update() sends no signal: the chain must see the new provider
-        snapshot.bump()
+    configs = ProviderConfig.objects.filter(pk=config.pk)
+    configs.update(**fields)
+    # Decided by the row, not by `config`: an admin may have (de)activated it meanwhile.
+    if outcome.ok and configs.filter(activate_when_tested=True).update(
+        is_active=True, activate_when_tested=False
+    ):
+        snapshot.bump()  # update() sends no signal: the chain must see the new provider
     return outcome
 
 
@@ -642,7 +644,11 @@ def model_warnings(route: Route) -> list[str]:
     for model in dict.fromkeys([route.fast_model, route.quality_model]):
         if listed is not None and model not in listed:
             warnings.append(f"{model} is not among the {len(listed)} models this key can see.")
-        retiring = (listed or {}).get(model) or shutdown_date(route.provider_type, model)
+        retiring = (
+            (listed or {}).get(model)
+            or shutdown_date(route.provider_type, model)
+            or ("deprecated" if pricing.library_deprecated(route.provider_type, model) else None)
+        )
         if retiring:
             warnings.append(f"{model} is being retired ({retiring}); choose a current model.")
         if pricing.rates_for(provider_type=route.provider_type, model=model).source == (

@@ -1,13 +1,15 @@
 """The provider console's model checks: Test now, warnings, configs that wait for a passing
 test, and where each cost's price came from."""
 
+import csv
+import io
 from decimal import Decimal
 
 import pytest
 
 from orchestrator.models import ModelPrice, ProviderConfig, UsageLog
-from orchestrator.services import generate
-from tests.admin.conftest import messages_of
+from orchestrator.services import generate, provider_test
+from tests.admin.conftest import messages_of, run_action
 from tests.admin.test_provider_configs import form_data
 from tests.conftest import TEST_KEYS
 from tests.doubles import Reply
@@ -137,3 +139,26 @@ def test_usage_rows_and_the_dashboard_say_what_priced_each_cost(
     section = dashboard.split('id="price-sources"', 1)[1]
     assert "openai:gpt-private-7" in section
     assert '<td class="over">unpriced: charged at the ceiling price</td>' in section
+
+
+def test_activating_a_waiting_config_by_hand_stops_the_wait(
+    su_client, openai_double, make_provider
+):
+    config = make_provider(openai_double, is_active=False, activate_when_tested=True)
+
+    run_action(su_client, "providerconfig", "activate", [config.pk])
+    run_action(su_client, "providerconfig", "deactivate", [config.pk])
+    provider_test(config=config)
+
+    config.refresh_from_db()
+    assert (config.is_active, config.activate_when_tested) == (False, False)
+
+
+def test_the_csv_export_says_what_priced_each_row(su_client, openai_double, make_provider, user):
+    make_provider(openai_double)
+    generate(user=user, task="extraction", prompt="hi")
+
+    response = su_client.get("/admin/orchestrator/usagelog/export/")
+
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [(r["model"], r["price_source"]) for r in rows] == [("gpt-6-luna", "genai-prices")]

@@ -176,3 +176,14 @@ def test_the_daily_retest_tests_active_configs_and_the_alert_fires(
     entry = settings.CELERY_BEAT_SCHEDULE["provider-retest"]
     assert entry["task"] == provider_configs_retest_task.name
     assert entry["schedule"] == 24 * 3600
+
+
+def test_a_model_genai_prices_marks_deprecated_is_a_warning(gemini_double, make_provider):
+    config = make_provider(gemini_double, quality_model="gemini-3-pro-preview")
+    gemini_double.models["gemini-3-pro-preview"] = None  # Gemini's list says nothing of it
+
+    outcome = provider_test(config=config)
+
+    assert outcome.warnings == (
+        "gemini-3-pro-preview is being retired (deprecated); choose a current model.",
+    )
