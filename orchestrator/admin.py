@@ -10,9 +10,11 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.debug import sensitive_post_parameters
+from genai_prices.types import TieredPrices
 
 from . import admin_views, pricing
 from .alerts import alert_resolve
@@ -309,11 +311,26 @@ class ModelPriceAdmin(ProviderAdminsOnly, admin.ModelAdmin):
         "input_per_million",
         "output_per_million",
         "cached_input_per_million",
+        "library_price",
         "updated_at",
     ]
     list_editable = ["input_per_million", "output_per_million", "cached_input_per_million"]
     list_filter = ["provider_type"]
     search_fields = ["model"]
+
+    @admin.display(description="Price in genai-prices (this row overrides it)")
+    def library_price(self, price):
+        """What the row overrides: the maintained price per million tokens, if there is one."""
+        rates = pricing.library_rates(price.provider_type, price.model, timezone.now().date())
+        if rates is None:
+            return "— (unknown: this row is its only price)"
+        parts = []
+        for label, kind in pricing.KINDS:
+            rate = getattr(rates, kind)
+            tiered = isinstance(rate, TieredPrices)
+            value = rate.base if tiered else rate
+            parts.append(f"{label} ${value.normalize():f}{' (+tiers)' if tiered else ''}")
+        return ", ".join(parts)
 
 
 @admin.register(UsageLog)

@@ -38,6 +38,7 @@ PER_MILLION = 1_000_000
 EIGHT_PLACES = Decimal("0.00000001")
 
 Rate = Decimal | TieredPrices  # USD per million tokens, flat or by input-size tier
+KINDS = (("input", "input"), ("output", "output"), ("cached", "cached_input"))
 
 
 @dataclass(frozen=True)
@@ -129,15 +130,15 @@ def ceiling_rates(day: date) -> Rates:
     ]
 
     def dearest(kind: str) -> Decimal:
-        return max((_base(getattr(rates, kind)) for rates in known), default=Decimal(0)) or Decimal(
-            0
-        )
+        return max(
+            (base_rate(getattr(rates, kind)) for rates in known), default=Decimal(0)
+        ) or Decimal(0)
 
     top_input = dearest("input")
     return Rates(UNPRICED, top_input, dearest("output"), top_input)
 
 
-def _base(rate: Rate) -> Decimal:
+def base_rate(rate: Rate) -> Decimal:
     # The top tier of a tiered price: the ceiling must not undercut a long prompt.
     if isinstance(rate, TieredPrices):
         return max([rate.base, *(tier.price for tier in rate.tiers)])

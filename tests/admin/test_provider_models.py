@@ -162,3 +162,19 @@ def test_the_csv_export_says_what_priced_each_row(su_client, openai_double, make
 
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert [(r["model"], r["price_source"]) for r in rows] == [("gpt-6-luna", "genai-prices")]
+
+
+def test_a_price_row_shows_the_genai_prices_rate_it_overrides(su_client):
+    for model in ("gpt-6.1-sol", "gpt-private-7"):
+        ModelPrice.objects.create(
+            provider_type="openai",
+            model=model,
+            input_per_million=Decimal("1"),
+            output_per_million=Decimal("2"),
+        )
+
+    html = su_client.get("/admin/orchestrator/modelprice/").content.decode()
+
+    assert "Price in genai-prices (this row overrides it)" in html
+    assert "input $2 (+tiers), output $10 (+tiers), cached $0.1 (+tiers)" in html
+    assert "— (unknown: this row is its only price)" in html

@@ -67,8 +67,8 @@ def test_the_ceiling_is_the_dearest_default_rate_and_is_not_free():
         for model in models
     ]
     assert ceiling.source == pricing.UNPRICED
-    assert ceiling.output >= max(pricing._base(r.output) for r in defaults) > 0
-    assert ceiling.input >= max(pricing._base(r.input) for r in defaults) > 0
+    assert ceiling.output >= max(pricing.base_rate(r.output) for r in defaults) > 0
+    assert ceiling.input >= max(pricing.base_rate(r.input) for r in defaults) > 0
 
 
 @pytest.mark.django_db
