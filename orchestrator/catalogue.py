@@ -78,3 +78,7 @@ PRICE_PROVIDER_IDS: dict[str, str] = {
 
 def shutdown_date(provider_type: str, model: str) -> str | None:
     return SHUTDOWN_DATES.get((provider_type, model))
+
+
+# Provider types that never cost money: our own offline provider runs no vendor model.
+FREE_PROVIDER_TYPES = frozenset({"offline"})

@@ -148,8 +148,8 @@ class UsageLog(models.Model):
     cached_input_tokens = models.PositiveIntegerField(default=0)
     total_tokens = models.PositiveIntegerField(default=0)
     cost_usd = models.DecimalField(max_digits=14, decimal_places=8, default=0)
-    # Who priced cost_usd (orchestrator/pricing.py): "admin", "genai-prices", or "unpriced" (an
-    # estimate at the ceiling price); blank when no tokens were spent.
+    # Who priced cost_usd (orchestrator/pricing.py): "admin", "genai-prices", "free" (offline),
+    # or "unpriced" (an estimate at the ceiling price); blank when no tokens were spent.
     price_source = models.CharField(max_length=20, blank=True)
     saved_cost_usd = models.DecimalField(max_digits=14, decimal_places=8, default=0)
     latency_ms = models.PositiveIntegerField(default=0)

@@ -1,11 +1,11 @@
 """What a call costs: the admin's price row if there is one, else genai-prices, else a ceiling.
 
 genai-prices (the pydantic team's maintained price data: current models, cached-input and
-tiered prices) is the default source. A ModelPrice row in the admin overrides it for its
-(provider, model). A model neither knows is *unpriced*: it is never counted as free. Its calls
-are charged at the ceiling — the dearest rate among the catalogue's default models — so cost
-quotas and cost alerts keep holding, and its usage rows say `price_source = "unpriced"` so the
-admin sees the figure is an estimate and can add a price row.
+tiered prices) is the default source; the built-in offline provider is free. A ModelPrice row
+in the admin overrides either for its (provider, model). A model neither knows is *unpriced*:
+it is never counted as free. Its calls are charged at the ceiling — the dearest rate among the
+catalogue's default models — so cost quotas and cost alerts keep holding, and its usage rows
+say `price_source = "unpriced"` so the admin sees the figure is an estimate and can add a row.
 
 Looking a model up in genai-prices takes milliseconds the first time and ~70 µs per
 `calc_price`; the rates are resolved once per (provider, model, UTC day) and kept, and the cost
@@ -24,14 +24,16 @@ from genai_prices.data_snapshot import get_snapshot
 from genai_prices.types import TieredPrices, calc_unit_price
 
 from . import snapshot
-from .catalogue import DEFAULT_MODELS, PRICE_PROVIDER_IDS
+from .catalogue import DEFAULT_MODELS, FREE_PROVIDER_TYPES, PRICE_PROVIDER_IDS
 
 ADMIN = "admin"
 LIBRARY = "genai-prices"
+FREE = "free"
 UNPRICED = "unpriced"
 SOURCE_LABELS = {
     ADMIN: "admin price row",
     LIBRARY: "genai-prices",
+    FREE: "free (the built-in offline provider)",
     UNPRICED: "unpriced: charged at the ceiling price",
 }
 PER_MILLION = 1_000_000
@@ -66,6 +68,8 @@ def rates_for(*, provider_type: str, model: str) -> Rates:
         return Rates(
             ADMIN, row.input_per_million, row.output_per_million, row.cached_input_per_million
         )
+    if provider_type in FREE_PROVIDER_TYPES:
+        return _FREE_RATES
     today = datetime.now(UTC).date()
     return library_rates(provider_type, model, today) or ceiling_rates(today)
 
@@ -86,6 +90,9 @@ def call_cost(
         cached_input_tokens=cached_input_tokens,
     )
     return cost, rates.source
+
+
+_FREE_RATES = Rates(FREE, Decimal(0), Decimal(0), Decimal(0))
 
 
 @functools.lru_cache(maxsize=1024)

@@ -136,3 +136,14 @@ def test_an_unpriced_model_is_reserved_at_the_ceiling_so_a_cost_quota_refuses_it
 
     assert getattr(refused.value, "code", "") == "QUOTA_EXCEEDED"
     assert openai_double.request_count == 0
+
+
+@pytest.mark.django_db
+def test_the_offline_provider_is_free_even_without_a_price_row(user):
+    ModelPrice.objects.filter(provider_type="offline").delete()
+
+    result = generate(user=user, task="provider_test", prompt="Say OK.", provider_type="offline")
+
+    assert (result.provider, result.cost_usd) == ("offline", Decimal(0))
+    row = UsageLog.objects.get(pk=result.usage_log_id)
+    assert (row.price_source, row.cost_usd, row.output_tokens > 0) == ("free", 0, True)
