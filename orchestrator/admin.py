@@ -7,13 +7,18 @@ other staff neither see these models in the index nor open their pages (403).
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.urls import path
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.debug import sensitive_post_parameters
+from genai_prices.types import TieredPrices
 
-from . import admin_views
+from . import admin_views, pricing
 from .alerts import alert_resolve
+from .catalogue import shutdown_date
 from .console import (
     KEY_UNREADABLE,
     is_provider_admin,
@@ -32,6 +37,7 @@ STATUS_COLOURS = {
     "key unreadable": "#c62828",
     "untested": "#b26a00",
     "inactive": "#616161",
+    "awaiting test": "#b26a00",
     "default": "#1565c0",
 }
 KEY_UNREADABLE_HELP = (
@@ -85,6 +91,7 @@ class ReadOnly:
 @admin.register(ProviderConfig)
 class ProviderConfigAdmin(ProviderAdminsOnly, admin.ModelAdmin):
     form = ProviderConfigForm
+    change_form_template = "admin/orchestrator/providerconfig/change_form.html"
     list_display = [
         "name",
         "provider_type",
@@ -104,6 +111,8 @@ class ProviderConfigAdmin(ProviderAdminsOnly, admin.ModelAdmin):
         "last_tested_at",
         "last_test_status",
         "last_test_message",
+        "test_warnings",
+        "model_check",
         "created_at",
         "updated_at",
     ]
@@ -119,14 +128,23 @@ class ProviderConfigAdmin(ProviderAdminsOnly, admin.ModelAdmin):
                     "quality_model",
                     "priority",
                     "is_active",
+                    "activate_untested",
                     "is_default",
+                    "model_check",
                 ]
             },
         ),
         ("API key", {"fields": ["fingerprint", "api_key", "remove_api_key"]}),
         (
             "Last credentials test",
-            {"fields": ["last_tested_at", "last_test_status", "last_test_message"]},
+            {
+                "fields": [
+                    "last_tested_at",
+                    "last_test_status",
+                    "last_test_message",
+                    "test_warnings",
+                ]
+            },
         ),
         (None, {"fields": ["created_at", "updated_at"]}),
     ]
@@ -136,6 +154,53 @@ class ProviderConfigAdmin(ProviderAdminsOnly, admin.ModelAdmin):
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         return super().changeform_view(request, object_id, form_url, extra_context)
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        # "Activate before a test passes" is a choice made when adding; the model check needs
+        # a saved config.
+        left_out = "activate_untested" if obj is not None else "model_check"
+        first = {**fieldsets[0][1]}
+        first["fields"] = [f for f in first["fields"] if f != left_out]
+        return [(fieldsets[0][0], first), *fieldsets[1:]]
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/test/",
+                self.admin_site.admin_view(self.test_now_view),
+                name="orchestrator_providerconfig_test",
+            ),
+            *super().get_urls(),
+        ]
+
+    def test_now_view(self, request, object_id):
+        """The change page's "Test now" button: test, report, back to the page."""
+        config = get_object_or_404(ProviderConfig, pk=object_id)
+        if request.method != "POST" or not self.has_change_permission(request, config):
+            raise PermissionDenied
+        self._report_test(request, config)
+        return redirect(reverse("admin:orchestrator_providerconfig_change", args=[config.pk]))
+
+    def _report_test(self, request, config) -> None:
+        waiting = config.activate_when_tested
+        result = provider_test(config=config)
+        self.message_user(
+            request, result.message, messages.SUCCESS if result.ok else messages.ERROR
+        )
+        for warning in result.warnings:
+            self.message_user(request, f"{config.name}: {warning}", messages.WARNING)
+        if result.ok and waiting:
+            self.message_user(request, f"{config.name} is now active.", messages.SUCCESS)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.activate_when_tested:
+            self.message_user(
+                request,
+                f"{obj.name} stays inactive until a credentials test passes: press Test now.",
+                messages.WARNING,
+            )
+
     @admin.display(description="Status")
     def status(self, config):
         status = provider_status(config)
@@ -144,7 +209,40 @@ class ProviderConfigAdmin(ProviderAdminsOnly, admin.ModelAdmin):
         badges = [_badge(status, STATUS_COLOURS[status], title)]
         if config.is_default:
             badges.insert(0, _badge("default", STATUS_COLOURS["default"]))
-        return format_html("{} {}", *badges) if len(badges) == 2 else badges[0]
+        if config.last_test_warnings:
+            count = len(config.last_test_warnings)
+            tip = " ".join(config.last_test_warnings)
+            badges.append(_badge(f"{count} warning{'s' * (count > 1)}", "#b26a00", tip))
+        return format_html(" ".join(["{}"] * len(badges)), *badges)
+
+    @admin.display(description="Warnings")
+    def test_warnings(self, config):
+        if not config.last_test_warnings:
+            return "—"
+        return format_html(
+            "<ul style='margin:0;padding-left:16px'>{}</ul>",
+            format_html_join("", "<li>{}</li>", ((w,) for w in config.last_test_warnings)),
+        )
+
+    @admin.display(description="Model check")
+    def model_check(self, config):
+        """Without calling the vendor: what prices each model, and whether it is retiring."""
+        if config is None or not config.pk:
+            return "—"
+        rows = []
+        for tier, model in (("fast", config.fast_model), ("quality", config.quality_model)):
+            source = pricing.rates_for(provider_type=config.provider_type, model=model).source
+            retiring = shutdown_date(config.provider_type, model)
+            notes = [pricing.SOURCE_LABELS[source]]
+            if retiring:
+                notes.append(f"shuts down {retiring}")
+            elif pricing.library_deprecated(config.provider_type, model):
+                notes.append("deprecated by its vendor")
+            rows.append((tier, model, "; ".join(notes)))
+        return format_html(
+            "<ul style='margin:0;padding-left:16px'>{}</ul>",
+            format_html_join("", "<li>{}: <code>{}</code> — {}</li>", rows),
+        )
 
     @admin.display(description="Key")
     def fingerprint(self, config):
@@ -157,13 +255,10 @@ class ProviderConfigAdmin(ProviderAdminsOnly, admin.ModelAdmin):
         state = breaker_state(config.pk)
         return _badge(state, BREAKER_COLOURS.get(state, "#616161"))
 
-    @admin.action(description="Test credentials (a cheap real call)")
+    @admin.action(description="Test credentials (a cheap real call per model)")
     def test_credentials(self, request, queryset):
         for config in queryset:
-            result = provider_test(config=config)
-            self.message_user(
-                request, result.message, messages.SUCCESS if result.ok else messages.ERROR
-            )
+            self._report_test(request, config)
 
     @admin.action(description="Make default")
     def make_default(self, request, queryset):
@@ -235,11 +330,26 @@ class ModelPriceAdmin(ProviderAdminsOnly, admin.ModelAdmin):
         "input_per_million",
         "output_per_million",
         "cached_input_per_million",
+        "library_price",
         "updated_at",
     ]
     list_editable = ["input_per_million", "output_per_million", "cached_input_per_million"]
     list_filter = ["provider_type"]
     search_fields = ["model"]
+
+    @admin.display(description="Price in genai-prices (this row overrides it)")
+    def library_price(self, price):
+        """What the row overrides: the maintained price per million tokens, if there is one."""
+        rates = pricing.library_rates(price.provider_type, price.model, timezone.now().date())
+        if rates is None:
+            return "— (unknown: this row is its only price)"
+        parts = []
+        for label, kind in pricing.KINDS:
+            rate = getattr(rates, kind)
+            tiered = isinstance(rate, TieredPrices)
+            value = rate.base if tiered else rate
+            parts.append(f"{label} ${value.normalize():f}{' (+tiers)' if tiered else ''}")
+        return ", ".join(parts)
 
 
 @admin.register(UsageLog)
@@ -255,6 +365,7 @@ class UsageLogAdmin(ProviderAdminsOnly, ReadOnly, admin.ModelAdmin):
         "error_code",
         "total_tokens",
         "cost",
+        "price_source",
         "latency_ms",
         "cache_hit",
     ]
@@ -294,7 +405,14 @@ class UsageLogAdmin(ProviderAdminsOnly, ReadOnly, admin.ModelAdmin):
 
     @admin.display(description="Cost (USD)", ordering="cost_usd")
     def cost(self, log):
-        return format(log.cost_usd.normalize(), "f") if log.cost_usd else "0"
+        text = format(log.cost_usd.normalize(), "f") if log.cost_usd else "0"
+        if log.price_source == pricing.UNPRICED:  # an estimate at the ceiling price
+            return format_html(
+                '{} <span title="{}">(unpriced)</span>',
+                text,
+                pricing.SOURCE_LABELS[pricing.UNPRICED],
+            )
+        return text
 
     @admin.action(description="Export selected rows as CSV")
     def export_selected_csv(self, request, queryset):

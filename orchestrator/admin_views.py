@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from billing.models import PlanCode
 
-from . import reports
+from . import pricing, reports
 from .alerts import alerts_check, alerts_open
 from .console import MATRIX_TASKS, is_provider_admin, routing_matrix_save
 from .console import routing_matrix as routing_matrix_cells
@@ -73,6 +73,7 @@ def usage_filters() -> list:
         "status",
         _choice_filter("plan", "plan", PlanCode.choices),
         "cache_hit",
+        _choice_filter("price_source", "price source", pricing.SOURCE_LABELS.items()),
         "created_at",
     ]
 
@@ -213,6 +214,7 @@ def usage_dashboard(request: HttpRequest, *, model_admin) -> HttpResponse:
             for row in reports.error_rate_by_provider(**window)
         ],
         "latency": reports.latency_percentiles(**window),
+        "by_model": priced_models(reports.usage_by(**window, group_by="model")),
         "cache": {
             **cache,
             "saved_text": usd(cache["saved_usd"]),
@@ -224,6 +226,26 @@ def usage_dashboard(request: HttpRequest, *, model_admin) -> HttpResponse:
         "latency_threshold": settings.ALERT_P95_LATENCY_MS,
     }
     return TemplateResponse(request, "admin/orchestrator/usage_dashboard.html", context)
+
+
+def priced_models(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The period's cost per model with what prices that model now: an admin price row,
+    genai-prices, or nothing (its calls were charged at the ceiling price)."""
+    out = []
+    for row in rows:
+        provider_type, _, model = row["key"].partition(":")
+        if not provider_type:
+            continue  # refused before any provider was chosen: nothing was priced
+        source = pricing.rates_for(provider_type=provider_type, model=model).source
+        out.append(
+            {
+                **row,
+                "cost_text": usd(row["cost_usd"]),
+                "source": source,
+                "source_label": pricing.SOURCE_LABELS[source],
+            }
+        )
+    return out
 
 
 # --- Routing matrix --------------------------------------------------------------------------

@@ -34,9 +34,10 @@ def is_provider_admin(user) -> bool:
 
 
 def provider_status(config: ProviderConfig) -> str:
-    """inactive / key unreadable / failing / untested / active, in that order of precedence."""
+    """awaiting test / inactive / key unreadable / failing / untested / active, in that order
+    of precedence."""
     if not config.is_active:
-        return "inactive"
+        return "awaiting test" if config.activate_when_tested else "inactive"
     if config_key_unreadable(config):
         return KEY_UNREADABLE
     if config.last_test_status == ProviderConfig.TestStatus.FAILED:
@@ -61,6 +62,8 @@ def provider_config_make_default(*, config: ProviderConfig) -> ProviderConfig:
 
 
 def provider_config_set_active(*, configs: QuerySet, active: bool) -> int:
+    # Activated or deactivated by hand: no longer waiting for a test to activate it.
+    configs.filter(activate_when_tested=True).update(activate_when_tested=False)
     count = configs.exclude(is_active=active).update(is_active=active)
     if count:
         snapshot.bump()

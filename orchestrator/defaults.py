@@ -1,5 +1,7 @@
 """The defaults every installation starts from: plans, routing policy, prices, offline provider.
 
+Default models are in catalogue.py (settings and the env-only providers use them).
+
 Applied by a data migration (so a fresh database is usable at once) and by the idempotent
 `seed_defaults` command. Admins edit all of it afterwards; nothing here is consulted at run
 time.
@@ -27,14 +29,10 @@ POLICY = {
     "PRO_ANNUAL": {"extraction": "fast", "cv_draft": "quality", "cover_letter": "quality"},
 }
 
-# USD per million tokens: input, output, cached input (list prices, standard tier).
+# USD per million tokens: input, output, cached input. Vendor models are priced by genai-prices
+# (orchestrator/pricing.py); a row here or in the admin overrides it. The offline provider is
+# ours and free.
 PRICES = {
-    ("gemini", "gemini-2.5-flash"): ("0.30", "2.50", "0.075"),
-    ("gemini", "gemini-2.5-pro"): ("1.25", "10.00", "0.31"),
-    ("openai", "gpt-4o-mini"): ("0.15", "0.60", "0.075"),
-    ("openai", "gpt-4o"): ("2.50", "10.00", "1.25"),
-    ("anthropic", "claude-haiku-4-5"): ("1.00", "5.00", "0.10"),
-    ("anthropic", "claude-sonnet-4-6"): ("3.00", "15.00", "0.30"),
     ("offline", "offline"): ("0", "0", "0"),
 }
 

@@ -40,6 +40,14 @@ class ProviderConfigForm(forms.ModelForm):
 
     destination_changed = False
 
+    # A new config runs only once a credentials test passed, unless the admin says otherwise.
+    activate_untested = forms.BooleanField(
+        label="Activate before a test passes",
+        required=False,
+        help_text="Unticked, a new active config waits, inactive, until its first credentials "
+        "test (Test now) passes. Tick to let it serve calls at once, untested.",
+    )
+
     class Meta:
         model = ProviderConfig
         fields = [
@@ -105,6 +113,13 @@ class ProviderConfigForm(forms.ModelForm):
             config.last_test_status = ProviderConfig.TestStatus.UNTESTED
             config.last_tested_at = None
             config.last_test_message = ""
+        if (
+            config._state.adding
+            and config.is_active
+            and not self.cleaned_data.get("activate_untested")
+        ):
+            config.is_active = False
+            config.activate_when_tested = True
         if commit:
             config.save()
         return config

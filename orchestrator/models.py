@@ -53,6 +53,11 @@ class ProviderConfig(models.Model):
         max_length=10, choices=TestStatus.choices, default=TestStatus.UNTESTED
     )
     last_test_message = models.TextField(blank=True)
+    # What the last passing test found wrong with the models (missing from the key's model list,
+    # retiring, unpriced): the config works, but an admin should act.
+    last_test_warnings = models.JSONField(default=list, blank=True)
+    # Saved from the admin as "active once a test passes": the first passing test activates it.
+    activate_when_tested = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -140,6 +145,9 @@ class UsageLog(models.Model):
     cached_input_tokens = models.PositiveIntegerField(default=0)
     total_tokens = models.PositiveIntegerField(default=0)
     cost_usd = models.DecimalField(max_digits=14, decimal_places=8, default=0)
+    # Who priced cost_usd (orchestrator/pricing.py): "admin", "genai-prices", "free" (offline),
+    # or "unpriced" (an estimate at the ceiling price); blank when no tokens were spent.
+    price_source = models.CharField(max_length=20, blank=True)
     saved_cost_usd = models.DecimalField(max_digits=14, decimal_places=8, default=0)
     latency_ms = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=10, choices=Status.choices)

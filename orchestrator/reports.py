@@ -622,6 +622,7 @@ _CSV = (
     ("cached_input_tokens", "cached_input_tokens"),
     ("total_tokens", "total_tokens"),
     ("cost_usd", "cost_usd"),
+    ("price_source", "price_source"),
     ("saved_cost_usd", "saved_cost_usd"),
     ("latency_ms", "latency_ms"),
     ("cache_hit", "cache_hit"),

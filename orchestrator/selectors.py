@@ -1,15 +1,15 @@
-"""Reads the orchestrator needs on every call: routing rules, prices, the provider chain."""
+"""Reads the orchestrator needs on every call: routing rules and the provider chain (prices are
+in pricing.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.conf import settings
 
 from . import snapshot
 from .crypto import DecryptionError
-from .models import ModelPrice, ProviderConfig, ProviderType
+from .models import ProviderConfig, ProviderType
 
 # Providers configured by environment variables only, in a fixed order.
 ENV_PROVIDER_ORDER = ("gemini", "openai", "anthropic")
@@ -46,10 +46,6 @@ class Route:
 
 def routing_rules() -> dict[tuple[str, str], str]:
     return snapshot.current().rules
-
-
-def model_price(*, provider_type: str, model: str) -> ModelPrice | None:
-    return snapshot.current().prices.get((provider_type, model))
 
 
 KEY_UNREADABLE = (
@@ -108,18 +104,3 @@ def provider_chain(*, provider_type: str | None = None) -> list[Route]:
     if provider_type:
         chain = [route for route in chain if route.provider_type == provider_type]
     return chain
-
-
-def cost_usd(
-    *, price: ModelPrice | None, input_tokens: int, output_tokens: int, cached_input_tokens: int
-) -> Decimal:
-    """Exact cost in dollars; cached input tokens are priced at their own (lower) rate."""
-    if price is None:
-        return Decimal(0)
-    uncached = max(0, input_tokens - cached_input_tokens)
-    micro = (
-        uncached * price.input_per_million
-        + cached_input_tokens * price.cached_input_per_million
-        + output_tokens * price.output_per_million
-    )
-    return (micro / Decimal(1_000_000)).quantize(Decimal("0.00000001"))

@@ -26,7 +26,8 @@ from billing.quotas import Reservation, quota_reserve, quota_settle
 from billing.selectors import plan_for_user
 from core import errors, validation
 
-from . import result_cache, snapshot
+from . import pricing, result_cache, snapshot
+from .catalogue import shutdown_date
 from .models import ProviderConfig, UsageLog
 from .policy import tier_for
 from .providers import BAD_OUTPUT, BAD_REQUEST, TIMEOUT, ProviderError, adapter_class, scrub
@@ -36,7 +37,7 @@ from .resilience import (
     breaker_record_failure,
     breaker_record_success,
 )
-from .selectors import Route, cost_usd, model_price, provider_chain, route_for, routing_rules
+from .selectors import Route, provider_chain, route_for, routing_rules
 
 logger = logging.getLogger(__name__)
 
@@ -194,9 +195,10 @@ def generate(
     paid = next((route for route in usable if not route.free), None)
     if user_id is not None and paid is not None:
         tokens = estimate_tokens(request)
-        price = model_price(provider_type=paid.provider_type, model=paid.model_for(call.tier))
-        estimate = cost_usd(
-            price=price,
+        # An unpriced model is reserved at the ceiling price (pricing.py), never at $0.
+        model = paid.model_for(call.tier)
+        rates = pricing.rates_for(provider_type=paid.provider_type, model=model)
+        estimate = rates.cost(
             input_tokens=tokens - _max_tokens(request),
             output_tokens=_max_tokens(request),
             cached_input_tokens=0,
@@ -401,8 +403,9 @@ def _attempt(call: _Call, route: Route, request: dict[str, Any]) -> AIResult:
         error = errors.ProviderFailed(f"The AI provider {route.name} failed unexpectedly.")
         raise _AttemptFailed(error, kind="unexpected", retryable=False) from None
     latency_ms = _ms_since(started)
-    cost = cost_usd(
-        price=model_price(provider_type=route.provider_type, model=model),
+    cost, price_source = pricing.call_cost(
+        provider_type=route.provider_type,
+        model=model,
         input_tokens=reply.input_tokens,
         output_tokens=reply.output_tokens,
         cached_input_tokens=reply.cached_input_tokens,
@@ -415,6 +418,7 @@ def _attempt(call: _Call, route: Route, request: dict[str, Any]) -> AIResult:
         output_tokens=reply.output_tokens,
         cached_input_tokens=reply.cached_input_tokens,
         cost_usd=cost,
+        price_source=price_source,
         latency_ms=latency_ms,
     )
     data = None
@@ -628,41 +632,111 @@ def draft_cover_letter(
 class ProviderTestResult:
     ok: bool
     message: str
+    warnings: tuple[str, ...] = ()
+
+
+_TEST_REQUEST = dict(
+    prompt="Reply with the word OK.",
+    image=None,
+    image_mime=None,
+    system_prompt=None,
+    temperature=0.0,
+    max_tokens=16,
+    json_schema=None,
+)
 
 
 def provider_test(*, config: Any, user: Any = None) -> ProviderTestResult:
-    """A cheap real call through the config's adapter; the outcome is stored on the config."""
-    call = _Call(user=user, task="provider_test", plan="", tier="fast")
-    request = dict(
-        prompt="Reply with the word OK.",
-        image=None,
-        image_mime=None,
-        system_prompt=None,
-        temperature=0.0,
-        max_tokens=16,
-        json_schema=None,
-    )
+    """A cheap real call to the config's fast model and one to its quality model, then the
+    vendor's model list: the outcome (and what an admin should fix) is stored on the config.
+    A config saved as "active once a test passes" is activated by its first passing test."""
     try:
         route = route_for(config)
-        if route.unusable:
-            raise _skip_unusable(call, route)
-        result = _attempt(call, route, request)
-        outcome = ProviderTestResult(
-            True, f"{config.name}: OK ({result.model} answered in {result.latency_ms} ms)."
-        )
-    except _AttemptFailed as exc:
-        row = UsageLog.objects.filter(request_id=call.request_id).first()
-        detail = row.error_message if row else exc.error.message
-        outcome = ProviderTestResult(False, f"{config.name}: failed — {detail}")
+        answered: list[str] = []
+        for tier, model in dict.fromkeys(
+            [("fast", route.fast_model), ("quality", route.quality_model)]
+        ):
+            if route.unusable:  # no vendor call: the failed attempt is logged, the test fails
+                _skip_unusable(_Call(user=user, task="provider_test", plan="", tier=tier), route)
+                outcome = ProviderTestResult(False, f"{config.name}: failed — {route.unusable}")
+                break
+            if answered and model == route.fast_model:
+                continue  # one model for both tiers: tested once
+            call = _Call(user=user, task="provider_test", plan="", tier=tier)
+            try:
+                result = _attempt(call, route, dict(_TEST_REQUEST))
+            except _AttemptFailed as exc:
+                row = UsageLog.objects.filter(request_id=call.request_id).first()
+                detail = row.error_message if row else exc.error.message
+                outcome = ProviderTestResult(False, f"{config.name}: failed — {model}: {detail}")
+                break
+            answered.append(f"{result.model} answered in {result.latency_ms} ms")
+        else:
+            outcome = ProviderTestResult(
+                True, f"{config.name}: OK ({', '.join(answered)}).", tuple(model_warnings(route))
+            )
     except Exception as exc:  # e.g. a key that no longer decrypts
         outcome = ProviderTestResult(
             False, f"{config.name}: failed — {type(exc).__name__}: {scrub(str(exc))}"
         )
-    ProviderConfig.objects.filter(pk=config.pk).update(
+    fields: dict[str, Any] = dict(
         last_tested_at=timezone.now(),
         last_test_status=ProviderConfig.TestStatus.OK
         if outcome.ok
         else ProviderConfig.TestStatus.FAILED,
         last_test_message=outcome.message[:2000],
+        last_test_warnings=list(outcome.warnings),
     )
+    configs = ProviderConfig.objects.filter(pk=config.pk)
+    configs.update(**fields)
+    # Decided by the row, not by `config`: an admin may have (de)activated it meanwhile.
+    if outcome.ok and configs.filter(activate_when_tested=True).update(
+        is_active=True, activate_when_tested=False
+    ):
+        snapshot.bump()  # update() sends no signal: the chain must see the new provider
     return outcome
+
+
+def model_warnings(route: Route) -> list[str]:
+    """What an admin should fix about a route's models: not in the list of models its key can
+    see, being retired (the vendor's list or the catalogue says so), or unpriced."""
+    warnings: list[str] = []
+    listed: dict[str, str | None] | None = None
+    timeout = settings.AI_TIMEOUTS["default"]
+    adapter = adapter_class(route.provider_type)(
+        api_key=route.api_key, base_url=route.base_url or None, timeout=timeout
+    )
+    list_models = getattr(adapter, "list_models", None)  # the offline provider has no list
+    if list_models is not None:
+        try:
+            listed = list_models()
+        except ProviderError as exc:
+            warnings.append(
+                f"Could not list the models this key can see ({exc.kind}: "
+                f"{scrub(exc.message, route.api_key)})."
+            )
+    for model in dict.fromkeys([route.fast_model, route.quality_model]):
+        if listed is not None and model not in listed:
+            warnings.append(f"{model} is not among the {len(listed)} models this key can see.")
+        retiring = (
+            (listed or {}).get(model)
+            or shutdown_date(route.provider_type, model)
+            or ("deprecated" if pricing.library_deprecated(route.provider_type, model) else None)
+        )
+        if retiring:
+            warnings.append(f"{model} is being retired ({retiring}); choose a current model.")
+        if pricing.rates_for(provider_type=route.provider_type, model=model).source == (
+            pricing.UNPRICED
+        ):
+            warnings.append(
+                f"{model} is unpriced: its calls are charged at the ceiling price until a "
+                "Model price row prices it."
+            )
+    return warnings
+
+
+def provider_test_active() -> list[ProviderTestResult]:
+    """Test every active config (the daily re-test): a key that stopped working raises the
+    failing-credentials alert without waiting for users to meet it."""
+    configs = ProviderConfig.objects.filter(is_active=True).order_by("priority", "pk")
+    return [provider_test(config=config) for config in configs]

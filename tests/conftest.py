@@ -9,10 +9,11 @@ from orchestrator.models import ProviderConfig
 from tests.doubles import Reply, VendorDouble
 
 VENDORS = ("openai", "anthropic", "gemini")
+# The catalogue's current defaults (orchestrator/catalogue.py), so tests run what installs run.
 MODELS = {
-    "openai": ("gpt-4o-mini", "gpt-4o"),
-    "anthropic": ("claude-haiku-4-5", "claude-sonnet-4-6"),
-    "gemini": ("gemini-2.5-flash", "gemini-2.5-pro"),
+    "openai": ("gpt-6-luna", "gpt-6.1-sol"),
+    "anthropic": ("claude-haiku-5-5", "claude-sonnet-5-5"),
+    "gemini": ("gemini-3.5-flash-lite", "gemini-3.8-flash"),
 }
 TEST_KEYS = {
     "openai": "sk-test-openai-abcdef0123456789wxyz",

@@ -9,6 +9,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from orchestrator.catalogue import DEFAULT_MODELS  # pure data: no Django import
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
@@ -160,24 +162,25 @@ if not FIELD_ENCRYPTION_KEYS:
     raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must name at least one Fernet key.")
 
 # --- Providers configured by environment only --------------------------------------------
+# Default models per vendor and tier come from orchestrator/catalogue.py.
 PROVIDER_ENV = {
     "gemini": {
         "api_key": env("GEMINI_API_KEY", default=""),
         "base_url": env("GOOGLE_GEMINI_BASE_URL", default=""),
-        "fast_model": env("GEMINI_MODEL_FAST", default="gemini-2.5-flash"),
-        "quality_model": env("GEMINI_MODEL_QUALITY", default="gemini-2.5-pro"),
+        "fast_model": env("GEMINI_MODEL_FAST", default=DEFAULT_MODELS["gemini"][0]),
+        "quality_model": env("GEMINI_MODEL_QUALITY", default=DEFAULT_MODELS["gemini"][1]),
     },
     "openai": {
         "api_key": env("OPENAI_API_KEY", default=""),
         "base_url": env("OPENAI_BASE_URL", default=""),
-        "fast_model": env("OPENAI_MODEL_FAST", default="gpt-4o-mini"),
-        "quality_model": env("OPENAI_MODEL_QUALITY", default="gpt-4o"),
+        "fast_model": env("OPENAI_MODEL_FAST", default=DEFAULT_MODELS["openai"][0]),
+        "quality_model": env("OPENAI_MODEL_QUALITY", default=DEFAULT_MODELS["openai"][1]),
     },
     "anthropic": {
         "api_key": env("ANTHROPIC_API_KEY", default=""),
         "base_url": env("ANTHROPIC_BASE_URL", default=""),
-        "fast_model": env("ANTHROPIC_MODEL_FAST", default="claude-haiku-4-5"),
-        "quality_model": env("ANTHROPIC_MODEL_QUALITY", default="claude-sonnet-4-6"),
+        "fast_model": env("ANTHROPIC_MODEL_FAST", default=DEFAULT_MODELS["anthropic"][0]),
+        "quality_model": env("ANTHROPIC_MODEL_QUALITY", default=DEFAULT_MODELS["anthropic"][1]),
     },
 }
 # The offline provider ends every fallback chain unless turned off.
@@ -279,4 +282,17 @@ CELERY_IMPORTS = (*CELERY_IMPORTS, "orchestrator.rollup_tasks")
 CELERY_BEAT_SCHEDULE = {
     **CELERY_BEAT_SCHEDULE,
     "usage-rollup": {"task": "orchestrator.usage_rollup_recent", "schedule": USAGE_ROLLUP_SECONDS},
+}
+
+# --- Provider credentials re-test (orchestrator/provider_tasks.py) ---------------------------
+# Every active provider config is tested daily, so an expired or revoked key raises the
+# "Provider credentials failing" alert before users meet it.
+PROVIDER_RETEST_SECONDS = env.int("PROVIDER_RETEST_SECONDS", default=24 * 3600)
+CELERY_IMPORTS = (*globals().get("CELERY_IMPORTS", ()), "orchestrator.provider_tasks")
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "provider-retest": {
+        "task": "orchestrator.provider_configs_retest",
+        "schedule": PROVIDER_RETEST_SECONDS,
+    },
 }

@@ -37,6 +37,19 @@ class AnthropicAdapter:
         self.api_key = api_key
         self.client = _client(api_key, base_url or "", timeout)
 
+    def list_models(self) -> dict[str, str | None]:
+        """The models this key can use (GET /v1/models, every page): id -> None while the model
+        is active, else its lifecycle and scheduled retirement."""
+        try:
+            return {
+                m.id: None
+                if m.lifecycle == "active"
+                else m.lifecycle + (f", retires {m.retires_at:%Y-%m-%d}" if m.retires_at else "")
+                for m in self.client.models.list(limit=1000)
+            }
+        except anthropic.APIError as exc:
+            raise self._error(exc) from None
+
     def generate(
         self,
         *,

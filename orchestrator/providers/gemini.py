@@ -69,6 +69,19 @@ class GeminiAdapter:
         self.api_key = api_key
         self.client = _client(api_key, base_url or "", timeout)
 
+    def list_models(self) -> dict[str, str | None]:
+        """The base models this key can use (GET /{version}/models, every page): id -> None, as
+        Gemini's list says nothing of retirement."""
+        try:
+            pager = self.client.models.list(config={"page_size": 1000})
+            return {(m.name or "").removeprefix("models/"): None for m in pager}
+        except errors.APIError as exc:
+            raise self._error(exc) from None
+        except _TIMEOUTS:
+            raise ProviderError(TIMEOUT, "The provider did not answer in time.") from None
+        except _TRANSPORT:
+            raise ProviderError(UNAVAILABLE, "Could not connect to the provider.") from None
+
     def generate(
         self,
         *,

@@ -42,6 +42,13 @@ class OpenAIAdapter:
         self.api_key = api_key
         self.client = _client(api_key, base_url or "", timeout)
 
+    def list_models(self) -> dict[str, str | None]:
+        """The models this key can use (GET /v1/models): id -> announced shutdown date."""
+        try:
+            return {m.id: getattr(m, "shutdown_date", None) for m in self.client.models.list()}
+        except openai.APIError as exc:
+            raise self._error(exc) from None
+
     def generate(
         self,
         *,

@@ -29,8 +29,8 @@ def form_data(**overrides):
         "name": "openai prod",
         "provider_type": "openai",
         "base_url": "",
-        "fast_model": "gpt-4o-mini",
-        "quality_model": "gpt-4o",
+        "fast_model": "gpt-6-luna",
+        "quality_model": "gpt-6.1-sol",
         "priority": "10",
         "is_active": "on",
         "api_key": NEW_KEY,
@@ -137,7 +137,7 @@ def test_test_credentials_marks_a_working_key_ok(su_client, openai_double, make_
     response = run_action(su_client, "providerconfig", "test_credentials", [config.pk])
 
     assert messages_of(response) == [("success", messages_of(response)[0][1])]
-    assert "openai test: OK (gpt-4o-mini answered" in messages_of(response)[0][1]
+    assert "openai test: OK (gpt-6-luna answered" in messages_of(response)[0][1]
     config.refresh_from_db()
     assert config.last_test_status == "ok" and config.last_tested_at is not None
     assert_no_key(response, TEST_KEYS["openai"])

@@ -37,8 +37,8 @@ def test_the_matrix_shows_plans_by_tasks(su_client):
 
 
 def test_saving_the_matrix_changes_the_next_call(su_client, openai_double, make_provider, user):
-    make_provider(openai_double)  # fast gpt-4o-mini, quality gpt-4o
-    assert generate(user=user, task="cv_draft", prompt="Draft.").model == "gpt-4o-mini"
+    make_provider(openai_double)  # fast gpt-6-luna, quality gpt-6.1-sol
+    assert generate(user=user, task="cv_draft", prompt="Draft.").model == "gpt-6-luna"
 
     response = su_client.post(MATRIX, matrix_data(**{"FREEMIUM:cv_draft": "quality"}), follow=True)
 
@@ -46,7 +46,7 @@ def test_saving_the_matrix_changes_the_next_call(su_client, openai_double, make_
     rule = RoutingRule.objects.get(plan__code="FREEMIUM", task="cv_draft")
     assert rule.tier == "quality"
     assert generate(user=user, task="cv_draft", prompt="Draft.", use_cache=False).model == (
-        "gpt-4o"
+        "gpt-6.1-sol"
     )
     history = su_client.get(f"/admin/orchestrator/routingrule/{rule.pk}/history/")
     assert "Tier set to quality (matrix)." in history.content.decode()
@@ -89,6 +89,12 @@ def test_the_plain_rule_list_is_editable_too(su_client):
 
 
 def test_prices_are_edited_in_the_list(su_client):
+    ModelPrice.objects.create(
+        provider_type="openai",
+        model="gpt-6-luna",
+        input_per_million=Decimal("0.1"),
+        output_per_million=Decimal("0.5"),
+    )
     prices = list(ModelPrice.objects.all())
     data = {"form-TOTAL_FORMS": len(prices), "form-INITIAL_FORMS": len(prices), "_save": "Save"}
     for i, price in enumerate(prices):
@@ -96,13 +102,13 @@ def test_prices_are_edited_in_the_list(su_client):
         data[f"form-{i}-input_per_million"] = price.input_per_million
         data[f"form-{i}-output_per_million"] = price.output_per_million
         data[f"form-{i}-cached_input_per_million"] = price.cached_input_per_million
-    target = next(i for i, p in enumerate(prices) if p.model == "gpt-4o-mini")
+    target = next(i for i, p in enumerate(prices) if p.model == "gpt-6-luna")
     data[f"form-{target}-output_per_million"] = "0.650000"
 
     response = su_client.post("/admin/orchestrator/modelprice/", data, follow=True)
 
     assert response.status_code == 200
-    assert ModelPrice.objects.get(model="gpt-4o-mini").output_per_million == Decimal("0.65")
+    assert ModelPrice.objects.get(model="gpt-6-luna").output_per_million == Decimal("0.65")
 
 
 def test_alerts_are_listed_read_only_and_resolved_by_action(su_client):

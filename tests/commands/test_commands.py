@@ -33,7 +33,7 @@ def test_test_provider_by_name(openai_double, make_provider):
 
     out = run("test_provider", "openai test")
 
-    assert "[1/1] openai test (openai)" in out and "OK (gpt-4o-mini answered" in out
+    assert "[1/1] openai test (openai)" in out and "OK (gpt-6-luna answered" in out
     assert "All 1 provider test(s) passed." in out
     config.refresh_from_db()
     assert config.last_test_status == "ok"
@@ -278,3 +278,14 @@ def test_seed_defaults_is_idempotent(db):
     )
     # What an admin changed stays changed.
     assert RoutingRule.objects.get(plan__code="FREEMIUM", task="cv_draft").tier == "quality"
+
+
+def test_test_provider_prints_the_model_warnings(openai_double, make_provider):
+    make_provider(openai_double, quality_model="gpt-4o")
+    out = io.StringIO()
+
+    call_command("test_provider", "openai test", stdout=out)
+
+    assert "warning: gpt-4o is being retired (2027-01-14); choose a current model." in (
+        out.getvalue()
+    )

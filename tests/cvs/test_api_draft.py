@@ -131,25 +131,25 @@ def test_a_pro_user_gets_the_quality_model(
     api_client, user, openai_double, make_provider, job, with_profile
 ):
     subscription_set_plan(user=user, plan_code="PRO_MONTHLY")
-    make_provider(openai_double)  # fast gpt-4o-mini, quality gpt-4o
+    make_provider(openai_double)  # fast gpt-6-luna, quality gpt-6.1-sol
     openai_double.default = Reply.ok(json.dumps(GOOD_CV))
 
     response = api_client.post(DRAFT_URL, {"job_id": job.pk}, format="json")
 
-    assert openai_double.requests[0].body["model"] == "gpt-4o"
-    assert response.json()["data"]["model"] == "gpt-4o"
+    assert openai_double.requests[0].body["model"] == "gpt-6.1-sol"
+    assert response.json()["data"]["model"] == "gpt-6.1-sol"
 
 
 def test_a_freemium_user_gets_the_fast_model(
     api_client, gemini_double, make_provider, job, with_profile
 ):
-    make_provider(gemini_double)  # fast gemini-2.5-flash, quality gemini-2.5-pro
+    make_provider(gemini_double)  # fast gemini-3.5-flash-lite, quality gemini-3.8-flash
     gemini_double.default = Reply.ok(json.dumps(GOOD_CV))
 
     response = api_client.post(DRAFT_URL, {"job_id": job.pk}, format="json")
 
-    assert "/models/gemini-2.5-flash:" in gemini_double.requests[0].path
-    assert response.json()["data"]["model"] == "gemini-2.5-flash"
+    assert "/models/gemini-3.5-flash-lite:" in gemini_double.requests[0].path
+    assert response.json()["data"]["model"] == "gemini-3.5-flash-lite"
 
 
 def test_the_same_request_again_is_served_from_the_cache_unless_forced(

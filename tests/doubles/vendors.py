@@ -406,6 +406,98 @@ def _gemini(r: Reply, seen: Seen) -> Rendered:
     return err(r.status, r.message or _GEMINI_MESSAGES.get(r.status, "Request failed."))
 
 
+# --------------------------------------------------------------------------- model lists
+# Each SDK's models.list() (GET), in the vendor's wire format. The models a double lists are
+# its `models` (id -> retirement date or None); a list request consumes no scripted reply.
+
+# What a key sees by default: the catalogue's defaults and an older model of each vendor.
+DEFAULT_LISTED: dict[str, dict[str, str | None]] = {
+    "openai": {"gpt-6-luna": None, "gpt-6.1-sol": None, "gpt-4o-mini": "2027-01-14"},
+    "anthropic": {
+        "claude-haiku-5-5": None,
+        "claude-sonnet-5-5": None,
+        "claude-sonnet-4-5": "2026-11-30",
+    },
+    "gemini": {"gemini-3.5-flash-lite": None, "gemini-3.8-flash": None, "gemini-2.5-flash": None},
+}
+
+
+def _is_model_list(vendor: str, method: str, path: str) -> bool:
+    if method != "GET":
+        return False
+    # openai and anthropic: GET /v1/models; google-genai 3.x: GET /v1/models (v1beta before).
+    parts = path.split("/")
+    return len(parts) == 3 and parts[1].startswith("v") and parts[2] == "models"
+
+
+def _page(ids: list[str], start: int, size: int) -> tuple[list[str], int | None]:
+    end = start + max(1, size)
+    return ids[start:end], (end if end < len(ids) else None)
+
+
+def _model_list(vendor: str, models: dict[str, str | None], seen: Seen) -> Rendered:
+    ids = list(models)
+    if vendor == "openai":
+        # openai/types/model.py: id, created, object, owned_by, shutdown_date (openai 3.54).
+        data = [
+            {
+                "id": model,
+                "object": "model",
+                "created": 1_790_000_000,
+                "owned_by": "system",
+                "shutdown_date": models[model],
+            }
+            for model in ids
+        ]
+        return _json(200, {"object": "list", "data": data}, {})
+    if vendor == "anthropic":
+        # anthropic/types/model_info.py; cursor pages by after_id/limit (default 20).
+        after = seen.query.get("after_id")
+        start = ids.index(after) + 1 if after in ids else 0
+        chunk, more = _page(ids, start, int(seen.query.get("limit") or 20))
+        data = [
+            {
+                "type": "model",
+                "id": model,
+                "display_name": model.replace("-", " ").title(),
+                "created_at": "2026-09-01T00:00:00Z",
+                "lifecycle": "deprecated" if models[model] else "active",
+                "deprecated_at": "2026-06-01T00:00:00Z" if models[model] else None,
+                "retires_at": f"{models[model]}T00:00:00Z" if models[model] else None,
+                "max_input_tokens": 1_000_000,
+                "max_tokens": 128_000,
+            }
+            for model in chunk
+        ]
+        body = {
+            "data": data,
+            "has_more": more is not None,
+            "first_id": chunk[0] if chunk else None,
+            "last_id": chunk[-1] if chunk else None,
+        }
+        return _json(200, body, {"request-id": f"req_011C{_rid(20)}"})
+    # Gemini ListModelsResponse: models[].name "models/{id}", pageSize/pageToken paging.
+    start = int(seen.query.get("pageToken") or 0)
+    chunk, more = _page(ids, start, int(seen.query.get("pageSize") or 50))
+    body: dict[str, Any] = {
+        "models": [
+            {
+                "name": f"models/{model}",
+                "version": "001",
+                "displayName": model,
+                "inputTokenLimit": 1_048_576,
+                "outputTokenLimit": 65_536,
+                "supportedGenerationMethods": ["generateContent", "countTokens"],
+                "thinking": True,
+            }
+            for model in chunk
+        ]
+    }
+    if more is not None:
+        body["nextPageToken"] = str(more)
+    return _json(200, body, {"content-type": "application/json; charset=UTF-8"})
+
+
 # --------------------------------------------------------------------------- routing and keys
 
 
@@ -515,7 +607,9 @@ class _Handler(BaseHTTPRequestHandler):
                 self.close_connection = True
                 return
             reply = reply.then or Reply.ok()
-        if reply.kind == "malformed":
+        if reply.kind == "model_list":
+            status, hdrs, payload = _model_list(double.vendor, dict(double.models), seen)
+        elif reply.kind == "malformed":
             status, hdrs, payload = 200, {"content-type": "application/json"}, b'{"id": "trunc'
         else:
             status, hdrs, payload = _RENDER[double.vendor](reply, seen)
@@ -540,6 +634,7 @@ class VendorDouble:
         self.vendor = vendor
         self.default: ReplySource = Reply.ok()
         self.expect_key: str | None = None
+        self.models: dict[str, str | None] = dict(DEFAULT_LISTED[vendor])
         self._lock = threading.Lock()
         self._script: deque[ReplySource] = deque()
         self._requests: list[Seen] = []
@@ -607,6 +702,7 @@ class VendorDouble:
             self._requests.clear()
             self.expect_key = None
             self.default = Reply.ok()
+            self.models = dict(DEFAULT_LISTED[self.vendor])
 
     @property
     def requests(self) -> list[Seen]:
@@ -629,10 +725,13 @@ class VendorDouble:
     def _next_reply(self, seen: Seen) -> Reply:
         with self._lock:
             self._requests.append(seen)
-            if not _route_ok(self.vendor, seen.method, seen.path):
+            listing = _is_model_list(self.vendor, seen.method, seen.path)
+            if not listing and not _route_ok(self.vendor, seen.method, seen.path):
                 return Reply("not_found", 404)
             # A wrong key is rejected before any work, so it doesn't consume a scripted reply.
             if self.expect_key is not None and seen.api_key != self.expect_key:
                 return Reply.invalid_key()
+            if listing:
+                return Reply("model_list")
             source = self._script.popleft() if self._script else self.default
         return source(seen) if callable(source) else source

@@ -37,7 +37,7 @@ def test_pasted_text_goes_to_the_ai_and_becomes_a_job(api_client, ai, user):
     assert job["source_url"] == ""
     assert job["title"] == "Customer Success Manager"  # the double's answer
     assert job["extracted_by"] == "openai"
-    assert job["model"] == "gpt-4o-mini"
+    assert job["model"] == "gpt-6-luna"
     assert "Lumen Labs makes accessibility testing tools" in json.dumps(ai.requests[0].body)
     [row] = usage_rows(user)
     assert Job.objects.get(pk=job["id"]).usage_log_id == row.pk

@@ -56,7 +56,7 @@ def test_detail_shows_every_documented_field(api_client, user):
         requirements=["3 years"],
         keywords=["data"],
         extracted_by="openai",
-        model="gpt-4o-mini",
+        model="gpt-6-luna",
         raw_ai_output='{"secret": "raw"}',
     )
 
@@ -84,7 +84,7 @@ def test_detail_shows_every_documented_field(api_client, user):
         "updated_at",
     }
     assert data["skills"] == ["SQL", "Python"]
-    assert data["model"] == "gpt-4o-mini"
+    assert data["model"] == "gpt-6-luna"
 
 
 def test_another_users_job_is_not_found_to_read_or_delete(api_client, other_user):

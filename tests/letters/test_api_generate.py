@@ -156,8 +156,8 @@ def test_a_pro_user_gets_the_quality_model_for_letters(
 
     response = generate(api_client, job, tone="concise")
 
-    assert openai_double.requests[0].body["model"] == "gpt-4o"
-    assert response.json()["data"]["model"] == "gpt-4o"
+    assert openai_double.requests[0].body["model"] == "gpt-6.1-sol"
+    assert response.json()["data"]["model"] == "gpt-6.1-sol"
     assert "concise" in vendor_bodies(openai_double)[0]
 
 

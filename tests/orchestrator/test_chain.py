@@ -53,7 +53,7 @@ def test_env_providers_come_in_gemini_openai_anthropic_order(settings):
         "offline",
     ]
     env_gemini = provider_chain(provider_type="gemini")[0]
-    assert (env_gemini.fast_model, env_gemini.config_id) == ("gemini-2.5-flash", None)
+    assert (env_gemini.fast_model, env_gemini.config_id) == ("gemini-3.5-flash-lite", None)
 
 
 def test_a_db_config_shadows_the_env_provider_of_its_type(settings, make_provider, openai_double):

@@ -212,8 +212,8 @@ def test_fallback_keeps_the_users_tier(two_providers, openai_double, anthropic_d
 
     result = generate(user=user, task="cv_draft", prompt="hello")
 
-    assert (result.provider, result.model) == ("anthropic", "claude-sonnet-4-6")
-    assert anthropic_double.requests[0].body["model"] == "claude-sonnet-4-6"
+    assert (result.provider, result.model) == ("anthropic", "claude-sonnet-5-5")
+    assert anthropic_double.requests[0].body["model"] == "claude-sonnet-5-5"
 
 
 def test_the_offline_provider_is_the_last_resort(make_provider, openai_double, user, settings):

@@ -10,18 +10,18 @@ from orchestrator.services import generate
 from tests.doubles import Reply
 
 EXPECTED = {  # orchestrator.defaults.POLICY
-    ("FREEMIUM", "extraction"): "gemini-2.5-flash",
-    ("FREEMIUM", "cv_draft"): "gemini-2.5-flash",
-    ("FREEMIUM", "cover_letter"): "gemini-2.5-flash",
-    ("PAYGO", "extraction"): "gemini-2.5-flash",
-    ("PAYGO", "cv_draft"): "gemini-2.5-pro",
-    ("PAYGO", "cover_letter"): "gemini-2.5-pro",
-    ("PRO_MONTHLY", "extraction"): "gemini-2.5-flash",
-    ("PRO_MONTHLY", "cv_draft"): "gemini-2.5-pro",
-    ("PRO_MONTHLY", "cover_letter"): "gemini-2.5-pro",
-    ("PRO_ANNUAL", "extraction"): "gemini-2.5-flash",
-    ("PRO_ANNUAL", "cv_draft"): "gemini-2.5-pro",
-    ("PRO_ANNUAL", "cover_letter"): "gemini-2.5-pro",
+    ("FREEMIUM", "extraction"): "gemini-3.5-flash-lite",
+    ("FREEMIUM", "cv_draft"): "gemini-3.5-flash-lite",
+    ("FREEMIUM", "cover_letter"): "gemini-3.5-flash-lite",
+    ("PAYGO", "extraction"): "gemini-3.5-flash-lite",
+    ("PAYGO", "cv_draft"): "gemini-3.8-flash",
+    ("PAYGO", "cover_letter"): "gemini-3.8-flash",
+    ("PRO_MONTHLY", "extraction"): "gemini-3.5-flash-lite",
+    ("PRO_MONTHLY", "cv_draft"): "gemini-3.8-flash",
+    ("PRO_MONTHLY", "cover_letter"): "gemini-3.8-flash",
+    ("PRO_ANNUAL", "extraction"): "gemini-3.5-flash-lite",
+    ("PRO_ANNUAL", "cv_draft"): "gemini-3.8-flash",
+    ("PRO_ANNUAL", "cover_letter"): "gemini-3.8-flash",
 }
 
 
@@ -43,12 +43,12 @@ def test_every_cell_of_the_default_policy_picks_the_expected_model(
 def test_editing_a_rule_changes_the_model_without_code_changes(gemini_double, make_provider, user):
     make_provider(gemini_double)
     rule = RoutingRule.objects.get(plan__code="FREEMIUM", task="cv_draft")
-    assert generate(user=user, task="cv_draft", prompt="hi").model == "gemini-2.5-flash"
+    assert generate(user=user, task="cv_draft", prompt="hi").model == "gemini-3.5-flash-lite"
 
     rule.tier = "quality"
     rule.save()
 
-    assert generate(user=user, task="cv_draft", prompt="hi").model == "gemini-2.5-pro"
+    assert generate(user=user, task="cv_draft", prompt="hi").model == "gemini-3.8-flash"
 
 
 @pytest.mark.django_db
@@ -57,7 +57,7 @@ def test_tier_is_kept_when_another_provider_serves(openai_double, make_provider,
     subscription_set_plan(user=user, plan_code="PRO_MONTHLY")
     openai_double.script(Reply.ok("x"))
 
-    assert generate(user=user, task="cover_letter", prompt="hi").model == "gpt-4o"
+    assert generate(user=user, task="cover_letter", prompt="hi").model == "gpt-6.1-sol"
 
 
 @pytest.mark.django_db

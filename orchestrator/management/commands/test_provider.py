@@ -7,8 +7,9 @@ from orchestrator.services import provider_test
 
 class Command(BaseCommand):
     help = (
-        "Test provider credentials with a cheap real call, as the admin's Test credentials "
-        "action does; the outcome is stored on each config. Exits non-zero if any test fails."
+        "Test provider credentials with a cheap real call to the fast and the quality model "
+        "and a read of the vendor's model list, as the admin's Test now button does; the "
+        "outcome and any warnings are stored on each config. Exits non-zero if any test fails."
     )
 
     def add_arguments(self, parser):
@@ -39,6 +40,8 @@ class Command(BaseCommand):
             failed += not result.ok
             style = self.style.SUCCESS if result.ok else self.style.ERROR
             self.stdout.write(style(result.message))
+            for warning in result.warnings:
+                self.stdout.write(self.style.WARNING(f"    warning: {warning}"))
         if failed:
             raise CommandError(f"{failed} of {len(configs)} provider test(s) failed.")
         self.stdout.write(self.style.SUCCESS(f"All {len(configs)} provider test(s) passed."))
