@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class CvsConfig(AppConfig):
     name = "cvs"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from orchestrator.registry import runner_register, task_register
+
+        from . import ai, services
+
+        task_register(ai.CV_DRAFT)
+        runner_register(ai.CV_DRAFT.name, services.cv_draft_from_params)

@@ -7,8 +7,6 @@ from typing import Any
 from django.db.models import QuerySet
 
 from core.errors import InvalidInput, NotFound
-from jobs.models import Job
-from jobs.schemas import JOB_FIELDS, JOB_LISTS
 from jobs.selectors import job_get
 
 from .match import cv_match
@@ -56,11 +54,6 @@ def profile_data(*, user: Any) -> dict:
     """The user's profile as it is now ({} before they fill it in)."""
     profile = MasterProfile.objects.filter(user=user).first()
     return profile.data if profile is not None else {}
-
-
-def job_ai_fields(*, job: Job) -> dict[str, Any]:
-    """What the AI is told about a job: its extracted fields, nothing about its source."""
-    return {name: getattr(job, name) for name in (*JOB_FIELDS, *JOB_LISTS)}
 
 
 def profile_for_drafting(*, user: Any) -> MasterProfile:

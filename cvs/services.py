@@ -17,18 +17,19 @@ from typing import Any
 
 from django.db import transaction
 
-from core.errors import AppError, InvalidInput
+from core.errors import InvalidInput
 from core.validation import validator
-from jobs.selectors import job_get
+from jobs.selectors import job_ai_fields, job_get
 from orchestrator.async_api import ai_task_submit
-from orchestrator.models import AITask, Task
-from orchestrator.services import AIResult, draft_cv
+from orchestrator.checked import generate_checked
+from orchestrator.models import AITask
 
+from .ai import CV_DRAFT, draft_cv
 from .factcheck import cv_fact_problems
 from .models import CVDraft, MasterProfile
 from .prompts import VERSION as CV_PROMPT_VERSION
 from .schemas import PROFILE_SCHEMA
-from .selectors import cv_draft_get, job_ai_fields, profile_for_drafting
+from .selectors import cv_draft_get, profile_for_drafting
 from .versions import version_record
 
 logger = logging.getLogger(__name__)
@@ -105,29 +106,6 @@ def merge_patch(target: Any, patch: Any) -> Any:
     return result
 
 
-# --- Drafting with a check -----------------------------------------------------------------
-
-
-def ai_draft_checked(
-    *, ask: Callable[..., AIResult], check: Callable[[Any], list[str]], use_cache: bool
-) -> tuple[AIResult, list[str]]:
-    """Ask the AI (`ask(feedback=, use_cache=)`); a rule-breaking answer gets exactly one more
-    try with the problem named. Returns the answer and the problems it still has, which the
-    caller shows as warnings. (An answer that is not even schema-valid JSON is repaired, or
-    served by the next provider, inside the orchestrator.)"""
-    result = ask(feedback="", use_cache=use_cache)
-    problems = check(result.data)
-    if not problems:
-        return result, []
-    try:
-        retry = ask(feedback="; ".join(p.rstrip(".") for p in problems), use_cache=False)
-    except AppError as exc:
-        # The first draft is paid for and usable with its warnings; better than nothing.
-        logger.warning("Regenerating a draft failed (%s); keeping the first one.", exc.code)
-        return result, problems
-    return retry, check(retry.data)
-
-
 # --- CV drafts -----------------------------------------------------------------------------
 
 
@@ -139,7 +117,7 @@ def cv_draft_create(*, user: Any, job_id: int, force: bool = False) -> CVDraft:
     ask = functools.partial(
         draft_cv, user=user, master_profile=facts, job_data=job_ai_fields(job=job)
     )
-    result, problems = ai_draft_checked(
+    result, problems = generate_checked(
         ask=ask, check=lambda cv: cv_fact_problems(cv, facts), use_cache=not force
     )
     with transaction.atomic():
@@ -169,7 +147,7 @@ def cv_draft_submit(*, user: Any, job_id: int, force: bool = False) -> AITask:
     """Queue a draft; a wrong job or an empty profile is refused now, not by a failed task."""
     job_get(user=user, job_id=job_id)
     profile_for_drafting(user=user)
-    return ai_task_submit(user=user, kind=Task.CV_DRAFT, params={"job_id": job_id, "force": force})
+    return ai_task_submit(user=user, kind=CV_DRAFT.name, params={"job_id": job_id, "force": force})
 
 
 def cv_draft_delete(*, user: Any, draft_id: int) -> None:

@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class JobsConfig(AppConfig):
     name = "jobs"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from orchestrator.registry import runner_register, task_register
+
+        from . import ai, services
+
+        for spec in ai.TASKS:
+            task_register(spec)
+        runner_register(ai.EXTRACTION.name, services.job_extract_from_params)

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from core.errors import NotFound
 
 from .models import Job
+from .schemas import JOB_FIELDS, JOB_LISTS
 
 
 def job_list(*, user: Any) -> QuerySet[Job]:
@@ -24,3 +25,8 @@ def job_get(*, user: Any, job_id: int) -> Job:
 
 def job_for_url(*, user: Any, url_hash: str) -> Job | None:
     return Job.objects.filter(owner=user, source_url_hash=url_hash).first()
+
+
+def job_ai_fields(*, job: Job) -> dict[str, Any]:
+    """What the AI is told about a job: its extracted fields, nothing about its source."""
+    return {name: getattr(job, name) for name in (*JOB_FIELDS, *JOB_LISTS)}

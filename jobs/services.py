@@ -26,16 +26,17 @@ from django.db import transaction
 from core.errors import FetchFailed, InvalidInput, NoProviderConfigured
 from core.validation import validator
 from orchestrator.async_api import ai_task_submit
-from orchestrator.models import AITask, ProviderType, Task
+from orchestrator.models import AITask, ProviderType
 from orchestrator.selectors import provider_chain
-from orchestrator.services import AIResult, extract_job_data, generate
+from orchestrator.services import AIResult, generate_task
 
 from . import prompts
+from .ai import EXTRACTION, IMAGE_CHECK, extract_job_data
 from .fetch import INSTEAD, fetch_page
 from .images import check_image
 from .models import Job
 from .parsing import jsonld_job, main_text
-from .schemas import IMAGE_CHECK_SCHEMA, JOB_FIELDS, JOB_LISTS, JOB_SCHEMA
+from .schemas import JOB_FIELDS, JOB_LISTS, JOB_SCHEMA
 from .selectors import job_for_url, job_get
 
 CREATED, EXISTING, UPDATED = "created", "existing", "updated"
@@ -231,15 +232,12 @@ def _extract_text(*, user: Any, text: str) -> Extraction:
 def _extract_image(*, user: Any, image: bytes) -> Extraction:
     checked = check_image(image)
     _require_vision_provider()
-    verdict = generate(
+    verdict = generate_task(
         user=user,
-        task="image_check",
+        task=IMAGE_CHECK,
         prompt=prompts.IMAGE_CHECK_PROMPT,
-        system_prompt=prompts.IMAGE_CHECK_SYSTEM,
         image=checked.data,
         image_mime=checked.mime,
-        response_schema=IMAGE_CHECK_SCHEMA,
-        temperature=0.0,
     )
     if not verdict.data["is_job_posting"]:
         reason = verdict.data["reason"].strip() or "no reason given"
@@ -307,7 +305,7 @@ def job_extract_submit(
         params["text"] = _check_text(text)
     else:
         params["image_b64"] = base64.b64encode(check_image(image).data).decode("ascii")
-    return ai_task_submit(user=user, kind=Task.EXTRACTION, params=params)
+    return ai_task_submit(user=user, kind=EXTRACTION.name, params=params)
 
 
 def job_extract_from_params(

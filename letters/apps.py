@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class LettersConfig(AppConfig):
     name = "letters"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from orchestrator.registry import runner_register, task_register
+
+        from . import ai, services
+
+        task_register(ai.COVER_LETTER)
+        runner_register(ai.COVER_LETTER.name, services.letter_generate_from_params)

@@ -14,14 +14,14 @@ from typing import Any
 from django.db import transaction
 
 from core.errors import InvalidInput
-from cvs.selectors import job_ai_fields, profile_for_drafting
-from cvs.services import ai_draft_checked
+from cvs.selectors import profile_for_drafting
 from cvs.versions import content_edit, version_record
-from jobs.selectors import job_get
+from jobs.selectors import job_ai_fields, job_get
 from orchestrator.async_api import ai_task_submit
-from orchestrator.models import AITask, Task
-from orchestrator.services import draft_cover_letter
+from orchestrator.checked import generate_checked
+from orchestrator.models import AITask
 
+from .ai import COVER_LETTER, draft_cover_letter
 from .models import CoverLetter
 from .prompts import VERSION as LETTER_PROMPT_VERSION
 from .rules import letter_problems
@@ -52,7 +52,7 @@ def letter_generate(
         job_data=job_ai_fields(job=job),
         tone=tone,
     )
-    result, problems = ai_draft_checked(ask=ask, check=letter_problems, use_cache=not force)
+    result, problems = generate_checked(ask=ask, check=letter_problems, use_cache=not force)
     with transaction.atomic():
         letter = CoverLetter.objects.create(
             owner=user,
@@ -89,7 +89,7 @@ def letter_generate_submit(
     profile_for_drafting(user=user)
     return ai_task_submit(
         user=user,
-        kind=Task.COVER_LETTER,
+        kind=COVER_LETTER.name,
         params={"job_id": job_id, "tone": tone, "force": force},
     )
 

@@ -23,10 +23,11 @@ from billing.models import PlanCode
 
 from . import pricing, reports
 from .alerts import alerts_check, alerts_open
-from .console import MATRIX_TASKS, is_provider_admin, routing_matrix_save
+from .console import is_provider_admin, routing_matrix_save
 from .console import routing_matrix as routing_matrix_cells
 from .forms import PeriodForm, RoutingMatrixForm
-from .models import ModelPrice, ProviderConfig, ProviderType, Task
+from .models import ModelPrice, ProviderConfig, ProviderType
+from .registry import matrix_tasks, task_choices
 
 TOP_USERS = 10
 
@@ -69,7 +70,7 @@ def usage_filters() -> list:
     return [
         _choice_filter("provider_type", "provider", ProviderType.choices),
         _choice_filter("model", "model", _known_models),
-        _choice_filter("task_type", "task", Task.choices),
+        _choice_filter("task_type", "task", task_choices),
         "status",
         _choice_filter("plan", "plan", PlanCode.choices),
         "cache_hit",
@@ -270,7 +271,7 @@ def routing_matrix(request: HttpRequest, *, model_admin) -> HttpResponse:
         "title": "Routing policy: plan × task → tier",
         "opts": model_admin.model._meta,
         "form": form,
-        "tasks": [Task(t).label for t in MATRIX_TASKS],
+        "tasks": [task.label for task in matrix_tasks()],
         "can_change": can_change,
     }
     return TemplateResponse(request, "admin/orchestrator/routing_matrix.html", context)

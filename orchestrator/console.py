@@ -11,13 +11,18 @@ from django.db.models import QuerySet
 from billing.models import Plan
 
 from . import snapshot
-from .models import ProviderConfig, RoutingRule, Task, Tier
+from .models import ProviderConfig, RoutingRule, Tier
+from .registry import matrix_tasks
 from .selectors import config_key_unreadable
 
 KEY_UNREADABLE = "key unreadable"
 
 PROVIDER_ADMINS = "Provider admins"
-MATRIX_TASKS = (Task.EXTRACTION, Task.CV_DRAFT, Task.COVER_LETTER)
+
+
+def matrix_task_names() -> list[str]:
+    """The tasks of the admin's plan × task routing matrix, as the apps registered them."""
+    return [spec.name for spec in matrix_tasks()]
 
 
 def is_provider_admin(user) -> bool:
@@ -74,7 +79,7 @@ def routing_matrix() -> list[tuple[Plan, dict[str, str]]]:
     """Each plan with its tier per task; a missing rule reads as the policy's default, fast."""
     rules = {(r.plan_id, r.task): r.tier for r in RoutingRule.objects.all()}
     return [
-        (plan, {task: rules.get((plan.pk, task), Tier.FAST) for task in MATRIX_TASKS})
+        (plan, {task: rules.get((plan.pk, task), Tier.FAST) for task in matrix_task_names()})
         for plan in Plan.objects.order_by("id")
     ]
 
@@ -84,8 +89,9 @@ def routing_matrix_save(*, tiers: Mapping[tuple[int, str], str]) -> list[Routing
     """Store (plan id, task) → tier; returns the rules that changed or were created."""
     existing = {(r.plan_id, r.task): r for r in RoutingRule.objects.select_for_update()}
     changed = []
+    tasks = matrix_task_names()
     for (plan_id, task), tier in tiers.items():
-        if tier not in Tier.values or task not in MATRIX_TASKS:
+        if tier not in Tier.values or task not in tasks:
             raise ValueError(f"Not a routing cell: {plan_id}/{task} → {tier}")
         rule = existing.get((plan_id, task))
         if rule is None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from .registry import FAST, matrix_tasks
+
 # code: (name, daily tokens, monthly tokens, monthly cost limit USD)
 PLANS = {
     "FREEMIUM": ("Freemium", 20_000, 200_000, Decimal("1.00")),
@@ -20,14 +22,13 @@ PLANS = {
     "PRO_ANNUAL": ("Pro (annual)", 1_000_000, 10_000_000, Decimal("50.00")),
 }
 
-# Paying plans get the quality tier for the documents a recruiter reads (CVs and letters);
-# extraction is a lookup task that the fast tier does as well.
-POLICY = {
-    "FREEMIUM": {"extraction": "fast", "cv_draft": "fast", "cover_letter": "fast"},
-    "PAYGO": {"extraction": "fast", "cv_draft": "quality", "cover_letter": "quality"},
-    "PRO_MONTHLY": {"extraction": "fast", "cv_draft": "quality", "cover_letter": "quality"},
-    "PRO_ANNUAL": {"extraction": "fast", "cv_draft": "quality", "cover_letter": "quality"},
-}
+
+def policy() -> dict[str, dict[str, str]]:
+    """Plan code → task → tier, as the tasks' registrations set their defaults."""
+    return {
+        code: {task.name: task.tiers.get(code, FAST) for task in matrix_tasks()} for code in PLANS
+    }
+
 
 # USD per million tokens: input, output, cached input. Vendor models are priced by genai-prices
 # (orchestrator/pricing.py); a row here or in the admin overrides it. The offline provider is
@@ -61,7 +62,7 @@ def apply(*, plan_model: Any, rule_model: Any, price_model: Any, provider_model:
             },
         )
         created["plans"] += new
-    for code, tasks in POLICY.items():
+    for code, tasks in policy().items():
         for task, tier in tasks.items():
             _, new = rule_model.objects.get_or_create(
                 plan=plans[code], task=task, defaults={"tier": tier}

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, time, timedelta
 from django import forms
 from django.utils import timezone
 
-from .console import MATRIX_TASKS
-from .models import ProviderConfig, ProviderType, Task, Tier
+from .models import ProviderConfig, ProviderType, Tier
+from .registry import matrix_tasks
 
 KEYLESS_TYPES = {ProviderType.OFFLINE, ProviderType.OPENAI_COMPATIBLE}
 
@@ -133,21 +133,21 @@ class RoutingMatrixForm(forms.Form):
         self.rows = []
         for plan, tiers in matrix:
             cells = []
-            for task in MATRIX_TASKS:
-                name = f"tier_{plan.pk}_{task}"
+            for task in matrix_tasks():
+                name = f"tier_{plan.pk}_{task.name}"
                 self.fields[name] = forms.ChoiceField(
                     choices=Tier.choices,
-                    initial=tiers[task],
-                    label=f"{plan.code} / {Task(task).label}",
+                    initial=tiers[task.name],
+                    label=f"{plan.code} / {task.label}",
                 )
                 cells.append(name)
             self.rows.append((plan, cells))
 
     def tiers(self) -> dict[tuple[int, str], str]:
         return {
-            (plan.pk, task): self.cleaned_data[f"tier_{plan.pk}_{task}"]
+            (plan.pk, task.name): self.cleaned_data[f"tier_{plan.pk}_{task.name}"]
             for plan, _ in self.rows
-            for task in MATRIX_TASKS
+            for task in matrix_tasks()
         }
 
     def bound_rows(self):

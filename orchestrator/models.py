@@ -7,6 +7,7 @@ from django.db.models import Q
 from billing.models import Plan
 
 from . import crypto
+from .registry import task_choices
 
 
 class ProviderType(models.TextChoices):
@@ -20,14 +21,6 @@ class ProviderType(models.TextChoices):
 class Tier(models.TextChoices):
     FAST = "fast", "Fast"
     QUALITY = "quality", "Quality"
-
-
-class Task(models.TextChoices):
-    EXTRACTION = "extraction", "Job extraction"
-    CV_DRAFT = "cv_draft", "CV draft"
-    COVER_LETTER = "cover_letter", "Cover letter"
-    IMAGE_CHECK = "image_check", "Image relevance check"
-    PROVIDER_TEST = "provider_test", "Provider credentials test"
 
 
 class ProviderConfig(models.Model):
@@ -87,7 +80,7 @@ class ProviderConfig(models.Model):
 
 class RoutingRule(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="routing_rules")
-    task = models.CharField(max_length=20, choices=Task.choices)
+    task = models.CharField(max_length=20, choices=task_choices)
     tier = models.CharField(max_length=10, choices=Tier.choices, default=Tier.FAST)
 
     class Meta:
@@ -188,7 +181,7 @@ class AITask(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ai_tasks"
     )
-    kind = models.CharField(max_length=20, choices=Task.choices)
+    kind = models.CharField(max_length=20, choices=task_choices)
     params = models.JSONField(default=dict)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     result = models.JSONField(null=True, blank=True)

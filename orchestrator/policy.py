@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-# Tasks without rules of their own follow another task's tier: the relevance check on a
-# screenshot is part of an extraction.
-TIER_OF_TASK = {"image_check": "extraction", "provider_test": "extraction"}
-DEFAULT_TIER = "fast"
+from .registry import FAST, task_get
+
+DEFAULT_TIER = FAST
 
 
 def tier_for(plan: str, task: str, rules: Mapping[tuple[str, str], str]) -> str:
-    task = TIER_OF_TASK.get(task, task)
+    # A task without rules of its own follows another task's tier (its registration's
+    # `tier_of`): the relevance check on a screenshot is part of an extraction.
+    spec = task_get(task)
+    if spec is not None and spec.tier_of:
+        task = spec.tier_of
     return rules.get((plan, task), DEFAULT_TIER)

@@ -4,9 +4,9 @@ The key covers everything that shapes the answer: task, the route meant to answe
 type, server and model), the normalised prompt, system prompt, image hash and parameters.
 Only that route's answers are stored under it (orchestrator.services.generate): a fallback's or
 the offline provider's answer during an outage would otherwise be served in the primary's name
-for days after it recovers. Drafts (CVs, letters) are also scoped to the
-user, since they carry the user's own data (user, job, profile version, tone — all of which are
-in the prompt); extractions are shared, so the same posting is paid for once.
+for days after it recovers. Answers are also scoped to the user, unless the task's registration
+says they may be shared (`shared_cache`: extractions, so the same posting is paid for once);
+drafts carry the user's own data (job, profile version, tone — all of it in the prompt).
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 
-SHARED_TASKS = {"extraction", "image_check"}
+from .registry import task_get
+
 _SPACE = re.compile(r"\s+")
 
 
@@ -40,10 +41,15 @@ def result_key(
         "temperature": request.get("temperature"),
         "max_tokens": request.get("max_tokens"),
         "schema": request.get("json_schema"),
-        "user": None if task in SHARED_TASKS else user_id,
+        "user": None if _shared(task) else user_id,
     }
     digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
     return f"ai:result:v2:{digest}"
+
+
+def _shared(task: str) -> bool:
+    spec = task_get(task)
+    return spec is not None and spec.shared_cache
 
 
 def result_get(key: str) -> dict[str, Any] | None:

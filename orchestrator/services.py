@@ -31,6 +31,7 @@ from .catalogue import shutdown_date
 from .models import ProviderConfig, UsageLog
 from .policy import tier_for
 from .providers import BAD_OUTPUT, BAD_REQUEST, TIMEOUT, ProviderError, adapter_class, scrub
+from .registry import AITaskSpec
 from .resilience import (
     backoff_seconds,
     breaker_allows,
@@ -545,84 +546,27 @@ def sniff_image_mime(data: bytes) -> str:
     return "application/octet-stream"
 
 
-# Convenience functions, one per product task.
-
-
-def extract_job_data(
+def generate_task(
     *,
     user: Any,
+    task: AITaskSpec,
     prompt: str,
     image: bytes | None = None,
+    image_mime: str | None = None,
     system_prompt: str | None = None,
     provider_type: str | None = None,
     use_cache: bool = True,
 ) -> AIResult:
-    from jobs import prompts
-    from jobs.schemas import JOB_SCHEMA
-
+    """generate() with what the task's registration says every call of it sends."""
     return generate(
         user=user,
-        task="extraction",
+        task=task.name,
         prompt=prompt,
         image=image,
-        system_prompt=system_prompt or prompts.SYSTEM,
-        response_schema=JOB_SCHEMA,
-        temperature=0.0,
-        provider_type=provider_type,
-        use_cache=use_cache,
-    )
-
-
-def draft_cv(
-    *,
-    user: Any,
-    master_profile: dict,
-    job_data: dict,
-    feedback: str = "",
-    provider_type: str | None = None,
-    use_cache: bool = True,
-) -> AIResult:
-    from cvs import prompts
-    from cvs.schemas import CV_SCHEMA
-
-    prompt = prompts.cv_prompt(master_profile, job_data)
-    if feedback:
-        prompt += f"\n\nYour previous draft was rejected: {feedback}. Fix this."
-    return generate(
-        user=user,
-        task="cv_draft",
-        prompt=prompt,
-        system_prompt=prompts.SYSTEM,
-        response_schema=CV_SCHEMA,
-        temperature=0.3,
-        provider_type=provider_type,
-        use_cache=use_cache,
-    )
-
-
-def draft_cover_letter(
-    *,
-    user: Any,
-    master_profile: dict,
-    job_data: dict,
-    tone: str = "professional",
-    feedback: str = "",
-    provider_type: str | None = None,
-    use_cache: bool = True,
-) -> AIResult:
-    from letters import prompts
-    from letters.schemas import LETTER_SCHEMA
-
-    prompt = prompts.letter_prompt(master_profile, job_data, tone)
-    if feedback:
-        prompt += f"\n\nYour previous letter broke a rule: {feedback}. Fix this."
-    return generate(
-        user=user,
-        task="cover_letter",
-        prompt=prompt,
-        system_prompt=prompts.SYSTEM,
-        response_schema=LETTER_SCHEMA,
-        temperature=0.5,
+        image_mime=image_mime,
+        system_prompt=system_prompt or task.system_prompt,
+        response_schema=task.response_schema,
+        temperature=task.temperature,
         provider_type=provider_type,
         use_cache=use_cache,
     )

@@ -6,22 +6,14 @@ import logging
 
 from celery import shared_task
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from core.errors import AppError
 
 from .models import AITask
+from .registry import runner_get
 
 logger = logging.getLogger(__name__)
 
-# kind -> the service that does the work; each takes user= plus the task's params and returns
-# the JSON-able data the synchronous endpoint would answer with. Imported lazily: the apps
-# import this module, not the other way round.
-RUNNERS = {
-    "extraction": "jobs.services.job_extract_from_params",
-    "cv_draft": "cvs.services.cv_draft_from_params",
-    "cover_letter": "letters.services.letter_generate_from_params",
-}
 INTERNAL = "An unexpected error stopped this task. It has been logged; please try again."
 
 
@@ -37,7 +29,7 @@ def run_ai_task(task_id: str) -> None:
     task = AITask.objects.select_related("owner").get(pk=task_id)
     outcome: dict = {}
     try:
-        runner = import_string(RUNNERS[task.kind])
+        runner = runner_get(task.kind)
         outcome["result"] = runner(user=task.owner, **task.params)
         outcome["status"] = AITask.Status.SUCCEEDED
     except AppError as exc:

@@ -9,7 +9,7 @@ from orchestrator.policy import tier_for
 from orchestrator.services import generate
 from tests.doubles import Reply
 
-EXPECTED = {  # orchestrator.defaults.POLICY
+EXPECTED = {  # the tiers the tasks register by default
     ("FREEMIUM", "extraction"): "gemini-3.5-flash-lite",
     ("FREEMIUM", "cv_draft"): "gemini-3.5-flash-lite",
     ("FREEMIUM", "cover_letter"): "gemini-3.5-flash-lite",

@@ -1,0 +1,39 @@
+"""The AI task of CV drafting, as the gateway serves it (registered in CvsConfig.ready)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from billing.models import PlanCode
+from orchestrator.registry import QUALITY, AITaskSpec
+from orchestrator.services import AIResult, generate_task
+
+from . import prompts
+from .schemas import CV_SCHEMA
+
+# Paying plans get the quality tier for the documents a recruiter reads.
+CV_DRAFT = AITaskSpec(
+    name="cv_draft",
+    label="CV draft",
+    system_prompt=prompts.SYSTEM,
+    response_schema=CV_SCHEMA,
+    temperature=0.3,
+    tiers={PlanCode.PAYGO: QUALITY, PlanCode.PRO_MONTHLY: QUALITY, PlanCode.PRO_ANNUAL: QUALITY},
+)
+
+
+def draft_cv(
+    *,
+    user: Any,
+    master_profile: dict,
+    job_data: dict,
+    feedback: str = "",
+    provider_type: str | None = None,
+    use_cache: bool = True,
+) -> AIResult:
+    prompt = prompts.cv_prompt(master_profile, job_data)
+    if feedback:
+        prompt += f"\n\nYour previous draft was rejected: {feedback}. Fix this."
+    return generate_task(
+        user=user, task=CV_DRAFT, prompt=prompt, provider_type=provider_type, use_cache=use_cache
+    )

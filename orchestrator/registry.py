@@ -1,0 +1,100 @@
+"""The AI tasks the gateway serves, and the runners of background tasks, as the apps register them.
+
+The gateway knows no product: each product app describes its own tasks (prompt, schema, tier
+rules, offline answer) and registers them in its AppConfig.ready(), so adding a task is one
+registration in one app (docs/architecture.md). Registering happens once at start-up, before
+any request, so the dicts are only read afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+FAST, QUALITY = "fast", "quality"
+
+
+@dataclass(frozen=True)
+class AITaskSpec:
+    """One kind of AI call.
+
+    - `system_prompt`, `response_schema`, `temperature`: what every call of the task sends
+      (a caller may still override them per call).
+    - `tiers`: the default tier per plan code (missing plans get `fast`); admins edit the
+      routing matrix afterwards. `tier_of` makes a task follow another task's tier instead
+      (the relevance check of a screenshot is part of an extraction).
+    - `shared_cache`: answers may be served to other users (the prompt holds nothing personal),
+      so the same job posting is paid for once.
+    - `offline`: the offline provider's answer, a function of the prompt returning JSON-able
+      data; without one it answers the smallest instance of the schema.
+    - `in_matrix`: shown in the admin's plan × task routing matrix.
+    """
+
+    name: str
+    label: str
+    system_prompt: str | None = None
+    response_schema: dict | None = None
+    temperature: float | None = None
+    tiers: Mapping[str, str] = field(default_factory=dict)
+    tier_of: str | None = None
+    shared_cache: bool = False
+    offline: Callable[[str], Any] | None = None
+    in_matrix: bool = True
+
+
+# The gateway's own task: a cheap call that checks a provider's credentials.
+PROVIDER_TEST = AITaskSpec(name="provider_test", label="Provider credentials test", in_matrix=False)
+
+_tasks: dict[str, AITaskSpec] = {}
+_runners: dict[str, Callable[..., Any]] = {}
+
+
+def task_register(spec: AITaskSpec) -> None:
+    existing = _tasks.get(spec.name) or (PROVIDER_TEST if spec.name == PROVIDER_TEST.name else None)
+    if existing is not None and existing != spec:
+        raise ValueError(f"The AI task {spec.name!r} is registered twice.")
+    _tasks[spec.name] = spec
+
+
+def task_get(name: str) -> AITaskSpec | None:
+    return PROVIDER_TEST if name == PROVIDER_TEST.name else _tasks.get(name)
+
+
+def task_list() -> list[AITaskSpec]:
+    """Every task: those of the routing matrix first, then the checks that serve them, then
+    the gateway's own; in registration order within each."""
+    product = sorted(_tasks.values(), key=lambda spec: not spec.in_matrix)
+    return [*product, PROVIDER_TEST]
+
+
+def task_choices() -> list[tuple[str, str]]:
+    """The `choices` of model fields that name a task: a callable, so that a new task needs
+    no migration."""
+    return [(spec.name, spec.label) for spec in task_list()]
+
+
+def matrix_tasks() -> list[AITaskSpec]:
+    return [spec for spec in _tasks.values() if spec.in_matrix]
+
+
+def task_label(name: str) -> str:
+    spec = task_get(name)
+    return spec.label if spec is not None else name
+
+
+def runner_register(kind: str, runner: Callable[..., Any]) -> None:
+    """`runner(user=, **params)` does the work of a background task of this kind and returns
+    the JSON-able data the synchronous endpoint would answer with."""
+    if _runners.get(kind, runner) is not runner:
+        raise ValueError(f"A runner for background tasks of kind {kind!r} is registered twice.")
+    _runners[kind] = runner
+
+
+def runner_get(kind: str) -> Callable[..., Any]:
+    try:
+        return _runners[kind]
+    except KeyError:
+        raise LookupError(
+            f"No runner is registered for background tasks of kind {kind!r}."
+        ) from None
