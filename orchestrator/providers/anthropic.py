@@ -14,6 +14,7 @@ from . import (
     AUTH,
     BAD_OUTPUT,
     BAD_REQUEST,
+    BILLING,
     RATE_LIMITED,
     TIMEOUT,
     UNAVAILABLE,
@@ -22,6 +23,8 @@ from . import (
     retry_after_seconds,
     scrub,
 )
+from .images import LIMITS, ImageUnfit, fit_image
+from .schemas import drop_nulls_text
 
 
 @lru_cache(maxsize=32)
@@ -52,6 +55,10 @@ class AnthropicAdapter:
     ) -> ProviderReply:
         content: list[dict[str, Any]] = []
         if image is not None:
+            try:
+                image, image_mime = fit_image(image, image_mime or "image/png", LIMITS["anthropic"])
+            except ImageUnfit as exc:
+                raise ProviderError(BAD_REQUEST, str(exc)) from None
             content.append(
                 {
                     "type": "image",
@@ -69,7 +76,10 @@ class AnthropicAdapter:
         # `temperature` is not sent: the Messages API of this SDK generation no longer takes
         # sampling parameters (messages.create has none), so it is accepted and ignored here.
         if json_schema is not None:
-            kwargs["output_config"] = {"format": {"type": "json_schema", "schema": json_schema}}
+            # The SDK's own transform_schema (anthropic/lib/_parse/_transform.py) turns a JSON
+            # Schema into the subset structured outputs accept; optional fields stay optional.
+            schema = anthropic.transform_schema(json_schema)
+            kwargs["output_config"] = {"format": {"type": "json_schema", "schema": schema}}
         try:
             response = self.client.messages.create(
                 model=model,
@@ -82,6 +92,8 @@ class AnthropicAdapter:
         except json.JSONDecodeError:
             raise ProviderError(BAD_OUTPUT, "The provider's answer was not valid JSON.") from None
         text = "".join(block.text for block in response.content if block.type == "text")
+        if json_schema is not None:
+            text = drop_nulls_text(text, json_schema)
         usage = response.usage
         cache_read = usage.cache_read_input_tokens or 0
         cache_write = usage.cache_creation_input_tokens or 0
@@ -108,6 +120,10 @@ class AnthropicAdapter:
         retry_after = retry_after_seconds(exc.response.headers)
         if status in (401, 403):
             return ProviderError(AUTH, message, status=status)
+        if isinstance(exc, anthropic.PaymentRequiredError):
+            # 402 billing_error (anthropic/_exceptions.py): the account's credit or payment,
+            # which no retry and no wait will fix.
+            return ProviderError(BILLING, message, status=status, retryable=False)
         if status == 429:
             return ProviderError(RATE_LIMITED, message, status=status, retry_after=retry_after)
         if status >= 500 or status == 408:  # 529 = overloaded
