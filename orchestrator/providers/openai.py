@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Any
 
 import openai
+from django.conf import settings
 
 from . import (
     AUTH,
@@ -155,17 +156,16 @@ class OpenAIAdapter:
                 kwargs["response_format"] = {"type": "json_object"}
             return kwargs
         params = by_family(model, MODEL_PARAMS, CLASSIC)
-        kwargs = {}
+        # Always a cap, the one the quota reserved: reasoning tokens come out of it too, so
+        # answer and reasoning together stay within the reservation.
+        cap = max_tokens or settings.AI_DEFAULT_MAX_TOKENS
+        kwargs: dict[str, Any] = {"max_completion_tokens": cap}
         if params.reasoning:
-            probe = bool(max_tokens) and max_tokens <= PROBE_CAP
+            probe = cap <= PROBE_CAP
             kwargs["reasoning_effort"] = params.least_effort if probe else params.effort
-            if max_tokens:
-                kwargs["max_completion_tokens"] = max_tokens + (PROBE_ROOM if probe else 0)
-        else:
-            if temperature is not None:
-                kwargs["temperature"] = temperature
-            if max_tokens:
-                kwargs["max_completion_tokens"] = max_tokens
+            kwargs["max_completion_tokens"] = cap + (PROBE_ROOM if probe else 0)
+        elif temperature is not None:
+            kwargs["temperature"] = temperature
         if json_schema is not None:
             kwargs["response_format"] = {
                 "type": "json_schema",

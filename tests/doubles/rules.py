@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import binascii
 import io
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -99,7 +98,10 @@ class Refusal:
     param: str | None = None  # OpenAI's error.param
 
 
-def refusal(vendor: str, body: Any, model: str) -> Refusal | None:
+def refusal(vendor: str, body: Any, model: str, size: int) -> Refusal | None:
+    """The refusal for a request `size` bytes long, or None when the vendor would take it."""
+    if vendor == "gemini" and size > GEMINI_REQUEST_MAX:
+        return Refusal(400, f"Request payload size exceeds the limit: {GEMINI_REQUEST_MAX} bytes.")
     if not isinstance(body, dict):
         return None
     return {"openai": _openai, "anthropic": _anthropic, "gemini": _gemini}[vendor](body, model)
@@ -252,9 +254,6 @@ GEMINI_REQUEST_MAX = 20 * 1024 * 1024
 
 
 def _gemini(body: dict[str, Any], model: str) -> Refusal | None:
-    size = len(json.dumps(body))
-    if size > GEMINI_REQUEST_MAX:
-        return Refusal(400, f"Request payload size exceeds the limit: {GEMINI_REQUEST_MAX} bytes.")
     config = _thinking_config(body)
     thinking = gemini_thinking(model)
     budget, level = _field(config, "thinkingBudget"), _field(config, "thinkingLevel")

@@ -37,6 +37,7 @@ class Seen:
     body: Any  # parsed JSON, or the raw bytes when the body is not JSON
     api_key: str | None
     query: dict[str, str] = field(default_factory=dict)
+    size: int = 0  # bytes of the request body
 
 
 @dataclass(frozen=True)
@@ -182,8 +183,6 @@ def _openai(r: Reply, seen: Seen) -> Rendered:
         cap = asked.get("max_completion_tokens") or asked.get("max_tokens")
         if cap and reasoning >= cap:
             reasoning, text, output, finish = cap, "", 0, "length"
-        elif cap and reasoning + output > cap:
-            output, finish = cap - reasoning, "length"
         usage = {
             "prompt_tokens": r.input_tokens,
             "completion_tokens": output + reasoning,
@@ -434,8 +433,6 @@ def _gemini(r: Reply, seen: Seen) -> Rendered:
         cap = rules.gemini_max_output(asked)
         if cap and thoughts >= cap:
             thoughts, output, finish = cap, 0, "MAX_TOKENS"
-        elif cap and thoughts + output > cap:
-            output, finish = cap - thoughts, "MAX_TOKENS"
         usage: dict[str, Any] = {
             "promptTokenCount": r.input_tokens,
             "totalTokenCount": r.input_tokens + output + thoughts,
@@ -599,7 +596,7 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             body = raw
         key = _api_key(double.vendor, headers, query)
-        seen = Seen(self.command, split.path, headers, body, key, query)
+        seen = Seen(self.command, split.path, headers, body, key, query, len(raw))
         reply = double._next_reply(seen)
         while reply.kind == "slow":
             # Waits on the stop event so stop() needn't outlive a long scripted delay.
@@ -729,7 +726,7 @@ class VendorDouble:
         # The vendor checks the request before doing anything with it: a broken rule is
         # refused without consuming a scripted reply.
         model = _gemini_model(seen) if self.vendor == "gemini" else _req_model(seen) or ""
-        refused = rules.refusal(self.vendor, seen.body, model)
+        refused = rules.refusal(self.vendor, seen.body, model, seen.size)
         if refused is not None:
             return Reply(
                 "refused",
