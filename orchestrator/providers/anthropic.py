@@ -107,7 +107,7 @@ class AnthropicAdapter:
         )
 
     def _error(self, exc: anthropic.APIError) -> ProviderError:
-        message = scrub(getattr(exc, "message", None) or str(exc), self.api_key)
+        message = scrub(_vendor_message(exc), self.api_key)
         if isinstance(exc, anthropic.APITimeoutError):
             return ProviderError(TIMEOUT, "The provider did not answer in time.")
         if isinstance(exc, anthropic.APIConnectionError):
@@ -129,3 +129,13 @@ class AnthropicAdapter:
         if status >= 500 or status == 408:  # 529 = overloaded
             return ProviderError(UNAVAILABLE, message, status=status, retry_after=retry_after)
         return ProviderError(BAD_REQUEST, message, status=status)
+
+
+def _vendor_message(exc: anthropic.APIError) -> str:
+    """The vendor's own sentence from the error body; the SDK's message is "Error code: 402 -"
+    followed by the whole body as a Python dict."""
+    body = getattr(exc, "body", None)
+    error = body.get("error") if isinstance(body, dict) else None
+    if isinstance(error, dict) and error.get("message"):
+        return str(error["message"])
+    return getattr(exc, "message", None) or str(exc)

@@ -52,6 +52,8 @@ def test_a_reasoning_model_is_not_sent_temperature(openai_double, make_provider,
     body = openai_double.requests[-1].body
     assert "temperature" not in body
     assert body["reasoning_effort"] == "low"
+    # Reasoning and answer share the cap, which is what the quota reserved.
+    assert body["max_completion_tokens"] == settings.AI_DEFAULT_MAX_TOKENS
     assert UsageLog.objects.get().status == "success"
 
 
@@ -76,6 +78,20 @@ def test_thinking_tokens_are_billed_as_output(request, make_provider, user, vend
     row = UsageLog.objects.get()
     assert (result.output_tokens, row.output_tokens) == (450, 450)
     assert row.total_tokens == 550
+
+
+def test_an_answer_lost_to_reasoning_is_bad_output_not_an_empty_success(
+    openai_double, make_provider, user
+):
+    make_provider(openai_double, fast_model="o3")
+    openai_double.script(Reply.ok("never seen", thinking_tokens=settings.AI_DEFAULT_MAX_TOKENS))
+
+    with pytest.raises(errors.BadAIOutput) as caught:
+        generate(user=user, task="extraction", prompt="Say hello", provider_type="openai")
+
+    assert caught.value.code == "BAD_AI_OUTPUT"
+    row = UsageLog.objects.get()
+    assert row.error_code == "BAD_AI_OUTPUT" and "reasoning" in row.error_message
 
 
 def test_gemini_output_is_capped_at_what_the_quota_reserved(gemini_double, make_provider, user):
@@ -146,6 +162,8 @@ def test_anthropic_billing_error_has_its_own_code_and_alert(anthropic_double, ma
     assert anthropic_double.request_count == 1  # waiting will not pay the bill
     row = UsageLog.objects.get()
     assert row.error_code == "PROVIDER_BILLING" and "HTTP 402" in row.error_message
+    assert "credit balance is too low" in row.error_message  # the vendor's sentence, not a dict
+    assert "{'type'" not in row.error_message
 
     alerts_check(now=timezone.now() + timedelta(seconds=1))
 
