@@ -4,6 +4,10 @@ Tests and benchmarks point the real vendor SDKs at ``VendorDouble.base_url``
 and script answers (``Reply``) and faults. Bodies follow the vendors' real
 shapes; see /work/shared/data/vendor-recordings/ for the recorded exchanges
 they are modelled on.
+
+Like the real APIs they check each request first (``rules.py``: parameters a model refuses,
+image limits, strict schemas) and refuse what a vendor would refuse, and thinking models spend
+part of the output cap thinking.
 """
 
 from __future__ import annotations
