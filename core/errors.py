@@ -60,6 +60,13 @@ class ProviderFailed(AppError):
     code, status, default_message = "PROVIDER_ERROR", 502, "The AI provider failed."
 
 
+class ProviderBilling(ProviderFailed):
+    """The vendor refuses the account for its billing (credit used up, payment failed)."""
+
+    code = "PROVIDER_BILLING"
+    default_message = "The AI provider's account has a billing problem."
+
+
 class ProviderTimeout(AppError):
     code, status, default_message = "PROVIDER_TIMEOUT", 504, "The AI provider timed out."
 

@@ -1,5 +1,8 @@
 """Checking an uploaded screenshot of a job posting before it goes anywhere near a model.
 
+Size within our own limits is checked here; each vendor's limits (bytes, pixels a side) are
+met later by the provider adapter, which scales and re-encodes the image for its vendor.
+
 What the file is gets decided from its bytes by Pillow, never from its name or the declared
 content type, and the image is fully decoded once so truncated or crafted files are refused
 here with a clear message instead of failing later inside a provider SDK.
@@ -16,6 +19,7 @@ from django.conf import settings
 from PIL import Image
 
 from core.errors import InvalidInput
+from orchestrator.providers.images import fit_problem
 
 # Pillow reports phone-camera JPEGs with an MPO extension as "MPO"; they are JPEG files.
 MIME_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "MPO": "image/jpeg", "WEBP": "image/webp"}
@@ -46,6 +50,10 @@ def check_image(data: bytes) -> CheckedImage:
             f"The image is larger than {max_bytes / 1_000_000:g} MB. Upload a smaller one."
         )
     image_format, width, height = _decode(data)
+    # Each provider adapter fits the image to its vendor's limits before sending it; refuse
+    # here only what no fitting would leave readable.
+    if problem := fit_problem(width, height):
+        raise InvalidInput(problem)
     return CheckedImage(
         data=data,
         mime=MIME_TYPES[image_format],

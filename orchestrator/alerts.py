@@ -90,6 +90,19 @@ def alert_findings(*, now: datetime) -> list[Finding]:
             )
         )
 
+    for row in reports.billing_failures(since=since, until=now):
+        # One refused attempt is enough: a vendor does not refuse billing by chance.
+        findings.append(
+            Finding(
+                Alert.Kind.PROVIDER_BILLING,
+                row["provider"],
+                f"{row['provider']} refused {row['failures']} call(s) in the last {window} min "
+                "for the account's billing; fix the billing or credit at the vendor. "
+                f"Last error: {row['message']}",
+                row["failures"],
+            )
+        )
+
     active = list(ProviderConfig.objects.filter(is_active=True))
     for config in active:
         if config_key_unreadable(config):

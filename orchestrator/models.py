@@ -211,6 +211,7 @@ class Alert(models.Model):
         COST_SPIKE = "cost_spike", "Cost spike"
         QUOTA_EXCEEDED = "quota_exceeded", "Quota exceeded"
         PROVIDER_TEST_FAILED = "provider_test_failed", "Provider credentials failing"
+        PROVIDER_BILLING = "provider_billing", "Provider account billing"
 
     kind = models.CharField(max_length=30, choices=Kind.choices)
     subject = models.CharField(max_length=200, help_text="What it is about, e.g. a provider.")

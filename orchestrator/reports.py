@@ -42,7 +42,7 @@ from django.db import connections, transaction
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 
-from core.errors import QuotaExceeded
+from core.errors import ProviderBilling, QuotaExceeded
 
 from .models import (
     ProviderConfig,
@@ -597,6 +597,26 @@ def quota_exceeded_count(*, since: datetime, until: datetime) -> int:
     if days:
         refused += _rolled(days).aggregate(n=Sum("quota_exceeded"))["n"] or 0
     return refused
+
+
+def billing_failures(*, since: datetime, until: datetime) -> list[dict[str, Any]]:
+    """Per provider: attempts the vendor refused for the account's billing, newest message."""
+    rows = (
+        UsageLog.objects.filter(
+            created_at__gte=since, created_at__lt=until, error_code=ProviderBilling.code
+        )
+        .order_by("provider_type", "provider_config_id", "-created_at")
+        .values_list("provider_type", "provider_config_id", "error_message")
+    )
+    found: dict[tuple, dict[str, Any]] = {}
+    for provider_type, config_id, message in rows:
+        row = found.setdefault((provider_type, config_id), {"failures": 0, "message": message})
+        row["failures"] += 1
+    names = _provider_labels(config_id for _, config_id in found)
+    return [
+        {"provider": _provider_label(provider_type, config_id, names), **row}
+        for (provider_type, config_id), row in found.items()
+    ]
 
 
 # --- Row export -------------------------------------------------------------------------

@@ -30,7 +30,15 @@ from . import pricing, result_cache, snapshot
 from .catalogue import shutdown_date
 from .models import ProviderConfig, UsageLog
 from .policy import tier_for
-from .providers import BAD_OUTPUT, BAD_REQUEST, TIMEOUT, ProviderError, adapter_class, scrub
+from .providers import (
+    BAD_OUTPUT,
+    BAD_REQUEST,
+    BILLING,
+    TIMEOUT,
+    ProviderError,
+    adapter_class,
+    scrub,
+)
 from .registry import AITaskSpec
 from .resilience import (
     backoff_seconds,
@@ -505,6 +513,11 @@ def _app_error(exc: ProviderError, route: Route) -> errors.AppError:
         return errors.ProviderTimeout(f"The AI provider {route.name} did not answer in time.")
     if exc.kind == BAD_OUTPUT:
         return errors.BadAIOutput(f"The AI provider {route.name} sent an unreadable answer.")
+    if exc.kind == BILLING:
+        return errors.ProviderBilling(
+            f"The AI provider {route.name} refuses the account for its billing; an admin must "
+            "fix the account's billing or credit at the vendor."
+        )
     reason = {
         "auth": "rejected our credentials; an admin must check its API key",
         "rate_limited": "is rate limiting us",

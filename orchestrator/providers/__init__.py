@@ -20,6 +20,8 @@ UNAVAILABLE = "unavailable"
 TIMEOUT = "timeout"
 BAD_REQUEST = "bad_request"
 BAD_OUTPUT = "bad_output"
+# The vendor account cannot pay (Anthropic 402 billing_error): only an admin can fix it.
+BILLING = "billing"
 RETRYABLE = {RATE_LIMITED, UNAVAILABLE, TIMEOUT}
 
 
@@ -67,6 +69,16 @@ def retry_after_seconds(headers: Any) -> float | None:
         return max(0.0, float(value)) if value is not None else None
     except (TypeError, ValueError):
         return None  # an HTTP date; rare from these vendors, and backoff covers it
+
+
+def by_family(model: str, table: dict[str, Any], default: Any = None) -> Any:
+    """The entry of a per-model table whose key is the longest prefix of `model`.
+
+    Tables are keyed by model family ("gpt-5", "gemini-2.5-pro") so new snapshots and dated
+    names ("gpt-5-mini-2026-08-07") find their family without a code change."""
+    name = model.lower().rsplit("/", 1)[-1]  # "models/gemini-2.5-pro" is the same model
+    matches = [prefix for prefix in table if name.startswith(prefix)]
+    return table[max(matches, key=len)] if matches else default
 
 
 def adapter_class(provider_type: str) -> type:

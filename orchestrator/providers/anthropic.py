@@ -14,6 +14,7 @@ from . import (
     AUTH,
     BAD_OUTPUT,
     BAD_REQUEST,
+    BILLING,
     RATE_LIMITED,
     TIMEOUT,
     UNAVAILABLE,
@@ -22,6 +23,8 @@ from . import (
     retry_after_seconds,
     scrub,
 )
+from .images import LIMITS, ImageUnfit, fit_image
+from .schemas import drop_nulls_text
 
 
 @lru_cache(maxsize=32)
@@ -65,6 +68,10 @@ class AnthropicAdapter:
     ) -> ProviderReply:
         content: list[dict[str, Any]] = []
         if image is not None:
+            try:
+                image, image_mime = fit_image(image, image_mime or "image/png", LIMITS["anthropic"])
+            except ImageUnfit as exc:
+                raise ProviderError(BAD_REQUEST, str(exc)) from None
             content.append(
                 {
                     "type": "image",
@@ -82,7 +89,10 @@ class AnthropicAdapter:
         # `temperature` is not sent: the Messages API of this SDK generation no longer takes
         # sampling parameters (messages.create has none), so it is accepted and ignored here.
         if json_schema is not None:
-            kwargs["output_config"] = {"format": {"type": "json_schema", "schema": json_schema}}
+            # The SDK's own transform_schema (anthropic/lib/_parse/_transform.py) turns a JSON
+            # Schema into the subset structured outputs accept; optional fields stay optional.
+            schema = anthropic.transform_schema(json_schema)
+            kwargs["output_config"] = {"format": {"type": "json_schema", "schema": schema}}
         try:
             response = self.client.messages.create(
                 model=model,
@@ -95,6 +105,8 @@ class AnthropicAdapter:
         except json.JSONDecodeError:
             raise ProviderError(BAD_OUTPUT, "The provider's answer was not valid JSON.") from None
         text = "".join(block.text for block in response.content if block.type == "text")
+        if json_schema is not None:
+            text = drop_nulls_text(text, json_schema)
         usage = response.usage
         cache_read = usage.cache_read_input_tokens or 0
         cache_write = usage.cache_creation_input_tokens or 0
@@ -108,7 +120,7 @@ class AnthropicAdapter:
         )
 
     def _error(self, exc: anthropic.APIError) -> ProviderError:
-        message = scrub(getattr(exc, "message", None) or str(exc), self.api_key)
+        message = scrub(_vendor_message(exc), self.api_key)
         if isinstance(exc, anthropic.APITimeoutError):
             return ProviderError(TIMEOUT, "The provider did not answer in time.")
         if isinstance(exc, anthropic.APIConnectionError):
@@ -121,8 +133,22 @@ class AnthropicAdapter:
         retry_after = retry_after_seconds(exc.response.headers)
         if status in (401, 403):
             return ProviderError(AUTH, message, status=status)
+        if isinstance(exc, anthropic.PaymentRequiredError):
+            # 402 billing_error (anthropic/_exceptions.py): the account's credit or payment,
+            # which no retry and no wait will fix.
+            return ProviderError(BILLING, message, status=status, retryable=False)
         if status == 429:
             return ProviderError(RATE_LIMITED, message, status=status, retry_after=retry_after)
         if status >= 500 or status == 408:  # 529 = overloaded
             return ProviderError(UNAVAILABLE, message, status=status, retry_after=retry_after)
         return ProviderError(BAD_REQUEST, message, status=status)
+
+
+def _vendor_message(exc: anthropic.APIError) -> str:
+    """The vendor's own sentence from the error body; the SDK's message is "Error code: 402 -"
+    followed by the whole body as a Python dict."""
+    body = getattr(exc, "body", None)
+    error = body.get("error") if isinstance(body, dict) else None
+    if isinstance(error, dict) and error.get("message"):
+        return str(error["message"])
+    return getattr(exc, "message", None) or str(exc)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 import httpx
+from django.conf import settings
 from google import genai
 from google.genai import errors, types
 
@@ -22,6 +25,59 @@ from . import (
     retry_after_seconds,
     scrub,
 )
+from .images import LIMITS, ImageUnfit, fit_image
+from .schemas import gemini_schema
+
+
+@dataclass(frozen=True)
+class Thinking:
+    control: str  # "budget": thinkingBudget in tokens (2.5); "level": thinkingLevel (3 and on)
+    setting: int | str  # for ordinary answers
+    least: int | str  # the least the model accepts, for a probe; 0 / MINIMAL is (nearly) none
+    room: int  # added to a probe's cap: what thinking at `least` may still spend
+
+
+# Gemini 2.5 and later think before answering, and the thinking counts against
+# maxOutputTokens (googleapis/python-genai#782): a 16-token probe is spent thinking and comes
+# back without text. First match wins; no match: a model that does not think. Budgets and
+# levels per ThinkingConfig in google/genai/types.py ("0 is DISABLED"; "Starting from Gemini
+# 3.5 models, the old thinking_budget will no longer be supported"); flash can switch thinking
+# off, pro cannot (its least budget is 128).
+THINKING: list[tuple[re.Pattern[str], Thinking | None]] = [
+    (re.compile(r"gemini-(1\.|2\.0)"), None),
+    (re.compile(r"gemini-2\.5-flash"), Thinking("budget", 1024, 0, 0)),
+    (re.compile(r"gemini-2\.5-pro"), Thinking("budget", 2048, 128, 128)),
+    (re.compile(r"gemini-\d+(\.\d+)?-flash"), Thinking("level", "LOW", "MINIMAL", 256)),
+    (re.compile(r"gemini-\d+(\.\d+)?-pro"), Thinking("level", "LOW", "LOW", 1024)),
+]
+# A cap this small is a probe (the credentials test asks for 16 tokens).
+PROBE_CAP = 256
+# Quota ids of the per-day quotas (QuotaFailure.violations[].quotaId, e.g.
+# "GenerateRequestsPerDayPerProjectPerModel-FreeTier"): retrying today cannot help.
+_PER_DAY = "PerDay"
+
+
+def thinking_for(model: str) -> Thinking | None:
+    name = model.lower().rsplit("/", 1)[-1]
+    return next((entry for pattern, entry in THINKING if pattern.match(name)), None)
+
+
+def output_config(model: str, max_tokens: int | None) -> dict[str, Any]:
+    """maxOutputTokens and thinkingConfig for a model: the cap always covers thinking and
+    answer together (so the quota reservation, made for the cap, covers both), thinking gets
+    at most half of it, and a probe thinks as little as the model allows."""
+    cap = max_tokens or settings.AI_DEFAULT_MAX_TOKENS
+    thinking = thinking_for(model)
+    if thinking is None:
+        return {"max_output_tokens": cap}
+    probe = cap <= PROBE_CAP
+    setting = thinking.least if probe else thinking.setting
+    if thinking.control == "budget":
+        budget = setting if probe else max(int(thinking.least), min(int(setting), cap // 2))
+        config = types.ThinkingConfig(thinking_budget=int(budget))
+    else:
+        config = types.ThinkingConfig(thinking_level=types.ThinkingLevel(setting))
+    return {"max_output_tokens": cap + (thinking.room if probe else 0), "thinking_config": config}
 
 
 @lru_cache(maxsize=32)
@@ -97,14 +153,18 @@ class GeminiAdapter:
     ) -> ProviderReply:
         contents: list[Any] = []
         if image is not None:
-            contents.append(types.Part.from_bytes(data=image, mime_type=image_mime or "image/png"))
+            try:
+                image, image_mime = fit_image(image, image_mime or "image/png", LIMITS["gemini"])
+            except ImageUnfit as exc:
+                raise ProviderError(BAD_REQUEST, str(exc)) from None
+            contents.append(types.Part.from_bytes(data=image, mime_type=image_mime))
         contents.append(prompt)
         config = types.GenerateContentConfig(
             system_instruction=system_prompt or None,
             temperature=temperature,
-            max_output_tokens=max_tokens,
             response_mime_type="application/json" if json_schema is not None else None,
-            response_json_schema=json_schema,
+            response_json_schema=gemini_schema(json_schema) if json_schema is not None else None,
+            **output_config(model, max_tokens),
         )
         try:
             response = self.client.models.generate_content(
@@ -123,7 +183,7 @@ class GeminiAdapter:
             ) from None
         usage = response.usage_metadata
         text = response.text
-        if text is None:
+        if not text:
             reason = response.candidates[0].finish_reason if response.candidates else "none"
             raise ProviderError(
                 BAD_OUTPUT, f"The provider returned no text (finish reason {reason})."
@@ -131,7 +191,8 @@ class GeminiAdapter:
         return ProviderReply(
             text=text,
             input_tokens=(usage.prompt_token_count or 0) if usage else 0,
-            # Thinking tokens are billed as output on Gemini 2.5 models.
+            # Thinking tokens (thoughtsTokenCount, apart from candidatesTokenCount) are billed
+            # as output, so cost and quota count them.
             output_tokens=((usage.candidates_token_count or 0) + (usage.thoughts_token_count or 0))
             if usage
             else 0,
@@ -147,9 +208,48 @@ class GeminiAdapter:
         if status in (401, 403) or "API_KEY_INVALID" in json.dumps(exc.details, default=str):
             return ProviderError(AUTH, message, status=status)
         if status == 429:
-            return ProviderError(RATE_LIMITED, message, status=status, retry_after=retry_after)
+            delay, per_day = _quota_details(exc.details)
+            # A per-day quota is spent until tomorrow: like OpenAI's insufficient_quota, go on
+            # to the next provider at once.
+            return ProviderError(
+                RATE_LIMITED,
+                message,
+                status=status,
+                retry_after=retry_after if delay is None else delay,
+                retryable=not per_day,
+            )
         if status == 504 or exc.status == "DEADLINE_EXCEEDED":
             return ProviderError(TIMEOUT, message, status=status)
         if status >= 500 or status == 408:
             return ProviderError(UNAVAILABLE, message, status=status, retry_after=retry_after)
         return ProviderError(BAD_REQUEST, message, status=status)
+
+
+def _quota_details(body: Any) -> tuple[float | None, bool]:
+    """(RetryInfo.retryDelay in seconds, whether a QuotaFailure names a per-day quota) from a
+    429 body. Gemini sends no Retry-After header: the detail is in the google.rpc error details
+    (googleapis/python-genai#2044)."""
+    error = body.get("error") if isinstance(body, dict) else None
+    details = error.get("details") if isinstance(error, dict) else None
+    delay, per_day = None, False
+    for detail in details if isinstance(details, list) else ():
+        if not isinstance(detail, dict):
+            continue
+        kind = str(detail.get("@type", ""))
+        if kind.endswith("google.rpc.RetryInfo"):
+            delay = _duration_seconds(detail.get("retryDelay"))
+        elif kind.endswith("google.rpc.QuotaFailure"):
+            per_day = per_day or any(
+                _PER_DAY in str(violation.get("quotaId", ""))
+                for violation in detail.get("violations") or ()
+                if isinstance(violation, dict)
+            )
+    return delay, per_day
+
+
+def _duration_seconds(value: Any) -> float | None:
+    """A protobuf Duration in its JSON form ("37s", "0.5s")."""
+    try:
+        return max(0.0, float(str(value).removesuffix("s")))
+    except ValueError:
+        return None

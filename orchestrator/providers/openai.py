@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import base64
 import json
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 import openai
+from django.conf import settings
 
 from . import (
     AUTH,
@@ -18,9 +20,41 @@ from . import (
     UNAVAILABLE,
     ProviderError,
     ProviderReply,
+    by_family,
     retry_after_seconds,
     scrub,
 )
+from .images import LIMITS, ImageUnfit, fit_image
+from .schemas import drop_nulls_text, openai_strict
+
+
+@dataclass(frozen=True)
+class ModelParams:
+    reasoning: bool = False  # refuses `temperature`, takes `reasoning_effort`
+    effort: str | None = None  # the effort asked for ordinary answers
+    least_effort: str | None = None  # the least it accepts, asked for a tiny probe
+
+
+# Per model family, longest prefix wins; anything else is a classic chat model. Reasoning
+# models answer 400 "Unsupported parameter: 'temperature' is not supported with this model."
+# (code unsupported_parameter), and spend hidden reasoning tokens out of max_completion_tokens
+# (the SDK's `chat.completions.create` docstring: "including visible output tokens and
+# reasoning tokens"). Efforts per the SDK's `ReasoningEffort` and its docstring: "Not all
+# reasoning models support every value" (o-series: low and up; gpt-5: minimal; 5.1 on: none).
+MODEL_PARAMS: dict[str, ModelParams] = {
+    "o1": ModelParams(reasoning=True, effort="low", least_effort="low"),
+    "o3": ModelParams(reasoning=True, effort="low", least_effort="low"),
+    "o4": ModelParams(reasoning=True, effort="low", least_effort="low"),
+    "gpt-5": ModelParams(reasoning=True, effort="low", least_effort="minimal"),
+    "gpt-5.": ModelParams(reasoning=True, effort="low", least_effort="none"),
+    "gpt-5-chat": ModelParams(),  # the ChatGPT snapshot is not a reasoning model
+    "gpt-6": ModelParams(reasoning=True, effort="low", least_effort="none"),
+}
+CLASSIC = ModelParams()
+# A cap this small is a probe (the credentials test asks for 16 tokens): the model reasons as
+# little as it may, and gets this much room on top so its reasoning cannot eat the answer.
+PROBE_CAP = 256
+PROBE_ROOM = 1024
 
 
 @lru_cache(maxsize=32)
@@ -68,6 +102,10 @@ class OpenAIAdapter:
         if image is None:
             messages.append({"role": "user", "content": prompt})
         else:
+            try:
+                image, image_mime = fit_image(image, image_mime or "image/png", LIMITS["openai"])
+            except ImageUnfit as exc:
+                raise ProviderError(BAD_REQUEST, str(exc)) from None
             data_url = f"data:{image_mime or 'image/png'};base64,{base64.b64encode(image).decode()}"
             messages.append(
                 {
@@ -78,21 +116,7 @@ class OpenAIAdapter:
                     ],
                 }
             )
-        kwargs: dict[str, Any] = {}
-        if temperature is not None:
-            kwargs["temperature"] = temperature
-        if max_tokens:
-            # Compatible servers know the classic name; OpenAI itself wants the new one.
-            kwargs["max_tokens" if self.compatible else "max_completion_tokens"] = max_tokens
-        if json_schema is not None:
-            kwargs["response_format"] = (
-                {"type": "json_object"}
-                if self.compatible
-                else {
-                    "type": "json_schema",
-                    "json_schema": {"name": "result", "schema": json_schema},
-                }
-            )
+        kwargs = self._params(model, temperature, max_tokens, json_schema)
         try:
             response = self.client.chat.completions.create(model=model, messages=messages, **kwargs)
         except openai.APIError as exc:
@@ -103,12 +127,63 @@ class OpenAIAdapter:
             raise ProviderError(BAD_OUTPUT, "The provider returned no choices.")
         usage = response.usage
         details = getattr(usage, "prompt_tokens_details", None)
+        choice = response.choices[0]
+        text = choice.message.content or ""
+        if not text and choice.finish_reason == "length":
+            raise ProviderError(
+                BAD_OUTPUT,
+                "The model spent its whole output allowance reasoning and wrote no answer.",
+            )
+        if json_schema is not None and not self.compatible:
+            text = drop_nulls_text(text, json_schema)
         return ProviderReply(
-            text=response.choices[0].message.content or "",
+            text=text,
             input_tokens=usage.prompt_tokens if usage else 0,
+            # completion_tokens includes the reasoning tokens (CompletionUsage in
+            # openai/types/completion_usage.py breaks them out in completion_tokens_details):
+            # they are billed as output, so cost and quota count them.
             output_tokens=usage.completion_tokens if usage else 0,
             cached_input_tokens=(getattr(details, "cached_tokens", 0) or 0) if details else 0,
         )
+
+    def _params(
+        self,
+        model: str,
+        temperature: float | None,
+        max_tokens: int | None,
+        json_schema: dict | None,
+    ) -> dict[str, Any]:
+        if self.compatible:
+            # Other servers know the classic names and plain JSON mode, not OpenAI's newer ones.
+            kwargs: dict[str, Any] = {}
+            if temperature is not None:
+                kwargs["temperature"] = temperature
+            if max_tokens:
+                kwargs["max_tokens"] = max_tokens
+            if json_schema is not None:
+                kwargs["response_format"] = {"type": "json_object"}
+            return kwargs
+        params = by_family(model, MODEL_PARAMS, CLASSIC)
+        # Always a cap, the one the quota reserved: reasoning tokens come out of it too, so
+        # answer and reasoning together stay within the reservation.
+        cap = max_tokens or settings.AI_DEFAULT_MAX_TOKENS
+        kwargs: dict[str, Any] = {"max_completion_tokens": cap}
+        if params.reasoning:
+            probe = cap <= PROBE_CAP
+            kwargs["reasoning_effort"] = params.least_effort if probe else params.effort
+            kwargs["max_completion_tokens"] = cap + (PROBE_ROOM if probe else 0)
+        elif temperature is not None:
+            kwargs["temperature"] = temperature
+        if json_schema is not None:
+            kwargs["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {
+                    "name": "result",
+                    "schema": openai_strict(json_schema),
+                    "strict": True,
+                },
+            }
+        return kwargs
 
     def _error(self, exc: openai.APIError) -> ProviderError:
         message = scrub(getattr(exc, "message", None) or str(exc), self.api_key)

@@ -29,7 +29,7 @@ def set_limits(daily=None, monthly=None, cost=None) -> Plan:
 
 def test_a_call_reserves_then_settles_to_the_real_usage(make_provider, openai_double, user):
     make_provider(openai_double)
-    openai_double.script(Reply.ok("x", input_tokens=300, output_tokens=100))
+    openai_double.script(Reply.ok("x", input_tokens=300, output_tokens=100, thinking_tokens=0))
 
     result = generate(user=user, task="extraction", prompt="hello")
 
@@ -156,7 +156,8 @@ def test_50_concurrent_calls_for_a_quota_that_fits_10_let_exactly_10_through(
     set_limits(daily=10 * per_call)
     # The vendor reports exactly the estimate, so settling cannot free room for an 11th.
     openai_double.default = Reply.slow(
-        0.05, then=Reply.ok("ok", input_tokens=per_call - 1000, output_tokens=1000)
+        0.05,
+        then=Reply.ok("ok", input_tokens=per_call - 1000, output_tokens=1000, thinking_tokens=0),
     )
     outcomes: list[str] = []
     start = threading.Barrier(50)

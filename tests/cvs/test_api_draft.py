@@ -53,7 +53,9 @@ def test_the_vendors_json_answer_becomes_the_draft(
     api_client, any_double, make_provider, job, with_profile
 ):
     make_provider(any_double)
-    any_double.default = Reply.ok(json.dumps(GOOD_CV), input_tokens=900, output_tokens=400)
+    any_double.default = Reply.ok(
+        json.dumps(GOOD_CV), input_tokens=900, output_tokens=400, thinking_tokens=0
+    )
 
     response = api_client.post(DRAFT_URL, {"job_id": job.pk}, format="json")
 

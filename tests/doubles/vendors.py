@@ -3,6 +3,10 @@
 Tests and benchmarks point the real vendor SDKs at ``VendorDouble.base_url``
 and script answers (``Reply``) and faults. Bodies follow the vendors' real
 shapes, modelled on recorded exchanges with each vendor.
+
+Like the real APIs they check each request first (``rules.py``: parameters a model refuses,
+image limits, strict schemas) and refuse what a vendor would refuse, and thinking models spend
+part of the output cap thinking.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from . import rules
+
 VENDORS = ("openai", "anthropic", "gemini")
 
 
@@ -34,13 +40,15 @@ class Seen:
     body: Any  # parsed JSON, or the raw bytes when the body is not JSON
     api_key: str | None
     query: dict[str, str] = field(default_factory=dict)
+    size: int = 0  # bytes of the request body
 
 
 @dataclass(frozen=True)
 class Reply:
     """A vendor-agnostic answer; each double renders it in its own wire format."""
 
-    # ok | error | invalid_key | rate_limited | insufficient_quota | overloaded | malformed | slow
+    # ok | error | invalid_key | rate_limited | insufficient_quota | billing | overloaded |
+    # malformed | slow | refused (a request rule in rules.py was broken)
     kind: str
     status: int = 200
     text: str = "OK"
@@ -52,6 +60,11 @@ class Reply:
     retry_after: float | None = None
     seconds: float = 0.0
     then: Reply | None = None
+    code: str | None = None  # OpenAI's error.code of a refusal
+    param: str | None = None  # OpenAI's error.param of a refusal
+    # Thinking/reasoning tokens of a thinking model's answer; None: what the request's
+    # thinking settings let the model spend (rules.py). Either way they come out of the cap.
+    thinking_tokens: int | None = None
 
     @classmethod
     def ok(
@@ -61,8 +74,18 @@ class Reply:
         output_tokens: int = 34,
         cached_input_tokens: int = 0,
         model: str | None = None,
+        thinking_tokens: int | None = None,
     ) -> Reply:
-        return cls("ok", 200, text, input_tokens, output_tokens, cached_input_tokens, model)
+        return cls(
+            "ok",
+            200,
+            text,
+            input_tokens,
+            output_tokens,
+            cached_input_tokens,
+            model,
+            thinking_tokens=thinking_tokens,
+        )
 
     @classmethod
     def error(
@@ -81,6 +104,10 @@ class Reply:
     @classmethod
     def insufficient_quota(cls) -> Reply:
         return cls("insufficient_quota", 429)
+
+    @classmethod
+    def billing(cls) -> Reply:
+        return cls("billing", 402)  # Anthropic's billing_error; others render a plain 402
 
     @classmethod
     def overloaded(cls) -> Reply:
@@ -136,6 +163,7 @@ _OPENAI_MESSAGES = {
 
 def _openai(r: Reply, seen: Seen) -> Rendered:
     model = r.model or _req_model(seen) or "gpt-4o"
+    asked = seen.body if isinstance(seen.body, dict) else {}
     hdrs = {
         "x-request-id": f"req_{_rid(32, '0123456789abcdef')}",
         "openai-version": "2020-10-01",
@@ -143,25 +171,35 @@ def _openai(r: Reply, seen: Seen) -> Rendered:
         **_retry_hdr(r),
     }
 
-    def err(status: int, message: str, etype: str, code: str | None) -> Rendered:
-        body = {"error": {"message": message, "type": etype, "param": None, "code": code}}
+    def err(
+        status: int, message: str, etype: str, code: str | None, param: str | None = None
+    ) -> Rendered:
+        body = {"error": {"message": message, "type": etype, "param": param, "code": code}}
         return _json(status, body, hdrs)
 
     if r.kind == "ok":
+        # Reasoning comes first and out of max_completion_tokens, and completion_tokens counts
+        # it (CompletionUsage.completion_tokens_details.reasoning_tokens): a cap it uses up
+        # leaves an empty answer with finish_reason "length".
+        reasoning = rules.openai_reasoning(asked, _req_model(seen) or model, r.thinking_tokens)
+        text, output, finish = r.text, r.output_tokens, "stop"
+        cap = asked.get("max_completion_tokens") or asked.get("max_tokens")
+        if cap and reasoning >= cap:
+            reasoning, text, output, finish = cap, "", 0, "length"
         usage = {
             "prompt_tokens": r.input_tokens,
-            "completion_tokens": r.output_tokens,
-            "total_tokens": r.input_tokens + r.output_tokens,
+            "completion_tokens": output + reasoning,
+            "total_tokens": r.input_tokens + output + reasoning,
             "prompt_tokens_details": {"cached_tokens": r.cached_input_tokens, "audio_tokens": 0},
             "completion_tokens_details": {
-                "reasoning_tokens": 0,
+                "reasoning_tokens": reasoning,
                 "audio_tokens": 0,
                 "accepted_prediction_tokens": 0,
                 "rejected_prediction_tokens": 0,
             },
         }
-        message = {"role": "assistant", "content": r.text, "refusal": None, "annotations": []}
-        choice = {"index": 0, "message": message, "logprobs": None, "finish_reason": "stop"}
+        message = {"role": "assistant", "content": text, "refusal": None, "annotations": []}
+        choice = {"index": 0, "message": message, "logprobs": None, "finish_reason": finish}
         return _json(
             200,
             {
@@ -215,6 +253,8 @@ def _openai(r: Reply, seen: Seen) -> Rendered:
         )
     if r.kind == "not_found":
         return err(404, f"Invalid URL ({seen.method} {seen.path})", "invalid_request_error", None)
+    if r.kind == "refused":
+        return err(r.status, r.message or "", "invalid_request_error", r.code, r.param)
     etype = "server_error" if r.status >= 500 else "invalid_request_error"
     return err(r.status, r.message or _OPENAI_MESSAGES.get(r.status, "Error"), etype, None)
 
@@ -291,6 +331,17 @@ def _anthropic(r: Reply, seen: Seen) -> Rendered:
         )
     if r.kind == "overloaded":
         return err(529, "overloaded_error", "Overloaded")
+    if r.kind == "billing":
+        # 402 billing_error has its own SDK class, PaymentRequiredError (anthropic/_exceptions.py).
+        return err(
+            402,
+            "billing_error",
+            r.message
+            or "Your credit balance is too low to access the Anthropic API. Please go to Plans "
+            "& Billing to upgrade or purchase credits.",
+        )
+    if r.kind == "refused":
+        return err(r.status, "invalid_request_error", r.message or "invalid request")
     if r.kind == "not_found":
         return err(404, "not_found_error", "Not Found")
     fallback = "api_error" if r.status >= 500 else "invalid_request_error"
@@ -323,8 +374,48 @@ _GEMINI_MESSAGES = {
 _GEMINI_BAD_KEY = "API key not valid. Please pass a valid API key."
 
 
+def _gemini_model(seen: Seen) -> str:
+    # /v1/models/gemini-2.5-flash:generateContent -> gemini-2.5-flash
+    return seen.path.rsplit("/", 1)[-1].split(":", 1)[0]
+
+
+def _gemini_quota(r: Reply, model: str) -> list[dict[str, Any]]:
+    """A 429's google.rpc details: which quota ran out (QuotaFailure) and when to come back
+    (RetryInfo). Gemini puts them in the body and sends no Retry-After header
+    (googleapis/python-genai#2044; bodies quoted in langgenius/dify#19838)."""
+    per = "Day" if r.kind == "insufficient_quota" else "Minute"
+    details: list[dict[str, Any]] = [
+        {
+            "@type": "type.googleapis.com/google.rpc.QuotaFailure",
+            "violations": [
+                {
+                    "quotaMetric": "generativelanguage.googleapis.com/generate_content_requests",
+                    "quotaId": f"GenerateRequestsPer{per}PerProjectPerModel-FreeTier",
+                    "quotaDimensions": {"location": "global", "model": model},
+                }
+            ],
+        },
+        {
+            "@type": "type.googleapis.com/google.rpc.Help",
+            "links": [
+                {
+                    "description": "Learn more about Gemini API quotas",
+                    "url": "https://ai.google.dev/gemini-api/docs/rate-limits",
+                }
+            ],
+        },
+    ]
+    delay = r.retry_after if r.retry_after is not None else (40 if per == "Day" else None)
+    if delay is not None:
+        details.append(
+            {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": f"{delay:g}s"}
+        )
+    return details
+
+
 def _gemini(r: Reply, seen: Seen) -> Rendered:
-    hdrs = {"content-type": "application/json; charset=UTF-8", **_retry_hdr(r)}
+    hdrs = {"content-type": "application/json; charset=UTF-8"}
+    asked = seen.body if isinstance(seen.body, dict) else {}
 
     def err(status: int, message: str, details: list[dict[str, Any]] | None = None) -> Rendered:
         fallback = "INTERNAL" if status >= 500 else "FAILED_PRECONDITION"
@@ -338,24 +429,30 @@ def _gemini(r: Reply, seen: Seen) -> Rendered:
         return _json(status, {"error": e}, hdrs)
 
     if r.kind == "ok":
+        # Thinking models think first, and the thoughts count against maxOutputTokens
+        # (googleapis/python-genai#782): a cap they use up leaves a candidate without text.
+        thoughts = rules.gemini_thoughts(asked, _gemini_model(seen), r.thinking_tokens)
+        output, finish = r.output_tokens, "STOP"
+        cap = rules.gemini_max_output(asked)
+        if cap and thoughts >= cap:
+            thoughts, output, finish = cap, 0, "MAX_TOKENS"
         usage: dict[str, Any] = {
             "promptTokenCount": r.input_tokens,
-            "candidatesTokenCount": r.output_tokens,
-            "totalTokenCount": r.input_tokens + r.output_tokens,
+            "totalTokenCount": r.input_tokens + output + thoughts,
             "promptTokensDetails": [{"modality": "TEXT", "tokenCount": r.input_tokens}],
         }
+        if output:  # left out, like the text, when thinking used the whole cap
+            usage["candidatesTokenCount"] = output
+        if thoughts:
+            usage["thoughtsTokenCount"] = thoughts
         if r.cached_input_tokens:  # Gemini leaves the field out entirely when nothing was cached
             usage["cachedContentTokenCount"] = r.cached_input_tokens
-        # /v1beta/models/gemini-2.5-flash:generateContent -> gemini-2.5-flash
-        model = r.model or seen.path.rsplit("/", 1)[-1].split(":", 1)[0]
+        model = r.model or _gemini_model(seen)
+        content: dict[str, Any] = {"role": "model"}
+        if output:
+            content["parts"] = [{"text": r.text}]
         body = {
-            "candidates": [
-                {
-                    "content": {"parts": [{"text": r.text}], "role": "model"},
-                    "finishReason": "STOP",
-                    "index": 0,
-                }
-            ],
+            "candidates": [{"content": content, "finishReason": finish, "index": 0}],
             "usageMetadata": usage,
             "modelVersion": model,
             "responseId": _rid(23),
@@ -390,17 +487,12 @@ def _gemini(r: Reply, seen: Seen) -> Rendered:
             ],
         )
     if r.kind in ("rate_limited", "insufficient_quota"):
-        retry = None
-        if r.retry_after is not None:
-            retry = [
-                {
-                    "@type": "type.googleapis.com/google.rpc.RetryInfo",
-                    "retryDelay": f"{r.retry_after:g}s",
-                }
-            ]
-        return err(429, r.message or _GEMINI_MESSAGES[429], retry)
+        details = _gemini_quota(r, _gemini_model(seen))
+        return err(429, r.message or _GEMINI_MESSAGES[429], details)
     if r.kind == "overloaded":
         return err(503, _GEMINI_MESSAGES[503])
+    if r.kind == "refused":
+        return err(r.status, r.message or _GEMINI_MESSAGES[400])
     if r.kind == "not_found":
         return err(404, f"Method not found: {seen.method} {seen.path}")
     return err(r.status, r.message or _GEMINI_MESSAGES.get(r.status, "Request failed."))
@@ -599,7 +691,7 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             body = raw
         key = _api_key(double.vendor, headers, query)
-        seen = Seen(self.command, split.path, headers, body, key, query)
+        seen = Seen(self.command, split.path, headers, body, key, query, len(raw))
         reply = double._next_reply(seen)
         while reply.kind == "slow":
             # Waits on the stop event so stop() needn't outlive a long scripted delay.
@@ -733,5 +825,18 @@ class VendorDouble:
                 return Reply.invalid_key()
             if listing:
                 return Reply("model_list")
+        # The vendor checks the request before doing anything with it: a broken rule is
+        # refused without consuming a scripted reply.
+        model = _gemini_model(seen) if self.vendor == "gemini" else _req_model(seen) or ""
+        refused = rules.refusal(self.vendor, seen.body, model, seen.size)
+        if refused is not None:
+            return Reply(
+                "refused",
+                refused.status,
+                message=refused.message,
+                code=refused.code,
+                param=refused.param,
+            )
+        with self._lock:
             source = self._script.popleft() if self._script else self.default
         return source(seen) if callable(source) else source

@@ -43,7 +43,7 @@ def test_a_page_without_json_ld_goes_to_the_ai_with_its_text(
     double = request.getfixturevalue(f"{vendor}_double")
     make_provider(double)
     answer = job_answer(title="Customer Success Manager (AI)")
-    double.default = Reply.ok(answer, input_tokens=700, output_tokens=150)
+    double.default = Reply.ok(answer, input_tokens=700, output_tokens=150, thinking_tokens=0)
 
     response = api_client.post(EXTRACT, {"url": job_site.url("/brightside")}, format="json")
 

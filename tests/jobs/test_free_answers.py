@@ -89,7 +89,7 @@ def test_a_reservation_for_a_failing_vendor_is_released_when_offline_answers(
 
 
 def test_tokens_a_vendor_spent_count_but_the_offline_answer_does_not(api_client, user, pages, ai):
-    ai.default = Reply.ok("no JSON here", input_tokens=500, output_tokens=120)
+    ai.default = Reply.ok("no JSON here", input_tokens=500, output_tokens=120, thinking_tokens=0)
 
     response = api_client.post(EXTRACT, {"url": pages.url("/job/0")}, format="json")
 

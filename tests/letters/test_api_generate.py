@@ -240,7 +240,12 @@ def test_prose_from_a_compatible_server_falls_through_to_the_offline_provider(
 ):
     subscription_set_plan(user=user, plan_code="PRO_MONTHLY")
     config = make_provider(
-        openai_double, name="Local LLM", provider_type="openai_compatible", is_default=True
+        openai_double,
+        name="Local LLM",
+        provider_type="openai_compatible",
+        is_default=True,
+        fast_model="llama3.1:8b",
+        quality_model="qwen2.5:32b",
     )
     openai_double.default = Reply.ok("Dear hiring manager, I would love to work for you.")
 

@@ -26,7 +26,9 @@ def png(colour: str) -> bytes:
 @pytest.fixture
 def provider(make_provider, openai_double):
     make_provider(openai_double)
-    openai_double.default = Reply.ok("answer", input_tokens=1000, output_tokens=200)
+    openai_double.default = Reply.ok(
+        "answer", input_tokens=1000, output_tokens=200, thinking_tokens=0
+    )
     return openai_double
 
 

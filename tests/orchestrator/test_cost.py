@@ -74,7 +74,7 @@ def test_the_ceiling_is_the_dearest_default_rate_and_is_not_free():
 @pytest.mark.django_db
 def test_a_call_is_priced_by_genai_prices_and_says_so(openai_double, make_provider, user):
     make_provider(openai_double)  # fast model gpt-6-luna: in genai-prices, no admin row
-    openai_double.script(Reply.ok("x", input_tokens=10_000, output_tokens=1_000))
+    openai_double.script(Reply.ok("x", input_tokens=10_000, output_tokens=1_000, thinking_tokens=0))
 
     result = generate(user=user, task="extraction", prompt="hi")
 
@@ -97,7 +97,9 @@ def test_an_admin_price_row_overrides_genai_prices(openai_double, make_provider,
         input_per_million=Decimal("1"),
         output_per_million=Decimal("2"),
     )
-    openai_double.script(Reply.ok("x", input_tokens=1_000_000, output_tokens=500_000))
+    openai_double.script(
+        Reply.ok("x", input_tokens=1_000_000, output_tokens=500_000, thinking_tokens=0)
+    )
 
     result = generate(user=user, task="extraction", prompt="hi")
 
@@ -110,7 +112,9 @@ def test_an_unpriced_model_is_flagged_and_charged_the_ceiling_not_zero(
     openai_double, make_provider, user
 ):
     make_provider(openai_double, fast_model="gpt-unknown-2099")
-    openai_double.script(Reply.ok("x", input_tokens=1_000_000, output_tokens=1_000_000))
+    openai_double.script(
+        Reply.ok("x", input_tokens=1_000_000, output_tokens=1_000_000, thinking_tokens=0)
+    )
 
     result = generate(user=user, task="extraction", prompt="hi")
 

@@ -47,7 +47,9 @@ def only_log() -> UsageLog:
 
 def test_success_returns_text_tokens_cost_and_logs_one_row(any_double, make_provider, user):
     config = make_provider(any_double)
-    any_double.script(Reply.ok("Hello from the vendor", input_tokens=1000, output_tokens=500))
+    any_double.script(
+        Reply.ok("Hello from the vendor", input_tokens=1000, output_tokens=500, thinking_tokens=0)
+    )
 
     result = generate(user=user, task="extraction", prompt="Say hello")
 
@@ -101,10 +103,18 @@ def test_json_mode_asks_for_json_and_returns_parsed_data(any_double, make_provid
     assert result.data == answer
     body = any_double.requests[0].body
     if any_double.vendor == "openai":
+        # Strict structured output: every object closed (additionalProperties false).
         assert body["response_format"]["type"] == "json_schema"
-        assert body["response_format"]["json_schema"]["schema"] == SCHEMA
+        assert body["response_format"]["json_schema"]["strict"] is True
+        assert body["response_format"]["json_schema"]["schema"] == {
+            **SCHEMA,
+            "additionalProperties": False,
+        }
     elif any_double.vendor == "anthropic":
-        assert body["output_config"]["format"] == {"type": "json_schema", "schema": SCHEMA}
+        assert body["output_config"]["format"] == {
+            "type": "json_schema",
+            "schema": {**SCHEMA, "additionalProperties": False},
+        }
     else:
         config = body["generationConfig"]
         assert config["responseMimeType"] == "application/json"

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orchestrator', '0012_current_models_and_price_source'),
+        ('orchestrator', '0013_alert_kind_provider_billing'),
     ]
 
     operations = [
