@@ -13,7 +13,9 @@ import math
 import re
 from typing import Any
 
-from jobs.parsing import job_from_text, jsonld_job, keywords_for, main_text
+from jobs.heuristics import job_from_page, job_from_text
+from jobs.parsing import keywords_for
+from jobs.structured import structured_job
 from letters.rules import body_word_count
 from letters.schemas import BODY_MAX_WORDS
 from orchestrator.prompting import read_block
@@ -107,7 +109,7 @@ def _empty_instance(schema: dict) -> Any:
 
 def extract_job(posting: str) -> dict:
     if _HTML.search(posting):
-        return jsonld_job(posting) or job_from_text(main_text(posting))
+        return structured_job(posting) or job_from_page(posting)
     return job_from_text(posting)
 
 
