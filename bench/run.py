@@ -2,9 +2,9 @@
 
     python -m bench [--quick] [--only overhead,quota,...] [--no-write]
 
-Phases: overhead (1), throughput (2), reports (3), quota (4), profile (5). Each runs as
-`python -m bench.<module> --json bench/out/<phase>.json`, so one failing phase is reported
-and the others still run. See bench/README.md.
+Phases: overhead (1), throughput (2), reports (3), quota (4), profile (5), extraction (6).
+Each runs as `python -m bench.<module> --json bench/out/<phase>.json`, so one failing phase is
+reported and the others still run. See bench/README.md.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ PHASES = {  # name -> module, in the order they run
     "reports": "bench.report_queries",
     "throughput": "bench.throughput",
     "profile": "bench.profile",
+    "extraction": "bench.extraction",
 }
 PACKAGES = (
     "django",
