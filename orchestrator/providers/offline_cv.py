@@ -11,6 +11,23 @@ import re
 from jobs.parsing import keywords_for
 
 
+def sentence_words(sentence: str) -> set[str]:
+    return {w for w in re.findall(r"\w+", sentence.casefold()) if len(w) > 2}
+
+
+def unique_sentences(text: str) -> str:
+    """The text with each sentence once (a profile summary often repeats the headline)."""
+    kept: list[str] = []
+    seen: list[set[str]] = []
+    for sentence in re.split(r"(?<=[.!?])\s+", text.strip()):
+        words = sentence_words(sentence)
+        if words and any(len(words & o) >= 0.8 * min(len(words), len(o)) for o in seen):
+            continue
+        seen.append(words)
+        kept.append(sentence)
+    return " ".join(kept)
+
+
 def term_key(term: str) -> str:
     return re.sub(r"[\s.]+", "", term.casefold())
 
@@ -95,25 +112,23 @@ def draft_cv(profile: dict, job: dict) -> dict:
     title, company = job.get("title") or "", job.get("company") or ""
     terms = job_terms(job)
     skills = matched_skills(profile, job)
-    title_words = {term_key(w) for w in keywords_for(title, [])}
-    related = any(
-        title_words & {term_key(w) for w in keywords_for(w.get("position") or "", [])}
-        for w in profile.get("work") or []
-    )
     current = current_work(profile)
-    lead = basics.get("label") or (current or {}).get("position") or "Professional"
+    # The candidate's own headline: what they are, not the job they want.
+    own_title = basics.get("label") or (current or {}).get("position") or ""
+    lead = own_title or "Professional"
     summary = f"{lead} skilled in {join_words(skills[:4])}." if skills else f"{lead}."
     if basics.get("summary"):
         summary += " " + basics["summary"].strip()
     elif current and current.get("position") and current.get("name"):
         summary += f" Currently {current['position']} at {current['name']}."
+    summary = unique_sentences(summary)
     location = basics.get("location") or {}
     own = profile_skills(profile)
     first = [s for s in skills if term_key(s) in {term_key(o) for o in own}]
     return {
         "header": {
             "name": basics.get("name") or "",
-            "headline": title if related and title else basics.get("label") or title,
+            "headline": own_title,
             "email": basics.get("email") or "",
             "phone": basics.get("phone") or "",
             "location": ", ".join(

@@ -13,6 +13,7 @@ from orchestrator.providers.offline_cv import (
     matched_skills,
     profile_skills,
     relevance,
+    sentence_words,
     skill_groups,
     term_key,
 )
@@ -28,8 +29,8 @@ def draft_letter(profile: dict, job: dict, tone: str) -> dict:
     context = {
         "title": title or "advertised",
         "company": company or "your organisation",
-        "focus": join_words((skills or job.get("skills") or job_terms(job))[:3])
-        or "the work described in your posting",
+        # Only skills the candidate has: a job's other skills are never claimed or praised.
+        "focus": join_words(skills[:3]),
         "skills": join_words(skills[:5]),
     }
     candidates: list[tuple[int, float, str]] = []  # (paragraph, priority, sentence)
@@ -78,13 +79,19 @@ def draft_letter(profile: dict, job: dict, tone: str) -> dict:
         "subject": f"Application for {title} at {company}"
         if title and company
         else f"Application for {title or company or 'your advertised role'}",
-        "greeting": f"Dear {company} team,"
-        if company and tone in ("enthusiastic", "friendly")
-        else "Dear Hiring Manager,",
+        "greeting": _greeting(title, company, tone),
         "paragraphs": _vary_repeats(_fit(candidates), profile),
         "sign_off": phrases["sign_off"],
         "signature": basics.get("name") or "",
     }
+
+
+def _greeting(title: str, company: str, tone: str) -> str:
+    if not title:
+        return f"Dear {company} team," if company else "Dear Hiring Manager,"
+    if tone in ("enthusiastic", "friendly"):
+        return f"Dear {title} hiring team{' at ' + company if company else ''},"
+    return f"Dear Hiring Manager for the {title} role,"
 
 
 def _vary_repeats(paragraphs: list[str], profile: dict) -> list[str]:
@@ -101,6 +108,7 @@ def _vary_repeats(paragraphs: list[str], profile: dict) -> list[str]:
 
 def _fit(candidates: list[tuple[int, float, str]]) -> list[str]:
     """Every core sentence, then the rest by priority while the body stays under the cap."""
+    candidates = _without_repeats(candidates)
     words = [body_word_count({"paragraphs": [s]}) for _, _, s in candidates]
     chosen = {i for i, (_, priority, _) in enumerate(candidates) if priority == 0}
     total = sum(words[i] for i in chosen)
@@ -115,6 +123,21 @@ def _fit(candidates: list[tuple[int, float, str]]) -> list[str]:
         " ".join(s for i, (p, _, s) in enumerate(candidates) if p == n and i in chosen)
         for n in range(3)
     ]
+
+
+def _without_repeats(candidates: list[tuple[int, float, str]]) -> list[tuple[int, float, str]]:
+    """Each sentence once: a later one saying nearly the same (most of its words shared with an
+    earlier, more important one) is dropped, whatever part of the letter it came from."""
+    kept: list[tuple[int, float, str]] = []
+    seen: list[set[str]] = []
+    for candidate in sorted(candidates, key=lambda c: c[1]):
+        words = sentence_words(candidate[2])
+        if any(len(words & other) >= 0.8 * min(len(words), len(other)) for other in seen):
+            continue
+        seen.append(words)
+        kept.append(candidate)
+    order = {id(c): n for n, c in enumerate(candidates)}
+    return sorted(kept, key=lambda c: order[id(c)])
 
 
 def _introduction(label: str, current: dict | None) -> str:

@@ -10,7 +10,7 @@ TONE_PHRASES = {
         "why": [
             "The role's focus on {focus} matches both my experience and the direction I "
             "want my career to take.",
-            "The role's focus on {focus} is the direction I want my career to take.",
+            "The {title} role is the direction I want my career to take.",
             "I would value the opportunity to contribute to the work at {company} and to "
             "grow with its team.",
         ],
@@ -38,8 +38,8 @@ TONE_PHRASES = {
         "why": [
             "Working on {focus} is exactly the kind of challenge that motivates me, and "
             "this role puts it at the centre.",
-            "Working on {focus} is exactly the kind of challenge that motivates me, and "
-            "this role puts it at the centre.",
+            "The {title} role is exactly the kind of challenge that motivates me, and I would "
+            "bring real commitment to it.",
             "The chance to help {company} grow while learning from a strong team is "
             "something I would genuinely love.",
         ],
@@ -68,7 +68,7 @@ TONE_PHRASES = {
         "open": "Please accept my application for the {title} role at {company}.",
         "why": [
             "The role's focus on {focus} fits my experience well.",
-            "The role's focus on {focus} is where I want to grow.",
+            "The {title} role is where I want to grow.",
             "I want to contribute to {company} and grow with its team.",
         ],
         "skills": "My skills include {skills}, as the posting asks.",
@@ -92,7 +92,7 @@ TONE_PHRASES = {
         "why": [
             "Reading about the work on {focus}, I could easily picture myself fitting "
             "into the team.",
-            "Reading about the work on {focus}, I could easily picture myself growing into it.",
+            "Reading about the {title} role, I could easily picture myself growing into it.",
             "I'd really enjoy contributing to what {company} is building and growing "
             "alongside the people there.",
         ],
