@@ -14,11 +14,11 @@ from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import extruct
 import html_text
 import json_repair
 from extruct.jsonld import JsonLdExtractor
 from extruct.rdfa import RDFaExtractor
-from extruct.w3cmicrodata import MicrodataExtractor
 
 from jobs.parsing import (
     BULLET,
@@ -67,7 +67,8 @@ def structured_items(html: str) -> list[Any]:
     # Microdata and RDFa parsers are slow on megabyte pages; most pages have neither.
     if "JobPosting" in html and re.search(r"\bitemtype\s*=", html, re.I):
         try:
-            items += MicrodataExtractor().extract(html)
+            # The uniform shape is JSON-LD's: {"@type": ..., "title": ...}.
+            items += extruct.extract(html, syntaxes=["microdata"], uniform=True)["microdata"]
         except Exception:  # noqa: BLE001 - broken markup must not lose the page's other data
             pass
     if "JobPosting" in html and re.search(r"\btypeof\s*=", html, re.I):
