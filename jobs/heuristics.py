@@ -58,15 +58,16 @@ _MARKUP = {
 }
 _GENERIC_TITLE = re.compile(
     r"^(?:careers?|jobs?|job (?:details?|detail|description|opening|offer)|vacanc(?:y|ies)|"
-    r"vacancy details|open positions|current openings|stellenangebote?|offres? d.emploi|"
-    r"empleos?|home|apply|sign in|log ?in)\b|job details?$",
+    r"vacancy details|open positions|current openings|stellenangebote?|stellenanzeige|"
+    r"stellenausschreibung|offres? d.emploi|annonce|empleos?|oferta(?: de empleo)?|vacantes?|"
+    r"vacatures?|annuncio|招聘|求人|채용|home|apply|sign in|log ?in)(?:\b|$)|job details?$",
     re.I,
 )
 _HIRING = (
     r"(?:is\s+hiring(?:\s+an?)?|hiring|sta\s+assumendo|está\s+contratando|recrute|sucht|"
     r"stellt\s+ein)"
 )
-_AT = r"(?:at|@|bei|chez|presso|en|na|w)"
+_AT = r"(?:at|@|bei|chez|presso)"
 _NOT_COMPANY = {"us", "the", "you", "our", "this", "a", "an", "my", "your", "we", "it", "they"}
 _NAME = r"([A-Z][\w&.'’-]*(?:[ \t]+(?:[A-Z][\w&.'’-]*|&|of|and|de|du|la|von|van)){0,4})"
 
@@ -192,6 +193,7 @@ def job_from_text(text: str) -> dict:
         _label(labelled, "location"),
         *hints.location,
         "Remote" if tag and re.search(r"remote", tag, re.I) else "",
+        _place_under_title(lines, title),
         _address(text),
         _remote(text),
         default="",
@@ -203,7 +205,8 @@ def job_from_text(text: str) -> dict:
         "company": company[:200],
         "location": location[:200],
         "employment_type": _employment_type(labelled, text),
-        "salary": pay if re.search(r"\d", pay) else find_salary(text),
+        # "Salary: Approximately $46,000 per year, commensurate ..." is "$46,000 per year".
+        "salary": (find_salary(pay) or pay) if re.search(r"\d", pay) else find_salary(text),
         "description": text,
         "requirements": requirements_from_text(text),
         "skills": skills,
@@ -274,7 +277,8 @@ def _parse_browser_title(browser: str, heading: str, site: str) -> dict[str, lis
             if value and value.strip(" -–—|"):
                 found.setdefault(key, []).append(value.strip(" -–—|"))
 
-    bare = _site_stripped(browser, site)
+    # Greenhouse: "Job Application for <title> at <company>".
+    bare = re.sub(r"^job application for\s+", "", _site_stripped(browser, site), flags=re.I)
     if heading and bare.startswith(heading):
         rest = bare[len(heading) :]
         match = re.match(rf"^\s+{_AT}\s+(.+?)(?:\s+[—–-]\s+(.+))?$", rest)
@@ -384,6 +388,15 @@ def _repeated_name(head: list[str], text: str, title: str) -> str:
 _PLACE = r"[A-Z][a-zà-ÿ]+(?:[ -][A-Z][a-zà-ÿ]+){0,2}"
 
 
+def _place_under_title(lines: list[str], title: str) -> str:
+    # Job pages put the place right under the heading: "Seoul, Korea", "Austin, TX".
+    place = re.compile(rf"^{_PLACE}(?:,\s*(?:{_PLACE}|[A-Z]{{2}}))+$")
+    for i, line in enumerate(lines[:12]):
+        if title and line == title:
+            return next((n for n in lines[i + 1 : i + 3] if place.match(n)), "")
+    return ""
+
+
 def _address(text: str) -> str:
     match = re.search(
         rf"\b(?:located in|based in|office in|position is in|work from our)\s+(?:the\s+)?"
@@ -406,8 +419,16 @@ def _employment_type(lines: list[str], text: str) -> str:
     if labelled and len(labelled) <= 40:
         return employment_type_label(labelled)
     for label, pattern in (
-        ("Full-time", r"\bfull[- ]time\b|\bpermanent\b"),
-        ("Part-time", r"\bpart[- ]time\b"),
+        (
+            "Full-time",
+            r"\bfull[- ]time\b|\bpermanent\b|vollzeit|voltijds|temps plein|tiempo completo|"
+            r"jornada completa|tempo pieno|tempo integral|全职|正社員",
+        ),
+        (
+            "Part-time",
+            r"\bpart[- ]time\b|teilzeit|deeltijds|temps partiel|tiempo parcial|medio tiempo|"
+            r"part-time|兼职|パート",
+        ),
         (
             "Contract",
             r"\bcontractor\b|\bfreelance\b|\bfixed[- ]term\b|"

@@ -25,6 +25,7 @@ class Page:
     path: Path
     structured: bool
     expected: dict[str, str]
+    held_out: bool = False
 
     def read(self) -> str:
         return self.path.read_text(encoding="utf-8")
@@ -35,7 +36,15 @@ def corpus() -> list[Page]:
     for spec_path in sorted(PAGES.glob("*.json")):
         spec = json.loads(spec_path.read_text(encoding="utf-8"))
         page = next(p for p in PAGES.iterdir() if p.stem == spec_path.stem and p.suffix != ".json")
-        pages.append(Page(spec_path.stem, page, spec["structured"], spec["fields"]))
+        pages.append(
+            Page(
+                spec_path.stem,
+                page,
+                spec["structured"],
+                spec["fields"],
+                spec.get("held_out", False),
+            )
+        )
     return pages
 
 
@@ -57,11 +66,13 @@ def field_matches(name: str, expected: str, actual: str) -> bool:
     return _words(expected) == _words(actual)
 
 
-def score(extract) -> dict:
+def score(extract, *, held_out_only: bool = False) -> dict:
     """Per field and per kind of page (structured or not): right / checked, and the misses."""
     tally: dict[tuple[bool, str], list[int]] = {}
     misses = []
     for page in corpus():
+        if held_out_only and not page.held_out:
+            continue
         job = extract(page.read())
         for name, expected in page.expected.items():
             right = field_matches(name, expected, job[name])

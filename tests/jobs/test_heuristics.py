@@ -125,3 +125,51 @@ def test_funding_revenue_and_budgets_are_never_salaries(text):
 )
 def test_hiring_company_phrases(text, company):
     assert job_from_text(text)["company"] == company
+
+
+def test_a_place_right_under_the_heading_is_the_location():
+    job = job_from_page(
+        page(
+            "Partnership Manager | Riot Games",
+            "<main><h1>Partnership Manager</h1><div>Seoul, Korea<p>Job Id: 42</p></div>"
+            "<p>Build partnerships across the region.</p></main>",
+        )
+    )
+
+    assert job["location"] == "Seoul, Korea"
+
+
+def test_greenhouse_browser_title():
+    job = job_from_page(page("Job Application for Data Analyst at Nutrafol", ""))
+
+    assert (job["title"], job["company"]) == ("Data Analyst", "Nutrafol")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Consulent\n\nContractueel – voltijds (38u)", "Full-time"),
+        ("Koch\n\nWir suchen Sie in Teilzeit.", "Part-time"),
+        ("Vendeur\n\nPoste en CDI à temps plein.", "Full-time"),
+    ],
+)
+def test_full_and_part_time_in_other_languages(text, kind):
+    assert job_from_text(text)["employment_type"] == kind
+
+
+def test_a_title_with_and_in_another_language_is_not_split_into_a_company():
+    job = job_from_text("Consulent onthaalouders en Huis van het Kind\n\nWat doe je?")
+
+    assert (job["title"], job["company"]) == ("Consulent onthaalouders en Huis van het Kind", "")
+
+
+def test_a_generic_vacancy_heading_is_not_the_title():
+    assert job_from_text("Vacature\n\nMedewerker onthaal\n\nWat doe je?")["title"] == (
+        "Medewerker onthaal"
+    )
+
+
+def test_a_salary_label_gives_the_figure_not_the_whole_sentence():
+    text = "Technician\nSalary: Approximately $46,000 per year, commensurate with experience."
+
+    assert job_from_text(text)["salary"] == "$46,000 per year"
