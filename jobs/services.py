@@ -32,9 +32,9 @@ from orchestrator.services import AIResult, extract_job_data, generate
 
 from . import prompts
 from .fetch import INSTEAD, fetch_page
-from .heuristics import page_facts
 from .images import check_image
 from .models import Job
+from .page_facts import page_facts
 from .parsing import main_text
 from .schemas import IMAGE_CHECK_SCHEMA, JOB_FIELDS, JOB_LISTS
 from .selectors import job_for_url, job_get
