@@ -118,12 +118,16 @@ def draft_cv(profile: dict, job: dict) -> dict:
     lead = own_title or "Professional"
     summary = f"{lead} skilled in {join_words(skills[:4])}." if skills else f"{lead}."
     if basics.get("summary"):
-        summary += " " + basics["summary"].strip()
+        # Without matching skills the bare headline adds nothing the summary does not say.
+        own_summary = basics["summary"].strip()
+        summary = f"{summary} {own_summary}" if skills else own_summary
     elif current and current.get("position") and current.get("name"):
         summary += f" Currently {current['position']} at {current['name']}."
     summary = unique_sentences(summary)
     location = basics.get("location") or {}
-    own = profile_skills(profile)
+    groups = skill_groups(profile)
+    # A group's name ("Backend", "Data") heads a list of skills; it is not one itself.
+    own = [s for s in profile_skills(profile) if term_key(s) not in groups]
     first = [s for s in skills if term_key(s) in {term_key(o) for o in own}]
     return {
         "header": {

@@ -46,19 +46,20 @@ def draft_letter(profile: dict, job: dict, tone: str) -> dict:
     add(0, 1, phrases["why"][0 if skills else 1])
     add(0, 2, phrases["why"][2])
 
-    own = profile_skills(profile)
+    groups = skill_groups(profile)
+    own = [s for s in profile_skills(profile) if term_key(s) not in groups]
+    named = skills or own[:4]  # each skill is named once in the letter
     if skills:
         add(1, 0, phrases["skills"])
     elif own:
-        add(1, 0, f"My main skills are {join_words(own[:4])}.")
+        add(1, 0, f"My main skills are {join_words(named)}.")
     _add_experience(add, profile, job_terms(job))
     for n, entry in enumerate(profile.get("education") or []):
         add(1, 4 if n == 0 else 6, _education(entry))
     for cert in profile.get("certificates") or []:
         if cert.get("name"):
             add(1, 5, f"I also hold the {cert['name']} credential.")
-    groups = skill_groups(profile)
-    others = [s for s in own if s not in skills and term_key(s) not in groups][:5]
+    others = [s for s in own if s not in named][:5]
     if others:
         add(1, 5, f"Beyond what the posting names, my skills include {join_words(others)}.")
     languages = [
@@ -95,14 +96,18 @@ def _greeting(title: str, company: str, tone: str) -> str:
 
 
 def _vary_repeats(paragraphs: list[str], profile: dict) -> list[str]:
-    # "At Parcelly, I ... At Parcelly, I ..." reads like a form; the second becomes "There, I also".
+    # "At Parcelly, I ... At Parcelly, I ..." reads like a form: the second becomes "There, I
+    # also", any later one "I also".
     for work in profile.get("work") or []:
         lead = f"At {work.get('name')}, I "
+        seen = 0
         for n, text in enumerate(paragraphs):
-            first = text.find(lead)
-            if first >= 0:
-                head, tail = text[: first + len(lead)], text[first + len(lead) :]
-                paragraphs[n] = head + tail.replace(lead, "There, I also ")
+            parts = text.split(lead)
+            rebuilt = parts[0]
+            for part in parts[1:]:
+                rebuilt += (lead, "There, I also ", "I also ")[min(seen, 2)] + part
+                seen += 1
+            paragraphs[n] = rebuilt
     return paragraphs
 
 

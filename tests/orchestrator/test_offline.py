@@ -327,3 +327,39 @@ def test_a_highlight_copied_into_two_roles_is_told_once():
         key = " ".join(copied.split()[1:6])  # the words after the verb
 
         assert body.count(key) == 1, (tone, body)
+
+
+UNRELATED_JOB = {
+    "title": "APAC Esports Partnership Manager",
+    "company": "Riot Games",
+    "skills": [],
+    "keywords": ["APAC", "Esports", "Partnership", "Manager"],
+}
+
+
+@pytest.mark.parametrize("tone", TONES)
+def test_a_letter_for_an_unrelated_job_lists_each_of_the_candidates_skills_once(tone):
+    letter = offline_letter.draft_letter(profile("rich"), UNRELATED_JOB, tone)
+    said = " ".join(letter["paragraphs"])
+    lists = [s for s in sentences(said) if re.search(r"\bskills (?:are|include)\b", s)]
+    listed = [w for s in lists for w in re.split(r",\s*|\s+and\s+", s.split(" are ")[-1])]
+    listed = [w.split("include ")[-1].strip(" .") for w in listed]
+
+    assert len(lists) == 2, lists  # the main skills, then the others
+    assert len(listed) == len(set(listed)), listed
+    assert "Backend" not in listed  # a skill group's name is not a skill
+    assert said.count("There, I also") <= 1
+
+
+def test_cv_skills_are_skills_not_the_names_of_their_groups():
+    cv = offline_cv.draft_cv(profile("rich"), UNRELATED_JOB)
+    groups = {s["name"] for s in profile("rich")["skills"] if s.get("keywords")}
+
+    assert groups and not groups & set(cv["skills"])
+    assert "Python" in cv["skills"]
+
+
+def test_cv_summary_without_matching_skills_does_not_open_with_a_bare_headline():
+    cv = offline_cv.draft_cv(profile("rich"), UNRELATED_JOB)
+
+    assert cv["summary"] == profile("rich")["basics"]["summary"].strip()
