@@ -61,7 +61,8 @@ def draft_letter(profile: dict, job: dict, tone: str) -> dict:
             add(1, 5, f"I also hold the {cert['name']} credential.")
     others = [s for s in own if s not in named][:5]
     if others:
-        add(1, 5, f"Beyond what the posting names, my skills include {join_words(others)}.")
+        lead = "Beyond what the posting names, my" if skills else "My other"
+        add(1, 5, f"{lead} skills include {join_words(others)}.")
     languages = [
         lang["language"] for lang in profile.get("languages") or [] if lang.get("language")
     ]
