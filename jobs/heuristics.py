@@ -125,9 +125,15 @@ def _label(lines: list[str], field_name: str) -> str:
             value = next(g for g in match.groups() if g)
             if len(value) < 150:
                 return value.strip()
-        elif alone.match(line) and i + 1 < len(lines) and len(lines[i + 1]) <= 80:
+        elif alone.match(line) and i + 1 < len(lines) and _is_value(lines[i + 1]):
+            # A label on its own line ("Employment type" / "Full-time"), not a heading over
+            # a paragraph ("Role" / "You will ...").
             return lines[i + 1]
     return ""
+
+
+def _is_value(line: str) -> bool:
+    return len(line) <= 80 and len(line.split()) <= 10 and not line.rstrip().endswith((".", ":"))
 
 
 def _first_title_line(lines: list[str]) -> tuple[str, str]:

@@ -173,3 +173,9 @@ def test_a_salary_label_gives_the_figure_not_the_whole_sentence():
     text = "Technician\nSalary: Approximately $46,000 per year, commensurate with experience."
 
     assert job_from_text(text)["salary"] == "$46,000 per year"
+
+
+def test_a_heading_over_a_sentence_is_not_a_label():
+    text = "Data Engineer\n\nRole\nYou will build the pipelines our analysts rely on every day."
+
+    assert job_from_text(text)["title"] == "Data Engineer"
