@@ -62,7 +62,7 @@ def job_from_text(text: str) -> dict:
     hints = page_hints(facts)
     text = text.strip() or facts.get("summary", "")
     lines = [BULLET.sub("", line).strip() for line in text.splitlines() if line.strip()]
-    labelled = lines[:80] + hints.extra_lines
+    labelled = [part for line in lines[:80] for part in _split_labels(line)] + hints.extra_lines
     first_line, tag = _first_title_line(lines)
 
     title = _first(
@@ -132,6 +132,20 @@ def _label(lines: list[str], field_name: str) -> str:
     return ""
 
 
+_ANY_LABEL = re.compile(
+    rf"\s+(?=(?:{'|'.join(_LABELS.values())}|category|date posted|posted|experience level|"
+    r"remote status|department|reference|deadline|closing date)\s*:\s)",
+    re.I,
+)
+
+
+def _split_labels(line: str) -> list[str]:
+    # "Job Title: X Company: Y Location: Z" on one line is three labelled lines.
+    if len(re.findall(r"\S\s*:\s", line)) < 3:
+        return [line]
+    return [part for part in _ANY_LABEL.split(line) if part]
+
+
 def _is_value(line: str) -> bool:
     return len(line) <= 80 and len(line.split()) <= 10 and not line.rstrip().endswith((".", ":"))
 
@@ -152,7 +166,8 @@ def _looks_like_title(line: str) -> bool:
         and len(line) <= 100
         and not line.rstrip().endswith((".", ":"))
         and not re.match(
-            r"^(?:https?://|www\.|skip to|apply|job description|home\b|menu\b|posted|date|\d)",
+            r"^(?:https?://|www\.|skip to|apply|job description|home\b|menu\b|posted|date|\d|"
+            r"back to|(?:see|view) all|all jobs|(?:new|share|save|print)$)",
             line,
             re.I,
         )

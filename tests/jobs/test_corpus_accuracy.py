@@ -33,6 +33,7 @@ def test_the_corpus_mixes_pages_with_and_without_structured_data():
 
     assert sum(p.structured for p in pages) >= 4
     assert sum(not p.structured for p in pages) >= 8
+    assert len(pages) >= 20
     assert {p.path.suffix for p in pages} >= {".html", ".txt"}
 
 

@@ -179,3 +179,24 @@ def test_a_heading_over_a_sentence_is_not_a_label():
     text = "Data Engineer\n\nRole\nYou will build the pipelines our analysts rely on every day."
 
     assert job_from_text(text)["title"] == "Data Engineer"
+
+
+def test_navigation_lines_are_not_titles():
+    text = "Back to jobs\nNew\n\nJunior Product Designer\n\nBerlin\n\nJoin Acme as a designer."
+
+    assert job_from_text(text)["title"] == "Junior Product Designer"
+
+
+def test_labels_run_together_on_one_line_are_read_apart():
+    text = (
+        "Product Designer\n\nJob Title: Product Designer Company: N26 Location: Berlin, Germany "
+        "Job Type: Full-Time Category: Design"
+    )
+    job = job_from_text(text)
+
+    assert (job["title"], job["company"], job["location"], job["employment_type"]) == (
+        "Product Designer",
+        "N26",
+        "Berlin, Germany",
+        "Full-time",
+    )
