@@ -2,9 +2,9 @@
 
     python -m bench [--quick] [--only overhead,quota,...] [--no-write]
 
-Phases: overhead (1), throughput (2), reports (3), quota (4), profile (5), match (6). Each
-runs as `python -m bench.<module> --json bench/out/<phase>.json`, so one failing phase is
-reported and the others still run. See bench/README.md.
+Phases: overhead (1), throughput (2), reports (3), quota (4), profile (5), match (6),
+extraction (7). Each runs as `python -m bench.<module> --json bench/out/<phase>.json`, so one
+failing phase is reported and the others still run. See bench/README.md.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ PHASES = {  # name -> module, in the order they run
     "throughput": "bench.throughput",
     "profile": "bench.profile",
     "match": "bench.match",
+    "extraction": "bench.extraction",
 }
 PACKAGES = (
     "django",

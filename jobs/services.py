@@ -35,9 +35,11 @@ from .ai import EXTRACTION, IMAGE_CHECK, extract_job_data
 from .fetch import INSTEAD, fetch_page
 from .images import check_image
 from .models import Job
-from .parsing import jsonld_job, main_text
+from .page_facts import page_facts
+from .parsing import main_text
 from .schemas import JOB_FIELDS, JOB_LISTS, JOB_SCHEMA
 from .selectors import job_for_url, job_get
+from .structured import structured_job
 
 CREATED, EXISTING, UPDATED = "created", "existing", "updated"
 MESSAGES = {
@@ -180,7 +182,7 @@ def _extract_url(*, user: Any, url: str, force: bool) -> Extraction:
     if existing is not None and not force:
         return Extraction(existing, EXISTING)
     page = fetch_page(source_url)
-    fields = jsonld_job(page.text) if page.content_type != "text/plain" else None
+    fields = structured_job(page.text) if page.content_type != "text/plain" else None
     if fields is not None:
         provenance = {
             "extracted_by": "jsonld",
@@ -190,9 +192,17 @@ def _extract_url(*, user: Any, url: str, force: bool) -> Extraction:
             "usage_log_id": None,
         }
     else:
-        posting = page.text if page.content_type == "text/plain" else main_text(page.text)
-        posting = posting.strip()
-        if len(posting) < int(settings.TEXT_MIN_CHARS):
+        text = page.text if page.content_type == "text/plain" else main_text(page.text)
+        posting = readable = text.strip()
+        if page.content_type != "text/plain":
+            # The browser title, site name, heading and marked fields say what the text alone
+            # often does not (the company, the place); a short page also gets its summary.
+            facts = page_facts(page.text, summary=len(readable) < 500)
+            posting = f"{facts}\n\n{readable}".strip()
+            readable += "".join(
+                line for line in facts.splitlines() if line.startswith("Page summary: ")
+            )
+        if len(readable) < int(settings.TEXT_MIN_CHARS):
             raise FetchFailed(
                 "The page has almost no readable text; it may need a sign-in or JavaScript. "
                 + INSTEAD

@@ -7,6 +7,7 @@ an intranet board would be); the AI is a vendor double behind the real SDK.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -226,3 +227,60 @@ def test_async_url_extraction_runs_through_the_task(
     assert task["status"] == "succeeded"
     assert task["result"]["extracted_by"] == "jsonld"
     assert job_site.hits["/acme"] == 1
+
+
+def _corpus_page(name: str):
+    body = (Path(__file__).resolve().parent.parent / "data" / "job_pages" / name).read_bytes()
+    return lambda: (200, {"Content-Type": "text/html; charset=utf-8"}, body)
+
+
+def test_a_real_page_without_job_posting_data_is_read_offline_with_its_page_facts(
+    api_client, job_site, user
+):
+    # A real careers page: its JSON-LD is only a WebPage; no vendor is configured.
+    job_site.routes["/riot"] = _corpus_page("riotgames_greenhouse_seoul.html")
+
+    response = api_client.post(EXTRACT, {"url": job_site.url("/riot")}, format="json")
+
+    assert response.status_code == 201, response.json()
+    job = response.json()["data"]
+    assert job["extracted_by"] == "offline"
+    assert (job["title"], job["company"], job["location"]) == (
+        "APAC Esports Partnership Manager",
+        "Riot Games",
+        "Seoul, Korea",
+    )
+    assert "Page title:" not in job["description"]  # the facts are hints, not the posting
+    [row] = usage_rows(user)
+    assert (row.provider_type, row.status) == ("offline", "success")
+
+
+def test_a_microdata_posting_is_read_without_any_ai_call(api_client, job_site, ai):
+    job_site.routes["/nurse"] = lambda: (
+        200,
+        {"Content-Type": "text/html"},
+        b"""<html><body><div itemscope itemtype="http://schema.org/JobPosting">
+        <h1 itemprop="title">Staff Nurse</h1><div itemprop="hiringOrganization" itemscope
+        itemtype="http://schema.org/Organization"><span itemprop="name">St Mary's</span></div>
+        <div itemprop="description">Care for patients on the cardiology ward.</div>
+        </div></body></html>""",
+    )
+
+    response = api_client.post(EXTRACT, {"url": job_site.url("/nurse")}, format="json")
+
+    assert response.status_code == 201, response.json()
+    job = response.json()["data"]
+    assert (job["title"], job["company"], job["extracted_by"]) == (
+        "Staff Nurse",
+        "St Mary's",
+        "jsonld",
+    )
+    assert ai.requests == []
+
+
+def test_the_ai_sees_the_pages_title_above_its_text(api_client, job_site, ai):
+    response = api_client.post(EXTRACT, {"url": job_site.url("/brightside")}, format="json")
+
+    assert response.status_code == 201, response.json()
+    [seen] = ai.requests
+    assert "Page title: " in json.dumps(seen.body, ensure_ascii=False)

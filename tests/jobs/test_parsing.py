@@ -7,8 +7,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from jobs.parsing import job_from_text, jsonld_job, main_text
+from jobs.heuristics import job_from_text
+from jobs.parsing import main_text
 from jobs.schemas import JOB_SCHEMA
+from jobs.structured import structured_job
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "jobs"
 
@@ -26,7 +28,7 @@ def valid(job: dict) -> dict:
 
 
 def test_jsonld_posting_gives_the_fields_a_user_checks_first():
-    job = valid(jsonld_job(page("acme_backend_jsonld.html")))
+    job = valid(structured_job(page("acme_backend_jsonld.html")))
 
     assert job["title"] == "Senior Backend Engineer (Python)"
     assert job["company"] == "Acme Analytics"
@@ -36,7 +38,7 @@ def test_jsonld_posting_gives_the_fields_a_user_checks_first():
 
 
 def test_jsonld_requirements_are_the_requirements_list_not_the_duties_or_benefits():
-    job = jsonld_job(page("acme_backend_jsonld.html"))
+    job = structured_job(page("acme_backend_jsonld.html"))
 
     assert job["requirements"] == [
         "5+ years of professional Python experience",
@@ -47,7 +49,7 @@ def test_jsonld_requirements_are_the_requirements_list_not_the_duties_or_benefit
 
 
 def test_jsonld_description_is_clean_text_with_one_bullet_a_line():
-    description = jsonld_job(page("acme_backend_jsonld.html"))["description"]
+    description = structured_job(page("acme_backend_jsonld.html"))["description"]
 
     assert "<" not in description
     assert description.startswith("Acme Analytics helps 4,000 retailers forecast demand.")
@@ -56,7 +58,7 @@ def test_jsonld_description_is_clean_text_with_one_bullet_a_line():
 
 
 def test_jsonld_skills_and_keywords_come_from_the_posting():
-    job = jsonld_job(page("acme_backend_jsonld.html"))
+    job = structured_job(page("acme_backend_jsonld.html"))
 
     assert {"Python", "PostgreSQL", "Django", "Docker", "Kubernetes", "AWS"} <= set(job["skills"])
     assert job["keywords"][: len(job["skills"])] == job["skills"]
@@ -67,7 +69,7 @@ def test_jsonld_skills_and_keywords_come_from_the_posting():
 
 
 def test_graph_posting_beside_a_broken_script_is_found_and_its_organisation_resolved():
-    job = valid(jsonld_job(page("northwind_graph.html")))
+    job = valid(structured_job(page("northwind_graph.html")))
 
     assert job["title"] == "Data Analyst & Reporting Specialist"
     assert job["company"] == "Northwind Health"
@@ -77,7 +79,7 @@ def test_graph_posting_beside_a_broken_script_is_found_and_its_organisation_reso
 
 
 def test_graph_posting_uses_its_own_skills_and_entity_escaped_description():
-    job = jsonld_job(page("northwind_graph.html"))
+    job = structured_job(page("northwind_graph.html"))
 
     assert job["skills"] == ["SQL", "Tableau", "Power BI", "Python", "Stakeholder Management"]
     assert job["description"].startswith("Northwind Health runs 40 clinics.")
@@ -102,7 +104,7 @@ def test_posting_as_main_entity_with_type_list_and_trailing_comma():
                                              "unitText": "HOUR"}},}}
     </script></head><body></body></html>"""
 
-    job = valid(jsonld_job(html))
+    job = valid(structured_job(html))
 
     assert (job["title"], job["company"]) == ("Night Nurse", "St Mary's Clinic")
     assert job["employment_type"] == "Part-time"
@@ -120,7 +122,7 @@ def test_posting_as_main_entity_with_type_list_and_trailing_comma():
     ],
 )
 def test_pages_without_a_usable_posting_give_none(html):
-    assert jsonld_job(html) is None
+    assert structured_job(html) is None
 
 
 # ---------------------------------------------------------------- page text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 import jsonschema
@@ -15,7 +16,7 @@ from cvs.schemas import CV_SCHEMA
 from jobs.schemas import JOB_SCHEMA
 from letters.rules import letter_problems
 from letters.schemas import LETTER_SCHEMA, TONES
-from orchestrator.providers import BAD_REQUEST, ProviderError
+from orchestrator.providers import BAD_REQUEST, ProviderError, offline_cv, offline_letter
 from orchestrator.providers.offline import OfflineAdapter
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -146,8 +147,9 @@ def test_cv_headline_and_target():
     acme = extract("acme_backend_jsonld.html")
     rich, sparse = draft_cv("rich", acme), draft_cv("sparse", acme)
 
-    assert rich["header"]["headline"] == "Senior Backend Engineer (Python)"  # related experience
-    assert sparse["header"]["headline"] == "Customer Support Specialist"  # the profile's label
+    # The headline is what the candidate is (the profile's label), never the job applied for.
+    assert rich["header"]["headline"] == "Backend Software Engineer"
+    assert sparse["header"]["headline"] == "Customer Support Specialist"
     assert rich["target"] == {
         "job_title": "Senior Backend Engineer (Python)",
         "company": "Acme Analytics",
@@ -252,3 +254,112 @@ def test_a_skill_group_heading_is_not_taken_for_a_skill_the_job_asks_for():
 
     assert cv["skills"][:2] == ["SQL", "Python"]
     assert cv["summary"].startswith("Backend Software Engineer skilled in SQL and Python.")
+
+
+# ---------------------------------------------------------------- reads like a person wrote it
+
+
+def sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
+
+
+def test_cv_headline_is_the_candidates_own_even_without_a_label():
+    job = extract("acme_backend_jsonld.html")
+    unlabelled = profile("rich")
+    del unlabelled["basics"]["label"]
+    nothing = {"basics": {"name": "Ada Lovelace"}}
+
+    assert offline_cv.draft_cv(unlabelled, job)["header"]["headline"] == "Senior Software Engineer"
+    assert offline_cv.draft_cv(nothing, job)["header"]["headline"] == ""
+
+
+def test_cv_summary_says_each_thing_once():
+    rich = profile("rich")
+    rich["basics"]["summary"] = "Backend Software Engineer skilled in Python and PostgreSQL."
+
+    summary = offline_cv.draft_cv(rich, extract("acme_backend_jsonld.html"))["summary"]
+
+    assert summary.count("skilled in") == 1, summary
+
+
+@pytest.mark.parametrize("tone", TONES)
+@pytest.mark.parametrize("profile_name", PROFILES)
+@pytest.mark.parametrize("page", JOB_PAGES)
+def test_no_letter_says_the_same_sentence_twice(tone, profile_name, page):
+    letter = draft_letter(profile_name, extract(page), tone)
+    said = [s.casefold() for p in letter["paragraphs"] for s in sentences(p)]
+
+    assert len(said) == len(set(said)), said
+
+
+@pytest.mark.parametrize("tone", TONES)
+def test_a_letter_names_no_skill_of_the_job_the_candidate_lacks(tone):
+    job = extract("acme_backend_jsonld.html")
+    sparse = profile("sparse")
+    own = " ".join(json.dumps(sparse).casefold().split())
+    lacking = [s for s in job["skills"] if s.casefold() not in own]
+
+    # Naming the role ("the Senior Backend Engineer (Python) role") is not claiming its skills.
+    body = " ".join(draft_letter("sparse", job, tone)["paragraphs"]).replace(job["title"], "")
+
+    assert lacking  # the support agent has none of the backend job's tools
+    assert [s for s in lacking if re.search(rf"\b{re.escape(s)}\b", body)] == []
+
+
+@pytest.mark.parametrize("tone", TONES)
+def test_greeting_and_subject_name_the_role(tone):
+    job = extract("acme_backend_jsonld.html")
+    letter = draft_letter("rich", job, tone)
+
+    assert job["title"] in letter["greeting"]
+    assert job["title"] in letter["subject"]
+    assert letter["greeting"].startswith("Dear ") and letter["greeting"].endswith(",")
+
+
+def test_a_highlight_copied_into_two_roles_is_told_once():
+    rich = profile("rich")
+    copied = next(h for h in rich["work"][0]["highlights"] if h.startswith("Designed a Django"))
+    rich["work"][1]["highlights"] = [copied, *rich["work"][1].get("highlights", [])]
+    job = extract("acme_backend_jsonld.html")
+
+    for tone in TONES:
+        body = " ".join(offline_letter.draft_letter(rich, job, tone)["paragraphs"])
+        key = " ".join(copied.split()[1:6])  # the words after the verb
+
+        assert body.count(key) == 1, (tone, body)
+
+
+UNRELATED_JOB = {
+    "title": "APAC Esports Partnership Manager",
+    "company": "Riot Games",
+    "skills": [],
+    "keywords": ["APAC", "Esports", "Partnership", "Manager"],
+}
+
+
+@pytest.mark.parametrize("tone", TONES)
+def test_a_letter_for_an_unrelated_job_lists_each_of_the_candidates_skills_once(tone):
+    letter = offline_letter.draft_letter(profile("rich"), UNRELATED_JOB, tone)
+    said = " ".join(letter["paragraphs"])
+    lists = [s for s in sentences(said) if re.search(r"\bskills (?:are|include)\b", s)]
+    listed = [w for s in lists for w in re.split(r",\s*|\s+and\s+", s.split(" are ")[-1])]
+    listed = [w.split("include ")[-1].strip(" .") for w in listed]
+
+    assert len(lists) == 2, lists  # the main skills, then the others
+    assert len(listed) == len(set(listed)), listed
+    assert "Backend" not in listed  # a skill group's name is not a skill
+    assert said.count("There, I also") <= 1
+
+
+def test_cv_skills_are_skills_not_the_names_of_their_groups():
+    cv = offline_cv.draft_cv(profile("rich"), UNRELATED_JOB)
+    groups = {s["name"] for s in profile("rich")["skills"] if s.get("keywords")}
+
+    assert groups and not groups & set(cv["skills"])
+    assert "Python" in cv["skills"]
+
+
+def test_cv_summary_without_matching_skills_does_not_open_with_a_bare_headline():
+    cv = offline_cv.draft_cv(profile("rich"), UNRELATED_JOB)
+
+    assert cv["summary"] == profile("rich")["basics"]["summary"].strip()

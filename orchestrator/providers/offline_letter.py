@@ -1,0 +1,216 @@
+"""The offline provider's cover letter: the profile's own achievements, the job's words, and
+the tone's phrases, fitted to the letter rules' length and read through once for repeats."""
+
+from __future__ import annotations
+
+from letters.rules import body_word_count
+from letters.schemas import BODY_MAX_WORDS
+from orchestrator.providers.offline_cv import (
+    article,
+    current_work,
+    job_terms,
+    join_words,
+    matched_skills,
+    profile_skills,
+    relevance,
+    sentence_words,
+    skill_groups,
+    term_key,
+)
+from orchestrator.providers.offline_phrases import ACTION_VERBS, RESERVE, TONE_PHRASES
+
+
+def draft_letter(profile: dict, job: dict, tone: str) -> dict:
+    tone = tone if tone in TONE_PHRASES else "professional"
+    phrases = TONE_PHRASES[tone]
+    basics = profile.get("basics") or {}
+    title, company = job.get("title") or "", job.get("company") or ""
+    skills = matched_skills(profile, job)
+    context = {
+        "title": title or "advertised",
+        "company": company or "your organisation",
+        # Only skills the candidate has: a job's other skills are never claimed or praised.
+        "focus": join_words(skills[:3]),
+        "skills": join_words(skills[:5]),
+    }
+    candidates: list[tuple[int, float, str]] = []  # (paragraph, priority, sentence)
+
+    def add(paragraph: int, priority: float, sentence: str) -> None:
+        candidates.append((paragraph, priority, sentence.format(**context)))
+
+    add(0, 0, phrases["open"])
+    intro = _introduction(basics.get("label") or "", current_work(profile))
+    if intro:
+        add(0, 0, intro)
+    # Claim a fit only with skills the profile really has; otherwise speak of intent.
+    add(0, 1, phrases["why"][0 if skills else 1])
+    add(0, 2, phrases["why"][2])
+
+    groups = skill_groups(profile)
+    own = [s for s in profile_skills(profile) if term_key(s) not in groups]
+    named = skills or own[:4]  # each skill is named once in the letter
+    if skills:
+        add(1, 0, phrases["skills"])
+    elif own:
+        add(1, 0, f"My main skills are {join_words(named)}.")
+    _add_experience(add, profile, job_terms(job))
+    for n, entry in enumerate(profile.get("education") or []):
+        add(1, 4 if n == 0 else 6, _education(entry))
+    for cert in profile.get("certificates") or []:
+        if cert.get("name"):
+            add(1, 5, f"I also hold the {cert['name']} credential.")
+    others = [s for s in own if s not in named][:5]
+    if others:
+        lead = "Beyond what the posting names, my" if skills else "My other"
+        add(1, 5, f"{lead} skills include {join_words(others)}.")
+    languages = [
+        lang["language"] for lang in profile.get("languages") or [] if lang.get("language")
+    ]
+    if len(languages) > 1:
+        add(1, 7, f"I speak {join_words(languages)}.")
+    for rank, sentence in enumerate(phrases["approach"]):
+        add(1, 7 + rank, sentence)
+
+    add(2, 0, phrases["close"])
+    for rank, sentence in enumerate(phrases["extra"]):
+        add(2, (1, 2, 4, 3)[rank] if rank < 4 else 8, sentence)
+    for paragraph, sentence in RESERVE:
+        add(paragraph, 9, sentence)
+
+    return {
+        "subject": f"Application for {title} at {company}"
+        if title and company
+        else f"Application for {title or company or 'your advertised role'}",
+        "greeting": _greeting(title, company, tone),
+        "paragraphs": _vary_repeats(_fit(candidates), profile),
+        "sign_off": phrases["sign_off"],
+        "signature": basics.get("name") or "",
+    }
+
+
+def _greeting(title: str, company: str, tone: str) -> str:
+    if not title:
+        return f"Dear {company} team," if company else "Dear Hiring Manager,"
+    if tone in ("enthusiastic", "friendly"):
+        return f"Dear {title} hiring team{' at ' + company if company else ''},"
+    return f"Dear Hiring Manager for the {title} role,"
+
+
+def _vary_repeats(paragraphs: list[str], profile: dict) -> list[str]:
+    # "At Parcelly, I ... At Parcelly, I ..." reads like a form: the second becomes "There, I
+    # also", any later one "I also".
+    for work in profile.get("work") or []:
+        lead = f"At {work.get('name')}, I "
+        seen = 0
+        for n, text in enumerate(paragraphs):
+            parts = text.split(lead)
+            rebuilt = parts[0]
+            for part in parts[1:]:
+                rebuilt += (lead, "There, I also ", "I also ")[min(seen, 2)] + part
+                seen += 1
+            paragraphs[n] = rebuilt
+    return paragraphs
+
+
+def _fit(candidates: list[tuple[int, float, str]]) -> list[str]:
+    """Every core sentence, then the rest by priority while the body stays under the cap."""
+    candidates = _without_repeats(candidates)
+    words = [body_word_count({"paragraphs": [s]}) for _, _, s in candidates]
+    chosen = {i for i, (_, priority, _) in enumerate(candidates) if priority == 0}
+    total = sum(words[i] for i in chosen)
+    # Aim a little under the cap so the letter never sits on the edge of the rule.
+    budget = BODY_MAX_WORDS - 15
+    for i in sorted(range(len(candidates)), key=lambda i: candidates[i][1]):
+        if i not in chosen and total + words[i] <= budget:
+            chosen.add(i)
+            total += words[i]
+    # The phrase banks are sized so that even an empty profile reaches BODY_MIN_WORDS.
+    return [
+        " ".join(s for i, (p, _, s) in enumerate(candidates) if p == n and i in chosen)
+        for n in range(3)
+    ]
+
+
+def _without_repeats(candidates: list[tuple[int, float, str]]) -> list[tuple[int, float, str]]:
+    """Each sentence once: a later one saying nearly the same (most of its words shared with an
+    earlier, more important one) is dropped, whatever part of the letter it came from."""
+    kept: list[tuple[int, float, str]] = []
+    seen: list[set[str]] = []
+    for candidate in sorted(candidates, key=lambda c: c[1]):
+        words = sentence_words(candidate[2])
+        if any(len(words & other) >= 0.8 * min(len(words), len(other)) for other in seen):
+            continue
+        seen.append(words)
+        kept.append(candidate)
+    order = {id(c): n for n, c in enumerate(candidates)}
+    return sorted(kept, key=lambda c: order[id(c)])
+
+
+def _introduction(label: str, current: dict | None) -> str:
+    role = ""
+    if current and current.get("position") and current.get("name"):
+        position = current["position"]
+        role = (
+            f"{'currently working' if not current.get('endDate') else 'most recently'} as "
+            f"{article(position)} {position} at {current['name']}"
+        )
+    if label and role:
+        return f"I am {article(label)} {label}, {role}."
+    if label:
+        return f"I am {article(label)} {label}."
+    return f"I am {role}." if role else ""
+
+
+def _add_experience(add, profile: dict, terms: list[str]) -> None:
+    works = profile.get("work") or []
+    current = current_work(profile)
+    items = []  # (relevance, work index, item index, sentence)
+    for w, work in enumerate(works):
+        employer = work.get("name") or ""
+        texts = work.get("highlights") or ([work["summary"]] if work.get("summary") else [])
+        for h, text in enumerate(texts):
+            sentence = _achievement(employer, text)
+            if sentence and len(sentence.split()) <= 50:
+                items.append((-relevance(text, terms), w, h, sentence))
+    rank = {(w, h): r for r, (_, w, h, _) in enumerate(sorted(items))}
+    earlier = "Before that"
+    for w, work in enumerate(works):
+        if work is not current and work.get("position") and work.get("name"):
+            add(
+                1,
+                5,
+                f"{earlier}, I worked as {article(work['position'])} {work['position']} at "
+                f"{work['name']}.",
+            )
+            earlier = "Earlier"
+        # Within an employer, the most relevant highlight first; beyond the best three
+        # overall, highlights compete with the padding in order of relevance.
+        for _, iw, h, sentence in sorted(i for i in items if i[1] == w):
+            r = rank[(iw, h)]
+            add(1, (1, 2, 3)[r] if r < 3 else 8 + r / 100, sentence)
+
+
+def _achievement(employer: str, text: str) -> str:
+    text = " ".join(text.split()).rstrip(".")
+    if not text or not employer:
+        return ""
+    first = text.split()[0]
+    verb = (
+        first.isalpha()
+        and first[0].isupper()
+        and first[1:].islower()
+        and (first.lower().endswith("ed") or first.lower() in ACTION_VERBS)
+    )
+    if verb:  # "Led the migration" reads as "I led the migration"
+        return f"At {employer}, I {first.lower()}{text[len(first) :]}."
+    return f"One highlight from my time at {employer}: {text}."
+
+
+def _education(entry: dict) -> str:
+    study, area = entry.get("studyType") or "", entry.get("area") or ""
+    institution = entry.get("institution") or ""
+    if study:
+        return f"I hold {article(study)} {study}{' in ' + area if area else ''} from {institution}."
+    if area:
+        return f"I studied {area} at {institution}."
+    return f"I studied at {institution}."
