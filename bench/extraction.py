@@ -18,7 +18,7 @@ TARGETS = {True: 0.98, False: 0.80}
 
 
 def run(quick: bool = False) -> tuple[list[dict], str]:
-    from orchestrator.providers.offline import extract_job
+    from jobs.offline import extract_job
     from tests.jobs.corpus import FIELDS, accuracy, corpus, score
 
     started = time.perf_counter()

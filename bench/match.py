@@ -36,7 +36,7 @@ def _job(fields: dict) -> SimpleNamespace:
 
 def cases() -> list[tuple[str, dict, SimpleNamespace, dict]]:
     """(label, CV, job, profile) of each measured case."""
-    from orchestrator.providers.offline import draft_cv
+    from cvs.offline import draft_cv
 
     profile = json.loads((env.ROOT / "tests/data/profiles/rich.json").read_text())
     typical = draft_cv(profile, BACKEND_JOB)

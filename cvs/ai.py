@@ -9,6 +9,7 @@ from orchestrator.registry import QUALITY, AITaskSpec
 from orchestrator.services import AIResult, generate_task
 
 from . import prompts
+from .offline import answer_cv_draft
 from .schemas import CV_SCHEMA
 
 # Paying plans get the quality tier for the documents a recruiter reads.
@@ -18,6 +19,7 @@ CV_DRAFT = AITaskSpec(
     system_prompt=prompts.SYSTEM,
     response_schema=CV_SCHEMA,
     temperature=0.3,
+    offline=answer_cv_draft,
     tiers={PlanCode.PAYGO: QUALITY, PlanCode.PRO_MONTHLY: QUALITY, PlanCode.PRO_ANNUAL: QUALITY},
 )
 

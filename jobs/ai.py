@@ -8,6 +8,7 @@ from orchestrator.registry import AITaskSpec
 from orchestrator.services import AIResult, generate_task
 
 from . import prompts
+from .offline import answer_extraction
 from .schemas import IMAGE_CHECK_SCHEMA, JOB_SCHEMA
 
 # Extraction is a lookup: the fast tier does it as well as the quality one, on every plan.
@@ -18,6 +19,7 @@ EXTRACTION = AITaskSpec(
     response_schema=JOB_SCHEMA,
     temperature=0.0,
     shared_cache=True,
+    offline=answer_extraction,
 )
 # Whether a screenshot shows a job posting at all, before it is extracted: part of the
 # extraction, so it follows the extraction's tier.

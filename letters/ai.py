@@ -9,6 +9,7 @@ from orchestrator.registry import QUALITY, AITaskSpec
 from orchestrator.services import AIResult, generate_task
 
 from . import prompts
+from .offline import answer_cover_letter
 from .schemas import LETTER_SCHEMA
 
 # Paying plans get the quality tier for the documents a recruiter reads.
@@ -18,6 +19,7 @@ COVER_LETTER = AITaskSpec(
     system_prompt=prompts.SYSTEM,
     response_schema=LETTER_SCHEMA,
     temperature=0.5,
+    offline=answer_cover_letter,
     tiers={PlanCode.PAYGO: QUALITY, PlanCode.PRO_MONTHLY: QUALITY, PlanCode.PRO_ANNUAL: QUALITY},
 )
 

@@ -1,32 +1,24 @@
 """The offline provider: no key, no network, deterministic answers.
 
-It reads the same tagged prompt an LLM would get (`<posting>`, `<profile>`, `<job>`, `<tone>`)
-and answers from it alone: JSON-LD and text heuristics for extraction, and CVs and letters
-assembled only from facts in the profile, ordered by the job's keywords. It is the last link
-of every fallback chain, so the product works before anyone configures a vendor.
+It reads the same tagged prompt an LLM would get and answers from it alone, with the offline
+answer each AI task registers (orchestrator.registry; jobs, cvs and letters register theirs:
+heuristics for extraction, CVs and letters assembled only from facts in the profile). A task
+without one gets the smallest answer its schema allows. It is the last link of every fallback
+chain, so the product works before anyone configures a vendor.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import re
 from typing import Any
 
 from core.prompting import read_block
-from jobs.heuristics import job_from_page, job_from_text
-from jobs.structured import structured_job
 from orchestrator.providers import BAD_REQUEST, ProviderError, ProviderReply
-from orchestrator.providers.offline_cv import draft_cv
-from orchestrator.providers.offline_letter import draft_letter
+from orchestrator.registry import PROVIDER_TEST, task_get
 
 NO_IMAGES = (
     "The offline provider cannot read images; configure Gemini, OpenAI or Claude for screenshots."
-)
-_HTML = re.compile(
-    r"<(?:!doctype|html|head|body|div|p|main|article|section|script|ul|li|h[1-6]|"
-    r"span|br|meta|table)\b",
-    re.I,
 )
 
 
@@ -49,20 +41,13 @@ class OfflineAdapter:
         json_schema: dict | None = None,
         task: str | None = None,
     ) -> ProviderReply:
-        if image is not None or task == "image_check":
+        if image is not None:
             raise ProviderError(BAD_REQUEST, NO_IMAGES, retryable=False)
-        if task == "extraction":
-            text = json.dumps(extract_job(_block(prompt, "posting")), ensure_ascii=False)
-        elif task == "cv_draft":
-            text = json.dumps(
-                draft_cv(_json(prompt, "profile"), _json(prompt, "job")), ensure_ascii=False
-            )
-        elif task == "cover_letter":
-            tone = (read_block(prompt, "tone") or "professional").strip().lower()
-            letter = draft_letter(_json(prompt, "profile"), _json(prompt, "job"), tone)
-            text = json.dumps(letter, ensure_ascii=False)
-        elif task == "provider_test":
+        spec = task_get(task) if task else None
+        if task == PROVIDER_TEST.name:
             text = "OK"
+        elif spec is not None and spec.offline is not None:
+            text = json.dumps(spec.offline(prompt), ensure_ascii=False)
         elif json_schema:
             text = json.dumps(_empty_instance(json_schema))
         else:
@@ -78,16 +63,16 @@ class OfflineAdapter:
         )
 
 
-def _block(prompt: str, tag: str) -> str:
+def required_block(prompt: str, tag: str) -> str:
     content = read_block(prompt, tag)
     if content is None:
         raise ProviderError(BAD_REQUEST, f"The prompt has no <{tag}> block.", retryable=False)
     return content
 
 
-def _json(prompt: str, tag: str) -> dict:
+def required_json(prompt: str, tag: str) -> dict:
     try:
-        value = json.loads(_block(prompt, tag))
+        value = json.loads(required_block(prompt, tag))
     except ValueError as exc:
         raise ProviderError(
             BAD_REQUEST, f"The <{tag}> block is not JSON.", retryable=False
@@ -104,9 +89,3 @@ def _empty_instance(schema: dict) -> Any:
         props = schema.get("properties", {})
         return {k: _empty_instance(props.get(k, {})) for k in schema.get("required", props)}
     return {"array": [], "string": "", "boolean": False, "integer": 0, "number": 0}.get(kind)
-
-
-def extract_job(posting: str) -> dict:
-    if _HTML.search(posting):
-        return structured_job(posting) or job_from_page(posting)
-    return job_from_text(posting)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from orchestrator.providers.offline import extract_job
+from jobs.offline import extract_job
 from tests.jobs.corpus import FIELDS, accuracy, corpus, field_matches, score
 
 

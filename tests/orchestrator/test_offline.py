@@ -11,12 +11,14 @@ import jsonschema
 import pytest
 
 from core.prompting import block
+from cvs import offline as offline_cv
 from cvs.factcheck import cv_fact_problems
 from cvs.schemas import CV_SCHEMA
 from jobs.schemas import JOB_SCHEMA
+from letters import offline as offline_letter
 from letters.rules import letter_problems
 from letters.schemas import LETTER_SCHEMA, TONES
-from orchestrator.providers import BAD_REQUEST, ProviderError, offline_cv, offline_letter
+from orchestrator.providers import BAD_REQUEST, ProviderError
 from orchestrator.providers.offline import OfflineAdapter
 
 DATA = Path(__file__).resolve().parent.parent / "data"

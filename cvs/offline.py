@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from jobs.parsing import keywords_for
+from orchestrator.providers.offline import required_json
 
 
 def sentence_words(sentence: str) -> set[str]:
@@ -180,3 +181,8 @@ def _cv_role(work: dict, terms: list[str]) -> dict:
         "end_date": work.get("endDate") or ("Present" if start else ""),
         "bullets": bullets,
     }
+
+
+def answer_cv_draft(prompt: str) -> dict:
+    """The offline answer of the CV task, from the prompt's <profile> and <job> blocks."""
+    return draft_cv(required_json(prompt, "profile"), required_json(prompt, "job"))

@@ -3,9 +3,8 @@ the tone's phrases, fitted to the letter rules' length and read through once for
 
 from __future__ import annotations
 
-from letters.rules import body_word_count
-from letters.schemas import BODY_MAX_WORDS
-from orchestrator.providers.offline_cv import (
+from core.prompting import read_block
+from cvs.offline import (
     article,
     current_work,
     job_terms,
@@ -17,7 +16,11 @@ from orchestrator.providers.offline_cv import (
     skill_groups,
     term_key,
 )
-from orchestrator.providers.offline_phrases import ACTION_VERBS, RESERVE, TONE_PHRASES
+from orchestrator.providers.offline import required_json
+
+from .offline_phrases import ACTION_VERBS, RESERVE, TONE_PHRASES
+from .rules import body_word_count
+from .schemas import BODY_MAX_WORDS
 
 
 def draft_letter(profile: dict, job: dict, tone: str) -> dict:
@@ -214,3 +217,9 @@ def _education(entry: dict) -> str:
     if area:
         return f"I studied {area} at {institution}."
     return f"I studied at {institution}."
+
+
+def answer_cover_letter(prompt: str) -> dict:
+    """The offline answer of the letter task, from the prompt's <profile>, <job> and <tone>."""
+    tone = (read_block(prompt, "tone") or "professional").strip().lower()
+    return draft_letter(required_json(prompt, "profile"), required_json(prompt, "job"), tone)
