@@ -35,8 +35,8 @@ def unlimited_plan() -> Any:
 
 
 def bench_user(username: str) -> Any:
-    from billing.selectors import plan_for_user
     from billing.services import subscription_set_plan
+    from orchestrator.plans import plan_for_user
 
     user, _ = get_user_model().objects.get_or_create(
         username=username, defaults={"email": f"{username}@bench.invalid"}

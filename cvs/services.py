@@ -18,6 +18,7 @@ from typing import Any
 from django.db import transaction
 
 from core.errors import InvalidInput
+from core.merge_patch import merge_patch
 from core.validation import validator
 from jobs.selectors import job_ai_fields, job_get
 from orchestrator.async_api import ai_task_submit
@@ -92,18 +93,6 @@ def _profile_change(*, user: Any, change: Callable[[dict], Any]) -> MasterProfil
             profile.version += 1
             profile.save(update_fields=["data", "version", "updated_at"])
     return profile
-
-
-def merge_patch(target: Any, patch: Any) -> Any:
-    if not isinstance(patch, dict):
-        return patch
-    result = dict(target) if isinstance(target, dict) else {}
-    for key, value in patch.items():
-        if value is None:
-            result.pop(key, None)
-        else:
-            result[key] = merge_patch(result.get(key), value)
-    return result
 
 
 # --- CV drafts -----------------------------------------------------------------------------

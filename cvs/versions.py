@@ -18,6 +18,7 @@ from typing import Any
 from django.db import models, transaction
 
 from core.errors import InvalidInput, NotFound
+from core.merge_patch import merge_patch
 from core.validation import validator
 
 from .factcheck import cv_fact_problems
@@ -73,7 +74,6 @@ def content_edit(
 ) -> tuple[Any, bool]:
     """Apply a merge patch to one of `items` (already limited to the user's own). Returns the
     item and whether a new version was saved (an edit that changes nothing saves none)."""
-    from .services import merge_patch  # here: cvs.services imports this module
 
     if not isinstance(patch, dict) or not patch:
         raise InvalidInput(

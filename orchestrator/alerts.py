@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from . import reports
 from .models import Alert, ProviderConfig
-from .selectors import config_key_unreadable
+from .routes import config_key_unreadable
 
 TRAILING_DAYS = 7
 

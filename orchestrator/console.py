@@ -13,7 +13,7 @@ from billing.models import Plan
 from . import snapshot
 from .models import ProviderConfig, RoutingRule, Tier
 from .registry import matrix_tasks
-from .selectors import config_key_unreadable
+from .routes import config_key_unreadable
 
 KEY_UNREADABLE = "key unreadable"
 

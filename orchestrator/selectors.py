@@ -3,77 +3,18 @@ in pricing.py)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.conf import settings
 
 from . import snapshot
-from .crypto import DecryptionError
-from .models import ProviderConfig, ProviderType
+from .models import ProviderType
+from .routes import Route
 
 # Providers configured by environment variables only, in a fixed order.
 ENV_PROVIDER_ORDER = ("gemini", "openai", "anthropic")
 
 
-@dataclass(frozen=True)
-class Route:
-    """One link of the provider chain: a DB config, an env-only provider or the offline one."""
-
-    provider_type: str
-    name: str
-    api_key: str
-    base_url: str
-    fast_model: str
-    quality_model: str
-    config_id: int | None = None
-    # Why this link cannot be called (e.g. its key no longer decrypts); the chain logs it as a
-    # failed attempt and goes on, instead of one broken config stopping every call.
-    unusable: str = ""
-
-    def model_for(self, tier: str) -> str:
-        return self.quality_model if tier == "quality" else self.fast_model
-
-    @property
-    def free(self) -> bool:
-        """Answers that cost nothing (the offline provider) spend no token or cost quota."""
-        return self.provider_type == ProviderType.OFFLINE
-
-    @property
-    def key(self) -> str:
-        """Names the provider for its circuit breaker: the config id, or env/offline."""
-        return str(self.config_id) if self.config_id else f"{self.provider_type}-builtin"
-
-
 def routing_rules() -> dict[tuple[str, str], str]:
     return snapshot.current().rules
-
-
-KEY_UNREADABLE = (
-    "key cannot be decrypted: FIELD_ENCRYPTION_KEYS no longer holds the key that encrypted "
-    "it; an admin must enter the API key again"
-)
-
-
-def route_for(config: ProviderConfig) -> Route:
-    try:
-        api_key, unusable = config.api_key, ""
-    except DecryptionError:
-        api_key, unusable = "", KEY_UNREADABLE
-    return Route(
-        provider_type=config.provider_type,
-        name=config.name,
-        api_key=api_key,
-        base_url=config.base_url,
-        fast_model=config.fast_model,
-        quality_model=config.quality_model,
-        config_id=config.pk,
-        unusable=unusable,
-    )
-
-
-def config_key_unreadable(config: ProviderConfig) -> bool:
-    """Whether the config's stored API key no longer decrypts (for the admin and alerts)."""
-    return bool(route_for(config).unusable)
 
 
 def provider_chain(*, provider_type: str | None = None) -> list[Route]:

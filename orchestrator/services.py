@@ -23,8 +23,8 @@ from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
 from billing.quotas import Reservation, quota_reserve, quota_settle
-from billing.selectors import plan_for_user
 from core import errors, validation
+from orchestrator.plans import plan_for_user
 
 from . import pricing, result_cache, snapshot
 from .catalogue import shutdown_date
@@ -46,7 +46,8 @@ from .resilience import (
     breaker_record_failure,
     breaker_record_success,
 )
-from .selectors import Route, provider_chain, route_for, routing_rules
+from .routes import Route, route_for
+from .selectors import provider_chain, routing_rules
 
 logger = logging.getLogger(__name__)
 

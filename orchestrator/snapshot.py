@@ -39,7 +39,7 @@ class Snapshot:
         """The active configs as chain links, in chain order. Each holds its decrypted key:
         a Fernet decryption per config per call, once per snapshot instead (configs change
         only by a save, which makes a new snapshot)."""
-        from .selectors import route_for
+        from .routes import route_for  # models load after this module
 
         return [route_for(config) for config in self.configs if config.is_active]
 

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
 from billing.models import Subscription
-from billing.selectors import plan_for_user
+from orchestrator.plans import plan_for_user
 from tests.jobs.conftest import assert_error
 
 pytestmark = pytest.mark.django_db

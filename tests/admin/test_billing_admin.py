@@ -4,8 +4,8 @@ user action and from the subscription page, always through subscription_set_plan
 import pytest
 
 from billing.models import Plan, Subscription
-from billing.selectors import plan_for_user
 from billing.services import subscription_set_plan
+from orchestrator.plans import plan_for_user
 from tests.admin.conftest import messages_of
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ from cryptography.fernet import Fernet
 from django.core import mail
 from django.core.management import CommandError, call_command
 
-from billing.selectors import plan_for_user
 from orchestrator import crypto
 from orchestrator.models import Alert, ModelPrice, ProviderConfig, RoutingRule
+from orchestrator.plans import plan_for_user
 from tests.conftest import TEST_KEYS
 from tests.doubles import Reply
 from tests.reports.conftest import known_usage  # noqa: F401 - a fixture

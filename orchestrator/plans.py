@@ -1,3 +1,6 @@
+"""The plan an AI call runs under: a user's active subscription, read through the config
+snapshot on every call."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -5,9 +8,9 @@ import datetime as dt
 from django.core.cache import cache
 from django.utils import timezone
 
-from orchestrator import snapshot
+from billing.models import Plan, PlanCode, Subscription
 
-from .models import Plan, PlanCode, Subscription
+from . import snapshot
 
 
 def plan_cache_key(user_id: int) -> str:
