@@ -361,3 +361,18 @@ class UsageRollupDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} rolled up {self.rolled_at:%Y-%m-%d %H:%M}"
+
+
+class ConfigVersion(models.Model):
+    """One row whose token changes with every save of the configuration each process keeps in
+    its snapshot (plans, routing rules, prices, provider configs; orchestrator/snapshot.py).
+
+    It lives in the database, not in a cache, so that every process using this database sees
+    it, with or without Redis; and it changes in the edit's own transaction, so a process that
+    reads the new token also reads the edit.
+    """
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return f"configuration version {self.token}"

@@ -88,6 +88,10 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "config.cache.PooledRedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# What every process must agree on is shared through Redis or the database, never a process's
+# own memory: a user's plan code is cached in Redis (dropped when it changes); without Redis
+# each process reads it from the database, at most once a second per user.
+PLAN_CACHE_SECONDS = 300 if REDIS_URL else 0
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL or "cache+memory://")
