@@ -31,6 +31,7 @@ THIRD_PARTY_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "solo",
 ]
 LOCAL_APPS = ["orchestrator", "billing", "jobs", "cvs", "letters"]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -212,6 +213,7 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
 }
 
 # --- Alerts (orchestrator/alerts.py; Celery beat runs the check, `manage.py check_alerts` too) --
+# The thresholds' first values: once saved in the admin (AlertThresholds), the admin's apply.
 ALERT_ERROR_RATE = env.float("ALERT_ERROR_RATE", default=0.10)  # share of a provider's calls
 ALERT_P95_LATENCY_MS = env.int("ALERT_P95_LATENCY_MS", default=5000)
 ALERT_COST_SPIKE_FACTOR = env.float("ALERT_COST_SPIKE_FACTOR", default=2.0)  # × 7-day average
@@ -255,3 +257,8 @@ CELERY_BEAT_SCHEDULE = {
     **CELERY_BEAT_SCHEDULE,
     "usage-rollup": {"task": "orchestrator.usage_rollup_recent", "schedule": USAGE_ROLLUP_SECONDS},
 }
+
+# --- Where no Celery beat runs (orchestrator/schedule.py) ------------------------------------
+# Each server process runs the alert check and the usage rollups on their intervals itself, one
+# process per run between them. By default when tasks run eagerly (no broker, so no beat).
+EMBEDDED_SCHEDULE = env.bool("EMBEDDED_SCHEDULE", default=CELERY_TASK_ALWAYS_EAGER)
