@@ -29,6 +29,9 @@ pytestmark = [
         reason="The server process must share the test database; CI runs this on PostgreSQL.",
     ),
     pytest.mark.slow,
+    # Committed rows, so the other processes see them. (No serialized_rollback, like the other
+    # transactional tests that run after billing's: it clashes with the content types their
+    # flush recreates.)
     pytest.mark.django_db(transaction=True),
 ]
 

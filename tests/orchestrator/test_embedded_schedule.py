@@ -49,11 +49,14 @@ def test_a_failing_job_is_recorded_and_tried_again_next_interval():
 # --- A real server --------------------------------------------------------------------------
 
 
+# Skipped before any setup on SQLite: its test database lives in this process's memory.
 @pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="The server process must share the test database; CI runs this on PostgreSQL.",
 )
 @pytest.mark.slow
+# Committed rows, so the server sees them. (No serialized_rollback, like the other transactional
+# tests that run after billing's: it clashes with the content types their flush recreates.)
 @pytest.mark.django_db(transaction=True)
 def test_the_server_raises_alerts_and_rolls_up_usage_without_beat(tmp_path):
     config = ProviderConfig.objects.create(
