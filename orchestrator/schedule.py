@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 
 # The server answers its first requests before the jobs take the database.
 FIRST_RUN_AFTER = 5.0  # seconds, or the job's interval if shorter
+FOLLOWER_DELAY = 2.0  # seconds
 
 _started = False
 _start_lock = threading.Lock()
@@ -78,7 +79,11 @@ def run_if_due(*, job: str, interval: float, run: Callable[[], object]) -> float
     try:
         started = _claim(job=job, interval=interval, now=now)
         if started != now:  # another process runs it
-            return max((started + timedelta(seconds=interval) - now).total_seconds(), 1.0)
+            # Wake a little after that process will have claimed the next run: the check is
+            # then a read. (On SQLite a write meeting that process's running job could make
+            # the job fail with "database is locked".)
+            due = started + timedelta(seconds=interval + FOLLOWER_DELAY) - now
+            return max(due.total_seconds(), 1.0)
         error = ""
         try:
             run()
@@ -96,12 +101,18 @@ def run_if_due(*, job: str, interval: float, run: Callable[[], object]) -> float
 def _claim(*, job: str, interval: float, now: datetime) -> datetime:
     """`now` if this process may run the job; else when the process that runs it started."""
     before = now - timedelta(seconds=interval)
+    last = ScheduledRun.objects.filter(job=job).values_list("started_at", flat=True).first()
+    if last is None:
+        run, _ = ScheduledRun.objects.get_or_create(job=job, defaults={"started_at": now})
+        return run.started_at
+    if last > before:
+        return last
+    # Due: the first process to move the start takes the run.
     if ScheduledRun.objects.filter(job=job, started_at__lte=before).update(
         started_at=now, finished_at=None, error=""
     ):
         return now
-    run, _ = ScheduledRun.objects.get_or_create(job=job, defaults={"started_at": now})
-    return run.started_at
+    return ScheduledRun.objects.values_list("started_at", flat=True).get(job=job)
 
 
 def scheduled_runs() -> dict[str, ScheduledRun]:
