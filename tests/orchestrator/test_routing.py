@@ -67,6 +67,21 @@ def test_a_user_without_subscription_is_freemium(user):
     assert plan_for_user(user=user) == Plan.objects.get(code="FREEMIUM")
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("cached_for", [0, 300])  # without Redis; with it (PLAN_CACHE_SECONDS)
+def test_a_plan_change_applies_to_the_next_call(
+    openai_double, make_provider, user, settings, cached_for
+):
+    settings.PLAN_CACHE_SECONDS = cached_for
+    make_provider(openai_double)
+    openai_double.default = Reply.ok("x")
+    assert generate(user=user, task="cover_letter", prompt="hi").model == "gpt-4o-mini"
+
+    subscription_set_plan(user=user, plan_code="PRO_MONTHLY")
+
+    assert generate(user=user, task="cover_letter", prompt="hi").model == "gpt-4o"
+
+
 def test_policy_is_a_pure_function_with_fast_as_the_default():
     rules = {("PRO_ANNUAL", "cv_draft"): "quality"}
     assert tier_for("PRO_ANNUAL", "cv_draft", rules) == "quality"
