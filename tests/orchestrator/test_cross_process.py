@@ -16,11 +16,13 @@ from rest_framework.authtoken.models import Token
 from cvs.services import profile_update
 from jobs.models import Job
 from orchestrator.models import UsageLog
+from tests.conftest import MODELS
 from tests.cvs.conftest import BACKEND_JOB, DRAFT_URL, GOOD_CV, RICH
 from tests.doubles import Reply
 from tests.processes import embedded_env, manage, running_server
 
 PROMISED = 2.0  # seconds: "within a second" plus the time a draft takes
+FAST, QUALITY = MODELS["openai"]  # make_provider's models
 
 pytestmark = [
     # Skipped before any setup on SQLite: its test database lives in this process's memory.
@@ -80,18 +82,18 @@ def test_set_plan_in_another_process_reaches_the_server_within_a_second(
     alice, server, openai_double, make_provider
 ):
     user, job, headers = alice
-    make_provider(openai_double)  # fast gpt-4o-mini, quality gpt-4o
+    make_provider(openai_double)
     openai_double.default = Reply.ok(json.dumps(GOOD_CV))
-    assert draft(server, job, headers)["model"] == "gpt-4o-mini"  # FREEMIUM: fast
+    assert draft(server, job, headers)["model"] == FAST  # FREEMIUM: the fast tier
 
     done = manage("set_plan", "alice", "PRO_MONTHLY", env=server.env)
 
     assert done.returncode == 0, done.stderr
     assert "alice is now on PRO_MONTHLY" in done.stdout
-    waited, data = first_draft_with(server, job, headers, field="model", value="gpt-4o")
-    assert data["model"] == "gpt-4o", f"still {data['model']} after {waited:.1f}s"
+    waited, data = first_draft_with(server, job, headers, field="model", value=QUALITY)
+    assert data["model"] == QUALITY, f"still {data['model']} after {waited:.1f}s"
     assert waited < PROMISED
-    row = UsageLog.objects.filter(user=user, model="gpt-4o").latest("id")
+    row = UsageLog.objects.filter(user=user, model=QUALITY).latest("id")
     assert (row.plan, row.tier) == ("PRO_MONTHLY", "quality")
 
 
@@ -109,16 +111,17 @@ def test_a_provider_config_edited_by_another_process_reaches_the_server_within_a
     user, job, headers = alice
     make_provider(openai_double)
     openai_double.default = Reply.ok(json.dumps(GOOD_CV))
-    assert draft(server, job, headers)["model"] == "gpt-4o-mini"
+    assert draft(server, job, headers)["model"] == FAST
 
-    change = EDIT_CONFIG.format(change='config.fast_model = "gpt-4.1-mini"')
+    # The fast tier moved to the config's other model (one with a known price).
+    change = EDIT_CONFIG.format(change="config.fast_model = config.quality_model")
     done = manage("shell", "-c", change, env=server.env)
 
     assert done.returncode == 0, done.stderr
-    waited, data = first_draft_with(server, job, headers, field="model", value="gpt-4.1-mini")
-    assert data["model"] == "gpt-4.1-mini", f"still {data['model']} after {waited:.1f}s"
+    waited, data = first_draft_with(server, job, headers, field="model", value=QUALITY)
+    assert data["model"] == QUALITY, f"still {data['model']} after {waited:.1f}s"
     assert waited < PROMISED
-    assert openai_double.requests[-1].body["model"] == "gpt-4.1-mini"
+    assert openai_double.requests[-1].body["model"] == QUALITY
 
     # Deactivated elsewhere: the server stops calling it and the chain's offline link answers.
     change = EDIT_CONFIG.format(change="config.is_active = False")

@@ -7,6 +7,7 @@ from billing.services import subscription_set_plan
 from orchestrator.models import RoutingRule
 from orchestrator.policy import tier_for
 from orchestrator.services import generate
+from tests.conftest import MODELS
 from tests.doubles import Reply
 
 EXPECTED = {  # DESIGN.md's default policy
@@ -73,13 +74,14 @@ def test_a_plan_change_applies_to_the_next_call(
     openai_double, make_provider, user, settings, cached_for
 ):
     settings.PLAN_CACHE_SECONDS = cached_for
+    fast, quality = MODELS["openai"]
     make_provider(openai_double)
     openai_double.default = Reply.ok("x")
-    assert generate(user=user, task="cover_letter", prompt="hi").model == "gpt-4o-mini"
+    assert generate(user=user, task="cover_letter", prompt="hi").model == fast
 
     subscription_set_plan(user=user, plan_code="PRO_MONTHLY")
 
-    assert generate(user=user, task="cover_letter", prompt="hi").model == "gpt-4o"
+    assert generate(user=user, task="cover_letter", prompt="hi").model == quality
 
 
 def test_policy_is_a_pure_function_with_fast_as_the_default():
