@@ -4,3 +4,9 @@ from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 application = get_asgi_application()
+
+# Where no Celery beat runs (EMBEDDED_SCHEDULE), the server runs the alert check and the usage
+# rollups itself (orchestrator/schedule.py).
+from orchestrator import schedule  # noqa: E402 - needs the application's apps
+
+schedule.start()

@@ -29,3 +29,9 @@ def _load_then_freeze() -> None:
 
 
 _load_then_freeze()
+
+# Where no Celery beat runs (EMBEDDED_SCHEDULE), the server runs the alert check and the usage
+# rollups itself (orchestrator/schedule.py).
+from orchestrator import schedule  # noqa: E402 - needs the application's apps
+
+schedule.start()

@@ -15,6 +15,7 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.debug import sensitive_post_parameters
 from genai_prices.types import TieredPrices
+from solo.admin import SingletonModelAdmin
 
 from . import admin_views, pricing
 from .alerts import alert_resolve
@@ -27,7 +28,15 @@ from .console import (
     provider_status,
 )
 from .forms import ProviderConfigForm
-from .models import AITask, Alert, ModelPrice, ProviderConfig, RoutingRule, UsageLog
+from .models import (
+    AITask,
+    Alert,
+    AlertThresholds,
+    ModelPrice,
+    ProviderConfig,
+    RoutingRule,
+    UsageLog,
+)
 from .resilience import breaker_state
 from .services import provider_test
 
@@ -449,6 +458,11 @@ class AlertAdmin(ProviderAdminsOnly, ReadOnly, admin.ModelAdmin):
     def check_view(self, request):
         return admin_views.alerts_check_now(request, model_admin=self)
 
+    def changelist_view(self, request, extra_context=None):
+        # Above the list: where alerts go, how often they are checked, the thresholds.
+        extra_context = {**(extra_context or {}), **admin_views.alert_setup(request)}
+        return super().changelist_view(request, extra_context)
+
     @admin.display(description="State")
     def state(self, alert):
         return _badge("open", "#c62828") if alert.is_open else _badge("resolved", "#616161")
@@ -465,6 +479,24 @@ class AlertAdmin(ProviderAdminsOnly, ReadOnly, admin.ModelAdmin):
             and is_provider_admin(request.user)
             and request.user.has_perm("orchestrator.change_alert")
         )
+
+
+@admin.register(AlertThresholds)
+class AlertThresholdsAdmin(ProviderAdminsOnly, SingletonModelAdmin):
+    fieldsets = [
+        (
+            "Alert when",
+            {"fields": ["error_rate", "p95_latency_ms", "cost_spike_factor", "quota_refusals"]},
+        ),
+        ("Counted over", {"fields": ["window_minutes", "min_calls"]}),
+        ("Mail", {"fields": ["repeat_hours"]}),
+    ]
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        if "_continue" in request.POST:
+            return response
+        return redirect("admin:orchestrator_alert_changelist")  # where they are shown
 
 
 @admin.register(AITask)

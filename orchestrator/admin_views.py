@@ -22,12 +22,13 @@ from django.views.decorators.http import require_POST
 from billing.models import PlanCode
 
 from . import pricing, reports
-from .alerts import alerts_check, alerts_open
+from .alerts import alert_recipients, alert_thresholds, alerts_check, alerts_open
 from .console import is_provider_admin, routing_matrix_save
 from .console import routing_matrix as routing_matrix_cells
 from .forms import PeriodForm, RoutingMatrixForm
-from .models import ModelPrice, ProviderConfig, ProviderType
+from .models import AlertThresholds, ModelPrice, ProviderConfig, ProviderType
 from .registry import matrix_tasks, task_choices
+from .schedule import scheduled_runs
 
 TOP_USERS = 10
 
@@ -187,8 +188,11 @@ def usage_dashboard(request: HttpRequest, *, model_admin) -> HttpResponse:
     since, until = form.window()
     window = {"since": since, "until": until}
     totals = reports.usage_totals(**window)
+    refused = reports.quota_exceeded_count(**window)
+    failures = reports.errors_apart_from_refusals(totals, refused)
     days = reports.cost_per_day(**window)
     cache = reports.cache_savings(**window)
+    thresholds = alert_thresholds()
     context = {
         **model_admin.admin_site.each_context(request),
         "title": "Usage dashboard",
@@ -198,11 +202,14 @@ def usage_dashboard(request: HttpRequest, *, model_admin) -> HttpResponse:
         "until": until,
         "totals": {
             **totals,
+            "errors": failures["errors"],
+            "error_rate": failures["error_rate"],
             "cost_text": usd(totals["cost_usd"]),
-            "error_rate_text": f"{totals['error_rate']:.1%}",
+            "error_rate_text": f"{failures['error_rate']:.1%}",
+            "errors_text": f"{failures['errors']:,}",
             **{
                 f"{name}_text": f"{totals[name]:,}"
-                for name in ("calls", "errors", "total_tokens", "input_tokens", "output_tokens")
+                for name in ("calls", "total_tokens", "input_tokens", "output_tokens")
             },
         },
         "chart": column_chart([(d["day"].isoformat(), d["cost_usd"]) for d in days]),
@@ -221,10 +228,10 @@ def usage_dashboard(request: HttpRequest, *, model_admin) -> HttpResponse:
             "saved_text": usd(cache["saved_usd"]),
             "hit_ratio_text": f"{cache['hit_ratio']:.1%}",
         },
-        "quota_exceeded": reports.quota_exceeded_count(**window),
+        "quota_exceeded": refused,
         "alerts": list(alerts_open()[:20]),
-        "error_rate_threshold": settings.ALERT_ERROR_RATE,
-        "latency_threshold": settings.ALERT_P95_LATENCY_MS,
+        "error_rate_threshold": thresholds.error_rate,
+        "latency_threshold": thresholds.p95_latency_ms,
     }
     return TemplateResponse(request, "admin/orchestrator/usage_dashboard.html", context)
 
@@ -286,3 +293,32 @@ def alerts_check_now(request: HttpRequest, *, model_admin) -> HttpResponse:
     open_alerts = alerts_check()
     messages.info(request, f"Alert check done: {len(open_alerts)} open alert(s).")
     return redirect("admin:orchestrator_alert_changelist")
+
+
+def alert_setup(request: HttpRequest) -> dict[str, Any]:
+    """What the alert list says above the alerts: where they go, who checks them how often,
+    and the thresholds in force."""
+    thresholds = alert_thresholds()
+    shown = {
+        "error_rate": f"{thresholds.error_rate:.1%}",
+        "p95_latency_ms": f"{thresholds.p95_latency_ms:,} ms",
+        "cost_spike_factor": f"{thresholds.cost_spike_factor:g}×",
+        "quota_refusals": f"{thresholds.quota_refusals:,}",
+        "window_minutes": f"{thresholds.window_minutes:,} min",
+        "min_calls": f"{thresholds.min_calls:,}",
+        "repeat_hours": f"{thresholds.repeat_hours:g} h",
+    }
+    last_run = scheduled_runs().get("alerts_check") if settings.EMBEDDED_SCHEDULE else None
+    return {
+        "alert_recipients": alert_recipients(),
+        "alert_mail_to_console": settings.EMAIL_BACKEND.endswith("console.EmailBackend"),
+        "alert_check_seconds": settings.ALERT_CHECK_SECONDS,
+        "alert_checked_here": settings.EMBEDDED_SCHEDULE,
+        "alert_last_run": last_run,
+        "alert_thresholds": [
+            (AlertThresholds._meta.get_field(name).verbose_name, value)
+            for name, value in shown.items()
+        ],
+        "alert_thresholds_editable": is_provider_admin(request.user)
+        and request.user.has_perm("orchestrator.change_alertthresholds"),
+    }

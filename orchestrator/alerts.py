@@ -1,9 +1,12 @@
 """The alert check: conditions worth an admin's attention, stored as Alert rows and mailed.
 
-Run every ALERT_CHECK_SECONDS by Celery beat (orchestrator.alert_tasks) and by
-`manage.py check_alerts`. Each run compares what it finds with the open alerts: a new condition
-opens an alert and mails it, a persisting one only moves `last_seen` (and is mailed again after
-ALERT_REPEAT_HOURS), a cleared one is resolved and the resolution mailed.
+Run every ALERT_CHECK_SECONDS by Celery beat (orchestrator.alert_tasks), or where no beat runs
+by the server itself (orchestrator/schedule.py), and by `manage.py check_alerts`. Each run
+compares what it finds with the open alerts: a new condition opens an alert and mails it, a
+persisting one only moves `last_seen` (and is mailed again after the repeat interval), a cleared
+one is resolved and the resolution mailed. The thresholds are edited in the admin
+(AlertThresholds). Mail goes to ADMINS; with none, alerts are only listed in the admin and
+`notified_at` stays empty.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import reports
-from .models import Alert, ProviderConfig
+from .models import Alert, AlertThresholds, ProviderConfig
 from .routes import config_key_unreadable
 
 TRAILING_DAYS = 7
@@ -39,14 +42,28 @@ def _decimal(value: float | Decimal | None) -> Decimal | None:
     return None if value is None else Decimal(str(round(value, 6)))
 
 
-def alert_findings(*, now: datetime) -> list[Finding]:
+def alert_thresholds() -> AlertThresholds:
+    """The admin's thresholds; the ALERT_* settings until they are first saved there."""
+    return AlertThresholds.objects.filter(pk=AlertThresholds.singleton_instance_id).first() or (
+        AlertThresholds()
+    )
+
+
+def alert_recipients() -> list[str]:
+    """Where alert mail goes: ADMINS, as "Name <address>"."""
+    return [f"{name} <{address}>" for name, address in settings.ADMINS]
+
+
+def alert_findings(*, now: datetime, thresholds: AlertThresholds | None = None) -> list[Finding]:
     """Every alert condition true at `now` (pure read; alerts_check stores and mails)."""
-    window = settings.ALERT_WINDOW_MINUTES
+    thresholds = thresholds or alert_thresholds()
+    window = thresholds.window_minutes
     since = now - timedelta(minutes=window)
-    min_calls = settings.ALERT_MIN_CALLS
+    min_calls = thresholds.min_calls
     findings = []
 
-    rate_limit = settings.ALERT_ERROR_RATE
+    # Quota refusals are not provider errors (they have their own alert below).
+    rate_limit = thresholds.error_rate
     for row in reports.error_rate_by_provider(since=since, until=now):
         if row["calls"] >= min_calls and row["error_rate"] > rate_limit:
             findings.append(
@@ -60,7 +77,7 @@ def alert_findings(*, now: datetime) -> list[Finding]:
                 )
             )
 
-    latency_limit = settings.ALERT_P95_LATENCY_MS
+    latency_limit = thresholds.p95_latency_ms
     for row in reports.latency_percentiles(since=since, until=now, per="provider"):
         if row["calls"] >= min_calls and row["p95"] > latency_limit:
             findings.append(
@@ -74,11 +91,11 @@ def alert_findings(*, now: datetime) -> list[Finding]:
                 )
             )
 
-    if spike := _cost_spike(now):
+    if spike := _cost_spike(now, factor=Decimal(str(thresholds.cost_spike_factor))):
         findings.append(spike)
 
     refused = reports.quota_exceeded_count(since=since, until=now)
-    if refused >= settings.ALERT_QUOTA_EXCEEDED_MIN:
+    if refused >= thresholds.quota_refusals:
         findings.append(
             Finding(
                 Alert.Kind.QUOTA_EXCEEDED,
@@ -86,7 +103,7 @@ def alert_findings(*, now: datetime) -> list[Finding]:
                 f"{refused} request(s) were refused in the last {window} min because a plan's "
                 "quota was used up.",
                 refused,
-                settings.ALERT_QUOTA_EXCEEDED_MIN,
+                thresholds.quota_refusals,
             )
         )
 
@@ -134,13 +151,12 @@ def alert_findings(*, now: datetime) -> list[Finding]:
     return findings
 
 
-def _cost_spike(now: datetime) -> Finding | None:
+def _cost_spike(now: datetime, *, factor: Decimal) -> Finding | None:
     """Today's spend so far against the average full day of the week before."""
     today = now.replace(hour=0, minute=0, second=0, microsecond=0)
     trailing = reports.usage_totals(since=today - timedelta(days=TRAILING_DAYS), until=today)
     average = trailing["cost_usd"] / TRAILING_DAYS
     spent = reports.usage_totals(since=today, until=now)["cost_usd"]
-    factor = Decimal(str(settings.ALERT_COST_SPIKE_FACTOR))
     # With no history there is no average to compare with; the first day of use is no spike.
     if average <= 0 or spent <= factor * average:
         return None
@@ -158,8 +174,9 @@ def alerts_check(*, now: datetime | None = None) -> list[Alert]:
     """Store what alert_findings reports, resolve what cleared, mail admins; returns the open
     alerts."""
     now = now or timezone.now()
-    repeat = timedelta(hours=settings.ALERT_REPEAT_HOURS)
-    findings = {(f.kind, f.subject): f for f in alert_findings(now=now)}
+    thresholds = alert_thresholds()
+    repeat = timedelta(hours=thresholds.repeat_hours)
+    findings = {(f.kind, f.subject): f for f in alert_findings(now=now, thresholds=thresholds)}
     firing, to_mail, resolved = [], [], []
     with transaction.atomic():
         for (kind, subject), finding in findings.items():
@@ -188,7 +205,8 @@ def alerts_check(*, now: datetime | None = None) -> list[Alert]:
             alert.resolved_at = now
             alert.save(update_fields=["resolved_at"])
             resolved.append(alert)
-    if to_mail or resolved:
+    # No ADMINS: nobody to tell, so nothing is recorded as told (mail_admins would send nothing).
+    if (to_mail or resolved) and settings.ADMINS:
         _mail(to_mail, resolved)
         Alert.objects.filter(pk__in=[a.pk for a in to_mail]).update(notified_at=now)
         for alert in to_mail:

@@ -1,8 +1,11 @@
 import uuid
+from functools import partial
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from solo.models import SingletonModel
 
 from billing.models import Plan
 
@@ -241,6 +244,73 @@ class Alert(models.Model):
         return self.resolved_at is None
 
 
+def _setting(name: str):
+    return getattr(settings, name)
+
+
+class AlertThresholds(SingletonModel):
+    """What the alert check (orchestrator/alerts.py) calls worth an admin's attention, edited in
+    the admin. The ALERT_* settings give the first values: until the row exists (the admin page
+    creates it), the check reads them from the environment."""
+
+    error_rate = models.FloatField(
+        "provider error rate above",
+        default=partial(_setting, "ALERT_ERROR_RATE"),
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="Share of a provider's calls that failed, 0.10 = 10%. Quota refusals are not "
+        "provider errors and do not count.",
+    )
+    p95_latency_ms = models.PositiveIntegerField(
+        "p95 latency above (ms)", default=partial(_setting, "ALERT_P95_LATENCY_MS")
+    )
+    cost_spike_factor = models.FloatField(
+        "today's cost above (× the average day of the last 7)",
+        default=partial(_setting, "ALERT_COST_SPIKE_FACTOR"),
+        validators=[MinValueValidator(1)],
+    )
+    quota_refusals = models.PositiveIntegerField(
+        "quota refusals in the window, at least",
+        default=partial(_setting, "ALERT_QUOTA_EXCEEDED_MIN"),
+        validators=[MinValueValidator(1)],
+    )
+    window_minutes = models.PositiveIntegerField(
+        "window (minutes)",
+        default=partial(_setting, "ALERT_WINDOW_MINUTES"),
+        validators=[MinValueValidator(1)],
+        help_text="Error rates, latencies and quota refusals are counted over this window.",
+    )
+    min_calls = models.PositiveIntegerField(
+        "fewest calls to judge a provider",
+        default=partial(_setting, "ALERT_MIN_CALLS"),
+        help_text="Below this many calls in the window, a provider's error rate and latency "
+        "raise no alert: one error in two calls must not page anyone.",
+    )
+    repeat_hours = models.FloatField(
+        "mail a still-open alert again after (hours)",
+        default=partial(_setting, "ALERT_REPEAT_HOURS"),
+        validators=[MinValueValidator(0)],
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "alert thresholds"
+
+    def __str__(self) -> str:
+        return "Alert thresholds"
+
+
+class ScheduledRun(models.Model):
+    """When a periodic job last started where no Celery beat runs it (orchestrator/schedule.py).
+    The row is the lease that lets one of several server processes run it per interval."""
+
+    job = models.CharField(max_length=50, primary_key=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.job} started {self.started_at:%Y-%m-%d %H:%M:%S}"
+
+
 # --- Daily usage rollups (orchestrator/rollups.py writes them, reports.py reads them) ---------
 
 
@@ -272,8 +342,8 @@ class UsageDaily(UsageSums):
     provider_config_id = models.BigIntegerField(null=True, blank=True)
     model = models.CharField(max_length=100, blank=True)
     quota_exceeded = models.BigIntegerField(default=0)
-    provider_calls = models.BigIntegerField(default=0)  # not a cache hit
-    provider_errors = models.BigIntegerField(default=0)  # not a cache hit, failed
+    provider_calls = models.BigIntegerField(default=0)  # not a cache hit nor a quota refusal
+    provider_errors = models.BigIntegerField(default=0)  # of those, failed
     successes = models.BigIntegerField(default=0)
     success_cache_hits = models.BigIntegerField(default=0)
     success_saved_cost_usd = models.DecimalField(max_digits=18, decimal_places=8, default=0)
@@ -360,3 +430,18 @@ class UsageRollupDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} rolled up {self.rolled_at:%Y-%m-%d %H:%M}"
+
+
+class ConfigVersion(models.Model):
+    """One row whose token changes with every save of the configuration each process keeps in
+    its snapshot (plans, routing rules, prices, provider configs; orchestrator/snapshot.py).
+
+    It lives in the database, not in a cache, so that every process using this database sees
+    it, with or without Redis; and it changes in the edit's own transaction, so a process that
+    reads the new token also reads the edit.
+    """
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return f"configuration version {self.token}"

@@ -585,6 +585,17 @@ def cache_savings(*, since: datetime, until: datetime) -> dict[str, Any]:
     }
 
 
+def errors_apart_from_refusals(totals: dict[str, Any], refused: int) -> dict[str, Any]:
+    """usage_totals' errors and error rate without the quota refusals (quota_exceeded_count):
+    those are a plan's limit at work, not a failure, and are counted on their own."""
+    calls, errors = totals["calls"] - refused, totals["errors"] - refused
+    return {
+        "calls": calls,
+        "errors": errors,
+        "error_rate": round(errors / calls, 4) if calls else 0.0,
+    }
+
+
 @_one_snapshot
 def quota_exceeded_count(*, since: datetime, until: datetime) -> int:
     """Requests refused because a plan's quota was used up."""

@@ -40,6 +40,8 @@ from .models import (
 _ERROR = Q(status=UsageLog.Status.ERROR)
 _SUCCESS = Q(status=UsageLog.Status.SUCCESS)
 _HIT = Q(cache_hit=True)
+# A quota refusal is the plan's limit, not a provider's failure: no provider attempt.
+_ATTEMPT = Q(cache_hit=False) & ~Q(error_code=QuotaExceeded.code)
 
 _SUMS = {
     "calls": Count("id"),
@@ -54,8 +56,8 @@ _SUMS = {
 _DAILY_SUMS = {
     **_SUMS,
     "quota_exceeded": Count("id", filter=_ERROR & Q(error_code=QuotaExceeded.code)),
-    "provider_calls": Count("id", filter=Q(cache_hit=False)),
-    "provider_errors": Count("id", filter=Q(cache_hit=False) & _ERROR),
+    "provider_calls": Count("id", filter=_ATTEMPT),  # not a cache hit, not a quota refusal
+    "provider_errors": Count("id", filter=_ATTEMPT & _ERROR),
     "successes": Count("id", filter=_SUCCESS),
     "success_cache_hits": Count("id", filter=_SUCCESS & _HIT),
     "success_saved_cost_usd": Sum("saved_cost_usd", filter=_SUCCESS & _HIT),
@@ -149,8 +151,9 @@ def _one_at_a_time() -> None:
 
 
 def provider_attempts(rows):
-    """Attempts that reached a provider: cache hits and refusals before any call excluded."""
-    return rows.filter(cache_hit=False).exclude(provider_type="")
+    """Attempts that reached a provider: cache hits and refusals before any call (quota
+    refusals, whatever provider they name) excluded."""
+    return rows.filter(_ATTEMPT).exclude(provider_type="")
 
 
 def _latency_buckets(day: date, rows) -> list[UsageLatencyDaily]:

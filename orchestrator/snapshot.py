@@ -2,11 +2,12 @@
 
 Plans, routing rules, prices and provider configs change rarely but are read on every call;
 querying them each time cost six queries (~3 ms). The snapshot is rebuilt when the version
-key in Django's cache changes. Saving or deleting any of those models bumps it (signals in
-apps.py). The version is read at most once a second per process (each read is a cache
-round trip, and a call reads the snapshot several times): this process sees its own edits
-at once, other processes (through Redis) within a second. Code that writes them with
-QuerySet.update() (no signals) must call bump() itself.
+token (models.ConfigVersion, one database row) changes. Saving or deleting any of those models
+bumps it (signals in apps.py), in the same transaction as the edit. The token is read at most
+once a second per process (one indexed query, ~0.1-0.3 ms; a call reads the snapshot several
+times): this process sees its own edits at once, every other process using the same database
+(a command, another server process, with or without Redis) within a second. Code that writes
+them with QuerySet.update() (no signals) must call bump() itself.
 """
 
 from __future__ import annotations
@@ -19,9 +20,6 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from django.core.cache import cache
-
-VERSION_KEY = "ai:config-version"
 RECHECK_SECONDS = 1.0
 
 
@@ -50,14 +48,17 @@ _lock = threading.Lock()
 
 
 def bump(**_: Any) -> None:
+    """A new version token, committed with the caller's transaction (if any)."""
+    from .models import ConfigVersion
+
     forget()
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    ConfigVersion.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4().hex})
 
 
 def forget() -> None:
-    """Make the next current() read the version (and rebuild if it moved)."""
-    global _checked_at
-    _checked_at = 0.0
+    """Make the next current() rebuild the snapshot."""
+    global _current, _checked_at
+    _current, _checked_at = None, 0.0
     _remembered.clear()
 
 
@@ -93,14 +94,18 @@ def current() -> Snapshot:
         if _current is not None and time.monotonic() - _checked_at < RECHECK_SECONDS:
             return _current
         _remembered.clear()
-        version = cache.get(VERSION_KEY)
-        if version is None:
-            cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-            version = cache.get(VERSION_KEY)
+        version = _read_version()
         if _current is None or _current.version != version:
             _current = _build(version)
         _checked_at = time.monotonic()
         return _current
+
+
+def _read_version() -> str:
+    """The current token; "" before the first edit (the row is made by the first bump)."""
+    from .models import ConfigVersion
+
+    return ConfigVersion.objects.filter(pk=1).values_list("token", flat=True).first() or ""
 
 
 def _build(version: str) -> Snapshot:

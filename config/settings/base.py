@@ -38,6 +38,7 @@ THIRD_PARTY_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "solo",
 ]
 LOCAL_APPS = ["core", "billing", "accounts", "orchestrator", "usage", "jobs", "cvs", "letters"]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -97,6 +98,10 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "config.cache.PooledRedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# What every process must agree on is shared through Redis or the database, never a process's
+# own memory: a user's plan code is cached in Redis (dropped when it changes); without Redis
+# each process reads it from the database, at most once a second per user.
+PLAN_CACHE_SECONDS = 300 if REDIS_URL else 0
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL or "cache+memory://")
@@ -223,6 +228,7 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
 }
 
 # --- Alerts (orchestrator/alerts.py; Celery beat runs the check, `manage.py check_alerts` too) --
+# The thresholds' first values: once saved in the admin (AlertThresholds), the admin's apply.
 ALERT_ERROR_RATE = env.float("ALERT_ERROR_RATE", default=0.10)  # share of a provider's calls
 ALERT_P95_LATENCY_MS = env.int("ALERT_P95_LATENCY_MS", default=5000)
 ALERT_COST_SPIKE_FACTOR = env.float("ALERT_COST_SPIKE_FACTOR", default=2.0)  # × 7-day average
@@ -296,3 +302,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": PROVIDER_RETEST_SECONDS,
     },
 }
+
+# --- Where no Celery beat runs (orchestrator/schedule.py) ------------------------------------
+# Each server process runs the alert check and the usage rollups on their intervals itself, one
+# process per run between them. By default when tasks run eagerly (no broker, so no beat).
+EMBEDDED_SCHEDULE = env.bool("EMBEDDED_SCHEDULE", default=CELERY_TASK_ALWAYS_EAGER)

@@ -16,3 +16,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Real backoff waits seconds; tests keep the same logic at a hundredth of the pace.
 AI_RETRY_BASE_DELAY = 0.01
 AI_RETRY_MAX_DELAY = 0.05
+# Tests run the periodic jobs themselves (a server process a test starts has its own settings).
+EMBEDDED_SCHEDULE = False

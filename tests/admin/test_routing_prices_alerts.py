@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from billing.models import Plan
-from orchestrator.models import Alert, ModelPrice, ProviderConfig, RoutingRule
+from orchestrator.models import Alert, AlertThresholds, ModelPrice, ProviderConfig, RoutingRule
 from orchestrator.services import generate
 from tests.admin.conftest import messages_of, run_action
 
@@ -144,6 +144,58 @@ def test_the_check_can_be_run_from_the_alert_list(su_client, settings):
 
     assert messages_of(response) == [("info", "Alert check done: 1 open alert(s).")]
     assert Alert.objects.get().subject == "broken"
+
+
+def test_the_alert_list_says_nowhere_when_admins_is_empty(su_client, settings):
+    settings.ADMINS = []
+
+    html = su_client.get("/admin/orchestrator/alert/").content.decode()
+
+    assert "Nowhere: ADMINS is empty. Alerts are only listed" in html
+    assert "Mailed to" not in html
+
+
+def test_the_alert_list_says_where_alerts_go_and_the_thresholds_in_force(su_client, settings):
+    settings.ADMINS = [("Ops", "ops@example.com"), ("Lead", "lead@example.com")]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.ALERT_ERROR_RATE, settings.ALERT_P95_LATENCY_MS = 0.15, 8000
+
+    html = su_client.get("/admin/orchestrator/alert/").content.decode()
+
+    assert "Mailed to Ops &lt;ops@example.com&gt;, Lead &lt;lead@example.com&gt;." in html
+    assert "Nowhere" not in html and "console mail backend" not in html
+    assert "<th" in html and "Provider error rate above</th><td>15.0%</td>" in html
+    assert "P95 latency above (ms)</th><td>8,000 ms</td>" in html
+    assert 'href="/admin/orchestrator/alertthresholds/"' in html
+
+
+def test_alert_thresholds_are_edited_in_the_admin(provider_admin_client, staff_client):
+    page = provider_admin_client.get("/admin/orchestrator/alertthresholds/")
+    assert page.status_code == 200 and "Provider error rate above" in page.content.decode()
+    form = {
+        "error_rate": "0.25",
+        "p95_latency_ms": "9000",
+        "cost_spike_factor": "3",
+        "quota_refusals": "10",
+        "window_minutes": "30",
+        "min_calls": "50",
+        "repeat_hours": "12",
+    }
+
+    response = provider_admin_client.post("/admin/orchestrator/alertthresholds/", form, follow=True)
+
+    assert response.redirect_chain[-1][0] == "/admin/orchestrator/alert/"  # where they show
+    thresholds = AlertThresholds.objects.get()
+    assert (thresholds.error_rate, thresholds.window_minutes) == (0.25, 30)
+    html = provider_admin_client.get("/admin/orchestrator/alert/").content.decode()
+    assert "Provider error rate above</th><td>25.0%</td>" in html
+    assert "Window (minutes)</th><td>30 min</td>" in html
+    assert staff_client.get("/admin/orchestrator/alertthresholds/").status_code == 403
+    refused = provider_admin_client.post(
+        "/admin/orchestrator/alertthresholds/", {**form, "error_rate": "1.5"}
+    )
+    assert refused.status_code == 200 and "errornote" in refused.content.decode()
+    assert AlertThresholds.objects.get().error_rate == 0.25
 
 
 @pytest.mark.parametrize(

@@ -149,6 +149,27 @@ def test_dashboard_shows_the_period_numbers(su_client, known_usage):  # noqa: F8
     assert "25.0%" in html  # openai main's error rate
 
 
+def test_the_dashboards_error_rate_leaves_quota_refusals_out(su_client, user):
+    now = timezone.now() - timedelta(minutes=5)
+    for _ in range(3):
+        log_usage(at=now, user=user)
+    log_usage(at=now, user=user, status="error", error_code="PROVIDER_ERROR")
+    for _ in range(2):
+        log_usage(
+            at=now, user=user, provider_type="", model="", status="error",
+            error_code="QUOTA_EXCEEDED",
+        )  # fmt: skip
+
+    response = su_client.get(DASHBOARD, {"period": "24h"})
+
+    totals = response.context["totals"]
+    assert (totals["errors"], totals["error_rate_text"]) == (1, "25.0%")  # 1 of 4 calls
+    assert response.context["quota_exceeded"] == 2
+    html = response.content.decode()
+    assert "25.0% of calls · quota refusals apart" in html
+    assert '<div class="v" id="quota-exceeded">2</div>' in html
+
+
 def test_dashboard_periods(su_client, user):
     now = timezone.now()
     today = datetime.combine(now.date(), time.min, tzinfo=UTC)

@@ -1,16 +1,18 @@
 """The alert check: each condition fires on crafted rows, is stored and mailed once, is not
 duplicated by the next run, and resolves when the condition clears."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
 from django.conf import settings as django_settings
 from django.core import mail
 
+from orchestrator import reports
 from orchestrator.alert_tasks import alerts_check_task
-from orchestrator.alerts import alert_resolve, alerts_check
-from orchestrator.models import Alert, ProviderConfig
+from orchestrator.alerts import alert_resolve, alert_thresholds, alerts_check
+from orchestrator.models import Alert, AlertThresholds, ProviderConfig
+from orchestrator.rollups import usage_rollup
 from tests.reports.factories import log_usage
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -231,3 +233,88 @@ def test_the_beat_schedule_runs_the_celery_task(openai_config):
 
     assert result.get() == 1
     assert Alert.objects.filter(kind="provider_test_failed").exists()
+
+
+# --- Notifications, quota refusals, thresholds from the admin --------------------------------
+
+
+def test_with_no_admins_an_alert_is_kept_but_not_marked_notified(openai_config, settings):
+    settings.ADMINS = []
+    calls(openai_config, count=20, errors=3)
+
+    opened = alerts_check(now=NOW)
+
+    assert [(a.kind, a.notified_at) for a in opened] == [("error_rate", None)]
+    assert Alert.objects.get().notified_at is None and mail.outbox == []
+
+    settings.ADMINS = [("Ops", "ops@example.com")]
+    alerts_check(now=NOW + timedelta(minutes=5))
+
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["ops@example.com"]
+    assert Alert.objects.get().notified_at == NOW + timedelta(minutes=5)
+
+
+def refusals(config, *, count, user):
+    """Quota refusals logged against the route the request was meant for."""
+    for _ in range(count):
+        log_usage(
+            at=NOW - timedelta(minutes=5),
+            user=user,
+            config=config,
+            provider_type=config.provider_type,
+            status="error",
+            error_code="QUOTA_EXCEEDED",
+        )
+
+
+def test_quota_refusals_are_not_provider_errors(openai_config, user):
+    calls(openai_config, count=20)
+    refusals(openai_config, count=5, user=user)
+
+    opened = alerts_check(now=NOW)
+
+    assert [a.kind for a in opened] == ["quota_exceeded"]
+    [row] = reports.error_rate_by_provider(since=NOW - timedelta(hours=1), until=NOW)
+    assert (row["provider"], row["calls"], row["errors"]) == ("openai main", 20, 0)
+
+
+def test_rolled_up_days_leave_quota_refusals_out_of_error_rates_too(openai_config, user):
+    calls(openai_config, count=20, errors=1)
+    refusals(openai_config, count=5, user=user)
+    usage_rollup(day=NOW.date())
+    day = datetime.combine(NOW.date(), time.min, tzinfo=UTC)
+
+    [row] = reports.error_rate_by_provider(since=day, until=day + timedelta(days=1))
+
+    assert (row["calls"], row["errors"], row["error_rate"]) == (20, 1, 0.05)
+    assert reports.quota_exceeded_count(since=day, until=day + timedelta(days=1)) == 5
+
+
+def test_thresholds_saved_in_the_admin_replace_the_environments(openai_config, settings):
+    settings.ALERT_ERROR_RATE = 0.10
+    calls(openai_config, count=20, errors=3)  # 15%
+    thresholds = AlertThresholds.get_solo()  # the admin page's row, from the environment
+    assert (thresholds.error_rate, thresholds.min_calls) == (0.10, 20)
+    thresholds.error_rate = 0.20
+    thresholds.save()
+
+    assert alerts_check(now=NOW) == []
+
+    thresholds.error_rate, thresholds.window_minutes = 0.12, 5
+    thresholds.save()
+    assert alerts_check(now=NOW) == []  # the calls were 10 minutes ago
+
+    thresholds.window_minutes = 15
+    thresholds.save()
+    [alert] = alerts_check(now=NOW)
+    assert (alert.kind, alert.threshold) == ("error_rate", Decimal("0.12"))
+    assert "threshold 12%" in alert.message
+
+
+def test_until_saved_the_thresholds_are_the_environments(settings, db):
+    settings.ALERT_ERROR_RATE, settings.ALERT_REPEAT_HOURS = 0.3, 2
+
+    thresholds = alert_thresholds()
+
+    assert (thresholds.error_rate, thresholds.repeat_hours) == (0.3, 2)
+    assert not AlertThresholds.objects.exists()

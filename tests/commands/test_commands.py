@@ -3,12 +3,15 @@
 import csv
 import io
 import json
+from datetime import timedelta
 
 import pytest
 from cryptography.fernet import Fernet
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
+from billing.models import Subscription
 from orchestrator import crypto
 from orchestrator.models import Alert, ModelPrice, ProviderConfig, RoutingRule
 from orchestrator.plans import plan_for_user
@@ -221,6 +224,34 @@ def test_set_plan_by_username_and_by_email(user):
 
     run("set_plan", "ALICE@example.com", "PAYGO")
     assert plan_for_user(user=user).code == "PAYGO"
+
+
+def test_set_plan_to_the_plan_the_user_has_says_so_and_changes_nothing(user):
+    run("set_plan", "alice", "PRO_MONTHLY")
+    before = list(Subscription.objects.filter(user=user).values())
+
+    out = run("set_plan", "alice", "pro_monthly")
+
+    assert "alice is already on PRO_MONTHLY (Pro (monthly)) since " in out
+    assert "nothing changed" in out and "is now on" not in out
+    assert list(Subscription.objects.filter(user=user).values()) == before
+    assert plan_for_user(user=user).code == "PRO_MONTHLY"
+
+
+def test_set_plan_renews_an_ended_period_of_the_same_plan(user):
+    run("set_plan", "alice", "PRO_MONTHLY")
+    Subscription.objects.filter(user=user).update(
+        current_period_end=timezone.now() - timedelta(days=1)
+    )
+    assert plan_for_user(user=user).code == "FREEMIUM"  # the paid period is over
+
+    out = run("set_plan", "alice", "PRO_MONTHLY")
+
+    assert "alice is now on PRO_MONTHLY" in out
+    assert plan_for_user(user=user).code == "PRO_MONTHLY"
+    assert list(
+        Subscription.objects.filter(user=user).order_by("id").values_list("status", flat=True)
+    ) == ["canceled", "active"]
 
 
 def test_set_plan_refuses_unknown_users_and_plans(user):

@@ -7,6 +7,7 @@ from billing.services import subscription_set_plan
 from orchestrator.models import RoutingRule
 from orchestrator.policy import tier_for
 from orchestrator.services import generate
+from tests.conftest import MODELS
 from tests.doubles import Reply
 
 EXPECTED = {  # the tiers the tasks register by default
@@ -65,6 +66,22 @@ def test_a_user_without_subscription_is_freemium(user):
     from orchestrator.plans import plan_for_user
 
     assert plan_for_user(user=user) == Plan.objects.get(code="FREEMIUM")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("cached_for", [0, 300])  # without Redis; with it (PLAN_CACHE_SECONDS)
+def test_a_plan_change_applies_to_the_next_call(
+    openai_double, make_provider, user, settings, cached_for
+):
+    settings.PLAN_CACHE_SECONDS = cached_for
+    fast, quality = MODELS["openai"]
+    make_provider(openai_double)
+    openai_double.default = Reply.ok("x")
+    assert generate(user=user, task="cover_letter", prompt="hi").model == fast
+
+    subscription_set_plan(user=user, plan_code="PRO_MONTHLY")
+
+    assert generate(user=user, task="cover_letter", prompt="hi").model == quality
 
 
 def test_policy_is_a_pure_function_with_fast_as_the_default():

@@ -15,7 +15,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 import redis
@@ -27,21 +27,12 @@ from config.celery import app
 from jobs.models import Job
 from orchestrator.models import UsageLog
 from tests.jobs.conftest import EXTRACT
+from tests.processes import database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 POSTING = (ROOT / "tests" / "data" / "jobs" / "plain_posting.txt").read_text()
 BROKER = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
 TIMEOUT = 60.0  # seconds for the worker to start and finish; it takes ~2 s here
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "", safe="")
-    if db["PASSWORD"]:
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    host = db["HOST"] or "127.0.0.1"
-    port = f":{db['PORT']}" if db["PORT"] else ""
-    return f"postgres://{credentials}@{host}{port}/{quote(db['NAME'], safe='')}"
 
 
 def _broker_reachable() -> bool:
@@ -64,7 +55,7 @@ def worker(tmp_path):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.base",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "CONN_MAX_AGE": "0",
         "CELERY_BROKER_URL": BROKER,
         "CELERY_RESULT_BACKEND": "cache+memory://",

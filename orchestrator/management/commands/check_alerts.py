@@ -5,9 +5,10 @@ from orchestrator.alerts import alerts_check
 
 class Command(BaseCommand):
     help = (
-        "Run the alert check now (Celery beat runs it every ALERT_CHECK_SECONDS): provider "
-        "error rate and p95 latency, cost spikes, quota refusals, failing credentials. New "
-        "alerts are stored and mailed to ADMINS; cleared ones are resolved."
+        "Run the alert check now (Celery beat, or the server itself without a broker, runs it "
+        "every ALERT_CHECK_SECONDS): provider error rate and p95 latency, cost spikes, quota "
+        "refusals, failing credentials. New alerts are stored and mailed to ADMINS (if any); "
+        "cleared ones are resolved."
     )
 
     def handle(self, *args, **options):

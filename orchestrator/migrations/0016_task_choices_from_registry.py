@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orchestrator', '0013_alert_kind_provider_billing'),
+        ('orchestrator', '0015_alert_thresholds_scheduled_runs'),
     ]
 
     operations = [

@@ -1,0 +1,105 @@
+"""Where no Celery beat runs (`make run`: no broker), the server itself runs the alert check and
+the usage rollups on their intervals, one process per run between several."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from orchestrator.models import Alert, ProviderConfig, ScheduledRun, UsageRollupDay
+from orchestrator.schedule import run_if_due
+from tests.processes import embedded_env, running_server
+from tests.reports.factories import log_usage
+
+# --- The lease --------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_job_runs_once_per_interval_whichever_process_asks():
+    runs = []
+
+    assert run_if_due(job="check", interval=60, run=lambda: runs.append(1)) == 60
+    # Another process (or this one again) a moment later: not due before the next interval.
+    wait = run_if_due(job="check", interval=60, run=lambda: runs.append(2))
+
+    assert runs == [1] and 60 < wait <= 62  # just after the runner's next start
+    row = ScheduledRun.objects.get(job="check")
+    assert row.finished_at is not None and row.error == ""
+
+    ScheduledRun.objects.update(started_at=row.started_at - timedelta(seconds=60))
+    assert run_if_due(job="check", interval=60, run=lambda: runs.append(3)) == 60
+    assert runs == [1, 3]
+
+
+@pytest.mark.django_db
+def test_a_failing_job_is_recorded_and_tried_again_next_interval():
+    def broken():
+        raise RuntimeError("the disk is full")
+
+    assert run_if_due(job="rollup", interval=30, run=broken) == 30
+
+    row = ScheduledRun.objects.get(job="rollup")
+    assert row.error == "RuntimeError: the disk is full" and row.finished_at is not None
+
+
+# --- A real server --------------------------------------------------------------------------
+
+
+# Skipped before any setup on SQLite: its test database lives in this process's memory.
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="The server process must share the test database; CI runs this on PostgreSQL.",
+)
+@pytest.mark.slow
+# Committed rows, so the server sees them. (No serialized_rollback, like the other transactional
+# tests that run after billing's: it clashes with the content types their flush recreates.)
+@pytest.mark.django_db(transaction=True)
+def test_the_server_raises_alerts_and_rolls_up_usage_without_beat(tmp_path):
+    config = ProviderConfig.objects.create(
+        name="openai main", provider_type="openai", fast_model="gpt-4o-mini", quality_model="gpt-4o"
+    )
+    a_while_ago = timezone.now() - timedelta(minutes=5)
+    for i in range(20):
+        failed = i < 12  # 60%
+        log_usage(
+            at=a_while_ago,
+            config=config,
+            status="error" if failed else "success",
+            error_code="PROVIDER_ERROR" if failed else "",
+        )
+    # `make run`'s environment: no broker, so no beat; nothing says EMBEDDED_SCHEDULE.
+    env = embedded_env(ALERT_CHECK_SECONDS="1", USAGE_ROLLUP_SECONDS="1", ADMINS="")
+
+    with running_server(tmp_path, env) as server:
+        deadline = time.monotonic() + 30
+        while not (Alert.objects.exists() and UsageRollupDay.objects.exists()):
+            assert server.process.poll() is None, "the server died:\n" + server.output()
+            assert time.monotonic() < deadline, "nothing ran after 30 s:\n" + server.output()
+            time.sleep(0.25)
+
+    alert = Alert.objects.get()
+    assert (alert.kind, alert.subject, alert.notified_at) == ("error_rate", "openai main", None)
+    assert "12 of 20 calls to openai main failed" in alert.message
+    assert UsageRollupDay.objects.filter(day=timezone.now().date()).exists()
+    assert {"alerts_check", "usage_rollup"} <= set(
+        ScheduledRun.objects.values_list("job", flat=True)
+    )
+
+
+def test_the_embedded_schedule_retests_credentials_daily(make_provider, openai_double, settings):
+    from orchestrator import schedule
+
+    config = make_provider(openai_double)
+    openai_double.expect_key = "a key that was revoked at the vendor"
+    interval, run = schedule.jobs()["provider_retest"]
+
+    schedule.run_if_due(job="provider_retest", interval=interval, run=run)
+
+    config.refresh_from_db()
+    assert interval == settings.PROVIDER_RETEST_SECONDS == 24 * 3600
+    assert config.last_test_status == ProviderConfig.TestStatus.FAILED
+    assert ScheduledRun.objects.filter(job="provider_retest").exists()
