@@ -15,8 +15,9 @@ class OrchestratorConfig(AppConfig):
     def ready(self) -> None:
         from billing.models import Plan, Subscription
 
-        from . import checks, snapshot  # noqa: F401 - importing checks registers them
+        from . import checks, schedule, snapshot  # noqa: F401 - importing checks registers them
         from .models import ModelPrice, ProviderConfig, RoutingRule
+        from .services import provider_test_active
 
         for model in (Plan, RoutingRule, ModelPrice, ProviderConfig):
             for signal in (post_save, post_delete):
@@ -25,3 +26,6 @@ class OrchestratorConfig(AppConfig):
         # forgets it.
         post_save.connect(_forget_plan, sender=Subscription, dispatch_uid="forget-plan-save")
         post_delete.connect(_forget_plan, sender=Subscription, dispatch_uid="forget-plan-del")
+        schedule.job_register(
+            "provider_retest", interval_setting="PROVIDER_RETEST_SECONDS", run=provider_test_active
+        )

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from orchestrator import reports
+from usage import reports
 
 COLUMNS = (
     "label",
