@@ -171,6 +171,24 @@ class UsageLog(models.Model):
         return f"{self.task_type} {self.provider_type}:{self.model} {self.status}"
 
 
+class UsageCapture(models.Model):
+    """What one attempt sent and got back, kept only when AI_CAPTURE_PAYLOADS is on and only for
+    AI_CAPTURE_DAYS (the scheduled purge deletes older rows). Apart from UsageLog so the log row
+    stays narrow and a call pays one more insert only when capture is on. Keys are scrubbed
+    before the text is stored; only superusers see it."""
+
+    usage_log = models.OneToOneField(
+        UsageLog, primary_key=True, on_delete=models.CASCADE, related_name="capture"
+    )
+    system_prompt = models.TextField(blank=True)
+    prompt = models.TextField(blank=True)
+    answer = models.TextField(blank=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"capture of usage log {self.usage_log_id}"
+
+
 class AITask(models.Model):
     """An AI request run by a Celery worker; the client polls it at /api/v1/tasks/{id}."""
 
@@ -418,6 +436,50 @@ class UsageLatencyMonthly(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.provider_type}:{self.model} {self.bucket} ms"
+
+
+class UsageHourly(models.Model):
+    """UsageLog summed per UTC hour, provider config, model and error code: the dashboard's
+    hourly trends, its top error codes and the provider list's last 24 hours read these rows,
+    a few dozen an hour, instead of every attempt. Built with the day's rollup (same watermark):
+    the hour holding the watermark holds the rows created before it."""
+
+    hour = models.DateTimeField()
+    provider_type = models.CharField(max_length=20, blank=True)
+    provider_config_id = models.BigIntegerField(null=True, blank=True)  # not a FK (UsageDaily)
+    model = models.CharField(max_length=100, blank=True)
+    error_code = models.CharField(max_length=30, blank=True)
+    calls = models.BigIntegerField(default=0)
+    errors = models.BigIntegerField(default=0)
+    quota_exceeded = models.BigIntegerField(default=0)
+    provider_calls = models.BigIntegerField(default=0)  # not a cache hit nor a quota refusal
+    provider_errors = models.BigIntegerField(default=0)
+    input_tokens = models.BigIntegerField(default=0)
+    output_tokens = models.BigIntegerField(default=0)
+    cost_usd = models.DecimalField(max_digits=18, decimal_places=8, default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["hour"])]
+
+    def __str__(self) -> str:
+        return f"{self.hour:%Y-%m-%d %H}h {self.provider_type}:{self.model} {self.error_code}"
+
+
+class UsageLatencyHourly(models.Model):
+    """Per UTC hour and provider config: attempts that reached a provider per latency bucket
+    (as UsageLatencyDaily), for hourly p95 and the provider list's last 24 hours."""
+
+    hour = models.DateTimeField()
+    provider_type = models.CharField(max_length=20)
+    provider_config_id = models.BigIntegerField(null=True, blank=True)
+    bucket = models.PositiveIntegerField()
+    calls = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["hour"])]
+
+    def __str__(self) -> str:
+        return f"{self.hour:%Y-%m-%d %H}h {self.provider_type} {self.bucket} ms"
 
 
 class UsageRollupDay(models.Model):

@@ -28,7 +28,7 @@ from orchestrator.plans import plan_for_user
 
 from . import pricing, result_cache, snapshot
 from .catalogue import shutdown_date
-from .models import ProviderConfig, UsageLog
+from .models import ProviderConfig, UsageCapture, UsageLog
 from .policy import tier_for
 from .providers import (
     BAD_OUTPUT,
@@ -88,10 +88,18 @@ class _Call:
             self.reservation = None
 
     def log(
-        self, route: Route | None = None, model: str = "", *, settle: bool = False, **fields: Any
+        self,
+        route: Route | None = None,
+        model: str = "",
+        *,
+        settle: bool = False,
+        sent: dict[str, Any] | None = None,
+        answer: str = "",
+        **fields: Any,
     ) -> UsageLog:
         """Write one attempt's row; with `settle`, the call's quota settlement commits with it
-        (they must agree, and one commit instead of two is most of the saving)."""
+        (they must agree, and one commit instead of two is most of the saving). With capture
+        on, what was `sent` and the `answer` are kept beside it."""
         fields.setdefault(
             "total_tokens", fields.get("input_tokens", 0) + fields.get("output_tokens", 0)
         )
@@ -118,7 +126,24 @@ class _Call:
                 cursor.execute(*statement)
                 (row.pk,) = cursor.fetchone()
         row._state.adding = False
+        if sent is not None and settings.AI_CAPTURE_PAYLOADS:
+            _capture(row, sent, answer, route.api_key if route is not None else "")
         return row
+
+
+def _capture(row: UsageLog, sent: dict[str, Any], answer: str, api_key: str) -> None:
+    """Keep an attempt's prompt and answer, keys scrubbed (a user may paste one, a vendor may
+    echo one); an image is named, not stored."""
+    prompt = sent["prompt"]
+    if sent.get("image"):
+        prompt = f"[image: {sent.get('image_mime')}, {len(sent['image']):,} bytes]\n{prompt}"
+    UsageCapture.objects.create(
+        usage_log_id=row.pk,
+        system_prompt=scrub(sent.get("system_prompt") or "", api_key),
+        prompt=scrub(prompt, api_key),
+        answer=scrub(answer, api_key),
+        created_at=row.created_at,
+    )
 
 
 class _AttemptFailed(Exception):
@@ -197,7 +222,7 @@ def generate(
         user_id=user_id,
     )
     if use_cache and (hit := result_cache.result_get(key)) is not None:
-        return _serve_hit(call, hit, started)
+        return _serve_hit(call, hit, started, request)
 
     # Free answers take no quota: a chain of only the offline provider reserves nothing (and
     # so is never refused for a used-up quota); with a vendor in it, the reservation is for
@@ -237,7 +262,7 @@ def _served_by(result: AIResult, route: Route, tier: str) -> bool:
     )
 
 
-def _serve_hit(call: _Call, hit: dict[str, Any], started: float) -> AIResult:
+def _serve_hit(call: _Call, hit: dict[str, Any], started: float, sent: dict[str, Any]) -> AIResult:
     """A cached answer: free, no quota, logged with the money it saved."""
     latency_ms = _ms_since(started)
     saved = Decimal(hit["cost_usd"])
@@ -253,6 +278,8 @@ def _serve_hit(call: _Call, hit: dict[str, Any], started: float) -> AIResult:
         cache_hit=True,
         saved_cost_usd=saved,
         latency_ms=latency_ms,
+        sent=sent,
+        answer=hit["text"],
     )
     return AIResult(
         text=hit["text"],
@@ -390,6 +417,7 @@ def _attempt(call: _Call, route: Route, request: dict[str, Any]) -> AIResult:
             latency_ms=latency_ms,
             error_code=error.code,
             error_message=scrub(f"{detail}: {exc.message}", route.api_key),
+            sent=request,
         )
         raise _AttemptFailed(
             error,
@@ -409,6 +437,7 @@ def _attempt(call: _Call, route: Route, request: dict[str, Any]) -> AIResult:
             latency_ms=latency_ms,
             error_code=errors.ProviderFailed.code,
             error_message=message,
+            sent=request,
         )
         error = errors.ProviderFailed(f"The AI provider {route.name} failed unexpectedly.")
         raise _AttemptFailed(error, kind="unexpected", retryable=False) from None
@@ -443,13 +472,23 @@ def _attempt(call: _Call, route: Route, request: dict[str, Any]) -> AIResult:
                 status=UsageLog.Status.ERROR,
                 error_code=errors.BadAIOutput.code,
                 error_message=str(exc)[:2000],
+                sent=request,
+                answer=reply.text,
                 **usage,
             )
             error = errors.BadAIOutput(f"The AI answer was not usable: {exc}")
             raise _AttemptFailed(
                 error, kind=BAD_OUTPUT, retryable=False, problem=str(exc), answered=True
             ) from None
-    row = call.log(route, model, settle=True, status=UsageLog.Status.SUCCESS, **usage)
+    row = call.log(
+        route,
+        model,
+        settle=True,
+        status=UsageLog.Status.SUCCESS,
+        sent=request,
+        answer=reply.text,
+        **usage,
+    )
     return AIResult(
         text=reply.text,
         provider=route.provider_type,

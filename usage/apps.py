@@ -11,9 +11,15 @@ class UsageConfig(AppConfig):
         from orchestrator.schedule import job_register
 
         from .alerts import alerts_check
+        from .capture import usage_capture_purge
         from .rollups import usage_rollup_recent
 
         job_register("alerts_check", interval_setting="ALERT_CHECK_SECONDS", run=alerts_check)
         job_register(
             "usage_rollup", interval_setting="USAGE_ROLLUP_SECONDS", run=usage_rollup_recent
+        )
+        job_register(
+            "usage_capture_purge",
+            interval_setting="AI_CAPTURE_PURGE_SECONDS",
+            run=usage_capture_purge,
         )

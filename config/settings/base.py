@@ -290,6 +290,21 @@ CELERY_BEAT_SCHEDULE = {
     "usage-rollup": {"task": "orchestrator.usage_rollup_recent", "schedule": USAGE_ROLLUP_SECONDS},
 }
 
+# --- Prompt and answer capture (orchestrator/services.py writes, usage/capture.py purges) ------
+# Off by default: prompts hold users' CVs and job texts. On, every attempt's prompt and answer
+# (keys scrubbed) is kept AI_CAPTURE_DAYS days for superusers diagnosing bad answers.
+AI_CAPTURE_PAYLOADS = env.bool("AI_CAPTURE_PAYLOADS", default=False)
+AI_CAPTURE_DAYS = env.int("AI_CAPTURE_DAYS", default=7)
+AI_CAPTURE_PURGE_SECONDS = env.int("AI_CAPTURE_PURGE_SECONDS", default=3600)
+CELERY_IMPORTS = (*CELERY_IMPORTS, "usage.capture_tasks")
+CELERY_BEAT_SCHEDULE = {
+    **CELERY_BEAT_SCHEDULE,
+    "usage-capture-purge": {
+        "task": "usage.capture_purge",
+        "schedule": AI_CAPTURE_PURGE_SECONDS,
+    },
+}
+
 # --- Provider credentials re-test (orchestrator/provider_tasks.py) ---------------------------
 # Every active provider config is tested daily, so an expired or revoked key raises the
 # "Provider credentials failing" alert before users meet it.

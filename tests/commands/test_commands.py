@@ -146,6 +146,38 @@ def test_usage_report_with_datetimes_and_a_limit(known_usage):  # noqa: F811
     assert [(r["key"], r["calls"]) for r in rows] == [("cv_draft", 1)]
 
 
+def test_usage_report_limit_prints_the_groups_others_and_the_total(known_usage):  # noqa: F811
+    out = run("usage_report", *PERIOD, "--group-by", "user", "--limit", "1")
+
+    lines = out.splitlines()
+    assert lines[2].split() == ["bob", "3", "0", "2100", "0.01072500", "1", "0.01050000"]
+    # alice's 4 calls and the anonymous one, summed; then the total of all three
+    assert lines[3].split() == ["others", "5", "2", "462", "0.00014300", "0", "0.00000000"]
+    assert set(lines[4]) == {"-", " "}
+    assert lines[5].split() == ["TOTAL", "8", "2", "2562", "0.01086800", "1", "0.01050000"]
+
+    data = json.loads(
+        run("usage_report", *PERIOD, "--group-by", "user", "--limit", "2", "--format", "json")
+    )
+    assert [r["label"] for r in data["rows"]] == ["bob", "alice"]
+    assert data["others"]["calls"] == 1 and data["others"]["cost_usd"] == "0.00000800"
+    with pytest.raises(CommandError, match="invalid positive value"):
+        run("usage_report", "--limit", "0")
+
+
+def test_usage_report_default_period_is_whole_utc_days(db):
+    from usage.management.commands.usage_report import Command
+
+    out = run("usage_report")
+    today = timezone.now().date()
+    assert out.splitlines()[0].startswith(
+        f"Usage by day from {today - timedelta(days=6):%Y-%m-%d} 00:00 to {today:%Y-%m-%d} "
+    )
+    help_text = Command().create_parser("manage.py", "usage_report").format_help()
+    for default in ("Default: day", "Default: table", "default: every group", "last 7"):
+        assert default in " ".join(help_text.split()), default
+
+
 def test_usage_report_refuses_bad_input(db):
     with pytest.raises(CommandError, match="not a date"):
         run("usage_report", "--since", "last tuesday")
@@ -289,6 +321,22 @@ def test_check_alerts_reports_and_mails(settings):
     assert len(mail.outbox) == 1
     assert run("check_alerts").endswith("1 open alert(s).\n") and len(mail.outbox) == 1
     assert Alert.objects.count() == 1
+
+
+def test_check_alerts_fails_on_open_alerts_for_a_monitoring_check(db):
+    assert run("check_alerts", "--fail-on-open").endswith("0 open alert(s).\n")
+    ProviderConfig.objects.create(
+        name="broken",
+        provider_type="openai",
+        fast_model="a",
+        quality_model="b",
+        last_test_status="failed",
+        last_test_message="broken: failed — auth",
+    )
+    with pytest.raises(CommandError, match="1 open alert") as failed:
+        run("check_alerts", "--fail-on-open")
+    assert failed.value.returncode == 1
+    assert run("check_alerts").endswith("1 open alert(s).\n")  # without the flag: status 0
 
 
 def test_seed_defaults_is_idempotent(db):

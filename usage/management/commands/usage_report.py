@@ -34,28 +34,53 @@ def _moment(value: str, *, end: bool) -> datetime:
     raise CommandError(f"{value!r} is not a date (YYYY-MM-DD) or an ISO datetime.")
 
 
+DEFAULT_DAYS = 7
+
+
 class Command(BaseCommand):
     help = (
-        "Usage per plan, task, user, provider, model or day over a period (UTC): calls, errors, "
-        "tokens, cost and cache savings, as on the admin dashboard."
+        "Usage per plan, task, user, provider, model or day over a period: calls, errors, "
+        "tokens, cost and cache savings, as on the admin dashboard. Periods are whole UTC days "
+        f"as there: by default the last {DEFAULT_DAYS} (today so far included), grouped by day, "
+        "every group shown, as a table."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--since", help="Start date or datetime (default: 7 days ago).")
-        parser.add_argument("--until", help="End date (included) or datetime (default: now).")
-        parser.add_argument("--group-by", choices=reports.GROUP_BY, default="day")
-        parser.add_argument("--format", choices=("table", "csv", "json"), default="table")
-        parser.add_argument("--limit", type=int, help="Only the first N groups (by cost).")
+        parser.add_argument(
+            "--since",
+            help=f"First UTC day (YYYY-MM-DD), or an ISO datetime (default: {DEFAULT_DAYS - 1} "
+            "days before today).",
+        )
+        parser.add_argument(
+            "--until", help="Last UTC day, included (default: today, up to now); or a datetime."
+        )
+        parser.add_argument(
+            "--group-by", choices=reports.GROUP_BY, default="day", help="Default: day."
+        )
+        parser.add_argument(
+            "--format", choices=("table", "csv", "json"), default="table", help="Default: table."
+        )
+        parser.add_argument(
+            "--limit",
+            type=positive,
+            help="Show the first N groups (by cost; days in date order), the rest summed on an "
+            "'others' line (default: every group).",
+        )
 
     def handle(self, *args, since, until, group_by, format, limit, **options):
         now = timezone.now()
         until_at = _moment(until, end=True) if until else now
-        since_at = _moment(since, end=False) if since else until_at - timedelta(days=7)
+        if since:
+            since_at = _moment(since, end=False)
+        else:  # whole UTC days, as the dashboard's "Last 7 days"
+            first = until_at.astimezone(UTC).date() - timedelta(days=DEFAULT_DAYS - 1)
+            since_at = datetime.combine(first, time.min, tzinfo=UTC)
         if since_at >= until_at:
             raise CommandError("--since must be before --until.")
         window = {"since": since_at, "until": until_at}
         rows = reports.usage_by(**window, group_by=group_by, limit=limit)
         totals = reports.usage_totals(**window)
+        others = _others(rows, totals) if limit is not None else None
         if format == "json":
             self.stdout.write(
                 json.dumps(
@@ -64,6 +89,7 @@ class Command(BaseCommand):
                         "until": until_at.isoformat(),
                         "group_by": group_by,
                         "rows": rows,
+                        "others": others,
                         "totals": totals,
                     },
                     default=_json_default,
@@ -75,14 +101,17 @@ class Command(BaseCommand):
             lines = reports.csv_lines(header, ([r[c] for c in COLUMNS] for r in rows))
             self.stdout.write("".join(lines), ending="")
         else:
-            self._table(rows, totals, group_by, since_at, until_at)
+            self._table(rows, others, totals, group_by, since_at, until_at)
 
-    def _table(self, rows, totals, group_by, since_at, until_at):
+    def _table(self, rows, others, totals, group_by, since_at, until_at):
         self.stdout.write(
             f"Usage by {group_by} from {since_at:%Y-%m-%d %H:%M} to {until_at:%Y-%m-%d %H:%M} UTC"
         )
         header = (group_by, "calls", "errors", "tokens", "cost USD", "cache hits", "saved USD")
-        body = [_cells(r["label"], r) for r in rows] + [_cells("TOTAL", totals)]
+        body = [_cells(r["label"], r) for r in rows]
+        if others is not None:
+            body.append(_cells("others", others))
+        body.append(_cells("TOTAL", totals))
         widths = [max(len(str(line[i])) for line in [header, *body]) for i in range(len(header))]
         for n, line in enumerate([header, *body]):
             if n == len(body):  # before the total
@@ -93,6 +122,21 @@ class Command(BaseCommand):
                     for i, (cell, w) in enumerate(zip(line, widths, strict=True))
                 )
             )
+
+
+def positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise ValueError(value)
+    return number
+
+
+_SUMMED = ("calls", "errors", "total_tokens", "cost_usd", "cache_hits", "saved_cost_usd")
+
+
+def _others(rows: list[dict], totals: dict) -> dict:
+    """What the groups left out add up to: the totals less the groups shown."""
+    return {name: totals[name] - sum(r[name] for r in rows) for name in _SUMMED}
 
 
 def _json_default(value):
