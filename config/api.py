@@ -7,12 +7,20 @@ import copy
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import (
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.db import OperationalError as DatabaseOperationalError
-from django.http import Http404
+from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 
+from config.converters import MAX_ID
 from orchestrator.errors import AppError
 
 logger = logging.getLogger(__name__)
@@ -30,6 +38,16 @@ class ModelSerializer(serializers.ModelSerializer):
         if "_built_fields" not in cls.__dict__:
             cls._built_fields = super().get_fields()
         return copy.deepcopy(cls._built_fields)
+
+
+class IdField(serializers.IntegerField):
+    """An object's id in a body or query: within the 64-bit key range, so a larger number is a
+    400 rather than an overflowing query."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
 
 
 # DRF's own exceptions, in our codes.
@@ -72,6 +90,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
             status=status.HTTP_503_SERVICE_UNAVAILABLE,
             headers={"Retry-After": "5"},
         )
+    if isinstance(exc, SuspiciousOperation):
+        message, code, status_code = request_refusal(exc)
+        return Response(error_body(message, code), status=status_code)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -98,6 +119,55 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         error_body("An unexpected error occurred.", "INTERNAL_ERROR"),
         status=status.HTTP_500_INTERNAL_SERVER_ERROR,
     )
+
+
+def request_refusal(exc: SuspiciousOperation) -> tuple[str, str, int]:
+    """Message, error code and status for a request Django refused to read: a body over the
+    size limit (RequestDataTooBig), too many form fields or files (TooManyFieldsSent,
+    TooManyFilesSent), or another malformed request."""
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1_000_000
+        return (
+            f"The request body is larger than the {limit:g} MB limit.",
+            "PAYLOAD_TOO_LARGE",
+            status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+    if isinstance(exc, TooManyFieldsSent):
+        message = f"The request has more than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} fields."
+    elif isinstance(exc, TooManyFilesSent):
+        message = f"The request has more than {settings.DATA_UPLOAD_MAX_NUMBER_FILES} files."
+    else:
+        message = "The request is malformed."
+    return message, "INVALID_INPUT", status.HTTP_400_BAD_REQUEST
+
+
+# --- Errors Django answers before or outside a DRF view, for API paths (config/urls.py) ---------
+
+
+def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """Any /api/ path no route matches (an id that is not a number, a task id that is not a
+    UUID, a mistyped path): the envelope, as for an object that does not exist."""
+    return JsonResponse(error_body("No such API path.", "NOT_FOUND"), status=404)
+
+
+def api_bad_request(request: HttpRequest, exception: Exception | None = None) -> Any:
+    if not request.path.startswith("/api/"):
+        from django.views.defaults import bad_request
+
+        return bad_request(request, exception)
+    if isinstance(exception, SuspiciousOperation):
+        message, code, status_code = request_refusal(exception)
+    else:
+        message, code, status_code = "The request is malformed.", "INVALID_INPUT", 400
+    return JsonResponse(error_body(message, code), status=status_code)
+
+
+def api_server_error(request: HttpRequest) -> Any:
+    if not request.path.startswith("/api/"):
+        from django.views.defaults import server_error
+
+        return server_error(request)
+    return JsonResponse(error_body("An unexpected error occurred.", "INTERNAL_ERROR"), status=500)
 
 
 def _first_message(detail: Any) -> str:

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api import envelope
+from config.parsers import SafeJSONParser
 from orchestrator.api import (
     AI_ERRORS,
     PAGE_PARAMETERS,
@@ -38,7 +38,7 @@ CV_ENVELOPE = enveloped("CVDraftEnvelope", CVDraftSerializer())
 
 
 class ProfileView(APIView):
-    parser_classes = [JSONParser]  # a profile is nested JSON; a form cannot carry it
+    parser_classes = [SafeJSONParser]  # a profile is nested JSON; a form cannot carry it
 
     @extend_schema(
         operation_id="profile_retrieve",
@@ -80,6 +80,18 @@ class ProfileView(APIView):
         form.is_valid(raise_exception=True)
         profile = services.profile_patch(user=request.user, patch=form.validated_data["data"])
         return envelope(ProfileSerializer(profile).data, message="Profile saved.")
+
+    @extend_schema(
+        operation_id="profile_destroy",
+        summary="Delete your master profile.",
+        description="Removes the stored profile whatever it holds; the next read starts an "
+        "empty one (version 1). Drafts already written are kept.",
+        responses={200: enveloped("ProfileDeletedEnvelope", None), **error_responses(401)},
+        tags=["profile"],
+    )
+    def delete(self, request: Request) -> Response:
+        services.profile_delete(user=request.user)
+        return envelope(None, message="Profile deleted.")
 
 
 class CVDraftView(APIView):

@@ -3,7 +3,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from config.api import ModelSerializer
+from config.api import IdField, ModelSerializer
 
 from .models import CVDraft, MasterProfile
 from .schemas import CV_SCHEMA, PROFILE_SCHEMA
@@ -47,16 +47,14 @@ class ProfilePatchSerializer(serializers.Serializer):
 
 
 class CVDraftRequestSerializer(serializers.Serializer):
-    job_id = serializers.IntegerField(min_value=1, help_text="One of your extracted jobs.")
+    job_id = IdField(help_text="One of your extracted jobs.")
     force = serializers.BooleanField(
         default=False, help_text="Draft afresh instead of reusing an identical earlier answer."
     )
 
 
 class DraftListQuerySerializer(serializers.Serializer):
-    job_id = serializers.IntegerField(
-        required=False, min_value=1, help_text="Only those for this job."
-    )
+    job_id = IdField(required=False, help_text="Only those for this job.")
 
 
 class CVDraftSerializer(ModelSerializer):

@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from jobs.selectors import job_get
@@ -22,7 +23,7 @@ from orchestrator.async_api import ai_task_submit
 from orchestrator.errors import AppError, BadAIOutput, InvalidInput
 from orchestrator.models import AITask, Task
 from orchestrator.services import AIResult, draft_cv
-from orchestrator.validation import validator
+from orchestrator.validation import json_problem, validator
 
 from .factcheck import cv_fact_problems
 from .models import CVDraft, MasterProfile
@@ -32,9 +33,6 @@ from .selectors import cv_draft_get, job_ai_fields, profile_for_drafting
 
 logger = logging.getLogger(__name__)
 
-# Every draft sends the whole profile to the AI and quotas count tokens: a profile this size
-# is already several CVs long.
-MAX_PROFILE_CHARS = 100_000
 MAX_LISTED_PROBLEMS = 5
 _VALIDATOR = validator(PROFILE_SCHEMA)
 
@@ -48,8 +46,16 @@ def profile_get_or_create(*, user: Any) -> MasterProfile:
 
 
 def profile_validate(*, data: Any) -> dict:
-    """The profile if it fits PROFILE_SCHEMA; otherwise InvalidInput naming where it does not
-    (paths as in the request body, e.g. `data.work[0]`)."""
+    """The profile if it fits PROFILE_SCHEMA and its bounds; otherwise InvalidInput naming
+    where it does not (paths as in the request body, e.g. `data.work[0]`).
+
+    Shape and text are checked first: a profile nested deeper than PROFILE_MAX_DEPTH would
+    overflow the stack of every later comparison and copy of it, and a NUL or an unpaired
+    surrogate could be stored (SQLite) but never sent back, so one bad save would break every
+    read of the profile and every draft written from it."""
+    problem = json_problem(data, max_depth=int(settings.PROFILE_MAX_DEPTH), path="data")
+    if problem:
+        raise InvalidInput(f"The profile is not valid: {problem}")
     errors = sorted(_VALIDATOR.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
         problems = [f"{'data' + e.json_path[1:]}: {e.message}" for e in errors]
@@ -58,13 +64,18 @@ def profile_validate(*, data: Any) -> dict:
         raise InvalidInput(
             f"The profile is not valid: {shown}" + (f" (and {more} more)." if more > 0 else ".")
         )
-    size = len(json.dumps(data, ensure_ascii=False))
-    if size > MAX_PROFILE_CHARS:
+    size, limit = len(json.dumps(data, ensure_ascii=False)), int(settings.PROFILE_MAX_CHARS)
+    if size > limit:
         raise InvalidInput(
-            f"The profile is too long ({size} characters of JSON); the limit is "
-            f"{MAX_PROFILE_CHARS}."
+            f"The profile is too long ({size} characters of JSON); the limit is {limit}."
         )
     return data
+
+
+def profile_delete(*, user: Any) -> None:
+    """Remove the profile without reading it, so even a profile stored before today's checks
+    can always be removed."""
+    MasterProfile.objects.filter(user=user).delete()
 
 
 def profile_update(*, user: Any, data: Any) -> MasterProfile:

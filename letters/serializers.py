@@ -3,7 +3,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from config.api import ModelSerializer
+from config.api import IdField, ModelSerializer
 from cvs.serializers import DraftListQuerySerializer
 
 from .models import CoverLetter
@@ -35,7 +35,7 @@ def letter_text(content: dict) -> str:
 
 
 class LetterRequestSerializer(serializers.Serializer):
-    job_id = serializers.IntegerField(min_value=1, help_text="One of your extracted jobs.")
+    job_id = IdField(help_text="One of your extracted jobs.")
     tone = serializers.ChoiceField(
         choices=TONES, default="professional", error_messages={"invalid_choice": TONE_ERROR}
     )

@@ -33,9 +33,9 @@ class ErrorEnvelopeSerializer(serializers.Serializer):
     success = serializers.BooleanField(default=False)
     message = serializers.CharField(help_text="A sentence a user can act on.")
     error_code = serializers.CharField(
-        help_text="INVALID_INPUT, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, FETCH_FAILED, "
-        "RATE_LIMITED, QUOTA_EXCEEDED, NO_PROVIDER, PROVIDER_ERROR, PROVIDER_TIMEOUT, "
-        "BAD_AI_OUTPUT, INTERNAL_ERROR"
+        help_text="INVALID_INPUT, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, METHOD_NOT_ALLOWED, "
+        "PAYLOAD_TOO_LARGE, FETCH_FAILED, RATE_LIMITED, QUOTA_EXCEEDED, NO_PROVIDER, "
+        "SERVICE_UNAVAILABLE, PROVIDER_ERROR, PROVIDER_TIMEOUT, BAD_AI_OUTPUT, INTERNAL_ERROR"
     )
     errors = serializers.JSONField(required=False, help_text="Per-field validation details.")
 
@@ -44,11 +44,14 @@ ERROR_DESCRIPTIONS = {
     400: "INVALID_INPUT: the request breaks a rule the message names.",
     401: "UNAUTHORIZED: no or wrong credentials (`Authorization: Token <key>` or a session).",
     403: "FORBIDDEN: authenticated but not allowed.",
-    404: "NOT_FOUND: no such object among yours.",
+    404: "NOT_FOUND: no such object among yours, or no such page of a list.",
+    413: "PAYLOAD_TOO_LARGE: the request body is over the size limit the message names.",
+    415: "INVALID_INPUT: the request body's content type is not one this operation reads.",
     422: "FETCH_FAILED: the page could not be fetched; upload a screenshot or paste the text.",
     429: "RATE_LIMITED or QUOTA_EXCEEDED (with a Retry-After header).",
     502: "PROVIDER_ERROR or BAD_AI_OUTPUT: the AI provider failed or answered unusably.",
-    503: "NO_PROVIDER: no AI provider able to do this is configured.",
+    503: "SERVICE_UNAVAILABLE: the database is busy or down (with a Retry-After header); "
+    "on AI operations also NO_PROVIDER: no AI provider able to do this is configured.",
     504: "PROVIDER_TIMEOUT: the AI provider did not answer in time.",
 }
 AI_ERRORS = (400, 401, 429, 502, 503, 504)
@@ -87,8 +90,16 @@ def paginated(name: str, item: type[serializers.Serializer]) -> Any:
 
 
 PAGE_PARAMETERS = [
-    OpenApiParameter("page", int, description="Page number, from 1."),
-    OpenApiParameter("page_size", int, description="Items per page (at most 100)."),
+    OpenApiParameter(
+        "page",
+        {"type": "integer", "minimum": 1},
+        description="Page number, from 1. A page past the last one (or 0) is a 404.",
+    ),
+    OpenApiParameter(
+        "page_size",
+        {"type": "integer", "minimum": 1},
+        description="Items per page (at most 100; more is taken as 100).",
+    ),
 ]
 
 
