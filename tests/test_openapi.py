@@ -20,7 +20,7 @@ ROUTES = [
     ("/api/v1/usage", {"get"}),
     ("/api/v1/usage/logs", {"get"}),
     ("/api/v1/tasks/{task_id}", {"get"}),
-    ("/api/v1/profile", {"get", "put", "patch"}),
+    ("/api/v1/profile", {"get", "put", "patch", "delete"}),
     ("/api/v1/cv-drafter/draft", {"post"}),
     ("/api/v1/cvs", {"get"}),
     ("/api/v1/cvs/{draft_id}", {"get", "delete"}),
