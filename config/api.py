@@ -17,6 +17,7 @@ from django.core.exceptions import (
 )
 from django.db import OperationalError as DatabaseOperationalError
 from django.http import Http404, HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 
@@ -144,6 +145,7 @@ def request_refusal(exc: SuspiciousOperation) -> tuple[str, str, int]:
 # --- Errors Django answers before or outside a DRF view, for API paths (config/urls.py) ---------
 
 
+@csrf_exempt  # as the API views are: a DELETE to a wrong path is a 404, not a CSRF page
 def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """Any /api/ path no route matches (an id that is not a number, a task id that is not a
     UUID, a mistyped path): the envelope, as for an object that does not exist."""

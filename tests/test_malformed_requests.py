@@ -134,9 +134,7 @@ def test_text_over_the_text_limit_but_under_the_body_limit_is_a_400_naming_it(ap
 def test_more_form_fields_than_django_allows_is_a_400(api_client):
     fields = "&".join(f"f{i}=1" for i in range(1_100))
 
-    response = api_client.post(
-        EXTRACT, fields, content_type="application/x-www-form-urlencoded"
-    )
+    response = api_client.post(EXTRACT, fields, content_type="application/x-www-form-urlencoded")
 
     assert_refused(response, 400, "INVALID_INPUT", "more than 1000 fields")
 
@@ -181,6 +179,15 @@ def test_a_job_id_past_the_64_bit_range_in_a_body_is_a_400(api_client, url):
 )
 def test_an_api_path_no_route_matches_is_a_json_404(api_client, path):
     response = api_client.get(path)
+
+    assert_refused(response, 404, "NOT_FOUND")
+
+
+def test_a_delete_to_an_unmatched_api_path_with_a_session_is_a_404_not_a_csrf_page(user):
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(user)
+
+    response = client.delete("/api/v1/jobs/" + TOO_BIG_ID)
 
     assert_refused(response, 404, "NOT_FOUND")
 
