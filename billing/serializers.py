@@ -3,13 +3,13 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from config.api import ModelSerializer
+from config.api import ModelSerializer, RequestSerializer
 from orchestrator.models import UsageLog
 
 from .models import Plan
 
 
-class RegisterSerializer(serializers.Serializer):
+class RegisterSerializer(RequestSerializer):
     username = serializers.RegexField(
         r"^[\w.@+-]+\Z",
         max_length=150,
@@ -21,7 +21,7 @@ class RegisterSerializer(serializers.Serializer):
     )
 
 
-class TokenRequestSerializer(serializers.Serializer):
+class TokenRequestSerializer(RequestSerializer):
     username = serializers.CharField()
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
 

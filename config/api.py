@@ -20,6 +20,7 @@ from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
+from rest_framework.utils import html
 
 from config.converters import MAX_ID
 from orchestrator.errors import AppError
@@ -39,6 +40,39 @@ class ModelSerializer(serializers.ModelSerializer):
         if "_built_fields" not in cls.__dict__:
             cls._built_fields = super().get_fields()
         return copy.deepcopy(cls._built_fields)
+
+
+# JSON types each request field takes, as the schema documents them. DRF is lenient on its
+# own (0 is the text "0", "yes" is true, "5" is 5), so a client learns nothing from the 400
+# a schema-checking gateway or a stricter version would give it.
+_JSON_TYPES: list[tuple[type[serializers.Field], tuple[type, ...]]] = [
+    (serializers.BooleanField, (bool,)),
+    (serializers.IntegerField, (int,)),
+    (serializers.FloatField, (int, float)),
+    (serializers.CharField, (str,)),
+]
+
+
+class RequestSerializer(serializers.Serializer):
+    """A request body's serializer: in a JSON body each field must have its documented JSON
+    type. Forms and query strings carry only text and are converted as DRF does."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict) and not html.is_html_input(data):
+            errors = {}
+            for name, field in self.fields.items():
+                value = data.get(name)
+                if field.read_only or value is None:
+                    continue
+                for field_class, types in _JSON_TYPES:
+                    if isinstance(field, field_class):
+                        wrong_bool = isinstance(value, bool) and bool not in types
+                        if wrong_bool or not isinstance(value, types):
+                            errors[name] = [field.error_messages["invalid"]]
+                        break
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
 
 
 class IdField(serializers.IntegerField):

@@ -7,7 +7,7 @@ later is documented the same way without repeating them:
 - any operation: 503 (the database is unavailable);
 - an operation that needs authentication: 401;
 - an operation with a request body: 400 (malformed body), 413 (body too large), 415 (a
-  content type it does not read);
+  content type it does not read); with query parameters: 400 (a malformed one);
 - an operation with a path parameter or a `page` parameter: 404 (no such object or page).
 """
 
@@ -38,12 +38,14 @@ def document_common_errors(result: dict, generator: Any, request: Any, public: b
 
 
 def _common_errors(operation: dict) -> list[int]:
-    statuses = [503]
+    statuses = [503]  # config.api: the database is unavailable
     if any(requirement for requirement in operation.get("security", [{}])):
         statuses.append(401)
     if "requestBody" in operation:
         statuses += [400, 413, 415]
     parameters = operation.get("parameters", [])
+    if any(p["in"] == "query" for p in parameters):
+        statuses.append(400)
     if any(p["in"] == "path" or p["name"] == "page" for p in parameters):
         statuses.append(404)
     return statuses

@@ -1,18 +1,28 @@
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from config.api import IdField, ModelSerializer
+from config.api import IdField, ModelSerializer, RequestSerializer
 
 from .models import CVDraft, MasterProfile
-from .schemas import CV_SCHEMA, PROFILE_SCHEMA
+from .schemas import CV_SCHEMA, PROFILE_PATCH_SCHEMA, PROFILE_SCHEMA
 
 
 # The JSON Schemas the services validate against double as the OpenAPI description.
 @extend_schema_field(PROFILE_SCHEMA)
 class ProfileDataField(serializers.JSONField):
     pass
+
+
+@extend_schema_field(PROFILE_PATCH_SCHEMA)
+class ProfilePatchField(serializers.JSONField):
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, dict):
+            raise serializers.ValidationError("a patch must be a JSON object.")
+        return super().to_internal_value(data)
 
 
 @extend_schema_field(CV_SCHEMA)
@@ -35,18 +45,20 @@ class ProfileSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class ProfileWriteSerializer(serializers.Serializer):
+class ProfileWriteSerializer(RequestSerializer):
     data = ProfileDataField(help_text="The whole profile; it replaces the stored one.")
 
 
-class ProfilePatchSerializer(serializers.Serializer):
-    data = serializers.JSONField(
+class ProfilePatchSerializer(RequestSerializer):
+    data = ProfilePatchField(
+        required=False,
+        default=dict,
         help_text="A JSON Merge Patch (RFC 7386) of the profile: keys given replace, null "
-        "removes a key, lists are replaced whole. The result must be a valid profile."
+        "removes a key, lists are replaced whole. The result must be a valid profile.",
     )
 
 
-class CVDraftRequestSerializer(serializers.Serializer):
+class CVDraftRequestSerializer(RequestSerializer):
     job_id = IdField(help_text="One of your extracted jobs.")
     force = serializers.BooleanField(
         default=False, help_text="Draft afresh instead of reusing an identical earlier answer."

@@ -15,7 +15,7 @@ from drf_spectacular.utils import (
     extend_schema,
     inline_serializer,
 )
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -98,7 +98,7 @@ PAGE_PARAMETERS = [
     OpenApiParameter(
         "page_size",
         {"type": "integer", "minimum": 1},
-        description="Items per page (at most 100; more is taken as 100).",
+        description="Items per page, from 1 (at most 100; more is taken as 100).",
     ),
 ]
 
@@ -108,6 +108,13 @@ class EnvelopePagination(PageNumberPagination):
 
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def get_page_size(self, request: Request) -> int:
+        # DRF quietly uses the default for page_size=0 or "abc"; say it is wrong instead.
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is not None and not (raw.isascii() and raw.isdigit() and int(raw) >= 1):
+            raise exceptions.ValidationError({"page_size": ["Must be a whole number from 1."]})
+        return super().get_page_size(request)
 
     def get_paginated_response(self, data: list) -> Response:
         return envelope(

@@ -25,6 +25,8 @@ from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    negative_data_rejection,
+    positive_data_acceptance,
     response_schema_conformance,
     status_code_conformance,
 )
@@ -34,7 +36,16 @@ CHECKS = [
     status_code_conformance,
     content_type_conformance,
     response_schema_conformance,
+    negative_data_rejection,
+    positive_data_acceptance,
 ]
+# Operations with rules a JSON schema cannot state, so requests generated as valid are refused
+# there on purpose; only the "valid data is accepted" check is skipped for them:
+# - sign-up: Django's password rules (common passwords, similarity to the username) and
+#   usernames already taken;
+# - extraction: exactly one of url, text or image, the text's minimum length, an image that
+#   must really be PNG, JPEG or WebP, a page that must be reachable.
+RULES_BEYOND_THE_SCHEMA = {"POST /api/v1/auth/register", "POST /api/v1/job-extractor/extract"}
 CONFIG = schemathesis.config.SchemathesisConfig.from_dict(
     {
         "seed": 20261129,
@@ -43,6 +54,7 @@ CONFIG = schemathesis.config.SchemathesisConfig.from_dict(
             "deterministic": True,
             "database": "none",
             "no-shrink": True,
+            "allow-x00": False,
         },
         "phases": {"stateful": {"enabled": False}},
     }
@@ -80,4 +92,7 @@ def token(db, django_user_model, settings, monkeypatch) -> str:
 # One user and token serve all of an operation's examples, on purpose.
 @hypothesis.settings(suppress_health_check=[hypothesis.HealthCheck.function_scoped_fixture])
 def test_every_operation_keeps_its_contract(case, token):
-    case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=CHECKS)
+    checks = CHECKS
+    if case.operation.label in RULES_BEYOND_THE_SCHEMA:
+        checks = [check for check in CHECKS if check is not positive_data_acceptance]
+    case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=checks)

@@ -204,3 +204,45 @@ def test_a_page_that_does_not_exist_is_a_documented_404(api_client, page):
     response = api_client.get("/api/v1/jobs", {"page": page})
 
     assert_refused(response, 404, "NOT_FOUND")
+
+
+# --- JSON types as documented ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url, body, field",
+    [
+        (EXTRACT, {"url": 0}, "url"),
+        (EXTRACT, {"text": "x" * 60, "force": "true"}, "force"),
+        ("/api/v1/cv-drafter/draft", {"job_id": "5"}, "job_id"),
+        ("/api/v1/cover-letter/generate", {"job_id": True}, "job_id"),
+        (TOKEN, {"username": 1, "password": "p"}, "username"),
+    ],
+)
+def test_a_json_value_of_the_wrong_type_is_a_400_not_converted(api_client, url, body, field):
+    response = api_client.post(url, body, format="json")
+
+    refused = assert_refused(response, 400, "INVALID_INPUT", field)
+    assert field in refused["errors"]
+    assert not Job.objects.exists()
+
+
+def test_form_fields_are_still_read_as_text(api_client):
+    response = api_client.post(EXTRACT, {"url": "", "force": "true"}, format="multipart")
+
+    # Refused for the empty URL, not for the form's text "true".
+    assert_refused(response, 400, "INVALID_INPUT", "The URL is empty.")
+
+
+@pytest.mark.parametrize("size", ["0", "-3", "abc"])
+def test_a_page_size_that_is_not_a_positive_number_is_a_400(api_client, size):
+    response = api_client.get("/api/v1/jobs", {"page_size": size})
+
+    assert_refused(response, 400, "INVALID_INPUT", "page_size")
+
+
+def test_an_empty_tone_filter_is_no_filter(api_client):
+    response = api_client.get("/api/v1/letters", {"tone": ""})
+
+    assert response.status_code == 200
+    assert response.json()["data"]["count"] == 0

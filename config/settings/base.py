@@ -273,3 +273,6 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",
     "config.schema.document_common_errors",
 ]
+# Request bodies get their own components, with what only a request has (minLength of a
+# required text, write-only fields).
+SPECTACULAR_SETTINGS["COMPONENT_SPLIT_REQUEST"] = True

@@ -74,14 +74,26 @@ def test_a_profile_nested_700_deep_is_refused_and_later_edits_still_work(
 
 def test_the_profile_depth_bound_is_a_setting(api_client, settings):
     settings.PROFILE_MAX_DEPTH = 4
-    profile = {"basics": {"location": deep(2)}}  # 5 levels: data, basics, location, inner, inner
+    # 5 levels: the profile, basics, profiles, one profile, its list of tags.
+    profile = {"basics": {"profiles": [{"network": "GitHub", "tags": ["oss", "python"]}]}}
 
     assert_invalid(
         api_client.put(PROFILE_URL, {"data": profile}, format="json"),
-        "data.basics.location.inner.inner is nested more than 4 levels deep",
+        "data.basics.profiles[0].tags is nested more than 4 levels deep",
     )
     settings.PROFILE_MAX_DEPTH = 5
     assert api_client.put(PROFILE_URL, {"data": profile}, format="json").status_code == 200
+
+
+def test_fields_the_schema_does_not_list_are_kept_only_as_flat_values(api_client):
+    kept = {"basics": {"name": "Ann", "image": "https://example.com/ann.png"}}
+    kept["education"] = [{"institution": "Leeds", "courses": ["Databases", "Compilers"]}]
+    assert api_client.put(PROFILE_URL, {"data": kept}, format="json").status_code == 200
+
+    nested = {"basics": {"name": "Ann", "location": {"geo": {"lat": 53.8, "lng": -1.5}}}}
+    assert_invalid(
+        api_client.put(PROFILE_URL, {"data": nested}, format="json"), "data.basics.location.geo"
+    )
 
 
 def test_the_profile_size_bound_is_a_setting(api_client, settings):
@@ -133,3 +145,12 @@ def test_delete_needs_authentication():
 
     assert response.status_code == 401
     assert response.json()["error_code"] == "UNAUTHORIZED"
+
+
+def test_a_patch_without_data_changes_nothing(api_client):
+    api_client.put(PROFILE_URL, {"data": SPARSE}, format="json")
+
+    response = api_client.patch(PROFILE_URL, {}, format="json")
+
+    assert response.status_code == 200
+    assert (response.json()["data"]["data"], response.json()["data"]["version"]) == (SPARSE, 2)

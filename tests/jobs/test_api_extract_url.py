@@ -109,7 +109,7 @@ def test_force_extracts_the_url_again_and_updates_the_same_job(api_client, job_s
 
 def test_force_on_a_json_ld_page_fetches_it_again_still_without_ai(api_client, job_site, ai):
     api_client.post(EXTRACT, {"url": job_site.url("/acme")}, format="json")
-    again = api_client.post(EXTRACT, {"url": job_site.url("/acme"), "force": "true"}, format="json")
+    again = api_client.post(EXTRACT, {"url": job_site.url("/acme"), "force": True}, format="json")
 
     assert again.status_code == 200
     assert job_site.hits["/acme"] == 2
