@@ -4,6 +4,7 @@ the ModelSerializer every API serializer builds on."""
 from __future__ import annotations
 
 import copy
+import json
 import logging
 from typing import Any
 
@@ -19,6 +20,7 @@ from django.db import OperationalError as DatabaseOperationalError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.utils import html
 
@@ -98,6 +100,18 @@ _DRF_CODES: list[tuple[type[exceptions.APIException], str]] = [
     (exceptions.ValidationError, "INVALID_INPUT"),
     (exceptions.ParseError, "INVALID_INPUT"),
 ]
+
+
+class SafeJSONRenderer(JSONRenderer):
+    """DRF's JSON renderer, which writes text as UTF-8 and so fails (a 500) on an unpaired
+    surrogate. Requests can no longer store one, but rows written before (SQLite keeps them)
+    are still answered: escaped as \\udXXX, which is valid JSON, instead of never at all."""
+
+    def render(self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None):
+        try:
+            return super().render(data, accepted_media_type, renderer_context)
+        except UnicodeEncodeError:
+            return json.dumps(data, cls=self.encoder_class, ensure_ascii=True).encode()
 
 
 def envelope(data: Any = None, message: str = "OK", status: int = 200, **kwargs: Any) -> Response:

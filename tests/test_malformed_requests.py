@@ -3,10 +3,13 @@ or an HTML page, on every endpoint (config/parsers.py, config/api.py, config/url
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
+from config.api import SafeJSONRenderer, api_server_error
 from cvs.models import CVDraft, MasterProfile
 from jobs.models import Job
 from letters.models import CoverLetter
@@ -206,7 +209,7 @@ def test_a_page_that_does_not_exist_is_a_documented_404(api_client, page):
     assert_refused(response, 404, "NOT_FOUND")
 
 
-# --- JSON types as documented ---------------------------------------------------------------------
+# --- JSON types as documented ------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -246,3 +249,29 @@ def test_an_empty_tone_filter_is_no_filter(api_client):
 
     assert response.status_code == 200
     assert response.json()["data"]["count"] == 0
+
+
+# --- Errors Django answers outside the views ----------------------------------------------
+
+
+def test_a_request_django_refuses_before_the_view_is_a_json_400_on_api_paths(client):
+    response = client.get("/api/v1/jobs", HTTP_HOST="attacker.example")
+
+    assert_refused(response, 400, "INVALID_INPUT")
+
+
+def test_an_error_outside_a_view_is_a_json_500_on_api_paths_and_django_s_page_elsewhere(rf):
+    api = api_server_error(rf.get("/api/v1/jobs"))
+    admin = api_server_error(rf.get("/admin/"))
+
+    assert (api.status_code, api["Content-Type"]) == (500, "application/json")
+    assert json.loads(api.content)["error_code"] == "INTERNAL_ERROR"
+    assert admin.status_code == 500
+    assert admin["Content-Type"].startswith("text/html")
+
+
+def test_text_stored_before_the_checks_is_still_answered_as_valid_json():
+    # SQLite kept unpaired surrogates that requests can no longer send; UTF-8 cannot carry one.
+    rendered = SafeJSONRenderer().render({"name": "Ann\ud800"})
+
+    assert json.loads(rendered) == {"name": "Ann\ud800"}

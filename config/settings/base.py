@@ -258,6 +258,10 @@ CELERY_BEAT_SCHEDULE = {
 # JSON bodies nested deeper than this are refused (400): nothing we accept needs more, and
 # deep nesting overflows the stack of whatever walks it later.
 API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=32)
+REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = [
+    "config.api.SafeJSONRenderer",
+    "rest_framework.renderers.BrowsableAPIRenderer",
+]
 REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
     "config.parsers.SafeJSONParser",
     "rest_framework.parsers.FormParser",
