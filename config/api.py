@@ -197,7 +197,7 @@ def request_refusal(exc: SuspiciousOperation) -> tuple[str, str, int]:
 def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """Any /api/ path no route matches (an id that is not a number, a task id that is not a
     UUID, a mistyped path): the envelope, as for an object that does not exist."""
-    return JsonResponse(error_body("No such API path.", "NOT_FOUND"), status=404)
+    return _json(error_body("No such API path.", "NOT_FOUND"), 404)
 
 
 def api_bad_request(request: HttpRequest, exception: Exception | None = None) -> Any:
@@ -209,7 +209,7 @@ def api_bad_request(request: HttpRequest, exception: Exception | None = None) ->
         message, code, status_code = request_refusal(exception)
     else:
         message, code, status_code = "The request is malformed.", "INVALID_INPUT", 400
-    return JsonResponse(error_body(message, code), status=status_code)
+    return _json(error_body(message, code), status_code)
 
 
 def api_server_error(request: HttpRequest) -> Any:
@@ -217,7 +217,12 @@ def api_server_error(request: HttpRequest) -> Any:
         from django.views.defaults import server_error
 
         return server_error(request)
-    return JsonResponse(error_body("An unexpected error occurred.", "INTERNAL_ERROR"), status=500)
+    return _json(error_body("An unexpected error occurred.", "INTERNAL_ERROR"), 500)
+
+
+def _json(body: dict, status_code: int) -> JsonResponse:
+    # Compact, as DRF renders the envelope everywhere else.
+    return JsonResponse(body, status=status_code, json_dumps_params={"separators": (",", ":")})
 
 
 def _first_message(detail: Any) -> str:
