@@ -1,5 +1,7 @@
-"""The API's response envelope, the one exception handler that produces every error body, and
-the ModelSerializer every API serializer builds on."""
+"""The API's response envelope, the one exception handler that produces every error body (and
+the views that give the same envelope for what Django answers outside DRF: unmatched /api/
+paths, requests refused before a view), the renderer, and the base classes every API
+serializer builds on."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from django.core.exceptions import (
 )
 from django.db import OperationalError as DatabaseOperationalError
 from django.http import Http404, HttpRequest, JsonResponse
+from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers, status
 from rest_framework.renderers import JSONRenderer
@@ -44,9 +47,9 @@ class ModelSerializer(serializers.ModelSerializer):
         return copy.deepcopy(cls._built_fields)
 
 
-# JSON types each request field takes, as the schema documents them. DRF is lenient on its
-# own (0 is the text "0", "yes" is true, "5" is 5), so a client learns nothing from the 400
-# a schema-checking gateway or a stricter version would give it.
+# The JSON type each kind of request field takes, as the schema documents it. DRF converts on
+# its own (0 becomes the text "0", "yes" true, "5" the number 5); a value of another type
+# than the documented one is refused instead of guessed at.
 _JSON_TYPES: list[tuple[type[serializers.Field], tuple[type, ...]]] = [
     (serializers.BooleanField, (bool,)),
     (serializers.IntegerField, (int,)),
@@ -202,9 +205,7 @@ def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonRespon
 
 def api_bad_request(request: HttpRequest, exception: Exception | None = None) -> Any:
     if not request.path.startswith("/api/"):
-        from django.views.defaults import bad_request
-
-        return bad_request(request, exception)
+        return defaults.bad_request(request, exception)
     if isinstance(exception, SuspiciousOperation):
         message, code, status_code = request_refusal(exception)
     else:
@@ -214,9 +215,7 @@ def api_bad_request(request: HttpRequest, exception: Exception | None = None) ->
 
 def api_server_error(request: HttpRequest) -> Any:
     if not request.path.startswith("/api/"):
-        from django.views.defaults import server_error
-
-        return server_error(request)
+        return defaults.server_error(request)
     return _json(error_body("An unexpected error occurred.", "INTERNAL_ERROR"), 500)
 
 
