@@ -73,7 +73,7 @@ def profile_validate(*, data: Any) -> dict:
 
 
 def profile_delete(*, user: Any) -> None:
-    """Remove the profile without reading it, so even a profile stored before today's checks
+    """Remove the profile without reading it, so even one stored before these checks existed
     can always be removed."""
     MasterProfile.objects.filter(user=user).delete()
 

@@ -19,7 +19,7 @@ import lxml.html
 from extruct.jsonld import JsonLdExtractor
 
 from jobs.schemas import JOB_SCHEMA
-from orchestrator.validation import validate
+from orchestrator.validation import strip_bad_text, validate
 
 MAX_KEYWORDS = 20
 
@@ -162,7 +162,9 @@ _OTHER_HEADING = re.compile(
 
 def jsonld_job(html: str) -> dict | None:
     """The page's schema.org JobPosting as a JOB_SCHEMA dict, or None if it has none usable."""
-    items = _jsonld_items(html)
+    # A page's JSON may escape a NUL or half a surrogate pair (\u0000, \ud800): text no
+    # HTML parser, database or response can carry.
+    items = _without_bad_text(_jsonld_items(html))
     ids = {n["@id"]: n for n in _nodes(items) if isinstance(n.get("@id"), str) and len(n) > 2}
     for posting in filter(_is_posting, _nodes(items)):
         title = _clean(_text_of(posting.get("title") or posting.get("name")))
@@ -201,6 +203,16 @@ def _jsonld_items(html: str) -> list[Any]:
         data = _lenient_json(script.text_content())
         items.extend(data if isinstance(data, list) else [data] if data is not None else [])
     return items
+
+
+def _without_bad_text(value: Any) -> Any:
+    if isinstance(value, str):
+        return strip_bad_text(value)
+    if isinstance(value, list):
+        return [_without_bad_text(item) for item in value]
+    if isinstance(value, dict):
+        return {strip_bad_text(str(k)): _without_bad_text(v) for k, v in value.items()}
+    return value
 
 
 def _lenient_json(raw: str) -> Any:

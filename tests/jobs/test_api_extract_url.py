@@ -226,3 +226,28 @@ def test_async_url_extraction_runs_through_the_task(
     assert task["status"] == "succeeded"
     assert task["result"]["extracted_by"] == "jsonld"
     assert job_site.hits["/acme"] == 1
+
+
+def test_nuls_and_lone_surrogates_in_a_page_s_json_ld_are_dropped_before_storing(
+    api_client, job_site, ai
+):
+    posting = {
+        "@context": "https://schema.org",
+        "@type": "JobPosting",
+        "title": "Data\u0000 Engineer\ud800",
+        "description": "<p>Build pipelines in Python and SQL for our analytics team.\ud800</p>",
+        "hiringOrganization": {"@type": "Organization", "name": "Null\u0000Corp"},
+        "skills": ["Python\ud800", "\u0000"],
+    }
+    # json.dumps writes both as \u escapes, as a page would.
+    page = f'<html><script type="application/ld+json">{json.dumps(posting)}</script></html>'
+    job_site.routes["/odd"] = lambda: (200, {"Content-Type": "text/html"}, page.encode())
+
+    response = api_client.post(EXTRACT, {"url": job_site.url("/odd")}, format="json")
+
+    assert response.status_code == 201, response.json()
+    job = Job.objects.get()
+    assert (job.title, job.company) == ("Data Engineer", "NullCorp")
+    assert job.skills == ["Python"]
+    assert "\ud800" not in job.description
+    assert ai.request_count == 0
