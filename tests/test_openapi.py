@@ -98,3 +98,23 @@ def test_the_schema_validates_without_warnings(tmp_path):
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", tmp_path / "s.yaml")
 
     assert (tmp_path / "s.yaml").read_text().startswith("openapi: 3")
+
+
+def test_every_operation_documents_the_errors_its_shape_can_give(schema):
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            documented = set(operation["responses"])
+            expected = {"503"}
+            if operation.get("security"):
+                expected.add("401")
+            if "requestBody" in operation:
+                expected |= {"400", "413", "415"}
+            if any(p["in"] == "path" for p in operation.get("parameters", [])):
+                expected.add("404")
+            assert expected <= documented, (method, path, expected - documented)
+
+
+def test_ids_in_paths_are_documented_as_64_bit_keys(schema):
+    parameter = schema["paths"]["/api/v1/jobs/{job_id}"]["get"]["parameters"][0]
+
+    assert parameter["schema"] == {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
