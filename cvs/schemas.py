@@ -67,21 +67,37 @@ PROFILE_SCHEMA = {
 }
 
 
-def _patch_of(schema: dict) -> dict:
-    """What a JSON Merge Patch of `schema` may hold: every key of an object may be null (remove
-    it) and nothing is required, since keys given are merged into what is stored; a list is
-    replaced whole, so its items must be complete. In OpenAPI 3.0's words (`nullable`): it
-    documents the request, the merged profile is what gets validated."""
+def _patch_of(schema: dict, *, openapi: bool) -> dict:
+    """What a JSON Merge Patch of `schema` may hold: any key of an object may be null (remove
+    it) and nothing is required, since the keys given are merged into what is stored; a list is
+    replaced whole, so its items must be complete. Written for JSON Schema (validation) or,
+    with `nullable`, for OpenAPI 3.0 (the documentation)."""
+
+    def nullable(part: dict) -> dict:
+        if openapi:
+            return {**part, "nullable": True}
+        if isinstance(part.get("type"), str):  # errors inside it still name their path
+            return {**part, "type": [part["type"], "null"]}
+        return {"anyOf": [part, {"type": "null"}]}
+
     if schema.get("type") != "object":
-        return {**schema, "nullable": True}
+        return nullable(schema)
     patch = {key: value for key, value in schema.items() if key != "required"}
-    patch["properties"] = {name: _patch_of(value) for name, value in schema["properties"].items()}
+    patch["properties"] = {
+        name: _patch_of(value, openapi=openapi) for name, value in schema["properties"].items()
+    }
     if isinstance(schema.get("additionalProperties"), dict):
-        patch["additionalProperties"] = {**schema["additionalProperties"], "nullable": True}
-    return {**patch, "nullable": True}
+        patch["additionalProperties"] = nullable(schema["additionalProperties"])
+    return nullable(patch)
 
 
-PROFILE_PATCH_SCHEMA = {**_patch_of(PROFILE_SCHEMA), "nullable": False}
+def _top_level_patch(openapi: bool) -> dict:
+    patch = _patch_of(PROFILE_SCHEMA, openapi=openapi)
+    return {**patch, "nullable": False} if openapi else {**patch, "type": "object"}
+
+
+PROFILE_PATCH_SCHEMA = _top_level_patch(openapi=False)
+PROFILE_PATCH_OPENAPI = _top_level_patch(openapi=True)
 
 CV_SCHEMA = {
     "type": "object",

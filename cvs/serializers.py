@@ -8,7 +8,7 @@ from rest_framework import serializers
 from config.api import IdField, ModelSerializer, RequestSerializer
 
 from .models import CVDraft, MasterProfile
-from .schemas import CV_SCHEMA, PROFILE_PATCH_SCHEMA, PROFILE_SCHEMA
+from .schemas import CV_SCHEMA, PROFILE_PATCH_OPENAPI, PROFILE_SCHEMA
 
 
 # The JSON Schemas the services validate against double as the OpenAPI description.
@@ -17,7 +17,7 @@ class ProfileDataField(serializers.JSONField):
     pass
 
 
-@extend_schema_field(PROFILE_PATCH_SCHEMA)
+@extend_schema_field(PROFILE_PATCH_OPENAPI)
 class ProfilePatchField(serializers.JSONField):
     def to_internal_value(self, data: Any) -> Any:
         if not isinstance(data, dict):

@@ -28,13 +28,14 @@ from orchestrator.validation import json_problem, validator
 from .factcheck import cv_fact_problems
 from .models import CVDraft, MasterProfile
 from .prompts import VERSION as CV_PROMPT_VERSION
-from .schemas import PROFILE_SCHEMA
+from .schemas import PROFILE_PATCH_SCHEMA, PROFILE_SCHEMA
 from .selectors import cv_draft_get, job_ai_fields, profile_for_drafting
 
 logger = logging.getLogger(__name__)
 
 MAX_LISTED_PROBLEMS = 5
 _VALIDATOR = validator(PROFILE_SCHEMA)
+_PATCH_VALIDATOR = validator(PROFILE_PATCH_SCHEMA)
 
 
 # --- The master profile --------------------------------------------------------------------
@@ -56,20 +57,27 @@ def profile_validate(*, data: Any) -> dict:
     problem = json_problem(data, max_depth=int(settings.PROFILE_MAX_DEPTH), path="data")
     if problem:
         raise InvalidInput(f"The profile is not valid: {problem}")
-    errors = sorted(_VALIDATOR.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
-    if errors:
-        problems = [f"{'data' + e.json_path[1:]}: {e.message}" for e in errors]
-        shown = "; ".join(problems[:MAX_LISTED_PROBLEMS])
-        more = len(problems) - MAX_LISTED_PROBLEMS
-        raise InvalidInput(
-            f"The profile is not valid: {shown}" + (f" (and {more} more)." if more > 0 else ".")
-        )
+    _refuse_unless_valid(_VALIDATOR, data, what="The profile")
     size, limit = len(json.dumps(data, ensure_ascii=False)), int(settings.PROFILE_MAX_CHARS)
     if size > limit:
         raise InvalidInput(
             f"The profile is too long ({size} characters of JSON); the limit is {limit}."
         )
     return data
+
+
+def _refuse_unless_valid(schema_validator: Any, data: Any, *, what: str) -> None:
+    """InvalidInput naming where `data` breaks the schema (paths as in the request body)."""
+    errors = sorted(
+        schema_validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))
+    )
+    if errors:
+        problems = [f"{'data' + e.json_path[1:]}: {e.message}" for e in errors]
+        shown = "; ".join(problems[:MAX_LISTED_PROBLEMS])
+        more = len(problems) - MAX_LISTED_PROBLEMS
+        raise InvalidInput(
+            f"{what} is not valid: {shown}" + (f" (and {more} more)." if more > 0 else ".")
+        )
 
 
 def profile_delete(*, user: Any) -> None:
@@ -88,6 +96,8 @@ def profile_patch(*, user: Any, patch: Any) -> MasterProfile:
     `null` removes, lists are replaced whole."""
     if not isinstance(patch, dict):
         raise InvalidInput("data: a patch must be a JSON object.")
+    # Checked as a patch too: removing a key the profile cannot have is a mistake, not a no-op.
+    _refuse_unless_valid(_PATCH_VALIDATOR, patch, what="The patch")
     return _profile_change(user=user, change=lambda current: merge_patch(current, patch))
 
 

@@ -93,7 +93,7 @@ PAGE_PARAMETERS = [
     OpenApiParameter(
         "page",
         {"type": "integer", "minimum": 1},
-        description="Page number, from 1. A page past the last one (or 0) is a 404.",
+        description="Page number, from 1. A page past the last one is a 404.",
     ),
     OpenApiParameter(
         "page_size",
@@ -109,11 +109,12 @@ class EnvelopePagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
 
+    def get_page_number(self, request: Request, paginator: Any) -> Any:
+        _whole_number_from_1(request, self.page_query_param)
+        return super().get_page_number(request, paginator)
+
     def get_page_size(self, request: Request) -> int:
-        # DRF quietly uses the default for page_size=0 or "abc"; say it is wrong instead.
-        raw = request.query_params.get(self.page_size_query_param)
-        if raw is not None and not (raw.isascii() and raw.isdigit() and int(raw) >= 1):
-            raise exceptions.ValidationError({"page_size": ["Must be a whole number from 1."]})
+        _whole_number_from_1(request, self.page_size_query_param)
         return super().get_page_size(request)
 
     def get_paginated_response(self, data: list) -> Response:
@@ -125,6 +126,13 @@ class EnvelopePagination(PageNumberPagination):
                 results=data,
             )
         )
+
+
+def _whole_number_from_1(request: Request, name: str) -> None:
+    # DRF quietly takes page=, page_size=0 or "abc" as the default; say they are wrong instead.
+    raw = request.query_params.get(name)
+    if raw is not None and not (raw.isascii() and raw.isdigit() and int(raw) >= 1):
+        raise exceptions.ValidationError({name: ["Must be a whole number from 1."]})
 
 
 def paginated_response(

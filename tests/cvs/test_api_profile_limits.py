@@ -154,3 +154,12 @@ def test_a_patch_without_data_changes_nothing(api_client):
 
     assert response.status_code == 200
     assert (response.json()["data"]["data"], response.json()["data"]["version"]) == (SPARSE, 2)
+
+
+def test_a_patch_removing_a_key_a_profile_cannot_have_is_refused(api_client):
+    api_client.put(PROFILE_URL, {"data": SPARSE}, format="json")
+
+    response = api_client.patch(PROFILE_URL, {"data": {"hobbies": None}}, format="json")
+
+    assert_invalid(response, "The patch is not valid: data: Additional properties", "hobbies")
+    assert api_client.get(PROFILE_URL).json()["data"]["version"] == 2
