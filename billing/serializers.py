@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from config.api import ModelSerializer
+from config.api import ModelSerializer, RequestSerializer
 from orchestrator.errors import user_message
 from orchestrator.models import UsageLog
 
@@ -12,7 +12,7 @@ from .models import Plan
 TOKEN_HELP = "Send it as `Authorization: Token <token>` or `Authorization: Bearer <token>`."
 
 
-class RegisterSerializer(serializers.Serializer):
+class RegisterSerializer(RequestSerializer):
     username = serializers.RegexField(
         r"^[\w.@+-]+\Z",
         max_length=150,
@@ -24,7 +24,7 @@ class RegisterSerializer(serializers.Serializer):
     )
 
 
-class TokenRequestSerializer(serializers.Serializer):
+class TokenRequestSerializer(RequestSerializer):
     username = serializers.CharField()
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
 
