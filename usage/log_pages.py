@@ -57,9 +57,7 @@ class RequestIdFilter(admin.SimpleListFilter):
 
     def choices(self, changelist):
         # The text box's form keeps the list's other filters as hidden fields.
-        yield {
-            "others": [(k, v) for k, v in changelist.params.items() if k != self.parameter_name]
-        }
+        yield {"others": [(k, v) for k, v in changelist.params.items() if k != self.parameter_name]}
 
     def queryset(self, request, queryset):
         value = (self.value() or "").strip()
