@@ -245,6 +245,8 @@ def rollup_tables() -> list[str]:
         models.UsageMonthlyUser,
         models.UsageLatencyDaily,
         models.UsageLatencyMonthly,
+        models.UsageHourly,
+        models.UsageLatencyHourly,
     )
     return [model._meta.db_table for model in rollups]
 

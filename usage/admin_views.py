@@ -29,6 +29,7 @@ from orchestrator.schedule import scheduled_runs
 from . import reports
 from .alerts import alert_recipients, alert_thresholds, alerts_check, alerts_open
 from .forms import PeriodForm
+from .trend_views import log_url, trend_context
 
 TOP_USERS = 10
 
@@ -115,52 +116,6 @@ def usd(value: Decimal) -> str:
     return f"${value:,.{places}f}"
 
 
-def column_chart(
-    points: list[tuple[str, Decimal]], *, width: int = 900, height: int = 220
-) -> dict[str, Any]:
-    """Bar geometry for an SVG column chart: one bar per point, y axis from zero to the max."""
-    left, bottom, top = 70, 28, 10
-    plot_w, plot_h = width - left - 10, height - bottom - top
-    peak = max((value for _, value in points), default=Decimal(0))
-    scale = float(peak) if peak > 0 else 1.0
-    step = plot_w / max(len(points), 1)
-    every = max(1, round(len(points) / 10))  # at most ~10 date labels
-    bars, labels = [], []
-    for i, (label, value) in enumerate(points):
-        h = plot_h * float(value) / scale
-        x = left + i * step
-        bars.append(
-            {
-                "x": round(x + step * 0.1, 2),
-                "w": round(max(step * 0.8, 1), 2),
-                "y": round(top + plot_h - h, 2),
-                "h": round(h, 2),
-                "label": label,
-                "value": usd(value),
-            }
-        )
-        if i % every == 0:
-            labels.append({"x": round(x + step / 2, 2), "label": label[5:]})  # MM-DD
-    ticks = (
-        [
-            {"y": round(top + plot_h * (1 - f), 2), "label": usd(peak * Decimal(f))}
-            for f in (0, 0.5, 1)
-        ]
-        if peak > 0
-        else [{"y": top + plot_h, "label": "$0"}]
-    )
-    return {
-        "width": width,
-        "height": height,
-        "bars": bars,
-        "labels": labels,
-        "ticks": ticks,
-        "axis_x": left,
-        "axis_y": top + plot_h,
-        "axis_end": width - 10,
-    }
-
-
 def bar_rows(rows: list[dict[str, Any]], *, bar_width: int = 340) -> dict[str, Any]:
     """Horizontal bars, one 26 px row per group, scaled to the largest cost."""
     peak = max((r["cost_usd"] for r in rows), default=Decimal(0))
@@ -190,7 +145,6 @@ def usage_dashboard(request: HttpRequest, *, model_admin) -> HttpResponse:
     totals = reports.usage_totals(**window)
     refused = reports.quota_exceeded_count(**window)
     failures = reports.errors_apart_from_refusals(totals, refused)
-    days = reports.cost_per_day(**window)
     cache = reports.cache_savings(**window)
     thresholds = alert_thresholds()
     context = {
@@ -212,10 +166,11 @@ def usage_dashboard(request: HttpRequest, *, model_admin) -> HttpResponse:
                 for name in ("calls", "total_tokens", "input_tokens", "output_tokens")
             },
         },
-        "chart": column_chart([(d["day"].isoformat(), d["cost_usd"]) for d in days]),
         "by_plan": bar_rows(reports.usage_by(**window, group_by="plan")),
         "by_task": bar_rows(reports.usage_by(**window, group_by="task")),
-        "by_user": bar_rows(reports.usage_by(**window, group_by="user", limit=TOP_USERS)),
+        "by_user": _user_links(
+            bar_rows(reports.usage_by(**window, group_by="user", limit=TOP_USERS)), window
+        ),
         "top_users": TOP_USERS,
         "errors": [
             {**row, "error_rate_text": f"{row['error_rate']:.1%}"}
@@ -232,8 +187,18 @@ def usage_dashboard(request: HttpRequest, *, model_admin) -> HttpResponse:
         "alerts": list(alerts_open()[:20]),
         "error_rate_threshold": thresholds.error_rate,
         "latency_threshold": thresholds.p95_latency_ms,
+        "log_url": log_url(**window),
+        **trend_context(**window),
     }
     return TemplateResponse(request, "admin/orchestrator/usage_dashboard.html", context)
+
+
+def _user_links(bars: dict[str, Any], window: dict[str, Any]) -> dict[str, Any]:
+    """Each top user's rows in the usage log, over the dashboard's period."""
+    for row in bars["rows"]:
+        who = {"user__id__exact": row["key"]} if row["key"] else {"user__isnull": "True"}
+        row["url"] = log_url(**window, **who)
+    return bars
 
 
 def priced_models(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

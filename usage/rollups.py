@@ -1,6 +1,8 @@
 """Daily usage rollups: UsageLog summed per UTC day into UsageDaily / UsageDailyUser, its
-latencies counted per bucket into UsageLatencyDaily; the per-user and latency rows also summed
-per UTC month (UsageMonthlyUser, UsageLatencyMonthly), rebuilt with each of the month's days.
+latencies counted per bucket into UsageLatencyDaily, and per UTC hour into UsageHourly /
+UsageLatencyHourly (rebuilt with their day, to the same watermark); the per-user and latency
+rows also summed per UTC month (UsageMonthlyUser, UsageLatencyMonthly), rebuilt with each of
+the month's days.
 
 A day is rebuilt whole (delete, then one GROUP BY per table) in one transaction, so re-running
 it is harmless and picks up rows written late. A rollup sums the rows created before its
@@ -23,13 +25,16 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncHour
 from django.utils import timezone
 
 from core.errors import QuotaExceeded
 from orchestrator.models import (
     UsageDaily,
     UsageDailyUser,
+    UsageHourly,
     UsageLatencyDaily,
+    UsageLatencyHourly,
     UsageLatencyMonthly,
     UsageLog,
     UsageMonthlyUser,
@@ -129,6 +134,7 @@ def usage_rollup(*, day: date) -> int:
         UsageDaily.objects.bulk_create(daily, batch_size=1000)
         UsageDailyUser.objects.bulk_create(per_user, batch_size=1000)
         UsageLatencyDaily.objects.bulk_create(_latency_buckets(day, rows), batch_size=1000)
+        _rebuild_hours(start, end, rows)
         _rebuild_month(month_start(day))
         UsageRollupDay.objects.update_or_create(
             day=day, defaults={"rolled_at": rolled_at, "covered_until": covered_until}
@@ -171,6 +177,53 @@ def _latency_buckets(day: date, rows) -> list[UsageLatencyDaily]:
         )
         for (*group, low), calls in counts.items()
     ]
+
+
+_HOURLY_SUMS = {
+    "calls": Count("id"),
+    "errors": Count("id", filter=_ERROR),
+    "quota_exceeded": _DAILY_SUMS["quota_exceeded"],
+    "provider_calls": _DAILY_SUMS["provider_calls"],
+    "provider_errors": _DAILY_SUMS["provider_errors"],
+    "input_tokens": Sum("input_tokens"),
+    "output_tokens": Sum("output_tokens"),
+    "cost_usd": Sum("cost_usd"),
+}
+_HOURLY_DIMENSIONS = ("provider_type", "provider_config_id", "model", "error_code")
+_HOURLY_LATENCY_GROUP = ("provider_type", "provider_config_id")
+
+
+def _rebuild_hours(start: datetime, end: datetime, rows) -> None:
+    """The day's UsageHourly and UsageLatencyHourly rows, from the rows its daily rollup read."""
+    UsageHourly.objects.filter(hour__gte=start, hour__lt=end).delete()
+    UsageLatencyHourly.objects.filter(hour__gte=start, hour__lt=end).delete()
+    hourly = rows.annotate(hour=TruncHour("created_at", tzinfo=UTC))
+    UsageHourly.objects.bulk_create(
+        [
+            UsageHourly(**_zeroed(row))
+            for row in hourly.values("hour", *_HOURLY_DIMENSIONS).annotate(**_aliased(_HOURLY_SUMS))
+        ],
+        batch_size=1000,
+    )
+    counts: Counter = Counter()
+    for hour, *group, latency, calls in (
+        provider_attempts(hourly)
+        .values_list("hour", *_HOURLY_LATENCY_GROUP, "latency_ms")
+        .annotate(calls=Count("id"))
+    ):
+        counts[(hour, *group, latency_bucket(latency))] += calls
+    UsageLatencyHourly.objects.bulk_create(
+        [
+            UsageLatencyHourly(
+                hour=hour,
+                **dict(zip(_HOURLY_LATENCY_GROUP, group, strict=True)),
+                bucket=low,
+                calls=calls,
+            )
+            for (hour, *group, low), calls in counts.items()
+        ],
+        batch_size=1000,
+    )
 
 
 def month_start(day: date) -> date:

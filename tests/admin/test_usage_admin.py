@@ -141,9 +141,9 @@ def test_dashboard_shows_the_period_numbers(su_client, known_usage):  # noqa: F8
     assert [r["label"] for r in context["by_user"]["rows"]] == ["bob", "alice", "(anonymous)"]
     assert context["quota_exceeded"] == 1
     html = response.content.decode()
-    assert html.count('<rect class="bar"') >= 3 + 2 + 4 + 3  # days, plans, tasks, users
-    assert 'id="cost-per-day-chart"' in html and 'id="cost-by-task-chart"' in html
-    assert "2026-03-02: $0.0107" in html  # a bar's tooltip
+    assert html.count('<rect class="bar"') >= 2 + 4 + 3  # plans, tasks, users
+    assert 'id="trend-cost-chart"' in html and 'id="cost-by-task-chart"' in html
+    assert "03-02: $0.0107 cost" in html  # a column's tooltip
     assert "openai main" in html and "895.0" in html and "979.0" in html  # p95 / p99
     assert "20.0%" in html and "$0.0105" in html  # cache hit ratio, money saved
     assert "25.0%" in html  # openai main's error rate
