@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
+from django.utils.timesince import timesince
 from django.views.decorators.debug import sensitive_post_parameters
 from genai_prices.types import TieredPrices
 
@@ -24,18 +25,18 @@ from .console import (
     is_provider_admin,
     provider_config_make_default,
     provider_config_set_active,
-    provider_status,
 )
 from .forms import ProviderConfigForm
 from .models import AITask, ModelPrice, ProviderConfig, RoutingRule
 from .resilience import breaker_state
+from .routes import config_key_unreadable
 from .services import provider_test
 
+TEST_LABELS = {"ok": "ok", "failed": "failed", "untested": "untested"}
+TEST_COLOURS = {"ok": "#2e7d32", "failed": "#c62828", "untested": "#b26a00"}
 STATUS_COLOURS = {
     "active": "#2e7d32",
-    "failing": "#c62828",
     "key unreadable": "#c62828",
-    "untested": "#b26a00",
     "inactive": "#616161",
     "awaiting test": "#b26a00",
     "default": "#1565c0",
@@ -92,17 +93,19 @@ class ReadOnly:
 class ProviderConfigAdmin(ProviderAdminsOnly, admin.ModelAdmin):
     form = ProviderConfigForm
     change_form_template = "admin/orchestrator/providerconfig/change_form.html"
+    # One fact per column (the usage app adds the last 24 hours' figures): narrow enough for
+    # 1,400 px with the filters beside it.
     list_display = [
-        "name",
-        "provider_type",
-        "status",
-        "breaker",
+        "name_and_type",
+        "models",
         "fingerprint",
-        "fast_model",
-        "quality_model",
         "priority",
-        "last_tested_at",
+        "active",
+        "default",
+        "breaker",
+        "last_test",
     ]
+    list_display_links = ["name_and_type"]
     list_filter = ["provider_type", "is_active", "is_default", "last_test_status"]
     search_fields = ["name", "fast_model", "quality_model"]
     readonly_fields = [
@@ -201,19 +204,62 @@ class ProviderConfigAdmin(ProviderAdminsOnly, admin.ModelAdmin):
                 messages.WARNING,
             )
 
-    @admin.display(description="Status")
-    def status(self, config):
-        status = provider_status(config)
+    @admin.display(description="Name", ordering="name")
+    def name_and_type(self, config):
+        return format_html(
+            '{}<br><span class="quiet">{}</span>', config.name, config.get_provider_type_display()
+        )
+
+    @admin.display(description="Models (fast / quality)")
+    def models(self, config):
+        if config.fast_model == config.quality_model:
+            return config.fast_model
+        return format_html("{}<br>{}", config.fast_model, config.quality_model)
+
+    @admin.display(description="Active", ordering="is_active")
+    def active(self, config):
+        """In the chain or not; an active config whose key cannot be decrypted is skipped."""
+        if not config.is_active:
+            state = "awaiting test" if config.activate_when_tested else "inactive"
+        elif config_key_unreadable(config):
+            return _badge(KEY_UNREADABLE, STATUS_COLOURS[KEY_UNREADABLE], KEY_UNREADABLE_HELP)
+        else:
+            state = "active"
+        return _badge(state, STATUS_COLOURS[state])
+
+    @admin.display(description="Default", ordering="-is_default")
+    def default(self, config):
+        return _badge("default", STATUS_COLOURS["default"]) if config.is_default else ""
+
+    @admin.display(description="Last test", ordering="last_tested_at")
+    def last_test(self, config):
         # The last test's message is long: it is the badge's tooltip, and on the change page.
-        title = KEY_UNREADABLE_HELP if status == KEY_UNREADABLE else config.last_test_message
-        badges = [_badge(status, STATUS_COLOURS[status], title)]
-        if config.is_default:
-            badges.insert(0, _badge("default", STATUS_COLOURS["default"]))
+        status = config.last_test_status
+        badges = [_badge(TEST_LABELS[status], TEST_COLOURS[status], config.last_test_message)]
+        if config.last_tested_at:
+            badges.append(
+                format_html(
+                    '<span class="quiet" title="{}">{} ago</span>',
+                    f"{config.last_tested_at:%Y-%m-%d %H:%M:%S} UTC",
+                    timesince(config.last_tested_at).split(",")[0],
+                )
+            )
         if config.last_test_warnings:
             count = len(config.last_test_warnings)
             tip = " ".join(config.last_test_warnings)
             badges.append(_badge(f"{count} warning{'s' * (count > 1)}", "#b26a00", tip))
         return format_html(" ".join(["{}"] * len(badges)), *badges)
+
+    def failing_reasons(self, config) -> list[str]:
+        """Why a config would fail as the default (the "Make default" warning)."""
+        reasons = []
+        if config_key_unreadable(config):
+            reasons.append("its API key cannot be decrypted")
+        if config.last_test_status == ProviderConfig.TestStatus.FAILED:
+            reasons.append(f"its last credentials test failed ({config.last_test_message})")
+        if breaker_state(config.pk) == "open":
+            reasons.append("its circuit is open after repeated failures")
+        return reasons
 
     @admin.display(description="Warnings")
     def test_warnings(self, config):
@@ -270,6 +316,13 @@ class ProviderConfigAdmin(ProviderAdminsOnly, admin.ModelAdmin):
         config = provider_config_make_default(config=queryset.get())
         self.log_change(request, config, "Made default.")
         self.message_user(request, f"{config.name} is now the default provider.", messages.SUCCESS)
+        if reasons := self.failing_reasons(config):
+            self.message_user(
+                request,
+                f"{config.name} is failing: {'; '.join(reasons)}. Calls will fall back to the "
+                "next provider until it is fixed; test it, or make a working config default.",
+                messages.WARNING,
+            )
 
     @admin.action(description="Activate")
     def activate(self, request, queryset):

@@ -13,7 +13,6 @@ from billing.models import Plan
 from . import snapshot
 from .models import ProviderConfig, RoutingRule, Tier
 from .registry import matrix_tasks
-from .routes import config_key_unreadable
 
 KEY_UNREADABLE = "key unreadable"
 
@@ -36,20 +35,6 @@ def is_provider_admin(user) -> bool:
     if not hasattr(user, "_is_provider_admin"):
         user._is_provider_admin = user.groups.filter(name=PROVIDER_ADMINS).exists()
     return user._is_provider_admin
-
-
-def provider_status(config: ProviderConfig) -> str:
-    """awaiting test / inactive / key unreadable / failing / untested / active, in that order
-    of precedence."""
-    if not config.is_active:
-        return "awaiting test" if config.activate_when_tested else "inactive"
-    if config_key_unreadable(config):
-        return KEY_UNREADABLE
-    if config.last_test_status == ProviderConfig.TestStatus.FAILED:
-        return "failing"
-    if config.last_test_status == ProviderConfig.TestStatus.UNTESTED:
-        return "untested"
-    return "active"
 
 
 @transaction.atomic

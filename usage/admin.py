@@ -13,7 +13,7 @@ from orchestrator.admin import ProviderAdminsOnly, ReadOnly, _badge
 from orchestrator.console import is_provider_admin
 from orchestrator.models import Alert, AlertThresholds, UsageLog
 
-from . import admin_views, log_pages
+from . import admin_views, log_pages, provider_admin  # noqa: F401 - registers the provider list
 from .alerts import alert_resolve
 
 

@@ -155,7 +155,7 @@ def test_test_credentials_reports_a_rejected_key(su_client, any_double, make_pro
     config.refresh_from_db()
     assert config.last_test_status == "failed" and config.last_test_message == message
     html = response.content.decode()
-    assert 'class="badge badge-failing"' in html
+    assert 'class="badge badge-failed"' in html
     assert_no_key(response, TEST_KEYS[any_double.vendor])
 
 
