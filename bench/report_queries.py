@@ -2,9 +2,10 @@
 
 Runs in its own database (BENCH_REPORTS_DATABASE_URL, default aiorch_bench_reports), which it
 empties: 10k users and 100k rows by COPY, VACUUM ANALYZE, time each report over the
-dashboard's "Last 30 days" and "Last 90 days" (median of 5 after a warm-up); then 900k more
-rows and the same again. EXPLAIN (ANALYZE, BUFFERS) of every query at the largest size goes
-to bench/out/.
+dashboard's "Last 30 days" and "Last 90 days" (median of 5 after a warm-up), the trends also
+over the last 24 and 48 hours (hour by hour) and the provider list's figures over the last 24;
+then 900k more rows and the same again. EXPLAIN (ANALYZE, BUFFERS) of every query at the
+largest size goes to bench/out/.
 
     python -m bench.report_queries [--quick] [--json FILE]
 """
@@ -42,7 +43,33 @@ def _queries() -> dict[str, Callable[[dict], object]]:
     )
     found["cache_savings"] = lambda w: reports.cache_savings(**w)
     found["quota_exceeded_count"] = lambda w: reports.quota_exceeded_count(**w)
+    found.update(_trend_queries())
     return found
+
+
+def _trend_queries() -> dict[str, Callable[[dict], object]]:
+    from usage import trends
+
+    return {
+        "usage_trend": lambda w: trends.usage_trend(**w),
+        "top_error_codes": lambda w: trends.top_error_codes(**w),
+        "provider_glance": lambda w: trends.provider_glance(**w),
+    }
+
+
+# The trends also over the dashboard's hourly periods (the others keep to 30 and 90 days); the
+# provider list asks provider_glance for the last 24 hours only.
+HOURLY_WINDOWS = ("24h", "48h")
+ONLY_HOURLY = ("provider_glance",)
+
+
+def _runs(window: str) -> dict[str, Callable[[dict], object]]:
+    """The queries measured over a window."""
+    queries = _queries()
+    if window in HOURLY_WINDOWS:
+        trend = _trend_queries()
+        return {name: queries[name] for name in trend if window == "24h" or name not in ONLY_HOURLY}
+    return {name: query for name, query in queries.items() if name not in ONLY_HOURLY}
 
 
 # What the admin usage dashboard runs for one page view (orchestrator/admin_views.py).
@@ -56,6 +83,8 @@ DASHBOARD = (
     "error_rate_by_provider",
     "latency_percentiles(model)",
     "quota_exceeded_count",
+    "usage_trend",
+    "top_error_codes",
 )
 
 
@@ -71,21 +100,24 @@ def _median_ms(call: Callable[[], object]) -> float:
 
 def _windows() -> dict[str, dict]:
     """The dashboard's own "Last 30 days" and "Last 90 days" (whole UTC days, today so far)."""
-    from orchestrator.forms import PeriodForm
+    from usage.forms import PeriodForm
 
     now = dt.datetime.now(dt.UTC)
     windows = {}
-    for period in ("30d", "90d"):
+    for period in ("24h", "30d", "90d"):
         since, until = PeriodForm({"period": period}).window(now=now)
         windows[period] = {"since": since, "until": until}
-    return windows
+    windows["48h"] = {"since": now - dt.timedelta(hours=48), "until": now}
+    return dict(sorted(windows.items(), key=lambda item: item[1]["until"] - item[1]["since"]))
 
 
 def measure(label: str) -> dict[tuple[str, str], float]:
-    queries, times = _queries(), {}
+    times = {}
     for window, bounds in _windows().items():
-        for name, query in queries.items():
+        for name, query in _runs(window).items():
             times[(name, window)] = _median_ms(lambda q=query, b=bounds: q(b))
+        if window in HOURLY_WINDOWS:
+            continue
         times[("whole dashboard", window)] = sum(times[(q, window)] for q in DASHBOARD)
         print(
             f"reports at {label}, {window}: dashboard {times[('whole dashboard', window)]:.0f} ms",
@@ -100,7 +132,7 @@ def explain_all(label: str) -> None:
     from django.test.utils import CaptureQueriesContext
 
     for window, bounds in _windows().items():
-        for name, query in _queries().items():
+        for name, query in _runs(window).items():
             with CaptureQueriesContext(connection) as captured:
                 query(bounds)
             plans = []
@@ -170,10 +202,10 @@ def run(*, quick: bool) -> tuple[list[dict], str]:
     explain_all(largest)
 
     records, rows = [], []
-    names = [*_queries(), "whole dashboard"]
     misses = []
-    for window in ("30d", "90d"):
-        for name in names:
+    for window in _windows():
+        whole = [] if window in HOURLY_WINDOWS else ["whole dashboard"]
+        for name in [*_runs(window), *whole]:
             small = sizes["100k"][(name, window)]
             big = sizes.get("1M", {}).get((name, window))
             ratio = big / small if big is not None and small > 0 else None
@@ -226,9 +258,10 @@ def run(*, quick: bool) -> tuple[list[dict], str]:
         records.append(record(f"rollup of all days @{size}", seconds * 1000, "ms", group="reports"))
     parts = [
         "### 3. Reports at scale (ms, median of 5 after a warm-up)",
-        "Every selector of `usage/reports.py` as the dashboard calls it (Python "
-        'post-processing included), over the dashboard\'s "Last 30 days" and "Last 90 days" '
-        "(whole UTC days, today so far included). "
+        "Every selector of `usage/reports.py` and `usage/trends.py` as the dashboard calls it "
+        '(Python post-processing included), over the dashboard\'s "Last 30 days" and "Last 90 '
+        'days" (whole UTC days, today so far included); the trends also over the last 24 and '
+        "48 hours (hour by hour), and `provider_glance` (the provider list) over the last 24. "
         f"{loads}; VACUUM ANALYZE after each load. The data: 10k users with heavy-tailed "
         "activity, recent days 3× busier than the oldest, 2% errors (20% of them quota "
         "refusals), 20% cache hits, log-normal latencies, costs from ModelPrice. "
