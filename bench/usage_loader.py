@@ -62,6 +62,7 @@ COLUMNS = (
     "cached_input_tokens",
     "total_tokens",
     "cost_usd",
+    "price_source",
     "saved_cost_usd",
     "latency_ms",
     "status",
@@ -223,10 +224,13 @@ def _row(
         input_tokens = output_tokens = cached = 0
         latency = max(1, int(rng.lognormvariate(0, 0.4) * 3))
     request_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+    # Who priced it (a NOT NULL column without a database default): as generate() records it.
+    priced = "free" if provider == "offline" else "admin"
+    priced = priced if input_tokens + output_tokens else ""
     return (
         f"{_n(user)}\t{_n(config)}\t{provider}\t{model}\t{task}\t{plan}\t{tier}\t"
         f"{input_tokens}\t{output_tokens}\t{cached}\t{input_tokens + output_tokens}\t"
-        f"{cost:.8f}\t{saved:.8f}\t{latency}\t{status}\t{code}\t{message}\t{hit}\t"
+        f"{cost:.8f}\t{priced}\t{saved:.8f}\t{latency}\t{status}\t{code}\t{message}\t{hit}\t"
         f"{request_id}\t{attempt}\t{created.isoformat()}\n"
     )
 

@@ -131,7 +131,8 @@ def usage_trend(*, since: datetime, until: datetime) -> dict[str, Any]:
         bucket = TruncHour("created_at", tzinfo=UTC)
         if hours is not None:
             for row in UsageHourly.objects.filter(hours).values("hour").annotate(**_ROLLED):
-                sums[row["hour"]] = _unalias(row)
+                hour = row.pop("hour")
+                sums[hour] = _unalias(row)
             for hour, low, calls in (
                 UsageLatencyHourly.objects.filter(hours)
                 .values_list("hour", "bucket")
@@ -145,7 +146,8 @@ def usage_trend(*, since: datetime, until: datetime) -> dict[str, Any]:
         bucket = TruncDate("created_at")
         if days:
             for row in UsageDaily.objects.filter(day__in=days).values("day").annotate(**_ROLLED):
-                sums[row["day"]] = _unalias(row)
+                day = row.pop("day")
+                sums[day] = _unalias(row)
             for day, low, calls in (
                 UsageLatencyDaily.objects.filter(day__in=days)
                 .values_list("day", "bucket")

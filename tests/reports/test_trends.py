@@ -13,6 +13,7 @@ from tests.reports.conftest import (
     known_usage,  # noqa: F401 - a fixture
 )
 from tests.reports.conftest import at as march
+from tests.reports.factories import log_usage
 from tests.reports.test_rollups import NOW, at, day, noon, spread  # noqa: F401 - fixtures
 from usage import reports, trends
 from usage.rollups import usage_rollup
@@ -139,3 +140,23 @@ def test_rolled_up_hours_are_read_from_the_hourly_rollup(spread):  # noqa: F811
     assert UsageHourly.objects.filter(hour__gte=at(1), hour__lt=at(0)).exists()
     assert everything(**window) == before
     assert sum(p["calls"] for p in before["trend"]["points"]) == 9  # day 1 has 9 rows
+
+
+def test_an_hour_and_a_day_read_partly_from_the_rollup_and_partly_from_the_log(spread):  # noqa: F811
+    usage_rollup(day=day(0))  # today up to a minute before noon
+    # after its watermark (a row created before it but written later waits for the next rollup)
+    log_usage(at=NOW - timedelta(seconds=30), input_tokens=5, cost="0.5", latency_ms=10)
+    log_usage(at=NOW - timedelta(seconds=45), input_tokens=5, cost="0.25", latency_ms=10)
+
+    for since, step in ((NOW - timedelta(hours=3), timedelta(hours=1)), (at(2), timedelta(days=1))):
+        until = NOW + timedelta(minutes=1)
+        for point in trends.usage_trend(since=since, until=until)["points"]:
+            start = point["start"]
+            start = start if step.seconds else at(0) - timedelta(days=(day(0) - start).days)
+            rows = UsageLog.objects.filter(
+                created_at__gte=max(start, since), created_at__lt=min(start + step, until)
+            )
+            assert point["calls"] == rows.count(), start
+            assert point["cost_usd"] == sum(r.cost_usd for r in rows), start
+    last_hour = trends.usage_trend(since=NOW - timedelta(hours=3), until=NOW)["points"][-1]
+    assert last_hour["calls"] == 3 and last_hour["cost_usd"] == Decimal("0.75")  # + a cache hit
