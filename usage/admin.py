@@ -24,7 +24,7 @@ class UsageLogAdmin(ProviderAdminsOnly, ReadOnly, admin.ModelAdmin):
     list_display = [
         "time",
         "who",
-        "task_type",
+        "task",
         "provider_model",
         "outcome",
         "tokens",
@@ -70,9 +70,16 @@ class UsageLogAdmin(ProviderAdminsOnly, ReadOnly, admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         return log_pages.usage_log_detail(request, object_id, model_admin=self)
 
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {**(extra_context or {}), **admin_views.WIDE})
+
     @admin.display(description="Time (UTC)", ordering="created_at")
     def time(self, log):
         return log.created_at.strftime(log_pages.TIME_FORMAT)
+
+    @admin.display(description="Task", ordering="task_type")
+    def task(self, log):
+        return log.task_type
 
     @admin.display(description="User", ordering="user__username")
     def who(self, log):
@@ -135,7 +142,11 @@ class AlertAdmin(ProviderAdminsOnly, ReadOnly, admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         # Above the list: where alerts go, how often they are checked, the thresholds.
-        extra_context = {**(extra_context or {}), **admin_views.alert_setup(request)}
+        extra_context = {
+            **(extra_context or {}),
+            **admin_views.alert_setup(request),
+            **admin_views.WIDE,
+        }
         return super().changelist_view(request, extra_context)
 
     @admin.display(description="State")

@@ -140,6 +140,7 @@ def usage_log_detail(request: HttpRequest, object_id: str, *, model_admin) -> Ht
     attempts = usage_request_attempts(request_id=log.request_id) if log.request_id else [log]
     context = {
         **model_admin.admin_site.each_context(request),
+        "is_nav_sidebar_enabled": False,  # a wide page (usage.admin_views.WIDE)
         "title": f"Usage log {log.pk}",
         "subtitle": None,
         "opts": UsageLog._meta,

@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from orchestrator.admin import ProviderConfigAdmin
 from orchestrator.models import ProviderConfig
 
+from .admin_views import WIDE
 from .alerts import alert_thresholds
 from .trend_views import usd
 from .trends import provider_glance
@@ -48,8 +49,15 @@ class ProviderConfigUsageAdmin(ProviderConfigAdmin):
     ]
     change_list_template = "admin/orchestrator/providerconfig/change_list.html"
 
+    # Configs are few, so the list shows them all: the filter sidebar gives its width to the
+    # columns (the search box stays).
+    list_filter = []
+
     def get_changelist(self, request, **kwargs):
         return _GlanceList
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {**(extra_context or {}), **WIDE})
 
     @admin.display(description="Calls 24 h")
     def calls_24h(self, config):
@@ -73,7 +81,10 @@ class ProviderConfigUsageAdmin(ProviderConfigAdmin):
         p95 = config.glance and config.glance["p95_ms"]
         if p95 is None or not config.glance:
             return "—"
-        over = p95 > config.thresholds.p95_latency_ms
+        over = (
+            p95 > config.thresholds.p95_latency_ms
+            and config.glance["calls"] >= config.thresholds.min_calls
+        )
         return format_html('<span class="{}">{} ms</span>', "over" if over else "", f"{p95:,.0f}")
 
     @admin.display(description="Cost 24 h")

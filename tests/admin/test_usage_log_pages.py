@@ -42,7 +42,7 @@ def test_the_list_shows_the_columns_an_operator_reads(su_client, fallback_call):
     headers = [
         "Time (UTC)",
         "User",
-        "Task type",
+        "Task",
         "Provider / model",
         "Status",
         "Tokens",
