@@ -65,6 +65,7 @@ class AnthropicAdapter:
         max_tokens: int | None = None,
         json_schema: dict | None = None,
         task: str | None = None,
+        tier: str = "fast",  # no per-tier setting: extended thinking stays off on every tier
     ) -> ProviderReply:
         content: list[dict[str, Any]] = []
         if image is not None:

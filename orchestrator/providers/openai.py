@@ -31,7 +31,8 @@ from .schemas import drop_nulls_text, openai_strict
 @dataclass(frozen=True)
 class ModelParams:
     reasoning: bool = False  # refuses `temperature`, takes `reasoning_effort`
-    effort: str | None = None  # the effort asked for ordinary answers
+    effort: str | None = None  # the effort asked for the fast tier's answers
+    quality_effort: str | None = None  # for the quality tier's (a CV or a letter)
     least_effort: str | None = None  # the least it accepts, asked for a tiny probe
 
 
@@ -41,14 +42,16 @@ class ModelParams:
 # (the SDK's `chat.completions.create` docstring: "including visible output tokens and
 # reasoning tokens"). Efforts per the SDK's `ReasoningEffort` and its docstring: "Not all
 # reasoning models support every value" (o-series: low and up; gpt-5: minimal; 5.1 on: none).
+# Reasoning models think a little for the fast tier and more for the quality tier.
+_REASONING = dict(reasoning=True, effort="low", quality_effort="medium")
 MODEL_PARAMS: dict[str, ModelParams] = {
-    "o1": ModelParams(reasoning=True, effort="low", least_effort="low"),
-    "o3": ModelParams(reasoning=True, effort="low", least_effort="low"),
-    "o4": ModelParams(reasoning=True, effort="low", least_effort="low"),
-    "gpt-5": ModelParams(reasoning=True, effort="low", least_effort="minimal"),
-    "gpt-5.": ModelParams(reasoning=True, effort="low", least_effort="none"),
+    "o1": ModelParams(**_REASONING, least_effort="low"),
+    "o3": ModelParams(**_REASONING, least_effort="low"),
+    "o4": ModelParams(**_REASONING, least_effort="low"),
+    "gpt-5": ModelParams(**_REASONING, least_effort="minimal"),
+    "gpt-5.": ModelParams(**_REASONING, least_effort="none"),
     "gpt-5-chat": ModelParams(),  # the ChatGPT snapshot is not a reasoning model
-    "gpt-6": ModelParams(reasoning=True, effort="low", least_effort="none"),
+    "gpt-6": ModelParams(**_REASONING, least_effort="none"),
 }
 CLASSIC = ModelParams()
 # A cap this small is a probe (the credentials test asks for 16 tokens): the model reasons as
@@ -95,6 +98,7 @@ class OpenAIAdapter:
         max_tokens: int | None = None,
         json_schema: dict | None = None,
         task: str | None = None,
+        tier: str = "fast",
     ) -> ProviderReply:
         messages: list[dict[str, Any]] = []
         if system_prompt:
@@ -116,7 +120,7 @@ class OpenAIAdapter:
                     ],
                 }
             )
-        kwargs = self._params(model, temperature, max_tokens, json_schema)
+        kwargs = self._params(model, temperature, max_tokens, json_schema, tier)
         try:
             response = self.client.chat.completions.create(model=model, messages=messages, **kwargs)
         except openai.APIError as exc:
@@ -129,10 +133,17 @@ class OpenAIAdapter:
         details = getattr(usage, "prompt_tokens_details", None)
         choice = response.choices[0]
         text = choice.message.content or ""
+        spent = ProviderReply(
+            text="",
+            input_tokens=usage.prompt_tokens if usage else 0,
+            output_tokens=usage.completion_tokens if usage else 0,
+            cached_input_tokens=(getattr(details, "cached_tokens", 0) or 0) if details else 0,
+        )
         if not text and choice.finish_reason == "length":
             raise ProviderError(
                 BAD_OUTPUT,
                 "The model spent its whole output allowance reasoning and wrote no answer.",
+                spent=spent,
             )
         if json_schema is not None and not self.compatible:
             text = drop_nulls_text(text, json_schema)
@@ -152,6 +163,7 @@ class OpenAIAdapter:
         temperature: float | None,
         max_tokens: int | None,
         json_schema: dict | None,
+        tier: str = "fast",
     ) -> dict[str, Any]:
         if self.compatible:
             # Other servers know the classic names and plain JSON mode, not OpenAI's newer ones.
@@ -170,7 +182,8 @@ class OpenAIAdapter:
         kwargs: dict[str, Any] = {"max_completion_tokens": cap}
         if params.reasoning:
             probe = cap <= PROBE_CAP
-            kwargs["reasoning_effort"] = params.least_effort if probe else params.effort
+            effort = params.quality_effort if tier == "quality" else params.effort
+            kwargs["reasoning_effort"] = params.least_effort if probe else effort
             kwargs["max_completion_tokens"] = cap + (PROBE_ROOM if probe else 0)
         elif temperature is not None:
             kwargs["temperature"] = temperature
