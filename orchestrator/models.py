@@ -311,7 +311,7 @@ class ScheduledRun(models.Model):
         return f"{self.job} started {self.started_at:%Y-%m-%d %H:%M:%S}"
 
 
-# --- Daily usage rollups (usage/rollups.py writes them, reports.py reads them) ---------
+# --- Daily usage rollups (usage/rollups.py writes them, usage/reports/ reads them) -
 
 
 class UsageSums(models.Model):
