@@ -7,6 +7,9 @@ from its bytes, then the AI says whether it is a job posting at all, then reads 
 Every AI answer is validated against JOB_SCHEMA by the orchestrator, which asks each provider
 once more with the problem named and then moves on to the next; BAD_AI_OUTPUT reaches the user
 only when no provider gave a usable answer.
+
+Longer than our usual modules: the three input channels share their validation, provenance
+and storage, and each is a few lines of the same story.
 """
 
 from __future__ import annotations

@@ -1,3 +1,10 @@
+"""The gateway's data: provider configs and model prices, routing rules, the usage log (one row
+per attempt), background AI tasks, alerts and their thresholds, the daily usage rollups.
+
+Longer than our usual modules: Django finds an app's models in one module, and these are
+small, each with the reason for its fields beside them.
+"""
+
 import uuid
 from functools import partial
 
