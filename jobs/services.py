@@ -188,7 +188,7 @@ def _extract_url(*, user: Any, url: str, force: bool) -> Extraction:
     fields = structured_job(page.text) if page.content_type != "text/plain" else None
     if fields is not None:
         provenance = {
-            "extracted_by": "jsonld",
+            "provider_type": "jsonld",
             "prompt_version": "",
             "model": "",
             "raw_ai_output": "",
@@ -275,7 +275,7 @@ def _require_vision_provider() -> None:
 
 def _provenance(result: AIResult) -> dict[str, Any]:
     return {
-        "extracted_by": result.provider,
+        "provider_type": result.provider,
         "prompt_version": prompts.VERSION,
         "model": result.model,
         "raw_ai_output": strip_bad_text(result.text),
