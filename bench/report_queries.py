@@ -48,12 +48,12 @@ def _queries() -> dict[str, Callable[[dict], object]]:
 
 
 def _trend_queries() -> dict[str, Callable[[dict], object]]:
-    from usage import trends
+    from usage import reports
 
     return {
-        "usage_trend": lambda w: trends.usage_trend(**w),
-        "top_error_codes": lambda w: trends.top_error_codes(**w),
-        "provider_glance": lambda w: trends.provider_glance(**w),
+        "usage_trend": lambda w: reports.usage_trend(**w),
+        "top_error_codes": lambda w: reports.top_error_codes(**w),
+        "provider_glance": lambda w: reports.provider_glance(**w),
     }
 
 
@@ -258,7 +258,7 @@ def run(*, quick: bool) -> tuple[list[dict], str]:
         records.append(record(f"rollup of all days @{size}", seconds * 1000, "ms", group="reports"))
     parts = [
         "### 3. Reports at scale (ms, median of 5 after a warm-up)",
-        "Every selector of `usage/reports.py` and `usage/trends.py` as the dashboard calls it "
+        "Every selector of `usage/reports/` and `usage/trends.py` as the dashboard calls it "
         '(Python post-processing included), over the dashboard\'s "Last 30 days" and "Last 90 '
         'days" (whole UTC days, today so far included); the trends also over the last 24 and '
         "48 hours (hour by hour), and `provider_glance` (the provider list) over the last 24. "

@@ -16,8 +16,8 @@ from orchestrator.models import ProviderConfig
 
 from .admin_views import WIDE
 from .alerts import alert_thresholds
+from .reports import provider_glance
 from .trend_views import usd
-from .trends import provider_glance
 
 GLANCE = timedelta(hours=24)
 

@@ -3,14 +3,14 @@ error codes, and links into the usage log that keep the dashboard's period."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from . import reports, trends
+from . import reports
 from .charts import line, stacked_columns
 
 
@@ -45,14 +45,14 @@ def log_url(*, since: datetime, until: datetime, **filters: Any) -> str:
 def _drill_down(start: Any, *, hourly: bool, since: datetime, until: datetime) -> str:
     """A day opens the dashboard for that day (hour by hour); an hour opens its log rows."""
     if hourly:
-        return log_url(since=max(start, since), until=min(start + trends.HOUR, until))
+        return log_url(since=max(start, since), until=min(start + timedelta(hours=1), until))
     query = urlencode({"period": "custom", "since": start, "until": start})
     return f"{reverse('admin:orchestrator_usage_dashboard')}?{query}"
 
 
 def trend_context(*, since: datetime, until: datetime) -> dict[str, Any]:
     window = {"since": since, "until": until}
-    trend = trends.usage_trend(**window)
+    trend = reports.usage_trend(**window)
     points = trend["points"]
     hourly = trend["step"] == "hour"
     labels = [f"{p['start']:%H:00}" if hourly else f"{p['start']:%m-%d}" for p in points]
@@ -95,7 +95,7 @@ def trend_context(*, since: datetime, until: datetime) -> dict[str, Any]:
                 "share_text": f"{row['share']:.1%}",
                 "url": log_url(since=since, until=until, error_code=row["code"]),
             }
-            for row in trends.top_error_codes(**window)
+            for row in reports.top_error_codes(**window)
         ],
     }
 

@@ -17,7 +17,6 @@ from . import (
     AUTH,
     BAD_OUTPUT,
     BAD_REQUEST,
-    RATE_LIMITED,
     TIMEOUT,
     UNAVAILABLE,
     ProviderError,
@@ -25,6 +24,7 @@ from . import (
     retry_after_seconds,
     scrub,
 )
+from .base import VendorAdapter
 from .images import LIMITS, ImageUnfit, fit_image
 from .schemas import gemini_schema
 
@@ -124,7 +124,7 @@ _TIMEOUTS = _timeout_errors()
 _TRANSPORT = _transport_errors()
 
 
-class GeminiAdapter:
+class GeminiAdapter(VendorAdapter):
     def __init__(self, *, api_key: str, base_url: str | None = None, timeout: float = 60.0):
         self.api_key = api_key
         self.client = _client(api_key, base_url or "", timeout)
@@ -208,27 +208,23 @@ class GeminiAdapter:
     def _error(self, exc: errors.APIError) -> ProviderError:
         message = scrub(exc.message or str(exc), self.api_key)
         status = exc.code
-        headers = getattr(exc.response, "headers", None)
-        retry_after = retry_after_seconds(headers)
+        retry_after = retry_after_seconds(getattr(exc.response, "headers", None))
         # Gemini answers a bad key with 400 INVALID_ARGUMENT + reason API_KEY_INVALID.
-        if status in (401, 403) or "API_KEY_INVALID" in json.dumps(exc.details, default=str):
+        if "API_KEY_INVALID" in json.dumps(exc.details, default=str):
             return ProviderError(AUTH, message, status=status)
         if status == 429:
             delay, per_day = _quota_details(exc.details)
             # A per-day quota is spent until tomorrow: like OpenAI's insufficient_quota, go on
             # to the next provider at once.
-            return ProviderError(
-                RATE_LIMITED,
+            return self._status_error(
+                status,
                 message,
-                status=status,
                 retry_after=retry_after if delay is None else delay,
-                retryable=not per_day,
+                rate_limit_retryable=not per_day,
             )
         if status == 504 or exc.status == "DEADLINE_EXCEEDED":
             return ProviderError(TIMEOUT, message, status=status)
-        if status >= 500 or status == 408:
-            return ProviderError(UNAVAILABLE, message, status=status, retry_after=retry_after)
-        return ProviderError(BAD_REQUEST, message, status=status)
+        return self._status_error(status, message, retry_after=retry_after)
 
 
 def _quota_details(body: Any) -> tuple[float | None, bool]:

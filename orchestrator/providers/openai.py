@@ -12,18 +12,14 @@ import openai
 from django.conf import settings
 
 from . import (
-    AUTH,
     BAD_OUTPUT,
     BAD_REQUEST,
-    RATE_LIMITED,
-    TIMEOUT,
-    UNAVAILABLE,
     ProviderError,
     ProviderReply,
     by_family,
-    retry_after_seconds,
     scrub,
 )
+from .base import VendorAdapter
 from .images import LIMITS, ImageUnfit, fit_image
 from .schemas import drop_nulls_text, openai_strict
 
@@ -72,7 +68,7 @@ def _client(api_key: str, base_url: str, timeout: float) -> openai.OpenAI:
     )
 
 
-class OpenAIAdapter:
+class OpenAIAdapter(VendorAdapter):
     compatible = False
 
     def __init__(self, *, api_key: str, base_url: str | None = None, timeout: float = 60.0):
@@ -200,31 +196,9 @@ class OpenAIAdapter:
 
     def _error(self, exc: openai.APIError) -> ProviderError:
         message = scrub(getattr(exc, "message", None) or str(exc), self.api_key)
-        if isinstance(exc, openai.APITimeoutError):
-            return ProviderError(TIMEOUT, "The provider did not answer in time.")
-        if isinstance(exc, openai.APIConnectionError):
-            return ProviderError(UNAVAILABLE, "Could not connect to the provider.")
-        if isinstance(exc, openai.APIResponseValidationError):
-            return ProviderError(BAD_OUTPUT, f"The provider's answer was malformed: {message}")
-        if not isinstance(exc, openai.APIStatusError):
-            return ProviderError(BAD_OUTPUT, message)
-        status = exc.status_code
-        retry_after = retry_after_seconds(exc.response.headers)
-        if status in (401, 403):
-            return ProviderError(AUTH, message, status=status)
-        if status == 429:
-            # insufficient_quota is the account's billing, not load: waiting will not help.
-            billing = getattr(exc, "code", None) == "insufficient_quota"
-            return ProviderError(
-                RATE_LIMITED,
-                message,
-                status=status,
-                retry_after=retry_after,
-                retryable=not billing,
-            )
-        if status >= 500 or status == 408:
-            return ProviderError(UNAVAILABLE, message, status=status, retry_after=retry_after)
-        return ProviderError(BAD_REQUEST, message, status=status)
+        # insufficient_quota is the account's billing, not load: waiting will not help.
+        billing = getattr(exc, "code", None) == "insufficient_quota"
+        return self._sdk_error(exc, openai, message, rate_limit_retryable=not billing)
 
 
 class OpenAICompatibleAdapter(OpenAIAdapter):

@@ -15,14 +15,14 @@ from tests.reports.conftest import (
 from tests.reports.conftest import at as march
 from tests.reports.factories import log_usage
 from tests.reports.test_rollups import NOW, at, day, noon, spread  # noqa: F401 - fixtures
-from usage import reports, trends
+from usage import reports
 from usage.rollups import usage_rollup
 
 WINDOW = {"since": SINCE, "until": UNTIL}
 
 
 def test_per_day_calls_errors_refusals_cost_tokens_and_p95(known_usage):  # noqa: F811
-    trend = trends.usage_trend(**WINDOW)
+    trend = reports.usage_trend(**WINDOW)
 
     assert trend["step"] == "day"
     rows = [
@@ -41,25 +41,25 @@ def test_per_day_calls_errors_refusals_cost_tokens_and_p95(known_usage):  # noqa
 
 
 def test_up_to_48_hours_the_steps_are_hours_every_one_present(known_usage):  # noqa: F811
-    trend = trends.usage_trend(since=march(1, 0), until=march(3, 0))
+    trend = reports.usage_trend(since=march(1, 0), until=march(3, 0))
 
     assert trend["step"] == "hour" and len(trend["points"]) == 48
     busy = {p["start"].hour: p["calls"] for p in trend["points"][:24] if p["calls"]}
     assert busy == {10: 1, 11: 1, 12: 1}
     assert trend["points"][12]["errors"] == 1 and trend["points"][12]["p95_ms"] == 300.0
     assert trend["points"][0]["p95_ms"] is None  # no calls: no latency, not zero
-    assert trends.trend_step(since=march(1, 0), until=march(3, 0, 1)) == "day"
+    assert reports.trend_step(since=march(1, 0), until=march(3, 0, 1)) == "day"
 
 
 def test_top_error_codes_with_their_share_of_calls(known_usage):  # noqa: F811
-    assert trends.top_error_codes(**WINDOW) == [
+    assert reports.top_error_codes(**WINDOW) == [
         {"code": "PROVIDER_ERROR", "count": 1, "share": 0.125, "quota": False},
         {"code": "QUOTA_EXCEEDED", "count": 1, "share": 0.125, "quota": True},
     ]
 
 
 def test_provider_glance_per_config(known_usage):  # noqa: F811
-    glance = trends.provider_glance(**WINDOW)
+    glance = reports.provider_glance(**WINDOW)
 
     openai, claude = known_usage["openai"], known_usage["claude"]
     assert glance[openai.pk] == {
@@ -87,9 +87,9 @@ WINDOWS = {
 def everything(since, until) -> dict:
     window = {"since": since, "until": until}
     return {
-        "trend": trends.usage_trend(**window),
-        "errors": trends.top_error_codes(**window),
-        "glance": trends.provider_glance(**window),
+        "trend": reports.usage_trend(**window),
+        "errors": reports.top_error_codes(**window),
+        "glance": reports.provider_glance(**window),
     }
 
 
@@ -150,7 +150,7 @@ def test_an_hour_and_a_day_read_partly_from_the_rollup_and_partly_from_the_log(s
 
     for since, step in ((NOW - timedelta(hours=3), timedelta(hours=1)), (at(2), timedelta(days=1))):
         until = NOW + timedelta(minutes=1)
-        for point in trends.usage_trend(since=since, until=until)["points"]:
+        for point in reports.usage_trend(since=since, until=until)["points"]:
             start = point["start"]
             start = start if step.seconds else at(0) - timedelta(days=(day(0) - start).days)
             rows = UsageLog.objects.filter(
@@ -158,5 +158,5 @@ def test_an_hour_and_a_day_read_partly_from_the_rollup_and_partly_from_the_log(s
             )
             assert point["calls"] == rows.count(), start
             assert point["cost_usd"] == sum(r.cost_usd for r in rows), start
-    last_hour = trends.usage_trend(since=NOW - timedelta(hours=3), until=NOW)["points"][-1]
+    last_hour = reports.usage_trend(since=NOW - timedelta(hours=3), until=NOW)["points"][-1]
     assert last_hour["calls"] == 3 and last_hour["cost_usd"] == Decimal("0.75")  # + a cache hit

@@ -2,7 +2,7 @@
 cost, tokens), its top error codes, and each provider config's recent calls, error rate, p95
 and cost for the provider list.
 
-Per hour for periods up to 48 hours, per UTC day beyond. As in usage.reports, a period is read
+Per hour for periods up to 48 hours, per UTC day beyond. As in the other reports, a period is read
 from the rollups where they cover it and from UsageLog for the rest, and the two are added:
 days from the daily rollups, hours from the hourly ones (usage/rollups.py builds both with the
 day, to the same watermark). An hour is read from its rollup when it starts inside the period
@@ -30,16 +30,9 @@ from orchestrator.models import (
     UsageRollupDay,
 )
 
-from .reports import (
-    _add,
-    _money,
-    _one_snapshot,
-    _parts,
-    _provider_label,
-    _provider_labels,
-    percentile,
-)
-from .rollups import bucket_high, day_start, provider_attempts
+from ..rollups import bucket_high, day_start, provider_attempts
+from .periods import _add, _money, _one_snapshot, _parts, _provider_label, _provider_labels
+from .providers import percentile
 
 HOURLY_UP_TO = timedelta(hours=48)
 HOUR = timedelta(hours=1)
