@@ -72,3 +72,15 @@ def test_drill_down_links_open_the_log_over_the_same_period(su_client, known_usa
     whole = unescape(html.split('" id="period-log-link"', 1)[0].rsplit('href="', 1)[1])
     assert parse_qs(urlsplit(whole).query) == PERIOD_FILTER
     assert len(su_client.get(whole).context["cl"].result_list) == 8
+
+
+@pytest.mark.parametrize("period", ["24h", "7d", "90d"])
+def test_an_idle_period_draws_empty_charts(su_client, period):
+    response = su_client.get(DASHBOARD, {"period": period})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="trend-calls-chart"' in html and '<rect class="seg' not in html
+    assert "No errors in this period." in html
+    points = response.context["trend_p95"]
+    assert points["lines"] == [] and points["dots"] == []
