@@ -241,7 +241,7 @@ def _n(value: Any) -> str:
 
 def rollup_tables() -> list[str]:
     """The tables usage/rollups.py rebuilds from the log."""
-    from orchestrator import models
+    from usage import models
 
     rollups = (
         models.UsageDaily,

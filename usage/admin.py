@@ -11,7 +11,8 @@ from solo.admin import SingletonModelAdmin
 
 from orchestrator.admin import ProviderAdminsOnly, ReadOnly, _badge
 from orchestrator.console import is_provider_admin
-from orchestrator.models import Alert, AlertThresholds, UsageLog
+from orchestrator.models import UsageLog
+from usage.models import Alert, AlertThresholds
 
 from . import admin_views, log_pages, provider_admin  # noqa: F401 - registers the provider list
 from .alerts import alert_resolve
@@ -132,7 +133,7 @@ class AlertAdmin(ProviderAdminsOnly, ReadOnly, admin.ModelAdmin):
             path(
                 "check/",
                 self.admin_site.admin_view(self.check_view),
-                name="orchestrator_alert_check",
+                name="usage_alert_check",
             ),
             *super().get_urls(),
         ]
@@ -163,7 +164,7 @@ class AlertAdmin(ProviderAdminsOnly, ReadOnly, admin.ModelAdmin):
         return (
             obj is None
             and is_provider_admin(request.user)
-            and request.user.has_perm("orchestrator.change_alert")
+            and request.user.has_perm("usage.change_alert")
         )
 
 
@@ -182,4 +183,4 @@ class AlertThresholdsAdmin(ProviderAdminsOnly, SingletonModelAdmin):
         response = super().response_change(request, obj)
         if "_continue" in request.POST:
             return response
-        return redirect("admin:orchestrator_alert_changelist")  # where they are shown
+        return redirect("admin:usage_alert_changelist")  # where they are shown

@@ -22,8 +22,9 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from orchestrator.models import Alert, AlertThresholds, ProviderConfig
+from orchestrator.models import ProviderConfig
 from orchestrator.routes import config_key_unreadable
+from usage.models import Alert, AlertThresholds
 
 from . import reports
 
@@ -232,7 +233,7 @@ def _mail(firing: list[Alert], resolved: list[Alert]) -> None:
         for a in resolved
     ]
     lines.append(
-        f"\nAll alerts: {reverse('admin:orchestrator_alert_changelist')} · "
+        f"\nAll alerts: {reverse('admin:usage_alert_changelist')} · "
         f"dashboard: {reverse('admin:orchestrator_usage_dashboard')}"
     )
     # fail_silently=False: if the mail cannot go out, notified_at stays empty and the next

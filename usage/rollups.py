@@ -29,14 +29,14 @@ from django.db.models.functions import TruncHour
 from django.utils import timezone
 
 from core.errors import QuotaExceeded
-from orchestrator.models import (
+from orchestrator.models import UsageLog
+from usage.models import (
     UsageDaily,
     UsageDailyUser,
     UsageHourly,
     UsageLatencyDaily,
     UsageLatencyHourly,
     UsageLatencyMonthly,
-    UsageLog,
     UsageMonthlyUser,
     UsageRollupDay,
 )

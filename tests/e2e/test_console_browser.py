@@ -14,9 +14,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from orchestrator.models import Alert, ProviderConfig, UsageCapture, UsageLog
+from orchestrator.models import ProviderConfig, UsageCapture, UsageLog
 from tests.e2e.browser import ARTIFACTS, CHROMIUM, chromium
 from tests.reports.factories import log_usage
+from usage.models import Alert
 
 WIDTH = 1400
 
@@ -214,7 +215,7 @@ def _pages(ids: dict[str, int]) -> dict[str, tuple[str, str]]:
             "document.querySelector('#result_list').innerText.includes('Calls 24 h'.toUpperCase())",
         ),
         "alerts": (
-            "/admin/orchestrator/alert/",
+            "/admin/usage/alert/",
             "document.querySelectorAll('#result_list tbody tr').length === 1",
         ),
     }

@@ -12,9 +12,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from orchestrator.models import Alert, ProviderConfig
+from orchestrator.models import ProviderConfig
 from tests.e2e.browser import CHROMIUM, chromium
 from tests.reports.factories import log_usage
+from usage.models import Alert
 
 pytestmark = [
     pytest.mark.slow,

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from orchestrator.models import UsageHourly, UsageLog
+from orchestrator.models import UsageLog
 from tests.reports.conftest import (
     SINCE,
     UNTIL,
@@ -16,6 +16,7 @@ from tests.reports.conftest import at as march
 from tests.reports.factories import log_usage
 from tests.reports.test_rollups import NOW, at, day, noon, spread  # noqa: F401 - fixtures
 from usage import reports
+from usage.models import UsageHourly
 from usage.rollups import usage_rollup
 
 WINDOW = {"since": SINCE, "until": UNTIL}

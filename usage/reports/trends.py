@@ -21,15 +21,15 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate, TruncHour
 
 from core.errors import QuotaExceeded
-from orchestrator.models import (
+from orchestrator.models import UsageLog
+
+from ..models import (
     UsageDaily,
     UsageHourly,
     UsageLatencyDaily,
     UsageLatencyHourly,
-    UsageLog,
     UsageRollupDay,
 )
-
 from ..rollups import bucket_high, day_start, provider_attempts
 from .periods import _add, _money, _one_snapshot, _parts, _provider_label, _provider_labels
 from .providers import percentile
