@@ -29,6 +29,7 @@ from usage.models import AlertThresholds
 
 from . import reports
 from .alerts import alert_recipients, alert_thresholds, alerts_check, alerts_open
+from .charts import usd
 from .forms import PeriodForm
 from .trend_views import log_url, trend_context
 
@@ -111,14 +112,6 @@ def usage_export(request: HttpRequest, *, model_admin) -> HttpResponse:
 
 
 # --- Dashboard -------------------------------------------------------------------------------
-
-
-def usd(value: Decimal) -> str:
-    """Dollars with the precision small AI costs need: $12.34, $0.0123, $0.000123."""
-    if not value:
-        return "$0"
-    places = 2 if value >= 1 else 4 if value >= Decimal("0.01") else 6
-    return f"${value:,.{places}f}"
 
 
 def bar_rows(rows: list[dict[str, Any]], *, bar_width: int = 340) -> dict[str, Any]:

@@ -16,8 +16,8 @@ from orchestrator.models import ProviderConfig
 
 from .admin_views import WIDE
 from .alerts import alert_thresholds
+from .charts import usd
 from .reports import provider_glance
-from .trend_views import usd
 
 GLANCE = timedelta(hours=24)
 

@@ -11,15 +11,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from . import reports
-from .charts import line, stacked_columns
-
-
-def usd(value: float | Decimal) -> str:
-    value = Decimal(str(value)) if not isinstance(value, Decimal) else value
-    if not value:
-        return "$0"
-    places = 2 if value >= 1 else 4 if value >= Decimal("0.01") else 6
-    return f"${value:,.{places}f}"
+from .charts import line, stacked_columns, usd
 
 
 def count(value: float) -> str:
