@@ -21,7 +21,7 @@ from jobs.parsing import (
     requirements_from_text,
     tidy,
 )
-from jobs.pasted import Opening, read_opening
+from jobs.pasted import Opening, as_title, read_opening
 from jobs.salary import find_salary
 from jobs.schemas import JOB_SCHEMA
 from jobs.terms import mode_in, mode_in_text, mode_of, type_in_text, type_of, with_mode
@@ -81,13 +81,14 @@ def job_from_text(text: str) -> dict:
     # The opening's company and place belong to the job only when its title is the job's.
     opened = opening if title == opening.title else Opening()
     at = re.match(rf"^(.+?)\s+{AT}\s+(.+)$", title) if title == first_line else None
-    if at and not opened.title:
+    at = at if at and not opened.title and as_title(at.group(1)) else None
+    if at:
         title = at.group(1).strip()
     company = _first(
         _label(labelled, "company"),
         *hints.company,
         opened.company,
-        at.group(2).strip() if at and not opened.title else "",
+        at.group(2).strip() if at else "",
         _company_from_prose(text),
         *hints.weak_company,
         _repeated_name(lines[:10], text, title),

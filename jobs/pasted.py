@@ -124,13 +124,14 @@ def _first_sentence(line: str) -> str:
     # A full stop after a legal form or an initial ("Acme Inc. is hiring") ends no sentence.
     for match in re.finditer(r"[.!?](?=\s+\S|$)", line):
         before = line[: match.start()].rsplit(None, 1)[-1] if line[: match.start()] else ""
-        if re.fullmatch(_LEGAL_WORD, before) or len(before) == 1:
+        if re.fullmatch(rf"{_LEGAL_WORD}|St|Dr|Mt|Ft|No|Nr|Mr|Mrs|Ms", before) or len(before) == 1:
             continue
         return line[: match.start()].strip()
     return line.strip()
 
 
-def _title(text: str) -> str:
+def as_title(text: str) -> str:
+    """The text if it reads like a job title, else ""."""
     text = text.strip(" ,;:-–—")
     words = text.split()
     if (
@@ -161,6 +162,11 @@ def _place(text: str) -> tuple[str, str]:
         mode, text = mode_of(tail.group(1)), text[: tail.start()].strip()
     if mode_of(text):
         return "", mode_of(text)
+    lead = re.fullmatch(r"(\S+(?: \S+)?)\s*(?:\(([^)]+)\)|[-–—,]\s*(.+))", text)
+    if not mode and lead and mode_of(lead.group(1)):  # "Remote (US)", "Remote - Germany"
+        inner = (lead.group(2) or lead.group(3)).strip()
+        if is_place(inner) or _is_place_part(inner) or re.fullmatch(r"[A-Z]{2,4}", inner):
+            return inner, mode_of(lead.group(1))
     if is_place(text) or (text and _is_place_part(text)):
         return text, mode
     return "", ""
@@ -195,7 +201,7 @@ def _hiring(sentence: str) -> Opening | None:
     if not match:
         return None
     company = _company(match.group("company") or match.group("company2"))
-    title = _title(match.group("title") or match.group("title2"))
+    title = as_title(match.group("title") or match.group("title2"))
     place, mode = _place(match.group("place") or match.group("place2") or "")
     if not (company and title):
         return None
@@ -212,8 +218,15 @@ def _looking(sentence: str) -> Opening | None:
     )
     if not match:
         return None
-    title = _title(match.group("title"))
+    title = as_title(match.group("title"))
     found = _company_and_place(match.group("rest"))
+    # "... to join our team in Berlin": a title and a place, but no company's name.
+    ours = re.fullmatch(
+        r"(?:us|(?:our|the)(?: [a-z-]+){1,2})(?:\s+in\s+(?P<place>.+))?", match.group("rest")
+    )
+    if title and not found and ours:
+        place, mode = _place(ours.group("place") or "")
+        found = ("", with_mode(place, mode))
     if not (title and found):
         return None
     return Opening(title=title, company=found[0], location=found[1])
@@ -223,7 +236,7 @@ def _at(sentence: str) -> Opening | None:
     match = re.fullmatch(r"(?P<title>.+?)\s+(?:at|@|bei|chez|presso)\s+(?P<rest>.+)", sentence)
     if not match:
         return None
-    title = _title(match.group("title"))
+    title = as_title(match.group("title"))
     found = _company_and_place(match.group("rest")) if title else None
     if not found:
         return None
@@ -236,9 +249,12 @@ def _parts(line: str) -> Opening | None:
     parts = [p.strip() for p in re.split(r"\s+[–—-]\s+", line)]
     if len(parts) != 3:
         return None
-    title, company = _title(parts[0]), _company(parts[1])
+    title, company = as_title(parts[0]), _company(parts[1])
     place, mode = _place(parts[2])
-    if not (title and company and (place or mode)):
+    if title and not place and mode:
+        # "Senior Engineer - Backend - Remote": the middle part is the title's, not a company.
+        return Opening(title=line[: line.rindex(parts[2])].rstrip(" -–—"), location=mode)
+    if not (title and company and place):
         return None
     return Opening(title=title, company=company, location=with_mode(place, mode))
 
@@ -248,7 +264,7 @@ def _parts(line: str) -> Opening | None:
 
 def _header(lines: list[str]) -> Opening | None:
     """Title line, then company and place lines (or one "Company · Place · Hybrid" line)."""
-    if len(lines) < 2 or not _title(lines[0]):
+    if len(lines) < 2 or not as_title(lines[0]):
         return None
     company, place, mode, kind = "", "", "", ""
     for line in lines[1:4]:

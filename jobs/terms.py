@@ -26,14 +26,16 @@ TYPES = {
 }
 _IN_TEXT = {
     "Full-time": r"\bfull[- ]time\b|\bpermanent\b|vollzeit|voltijds|temps plein|tiempo completo|"
-    r"jornada completa|tempo pieno|tempo integral|festanstellung|全职|正社員",
+    r"jornada completa|tempo pieno|tempo integral|全职|正社員",
     "Part-time": r"\bpart[- ]time\b|teilzeit|deeltijds|temps partiel|tiempo parcial|"
     r"medio tiempo|兼职|パート",
     "Contract": r"\bcontractor\b|\bfreelance\b|\bfixed[- ]term\b|\bcontract\s+(?:role|position|"
-    r"basis)\b|\bbefristet",
+    r"basis)\b|\(contract\)|\bbefristet",
     "Internship": r"\binternship\b|\bpraktikum\b",
     "Temporary": r"\btemporary\b",
 }
+# "Permanent" says how long, not how many hours: a "permanent, part-time role" is part-time.
+_PERMANENT = r"\bpermanent\b|festanstellung|unbefristet"
 # How far into a posting its own header and first lines reach.
 HEAD_CHARS = 600
 
@@ -78,7 +80,7 @@ def mode_in_text(text: str) -> str:
 
 def type_in_text(text: str) -> str:
     """The employment type the posting's first lines name first, else any the text names."""
-    head = text[:HEAD_CHARS]
+    head = re.sub(_PERMANENT, "", text[:HEAD_CHARS], flags=re.I)
     found = [
         (match.start(), label)
         for label, rx in _IN_TEXT.items()
@@ -86,4 +88,6 @@ def type_in_text(text: str) -> str:
     ]
     if found:
         return min(found)[1]
+    if re.search(_PERMANENT, text[:HEAD_CHARS], re.I):
+        return "Full-time"
     return next((label for label, rx in _IN_TEXT.items() if re.search(rx, text, re.I)), "")
