@@ -37,9 +37,11 @@ _LABELS = {
     "location": r"(?:job\s*|work\s*)?location|based in|office|standort|arbeitsort|einsatzort|"
     r"lieu(?: de travail)?|localisation|ubicaci[oó]n|localidad|sede(?: di lavoro)?|"
     r"luogo di lavoro|locatie|standplaats|(?:工作)?地点|勤務地|الموقع|مكان العمل",
-    "employment_type": r"employment type|job type|contract type|type of employment|"
-    r"work type|type|anstellungsart|vertragsart|beschäftigungsart|type de contrat|"
-    r"tipo de contrato|jornada|tipo di contratto|dienstverband|工作性质|雇用形態|نوع الوظيفة",
+    "employment_type": r"employment type|job type|type of employment|work type|type|"
+    r"anstellungsart|beschäftigungsart|jornada|工作性质|雇用形態|نوع الوظيفة",
+    # How long rather than how many hours ("Temporary to permanent"): read after the above.
+    "contract_type": r"contract type|vertragsart|type de contrat|tipo de contrato|"
+    r"tipo di contratto|dienstverband",
     "work_mode": r"remote status|work(?:place)?\s*(?:mode|model|arrangement|setting)|"
     r"workplace type|arbeitsmodell",
     "salary": r"salary(?:\s*range)?|pay(?:\s*range)?|compensation|wage|stipend|gehalt|vergütung|"
@@ -91,6 +93,7 @@ def job_from_text(text: str) -> dict:
         at.group(2).strip() if at else "",
         _company_from_prose(text),
         *hints.weak_company,
+        opened.weak_company,
         _repeated_name(lines[:10], text, title),
         default="",
     )
@@ -155,11 +158,22 @@ _ANY_LABEL = re.compile(
 )
 
 
+_GLUED_LABEL = re.compile(rf"^(.*?\S)\s*((?:{'|'.join(_LABELS.values())}))$", re.I)
+
+
 def _split_labels(line: str) -> list[str]:
     # "Job Title: X Company: Y Location: Z" on one line is three labelled lines.
-    if len(re.findall(r"\S\s*:\s", line)) < 3:
-        return [line]
-    return [part for part in _ANY_LABEL.split(line) if part]
+    if len(re.findall(r"\S\s*:\s", line)) >= 3:
+        return [part for part in _ANY_LABEL.split(line) if part]
+    # A copied list of labels and values can glue each value to the next label: "Temporary
+    # to permanent Employment type", "£ 182KJob location". Only a capitalised label of two
+    # words or more is split off, so "Senior Project Manager Office" stays whole.
+    glued = _GLUED_LABEL.match(line)
+    if glued and " " in glued.group(2) and glued.group(2)[0].isupper():
+        joined = not line[len(glued.group(1))].isspace()
+        if not (joined and glued.group(1)[-1].islower()):  # "Workplace location" stays whole
+            return [glued.group(1), glued.group(2)]
+    return [line]
 
 
 def _is_value(line: str) -> bool:
@@ -245,7 +259,7 @@ def _work_mode(lines: list[str], tag: str) -> str:
 
 
 def _employment_type(lines: list[str], opening: Opening, text: str) -> str:
-    labelled = _label(lines, "employment_type")
+    labelled = _label(lines, "employment_type") or _label(lines, "contract_type")
     if labelled and len(labelled) <= 40:
-        return type_of(labelled) or employment_type_label(labelled)
+        return type_of(labelled, at_start=True) or employment_type_label(labelled)
     return opening.employment_type or type_in_text(text)

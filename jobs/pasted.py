@@ -70,6 +70,19 @@ _NOISE = re.compile(
     r"employees|followers)\b|^\d",
     re.I,
 )
+_CHROME = re.compile(
+    r"^(?:skip to|back to|(?:see|view) all|all jobs|(?:home|menu|new|share|save|print)$)", re.I
+)
+# Words that make a line a job title rather than a company's name; they only decide which of
+# two short header lines is which ("Amazon" over "Senior Software Development Engineer").
+_ROLE = re.compile(
+    r"\b(?:engineer|developer|programmer|manager|designer|analyst|scientist|consultant|"
+    r"specialist|assistant|technician|director|officer|coordinator|administrator|architect|"
+    r"accountant|executive|representative|associate|intern|trainee|lead|head|teacher|writer|"
+    r"editor|researcher|nurse|advisor|adviser|agent|clerk|operator|driver|cook|chef|"
+    r"werkstudent|entwickler|ingenieur|berater|leiter|mitarbeiter)",
+    re.I,
+)
 _FRAGMENT_SEP = re.compile(r"\s+[·•|]\s+|\s*[·•]\s*|\s+[-–—]\s+")
 
 
@@ -81,6 +94,9 @@ class Opening:
     company: str = ""
     location: str = ""
     employment_type: str = ""
+    # A name above the title: the company on a job board, a department on a careers page, so
+    # it yields to what a page's markup says.
+    weak_company: str = ""
 
 
 def read_opening(lines: list[str]) -> Opening:
@@ -92,7 +108,9 @@ def read_opening(lines: list[str]) -> Opening:
         opening = reader(first)
         if opening:
             return opening
-    return _header(lines[:5]) or Opening()
+    # A copied page may start with its chrome ("Skip to main content", "Back to jobs").
+    start = next((i for i, line in enumerate(lines[:3]) if not _CHROME.match(line)), 0)
+    return _header(lines[start : start + 5]) or Opening()
 
 
 def is_place(text: str) -> bool:
@@ -283,9 +301,12 @@ def _header(lines: list[str]) -> Opening | None:
                 company = fragment
     if not (place or mode):
         return None  # without a place line, a short second line may be anything
-    return Opening(
+    opening = Opening(
         title=lines[0], company=company, location=with_mode(place, mode), employment_type=kind
     )
+    if company == lines[1] and _ROLE.search(company) and not _ROLE.search(lines[0]):
+        opening.title, opening.company, opening.weak_company = company, "", lines[0]
+    return opening
 
 
 def _fragments(line: str) -> list[str] | None:

@@ -30,7 +30,7 @@ _IN_TEXT = {
     "Part-time": r"\bpart[- ]time\b|teilzeit|deeltijds|temps partiel|tiempo parcial|"
     r"medio tiempo|兼职|パート",
     "Contract": r"\bcontractor\b|\bfreelance\b|\bfixed[- ]term\b|\bcontract\s+(?:role|position|"
-    r"basis)\b|\(contract\)|\bbefristet",
+    r"basis)\b|\(contract\)|\b\d+(?:\s*[–-]\s*\d+)?[- ]month contract\b|\bbefristet",
     "Internship": r"\binternship\b|\bpraktikum\b",
     "Temporary": r"\btemporary\b",
 }
@@ -63,9 +63,14 @@ def with_mode(place: str, mode: str) -> str:
     return place or mode
 
 
-def type_of(text: str) -> str:
+def type_of(text: str, *, at_start: bool = False) -> str:
+    """The employment type the text is, or with `at_start` begins with ("Full-time (> 32
+    hours)")."""
     bare = text.strip(" ()[]")
-    return next((label for label, rx in TYPES.items() if re.fullmatch(rx, bare, re.I)), "")
+    for label, rx in TYPES.items():
+        if re.fullmatch(rx, bare, re.I) or (at_start and re.match(rf"(?:{rx})\b", bare, re.I)):
+            return label
+    return ""
 
 
 def mode_in_text(text: str) -> str:

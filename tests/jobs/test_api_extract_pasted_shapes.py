@@ -148,8 +148,25 @@ def test_first_sentence_shapes(api_client, text, expected):
             "Marketing Manager\nHubSpot\nRemote\n\nAbout us\nWe help businesses grow.",
             ("Marketing Manager", "HubSpot", "Remote", ""),
         ),
+        (
+            "Skip to main content\nNorthwind\n\nSenior Site Reliability Engineer\n\n"
+            "Lisbon, Portugal\n\nDESCRIPTION\nKeep our payment systems up with Kubernetes.",
+            ("Senior Site Reliability Engineer", "Northwind", "Lisbon, Portugal", ""),
+        ),
+        (
+            "Back End Developer\nRobert Half · London Area, United Kingdom\nOur client, a media "
+            "group, needs a Backend Engineer on a 6–12 month contract to build ledgers in Go.",
+            ("Back End Developer", "Robert Half", "London Area, United Kingdom", "Contract"),
+        ),
     ],
-    ids=["three-lines-fragments", "company-place-line", "indeed-pay-line", "remote-only"],
+    ids=[
+        "three-lines-fragments",
+        "company-place-line",
+        "indeed-pay-line",
+        "remote-only",
+        "company-above-title",
+        "month-contract",
+    ],
 )
 def test_job_board_headers(api_client, text, expected):
     job = extract(api_client, text)
@@ -179,6 +196,17 @@ def test_place_from_labels_keeps_the_stated_work_mode(api_client):
     )
 
     assert job["location"] == "Berlin, Germany (Hybrid)"
+
+
+def test_values_glued_to_the_next_label_are_read_apart(api_client):
+    # Copying a list of labels and values can join each value to the next label.
+    job = extract(
+        api_client,
+        "Data Engineer\nRole details\nContract type\nPermanent Employment type\n"
+        "Part-time (20 hours) Working hours\nFlexible\n\nBuild pipelines in Python and dbt.",
+    )
+
+    assert job["employment_type"] == "Part-time"
 
 
 @pytest.mark.parametrize(
