@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from jobs.page_facts import is_title
-from jobs.terms import MODES, mode_of, type_of, with_mode
+from jobs.terms import mode_of, type_of, with_mode
 
 # Words that open a sentence, never a job title ("We work at ...", "Life at Acme").
 _NOT_TITLE_START = {
@@ -63,7 +63,6 @@ _CONNECTOR = r"&|of|and|de|du|des|la|le|von|van|der|den|für|for|und|et|y|e"
 NAME = rf"{_NAME_WORD}(?:[ \t]+(?:{_NAME_WORD}|{_CONNECTOR})){{0,5}}"
 _LEGAL_WORD = r"(?:Inc|Ltd|LLC|LLP|PLC|GmbH|AG|SE|SA|S\.A|SAS|SARL|BV|B\.V|NV|AB|AS|Oy|KG|Co|Corp)"
 _LEGAL = rf"{_LEGAL_WORD}\.?"
-_MODE = re.compile(rf"^(?:{'|'.join(MODES.values())})$", re.I)
 # Fragments of a header line that say nothing about the job: "2 days ago", "100 applicants".
 _NOISE = re.compile(
     r"\b(?:ago|applicants?|posted|reposted|promoted|actively|hiring|easy apply|clicked|"
