@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Generator
+from contextlib import closing
 from functools import lru_cache
 from typing import Any
 
@@ -19,6 +21,8 @@ from . import (
     UNAVAILABLE,
     ProviderError,
     ProviderReply,
+    StreamStopped,
+    broken_stream,
     retry_after_seconds,
     scrub,
 )
@@ -82,16 +86,8 @@ class GeminiAdapter:
         json_schema: dict | None = None,
         task: str | None = None,
     ) -> ProviderReply:
-        contents: list[Any] = []
-        if image is not None:
-            contents.append(types.Part.from_bytes(data=image, mime_type=image_mime or "image/png"))
-        contents.append(prompt)
-        config = types.GenerateContentConfig(
-            system_instruction=system_prompt or None,
-            temperature=temperature,
-            max_output_tokens=max_tokens,
-            response_mime_type="application/json" if json_schema is not None else None,
-            response_json_schema=json_schema,
+        contents, config = self._request(
+            model, prompt, system_prompt, image, image_mime, temperature, max_tokens, json_schema
         )
         try:
             response = self.client.models.generate_content(
@@ -108,22 +104,89 @@ class GeminiAdapter:
             raise ProviderError(
                 BAD_OUTPUT, f"The provider's answer was malformed: {message}"
             ) from None
-        usage = response.usage_metadata
         text = response.text
         if text is None:
             reason = response.candidates[0].finish_reason if response.candidates else "none"
             raise ProviderError(
                 BAD_OUTPUT, f"The provider returned no text (finish reason {reason})."
             )
-        return ProviderReply(
-            text=text,
-            input_tokens=(usage.prompt_token_count or 0) if usage else 0,
-            # Thinking tokens are billed as output on Gemini 2.5 models.
-            output_tokens=((usage.candidates_token_count or 0) + (usage.thoughts_token_count or 0))
-            if usage
-            else 0,
-            cached_input_tokens=(usage.cached_content_token_count or 0) if usage else 0,
+        return _with_usage(ProviderReply(text=text), response.usage_metadata)
+
+    def _request(
+        self,
+        model: str,
+        prompt: str,
+        system_prompt: str | None,
+        image: bytes | None,
+        image_mime: str | None,
+        temperature: float | None,
+        max_tokens: int | None,
+        json_schema: dict | None,
+    ) -> tuple[list[Any], types.GenerateContentConfig]:
+        contents: list[Any] = []
+        if image is not None:
+            contents.append(types.Part.from_bytes(data=image, mime_type=image_mime or "image/png"))
+        contents.append(prompt)
+        config = types.GenerateContentConfig(
+            system_instruction=system_prompt or None,
+            temperature=temperature,
+            max_output_tokens=max_tokens,
+            response_mime_type="application/json" if json_schema is not None else None,
+            response_json_schema=json_schema,
         )
+        return contents, config
+
+    def stream(
+        self,
+        *,
+        model: str,
+        prompt: str,
+        system_prompt: str | None = None,
+        image: bytes | None = None,
+        image_mime: str | None = None,
+        temperature: float | None = None,
+        max_tokens: int | None = None,
+        json_schema: dict | None = None,
+        task: str | None = None,
+    ) -> Generator[str, None, ProviderReply]:
+        """generate() through :streamGenerateContent?alt=sse: every chunk carries the usage
+        so far in usageMetadata (google/genai/models.py generate_content_stream); an error
+        inside the stream arrives as {"error": ...} and is raised as APIError
+        (google/genai/_api_client.py)."""
+        contents, config = self._request(
+            model, prompt, system_prompt, image, image_mime, temperature, max_tokens, json_schema
+        )
+        pieces: list[str] = []
+        usage = ProviderReply(text="")
+        try:
+            chunks = self.client.models.generate_content_stream(
+                model=model, contents=contents, config=config
+            )
+            with closing(chunks):  # closing it closes the response: the vendor stops
+                for chunk in chunks:
+                    if chunk.usage_metadata is not None:
+                        _with_usage(usage, chunk.usage_metadata)
+                    if chunk.text:
+                        pieces.append(chunk.text)
+                        yield chunk.text
+        except StreamStopped as stop:
+            raise broken_stream(stop.error, pieces, usage) from None
+        except errors.APIError as exc:
+            raise broken_stream(self._error(exc), pieces, usage) from None
+        except _TIMEOUTS:
+            error = ProviderError(TIMEOUT, "The provider did not answer in time.")
+            raise broken_stream(error, pieces, usage) from None
+        except _TRANSPORT:
+            error = ProviderError(UNAVAILABLE, "The connection to the provider broke.")
+            raise broken_stream(error, pieces, usage) from None
+        except (json.JSONDecodeError, ValueError) as exc:
+            message = scrub(str(exc), self.api_key)
+            error = ProviderError(BAD_OUTPUT, f"The provider's answer was malformed: {message}")
+            raise broken_stream(error, pieces, usage) from None
+        if not pieces:
+            raise ProviderError(BAD_OUTPUT, "The provider returned no text.")
+        usage.text = "".join(pieces)
+        return usage
 
     def _error(self, exc: errors.APIError) -> ProviderError:
         message = scrub(exc.message or str(exc), self.api_key)
@@ -140,3 +203,15 @@ class GeminiAdapter:
         if status >= 500 or status == 408:
             return ProviderError(UNAVAILABLE, message, status=status, retry_after=retry_after)
         return ProviderError(BAD_REQUEST, message, status=status)
+
+
+def _with_usage(reply: ProviderReply, usage: Any) -> ProviderReply:
+    """The usage of a response (or, in a stream, of the chunks so far) on a reply."""
+    if usage is not None:
+        reply.input_tokens = usage.prompt_token_count or 0
+        # Thinking tokens are billed as output on Gemini 2.5 models.
+        reply.output_tokens = (usage.candidates_token_count or 0) + (
+            usage.thoughts_token_count or 0
+        )
+        reply.cached_input_tokens = usage.cached_content_token_count or 0
+    return reply
