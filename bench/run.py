@@ -31,6 +31,7 @@ PHASES = {  # name -> module, in the order they run
     "throughput": "bench.throughput",
     "profile": "bench.profile",
     "match": "bench.match",
+    "streaming": "bench.streaming",
 }
 PACKAGES = (
     "django",
