@@ -22,7 +22,14 @@ from typing import Any
 
 from . import errors, result_cache
 from .models import UsageLog
-from .providers import BAD_REQUEST, ProviderError, ProviderReply, StreamStopped, broken_stream
+from .providers import (
+    BAD_REQUEST,
+    TIMEOUT,
+    ProviderError,
+    ProviderReply,
+    StreamStopped,
+    broken_stream,
+)
 from .resilience import breaker_record_failure
 from .selectors import Route
 from .services import (
@@ -186,7 +193,10 @@ def _pieces(stream: AIStream, live: _Live, opened: Any) -> Generator[str, None, 
                 breaker_record_failure(route.key)
             used = _reported_or_estimated(exc, opened.request)
             failure = attempt_failed(call, route, model, exc, live.started, used)
-            raise StreamBroken(failure.error) from None
+            error = failure.error
+            if exc.kind != TIMEOUT:  # "is unavailable" would not say the answer is cut short
+                error = errors.ProviderFailed(f"The AI provider {route.name} broke off its answer.")
+            raise StreamBroken(error) from None
         except Exception as exc:
             failure = attempt_failed(call, route, model, exc, live.started)
             raise StreamBroken(failure.error) from None
