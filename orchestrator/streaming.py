@@ -39,6 +39,7 @@ from .services import (
     _max_tokens,
     _ms_since,
     _open_call,
+    _Opened,
     _release_db_connection,
     _reserve_quota,
     _run_chain,
@@ -63,7 +64,7 @@ class StreamBroken(errors.AppError):
 
     def __init__(self, error: errors.AppError):
         self.error = error
-        self.code = error.code
+        self.code, self.status = error.code, error.status
         super().__init__(error.message)
 
 
@@ -176,7 +177,7 @@ def _stream_attempt(call: _Call, route: Route, request: dict[str, Any]) -> _Live
     return _Live(route, model, started, first, pieces)
 
 
-def _pieces(stream: AIStream, live: _Live, opened: Any) -> Generator[str, None, None]:
+def _pieces(stream: AIStream, live: _Live, opened: _Opened) -> Generator[str, None, None]:
     """The live attempt's pieces; at the end its row, the settlement and the cache."""
     call, route, model = opened.call, live.route, live.model
     finished = False
