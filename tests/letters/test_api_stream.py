@@ -243,3 +243,19 @@ def test_a_used_up_quota_is_refused_before_the_stream(
     assert response.status_code == 429
     assert response.json()["error_code"] == "QUOTA_EXCEEDED"
     assert openai_double.request_count == 0
+
+
+def test_the_letter_rules_run_on_the_finished_letter(
+    api_client, openai_double, make_provider, job, with_profile, good_letter
+):
+    make_provider(openai_double)
+    good_letter["paragraphs"] = good_letter["paragraphs"][:2]
+    openai_double.default = StreamReply.of(json.dumps(good_letter))
+
+    events = events_of(stream(api_client, job))
+
+    letter = events[-1][1]
+    assert events[-1][0] == "done"
+    assert "The body has 2 paragraphs; it needs exactly 3." in letter["warnings"]
+    assert CoverLetter.objects.get(pk=letter["id"]).warnings == letter["warnings"]
+    assert openai_double.request_count == 1  # a streamed letter is not written twice
