@@ -175,8 +175,7 @@ def generate(
         result = _run_chain(opened.call, opened.chain, opened.request)
     finally:
         opened.call.settle()  # after a failure; a success settled with its log row
-    if _served_by(result, opened.intended, opened.call.tier):
-        result_cache.result_set(opened.key, result)
+    cache_if_intended(opened, result)
     return result
 
 
@@ -254,6 +253,12 @@ def _reserve_quota(opened: _Opened) -> None:
     except errors.QuotaExceeded as exc:
         call.log(status=UsageLog.Status.ERROR, error_code=exc.code, error_message=exc.message)
         raise
+
+
+def cache_if_intended(opened: _Opened, result: AIResult) -> None:
+    """Only an answer from the route the request was meant for is kept for the next one."""
+    if _served_by(result, opened.intended, opened.call.tier):
+        result_cache.result_set(opened.key, result)
 
 
 def _served_by(result: AIResult, route: Route, tier: str) -> bool:

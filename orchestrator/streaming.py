@@ -44,11 +44,11 @@ from .services import (
     _reserve_quota,
     _run_chain,
     _serve_hit,
-    _served_by,
     _usage,
     adapter_for,
     attempt_done,
     attempt_failed,
+    cache_if_intended,
     estimate_tokens,
     sniff_image_mime,
 )
@@ -208,8 +208,7 @@ def _pieces(stream: AIStream, live: _Live, opened: _Opened) -> Generator[str, No
             )
         except _AttemptFailed as failure:  # the whole answer is unusable (e.g. not the JSON)
             raise StreamBroken(failure.error) from None
-        if _served_by(stream.result, opened.intended, call.tier):
-            result_cache.result_set(opened.key, stream.result)
+        cache_if_intended(opened, stream.result)
     except GeneratorExit:
         if not finished:
             _client_gone(call, live, opened.request)
