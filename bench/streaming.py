@@ -239,7 +239,7 @@ def run(*, quick: bool) -> tuple[list[dict], str]:
     )
     markdown = "\n\n".join(
         [
-            "### 7. Time to the first event of a streamed letter (ms)",
+            "### 8. Time to the first event of a streamed letter (ms)",
             "A = bare SDK stream to the loopback double, to its first text chunk; B = "
             "`POST /api/v1/cover-letter/generate` with `Accept: text/event-stream` (token auth, "
             "the whole Django stack in process, `force` so no cache), to its first event. "
