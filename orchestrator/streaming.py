@@ -101,6 +101,7 @@ class _Live:
     started: float
     first: str
     rest: Generator[str, None, ProviderReply]
+    done: AIResult | None = None  # an answer that ended before any text: already checked
 
 
 def generate_stream(
@@ -150,7 +151,8 @@ def generate_stream(
 
 def _unread(call: _Call, live: _Live, request: dict[str, Any]) -> None:
     try:
-        _client_gone(call, live, request)
+        if live.done is None:  # an answer already logged and settled lost nothing
+            _client_gone(call, live, request)
     finally:
         live.rest.close()
         call.settle()
@@ -168,8 +170,12 @@ def _stream_attempt(call: _Call, route: Route, request: dict[str, Any]) -> _Live
         pieces = _vendor_stream(adapter_for(route, call), model, call, request)
         while not (first := next(pieces)):
             pass
-    except StopIteration as done:  # an answer with no text at all: nothing to stream
-        return _Live(route, model, started, "", _already(done.value))
+    except StopIteration as ended:
+        # An answer with no text at all: nothing was streamed yet, so it is checked here, and
+        # an unusable one is repaired or falls back in the chain as generate()'s would be.
+        reply = ended.value
+        done = attempt_done(call, route, model, reply, _ms_since(started), request)
+        return _Live(route, model, started, "", _already(reply), done)
     except Exception as exc:
         if pieces is not None:
             pieces.close()
@@ -180,8 +186,12 @@ def _stream_attempt(call: _Call, route: Route, request: dict[str, Any]) -> _Live
 def _pieces(stream: AIStream, live: _Live, opened: _Opened) -> Generator[str, None, None]:
     """The live attempt's pieces; at the end its row, the settlement and the cache."""
     call, route, model = opened.call, live.route, live.model
-    finished = False
+    finished = live.done is not None
     try:
+        if live.done is not None:
+            stream.result = live.done
+            cache_if_intended(opened, stream.result)
+            return
         if live.first:
             yield live.first
         try:

@@ -262,3 +262,27 @@ def test_the_letter_rules_run_on_the_finished_letter(
     assert "The body has 2 paragraphs; it needs exactly 3." in letter["warnings"]
     assert CoverLetter.objects.get(pk=letter["id"]).warnings == letter["warnings"]
     assert openai_double.request_count == 1  # a streamed letter is not written twice
+
+
+def test_an_empty_answer_before_any_text_is_repaired_as_generate_would(
+    api_client, openai_double, make_provider, job, with_profile, good_letter
+):
+    make_provider(openai_double)
+    # Nothing streamed yet, so the empty answer can still be asked again with the problem named.
+    openai_double.script(
+        StreamReply.of("", thinking_tokens=0),
+        StreamReply.of(json.dumps(good_letter), thinking_tokens=0),
+    )
+
+    events = events_of(stream(api_client, job))
+
+    assert events[0][0] == "start" and events[-1][0] == "done"
+    letter = events[-1][1]
+    assert letter["content"] == good_letter
+    assert "".join(data["text"] for name, data in events if name == "delta") == letter["text"]
+    assert [(r.status, r.error_code) for r in letter_rows()] == [
+        ("error", "BAD_AI_OUTPUT"),
+        ("success", ""),
+    ]
+    assert openai_double.request_count == 2
+    assert "Your previous answer was rejected" in json.dumps(openai_double.requests[-1].body)
