@@ -13,12 +13,24 @@ usage.reports (rolled-up calls at their latency bucket's midpoint, within 1%).
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncDate, TruncHour
+from django.db import connections
+from django.db.models import (
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Greatest, TruncDate, TruncHour
+from django.utils.dateparse import parse_date, parse_datetime
 
 from core.errors import QuotaExceeded
 from orchestrator.models import UsageLog
@@ -118,7 +130,7 @@ def usage_trend(*, since: datetime, until: datetime) -> dict[str, Any]:
     the p95 latency of the attempts that reached a provider (None without any)."""
     step = trend_step(since=since, until=until)
     sums: dict[Any, dict[str, Any]] = {}
-    latencies: dict[Any, Counter] = defaultdict(Counter)
+    latencies: list[QuerySet] = []  # (at, latency, calls) rows, the p95 ranked by the database
     if step == "hour":
         hours, raw = _hour_parts(since, until)
         bucket = TruncHour("created_at", tzinfo=UTC)
@@ -126,14 +138,8 @@ def usage_trend(*, since: datetime, until: datetime) -> dict[str, Any]:
             for row in UsageHourly.objects.filter(hours).values("hour").annotate(**_ROLLED):
                 hour = row.pop("hour")
                 sums[hour] = _unalias(row)
-            for hour, low, calls in (
-                UsageLatencyHourly.objects.filter(hours)
-                .values_list("hour", "bucket")
-                .annotate(calls=Sum("calls"))
-                .order_by()
-            ):
-                latencies[hour][_midpoint(low)] += calls
-        starts = _hour_starts(since, until)
+            latencies.append(_rolled_latencies(UsageLatencyHourly.objects.filter(hours), "hour"))
+        starts: list[Any] = _hour_starts(since, until)
     else:
         days, raw = _parts(since, until)
         bucket = TruncDate("created_at")
@@ -141,27 +147,25 @@ def usage_trend(*, since: datetime, until: datetime) -> dict[str, Any]:
             for row in UsageDaily.objects.filter(day__in=days).values("day").annotate(**_ROLLED):
                 day = row.pop("day")
                 sums[day] = _unalias(row)
-            for day, low, calls in (
-                UsageLatencyDaily.objects.filter(day__in=days)
-                .values_list("day", "bucket")
-                .annotate(calls=Sum("calls"))
-                .order_by()
-            ):
-                latencies[day][_midpoint(low)] += calls
+            latencies.append(
+                _rolled_latencies(UsageLatencyDaily.objects.filter(day__in=days), "day")
+            )
         starts = _day_starts(since, until)
     if raw is not None:
         for row in raw.annotate(at=bucket).values("at").annotate(**_RAW):
             at = row.pop("at")
             sums[at] = _add(sums.get(at, {}), row)
-        for at, latency, calls in (
+        latencies.append(
             provider_attempts(raw.annotate(at=bucket))
-            .values_list("at", "latency_ms")
-            .annotate(calls=Count("id"))
-        ):
-            latencies[at][latency] += calls
+            .annotate(value=F("latency_ms"))
+            .values("at", "value")
+            .annotate(c=Count("id"))
+            .values_list("at", "value", "c")
+        )
+    p95s = _p95_each(latencies, step) if latencies else {}
     points = []
     for start in starts:
-        row, counts = sums.get(start, {}), latencies.get(start)
+        row = sums.get(start, {})
         refused = row.get("quota_exceeded") or 0
         points.append(
             {
@@ -172,10 +176,79 @@ def usage_trend(*, since: datetime, until: datetime) -> dict[str, Any]:
                 "input_tokens": row.get("input_tokens") or 0,
                 "output_tokens": row.get("output_tokens") or 0,
                 "cost_usd": _money(row.get("cost_usd")),
-                "p95_ms": round(percentile(sorted(counts.items()), P95), 1) if counts else None,
+                "p95_ms": p95s.get(start),
             }
         )
     return {"step": step, "points": points}
+
+
+# A rolled-up call counts at its latency bucket's midpoint (rollups.bucket_high).
+_MIDPOINT = ExpressionWrapper(
+    F("bucket") + (Greatest(Value(1), F("bucket") / Value(100)) - Value(1)) / Value(2.0),
+    output_field=FloatField(),
+)
+
+
+def _rolled_latencies(rows: QuerySet, at: str) -> QuerySet:
+    return (
+        rows.annotate(at=F(at), value=_MIDPOINT)
+        .values("at", "value")
+        .annotate(c=Sum("calls"))
+        .values_list("at", "value", "c")
+        .order_by()
+    )
+
+
+def _p95_each(parts: list[QuerySet], step: str) -> dict[Any, float]:
+    """The p95 of each bucket's latencies (as `percentile`): the database sums the parts'
+    (at, latency, calls) rows and ranks them, and returns only the one or two latencies around
+    each bucket's p95 rank, a few rows a bucket however many calls it holds."""
+    sqls, params = [], []
+    for part in parts:
+        sql, part_params = part.order_by().query.sql_with_params()
+        sqls.append(sql)
+        params.extend(part_params)
+    sql = (
+        "SELECT at, value, c, cum, n FROM ("
+        " SELECT at, value, c, SUM(c) OVER (PARTITION BY at ORDER BY value) AS cum,"
+        " SUM(c) OVER (PARTITION BY at) AS n FROM ("
+        f"  SELECT at, value, SUM(c) AS c FROM ({' UNION ALL '.join(sqls)}) AS parts"
+        "  GROUP BY at, value) AS grouped"
+        ") AS ranked"
+        # the rows holding ranks floor(p × (n − 1)) and ceil(p × (n − 1)), counted from 0
+        " WHERE cum > %s * (n - 1) AND cum - c < %s * (n - 1) + 1"
+        " ORDER BY at, value"
+    )
+    with connections[UsageLog.objects.db].cursor() as cursor:
+        cursor.execute(sql, [*params, P95, P95])
+        found = cursor.fetchall()
+    around: dict[Any, list[tuple[float, int, int]]] = defaultdict(list)
+    total: dict[Any, int] = {}
+    for at, value, c, cum, n in found:
+        key = _bucket_start(at, step)
+        around[key].append((float(value), int(c), int(cum)))
+        total[key] = int(n)
+    return {key: _interpolated(rows, total[key]) for key, rows in around.items()}
+
+
+def _interpolated(rows: list[tuple[float, int, int]], n: int) -> float:
+    position = P95 * (n - 1)
+    low = math.floor(position)
+
+    def ranked(rank: int) -> float:
+        return next(value for value, c, cum in rows if cum - c <= rank < cum)
+
+    below, above = ranked(low), ranked(math.ceil(position))
+    return round(below + (above - below) * (position - low), 1)
+
+
+def _bucket_start(value: Any, step: str) -> Any:
+    """A raw cursor's hour or day as the ORM gives it: an aware UTC datetime, or a date."""
+    if isinstance(value, str):  # SQLite
+        value = parse_datetime(value) or parse_date(value)
+    if step == "day":
+        return value.date() if isinstance(value, datetime) else value
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _hour_starts(since: datetime, until: datetime) -> list[datetime]:
