@@ -251,6 +251,7 @@ def rollup_tables() -> list[str]:
         models.UsageLatencyMonthly,
         models.UsageHourly,
         models.UsageLatencyHourly,
+        models.UsageLatencyP95,
     )
     return [model._meta.db_table for model in rollups]
 

@@ -271,6 +271,22 @@ class UsageLatencyHourly(models.Model):
         return f"{self.hour:%Y-%m-%d %H}h {self.provider_type} {self.bucket} ms"
 
 
+class UsageLatencyP95(models.Model):
+    """The p95 latency of each rolled-up hour and day (attempts that reached a provider, from
+    the latency buckets), so a trend reads one row per hour or day."""
+
+    step = models.CharField(max_length=4)  # "hour" or "day"
+    start = models.DateTimeField()
+    calls = models.BigIntegerField()
+    p95_ms = models.FloatField()
+
+    class Meta:
+        unique_together = [("step", "start")]
+
+    def __str__(self) -> str:
+        return f"p95 of the {self.step} from {self.start:%Y-%m-%d %H:%M}: {self.p95_ms} ms"
+
+
 class UsageRollupDay(models.Model):
     """A UTC day that has been rolled up: its rollup rows hold the UsageLog rows created from
     the day's start until covered_until (the day's end once the day was over when it ran)."""

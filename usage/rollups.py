@@ -19,8 +19,9 @@ Latency buckets: every integer ms below 200 is its own bucket; above, a bucket s
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import connection, transaction
@@ -37,6 +38,7 @@ from usage.models import (
     UsageLatencyDaily,
     UsageLatencyHourly,
     UsageLatencyMonthly,
+    UsageLatencyP95,
     UsageMonthlyUser,
     UsageRollupDay,
 )
@@ -89,6 +91,28 @@ def _bucket_lows() -> list[int]:
 _BUCKET_LOWS = _bucket_lows()
 
 
+def bucket_midpoint(low: int) -> float:
+    """Where a rolled-up call of the bucket starting at low counts in a percentile."""
+    return (low + bucket_high(low)) / 2
+
+
+def percentile(points: list[tuple[float, int]], fraction: float) -> float:
+    """percentile_cont over values given as (value, how many times) pairs in value order: the
+    position fraction × (n − 1), linear interpolation between the values at the ranks around it."""
+    position = fraction * (sum(count for _, count in points) - 1)
+    low = math.floor(position)
+    below, above = _ranked(points, low), _ranked(points, math.ceil(position))
+    return below + (above - below) * (position - low)
+
+
+def _ranked(points: list[tuple[float, int]], rank: int) -> float:
+    for value, count in points:
+        if rank < count:
+            return value
+        rank -= count
+    raise ValueError("rank beyond the values")
+
+
 def latency_bucket(latency_ms: int) -> int:
     """The lowest latency of the bucket holding latency_ms."""
     return _BUCKET_LOWS[bisect_right(_BUCKET_LOWS, latency_ms) - 1]
@@ -133,8 +157,9 @@ def usage_rollup(*, day: date) -> int:
         ]
         UsageDaily.objects.bulk_create(daily, batch_size=1000)
         UsageDailyUser.objects.bulk_create(per_user, batch_size=1000)
-        UsageLatencyDaily.objects.bulk_create(_latency_buckets(day, rows), batch_size=1000)
-        _rebuild_hours(start, end, rows)
+        latencies = _latency_buckets(day, rows)
+        UsageLatencyDaily.objects.bulk_create(latencies, batch_size=1000)
+        _rebuild_p95(start, end, _rebuild_hours(start, end, rows), latencies)
         _rebuild_month(month_start(day))
         UsageRollupDay.objects.update_or_create(
             day=day, defaults={"rolled_at": rolled_at, "covered_until": covered_until}
@@ -193,8 +218,9 @@ _HOURLY_DIMENSIONS = ("provider_type", "provider_config_id", "model", "error_cod
 _HOURLY_LATENCY_GROUP = ("provider_type", "provider_config_id")
 
 
-def _rebuild_hours(start: datetime, end: datetime, rows) -> None:
-    """The day's UsageHourly and UsageLatencyHourly rows, from the rows its daily rollup read."""
+def _rebuild_hours(start: datetime, end: datetime, rows) -> Counter:
+    """The day's UsageHourly and UsageLatencyHourly rows, from the rows its daily rollup read;
+    returns the latency counts per (hour, provider type, config id, bucket)."""
     UsageHourly.objects.filter(hour__gte=start, hour__lt=end).delete()
     UsageLatencyHourly.objects.filter(hour__gte=start, hour__lt=end).delete()
     hourly = rows.annotate(hour=TruncHour("created_at", tzinfo=UTC))
@@ -223,6 +249,34 @@ def _rebuild_hours(start: datetime, end: datetime, rows) -> None:
             for (hour, *group, low), calls in counts.items()
         ],
         batch_size=1000,
+    )
+    return counts
+
+
+P95 = 0.95
+
+
+def _rebuild_p95(
+    start: datetime, end: datetime, hourly: Counter, daily: list[UsageLatencyDaily]
+) -> None:
+    """Each hour's and the day's p95 latency, kept so that a trend over many hours or days
+    reads one row for each instead of its buckets (how many grows with the traffic)."""
+    UsageLatencyP95.objects.filter(start__gte=start, start__lt=end).delete()
+    per_period: dict[tuple[str, datetime], Counter] = defaultdict(Counter)
+    for (hour, *_, low), calls in hourly.items():
+        per_period[("hour", hour)][bucket_midpoint(low)] += calls
+    for row in daily:
+        per_period[("day", start)][bucket_midpoint(row.bucket)] += row.calls
+    UsageLatencyP95.objects.bulk_create(
+        [
+            UsageLatencyP95(
+                step=step,
+                start=at,
+                calls=sum(counts.values()),
+                p95_ms=round(percentile(sorted(counts.items()), P95), 1),
+            )
+            for (step, at), counts in per_period.items()
+        ]
     )
 
 

@@ -3,7 +3,6 @@ refusals and billing failures (the alerts read these too)."""
 
 from __future__ import annotations
 
-import math
 from collections import Counter, defaultdict
 from datetime import datetime
 from typing import Any
@@ -14,7 +13,7 @@ from django.db.models import Count, Q, Sum
 from core.errors import ProviderBilling, QuotaExceeded
 from orchestrator.models import UsageLog
 from usage.models import UsageLatencyDaily, UsageLatencyMonthly
-from usage.rollups import bucket_high, provider_attempts
+from usage.rollups import bucket_high, percentile, provider_attempts
 
 from .periods import (
     PERCENTILES,
@@ -73,23 +72,6 @@ def error_rate_by_provider(*, since: datetime, until: datetime) -> list[dict[str
         for r in rows
     ]
     return sorted(result, key=lambda r: (-r["error_rate"], r["provider"]))
-
-
-def percentile(points: list[tuple[float, int]], fraction: float) -> float:
-    """percentile_cont over values given as (value, how many times) pairs in value order: the
-    position fraction × (n − 1), linear interpolation between the values at the ranks around it."""
-    position = fraction * (sum(count for _, count in points) - 1)
-    low = math.floor(position)
-    below, above = _ranked(points, low), _ranked(points, math.ceil(position))
-    return below + (above - below) * (position - low)
-
-
-def _ranked(points: list[tuple[float, int]], rank: int) -> float:
-    for value, count in points:
-        if rank < count:
-            return value
-        rank -= count
-    raise ValueError("rank beyond the values")
 
 
 @_one_snapshot

@@ -40,15 +40,14 @@ from ..models import (
     UsageHourly,
     UsageLatencyDaily,
     UsageLatencyHourly,
+    UsageLatencyP95,
     UsageRollupDay,
 )
-from ..rollups import bucket_high, day_start, provider_attempts
+from ..rollups import P95, bucket_midpoint, day_start, percentile, provider_attempts
 from .periods import _add, _money, _one_snapshot, _parts, _provider_label, _provider_labels
-from .providers import percentile
 
 HOURLY_UP_TO = timedelta(hours=48)
 HOUR = timedelta(hours=1)
-P95 = 0.95
 
 _ERROR = Q(status=UsageLog.Status.ERROR)
 _REFUSED = _ERROR & Q(error_code=QuotaExceeded.code)
@@ -75,6 +74,14 @@ def _floor_hour(moment: datetime) -> datetime:
 def _hour_parts(since: datetime, until: datetime) -> tuple[Q | None, QuerySet | None]:
     """The period split into rolled-up hours (a filter on UsageHourly.hour, or None) and a
     UsageLog queryset for the rest (None when the rollups cover it all)."""
+    _, hours, raw = _hour_split(since, until)
+    return hours, raw
+
+
+def _hour_split(
+    since: datetime, until: datetime
+) -> tuple[list[tuple[datetime, datetime]], Q | None, QuerySet | None]:
+    """_hour_parts, and the rolled-up hours as (start, end of what the rollup holds)."""
     since, until = since.astimezone(UTC), until.astimezone(UTC)
     rolled: list[tuple[datetime, datetime]] = []  # each hour's [start, end of what it holds)
     for day, covered_until in sorted(
@@ -88,7 +95,7 @@ def _hour_parts(since: datetime, until: datetime) -> tuple[Q | None, QuerySet | 
             if hour >= since and hour < covered_until and end <= until:
                 rolled.append((hour, end))
     if not rolled:
-        return None, _window(since, until)
+        return rolled, None, _window(since, until)
     hours, runs, gaps, start = None, [], [], since
     for hour, end in rolled:
         if runs and runs[-1][1] + HOUR == hour:
@@ -104,11 +111,11 @@ def _hour_parts(since: datetime, until: datetime) -> tuple[Q | None, QuerySet | 
         run = Q(hour__gte=first, hour__lte=last)
         hours = run if hours is None else hours | run
     if not gaps:
-        return hours, None
+        return rolled, hours, None
     where = Q()
     for low, high in gaps:
         where |= Q(created_at__gte=low, created_at__lt=high)
-    return hours, UsageLog.objects.filter(where).order_by()
+    return rolled, hours, UsageLog.objects.filter(where).order_by()
 
 
 def _window(since: datetime, until: datetime) -> QuerySet:
@@ -119,10 +126,6 @@ def _unalias(row: dict[str, Any]) -> dict[str, Any]:
     return {name.removeprefix("sum_"): value for name, value in row.items()}
 
 
-def _midpoint(low: int) -> float:
-    return (low + bucket_high(low)) / 2
-
-
 @_one_snapshot
 def usage_trend(*, since: datetime, until: datetime) -> dict[str, Any]:
     """The period's buckets (hours up to 48 h, UTC days beyond), each present even when idle:
@@ -131,14 +134,22 @@ def usage_trend(*, since: datetime, until: datetime) -> dict[str, Any]:
     step = trend_step(since=since, until=until)
     sums: dict[Any, dict[str, Any]] = {}
     latencies: list[QuerySet] = []  # (at, latency, calls) rows, the p95 ranked by the database
+    # A whole rolled-up hour or day has its p95 kept (UsageLatencyP95); the others, partly
+    # rolled up or read from the log, are ranked from their latencies.
+    p95s: dict[Any, float] = {}
     if step == "hour":
-        hours, raw = _hour_parts(since, until)
+        rolled, hours, raw = _hour_split(since, until)
         bucket = TruncHour("created_at", tzinfo=UTC)
         if hours is not None:
             for row in UsageHourly.objects.filter(hours).values("hour").annotate(**_ROLLED):
                 hour = row.pop("hour")
                 sums[hour] = _unalias(row)
-            latencies.append(_rolled_latencies(UsageLatencyHourly.objects.filter(hours), "hour"))
+            whole = [hour for hour, end in rolled if end == hour + HOUR]
+            p95s.update(_kept_p95("hour", whole))
+            if partial := [hour for hour, end in rolled if end != hour + HOUR]:
+                latencies.append(
+                    _rolled_latencies(UsageLatencyHourly.objects.filter(hour__in=partial), "hour")
+                )
         starts: list[Any] = _hour_starts(since, until)
     else:
         days, raw = _parts(since, until)
@@ -147,9 +158,16 @@ def usage_trend(*, since: datetime, until: datetime) -> dict[str, Any]:
             for row in UsageDaily.objects.filter(day__in=days).values("day").annotate(**_ROLLED):
                 day = row.pop("day")
                 sums[day] = _unalias(row)
-            latencies.append(
-                _rolled_latencies(UsageLatencyDaily.objects.filter(day__in=days), "day")
+            ended = dict(
+                UsageRollupDay.objects.filter(day__in=days).values_list("day", "covered_until")
             )
+            whole = [day for day in days if ended[day] == day_start(day + timedelta(days=1))]
+            kept = _kept_p95("day", [day_start(day) for day in whole])
+            p95s.update({at.date(): p95 for at, p95 in kept.items()})
+            if partial := [day for day in days if day not in whole]:
+                latencies.append(
+                    _rolled_latencies(UsageLatencyDaily.objects.filter(day__in=partial), "day")
+                )
         starts = _day_starts(since, until)
     if raw is not None:
         for row in raw.annotate(at=bucket).values("at").annotate(**_RAW):
@@ -162,7 +180,8 @@ def usage_trend(*, since: datetime, until: datetime) -> dict[str, Any]:
             .annotate(c=Count("id"))
             .values_list("at", "value", "c")
         )
-    p95s = _p95_each(latencies, step) if latencies else {}
+    if latencies:
+        p95s.update(_p95_each(latencies, step))
     points = []
     for start in starts:
         row = sums.get(start, {})
@@ -182,7 +201,12 @@ def usage_trend(*, since: datetime, until: datetime) -> dict[str, Any]:
     return {"step": step, "points": points}
 
 
-# A rolled-up call counts at its latency bucket's midpoint (rollups.bucket_high).
+def _kept_p95(step: str, starts: list[datetime]) -> dict[datetime, float]:
+    rows = UsageLatencyP95.objects.filter(step=step, start__in=starts)
+    return {at.astimezone(UTC): p95 for at, p95 in rows.values_list("start", "p95_ms")}
+
+
+# A rolled-up call counts at its latency bucket's midpoint (rollups.bucket_midpoint).
 _MIDPOINT = ExpressionWrapper(
     F("bucket") + (Greatest(Value(1), F("bucket") / Value(100)) - Value(1)) / Value(2.0),
     output_field=FloatField(),
@@ -318,7 +342,7 @@ def provider_glance(*, since: datetime, until: datetime) -> dict[int, dict[str, 
             .annotate(calls=Sum("calls"))
             .order_by()
         ):
-            latencies[tuple(group)][_midpoint(low)] += calls
+            latencies[tuple(group)][bucket_midpoint(low)] += calls
     if raw is not None:
         attempt = Q(cache_hit=False) & ~Q(error_code=QuotaExceeded.code)
         parts.append(
