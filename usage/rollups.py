@@ -1,8 +1,8 @@
 """Daily usage rollups: UsageLog summed per UTC day into UsageDaily / UsageDailyUser, its
 latencies counted per bucket into UsageLatencyDaily, and per UTC hour into UsageHourly /
-UsageLatencyHourly (rebuilt with their day, to the same watermark); the per-user and latency
-rows also summed per UTC month (UsageMonthlyUser, UsageLatencyMonthly), rebuilt with each of
-the month's days.
+UsageLatencyHourly, with each hour's and the day's p95 latency in UsageLatencyP95 (rebuilt with
+their day, to the same watermark); the per-user and latency rows also summed per UTC month
+(UsageMonthlyUser, UsageLatencyMonthly), rebuilt with each of the month's days.
 
 A day is rebuilt whole (delete, then one GROUP BY per table) in one transaction, so re-running
 it is harmless and picks up rows written late. A rollup sums the rows created before its
