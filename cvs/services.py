@@ -22,7 +22,7 @@ from core.errors import InvalidInput
 from core.merge_patch import merge_patch
 from core.validation import json_problem, validator
 from jobs.selectors import job_ai_fields, job_get
-from orchestrator.async_api import ai_task_submit
+from orchestrator.background import ai_task_submit
 from orchestrator.checked import generate_checked
 from orchestrator.models import AITask
 

@@ -28,7 +28,7 @@ from django.db import transaction
 
 from core.errors import FetchFailed, InvalidInput, NoProviderConfigured
 from core.validation import strip_bad_text, validator
-from orchestrator.async_api import ai_task_submit
+from orchestrator.background import ai_task_submit
 from orchestrator.models import AITask, ProviderType
 from orchestrator.selectors import provider_chain
 from orchestrator.services import AIResult, generate_task

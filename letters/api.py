@@ -25,7 +25,7 @@ from cvs.api import (
     file_response,
 )
 from cvs.serializers import DraftEditSerializer, ExportQuerySerializer
-from orchestrator.async_api import (
+from orchestrator.background import (
     ACCEPTED_RESPONSE,
     ASYNC_PARAMETERS,
     accepted_response,

@@ -18,7 +18,7 @@ from core.errors import AppError, InvalidInput
 from cvs.selectors import profile_for_drafting
 from cvs.versions import content_edit, version_record
 from jobs.selectors import job_ai_fields, job_get
-from orchestrator.async_api import ai_task_submit
+from orchestrator.background import ai_task_submit
 from orchestrator.checked import generate_checked
 from orchestrator.models import AITask
 from orchestrator.services import AIResult

@@ -12,7 +12,7 @@ from solo.admin import SingletonModelAdmin
 
 from orchestrator import pricing
 from orchestrator.admin import ProviderAdminsOnly, ReadOnly, _badge
-from orchestrator.console import is_provider_admin
+from orchestrator.admin_services import is_provider_admin
 from orchestrator.models import UsageLog
 from usage.models import Alert, AlertThresholds
 
