@@ -13,6 +13,7 @@ from django.db.models import Count, Q, Sum
 
 from core.errors import ProviderBilling, QuotaExceeded
 from orchestrator.models import UsageLog
+from orchestrator.registry import PROVIDER_TEST
 from usage.models import UsageLatencyDaily, UsageLatencyMonthly
 from usage.rollups import bucket_high, provider_attempts
 
@@ -137,7 +138,7 @@ def cache_savings(*, since: datetime, until: datetime) -> dict[str, Any]:
     days, raw = _parts(since, until)
     row = (
         raw.filter(status=UsageLog.Status.SUCCESS)
-        .exclude(task_type="provider_test")
+        .exclude(task_type=PROVIDER_TEST.name)
         .aggregate(
             answers=Count("id"),
             hits=Count("id", filter=Q(cache_hit=True)),
@@ -149,7 +150,7 @@ def cache_savings(*, since: datetime, until: datetime) -> dict[str, Any]:
     if days:
         rolled = (
             _rolled(days)
-            .exclude(task_type="provider_test")
+            .exclude(task_type=PROVIDER_TEST.name)
             .aggregate(
                 answers=Sum("successes"),
                 hits=Sum("success_cache_hits"),
