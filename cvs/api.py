@@ -36,7 +36,7 @@ from orchestrator.background import (
 )
 from orchestrator.throttling import AI_THROTTLES
 
-from . import selectors, services, versions
+from . import runners, selectors, services, versions
 from .export import FORMATS, ExportedFile, cv_export
 from .serializers import (
     CVDraftRequestSerializer,
@@ -203,7 +203,7 @@ class CVDraftView(APIView):
         if wants_async(request):
             task = services.cv_draft_submit(user=request.user, **form.validated_data)
             return accepted_response(task, request)
-        data = services.cv_draft_from_params(user=request.user, **form.validated_data)
+        data = runners.cv_draft_from_params(user=request.user, **form.validated_data)
         message = (
             "CV drafted with warnings: check them before you use it."
             if data["warnings"]

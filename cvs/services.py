@@ -146,13 +146,6 @@ def cv_draft_create(*, user: Any, job_id: int, force: bool = False) -> CVDraft:
     return draft
 
 
-def cv_draft_from_params(*, user: Any, job_id: int, force: bool = False) -> dict:
-    """The endpoint's `data` for a new draft: the sync view and the Celery task both use it."""
-    from .serializers import CVDraftSerializer
-
-    return dict(CVDraftSerializer(cv_draft_create(user=user, job_id=job_id, force=force)).data)
-
-
 def cv_draft_submit(*, user: Any, job_id: int, force: bool = False) -> AITask:
     """Queue a draft; a wrong job or an empty profile is refused now, not by a failed task."""
     job_get(user=user, job_id=job_id)

@@ -15,7 +15,6 @@ and storage, and each is a few lines of the same story.
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import re
 from dataclasses import dataclass
@@ -313,27 +312,6 @@ def job_extract_submit(
     else:
         params["image_b64"] = base64.b64encode(check_image(image).data).decode("ascii")
     return ai_task_submit(user=user, kind=EXTRACTION.name, params=params)
-
-
-def job_extract_from_params(
-    *,
-    user: Any,
-    url: str | None = None,
-    text: str | None = None,
-    image_b64: str | None = None,
-    force: bool = False,
-) -> dict:
-    """The Celery runner: the same extraction, answered with the endpoint's `data`."""
-    from .serializers import JobSerializer
-
-    image = None
-    if image_b64 is not None:
-        try:
-            image = base64.b64decode(image_b64, validate=True)
-        except (binascii.Error, ValueError):
-            raise InvalidInput("The queued image is not valid base64.") from None
-    extraction = job_extract(user=user, url=url, text=text, image=image, force=force)
-    return dict(JobSerializer(extraction.job).data)
 
 
 def job_delete(*, user: Any, job_id: int) -> None:

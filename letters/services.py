@@ -134,16 +134,6 @@ def _letter_events(
     yield "done", dict(CoverLetterSerializer(letter).data)
 
 
-def letter_generate_from_params(
-    *, user: Any, job_id: int, tone: str = DEFAULT_TONE, force: bool = False
-) -> dict:
-    """The endpoint's `data` for a new letter: the sync view and the Celery task both use it."""
-    from .serializers import CoverLetterSerializer
-
-    letter = letter_generate(user=user, job_id=job_id, tone=tone, force=force)
-    return dict(CoverLetterSerializer(letter).data)
-
-
 def letter_generate_submit(
     *, user: Any, job_id: int, tone: str = DEFAULT_TONE, force: bool = False
 ) -> AITask:
