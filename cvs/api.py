@@ -28,7 +28,7 @@ from core.openapi import (
     paginated_response,
 )
 from core.parsers import SafeJSONParser
-from orchestrator.async_api import (
+from orchestrator.background import (
     ACCEPTED_RESPONSE,
     ASYNC_PARAMETERS,
     accepted_response,
@@ -36,7 +36,7 @@ from orchestrator.async_api import (
 )
 from orchestrator.throttling import AI_THROTTLES
 
-from . import selectors, services, versions
+from . import runners, selectors, services, versions
 from .export import FORMATS, ExportedFile, cv_export
 from .serializers import (
     CVDraftRequestSerializer,
@@ -203,7 +203,7 @@ class CVDraftView(APIView):
         if wants_async(request):
             task = services.cv_draft_submit(user=request.user, **form.validated_data)
             return accepted_response(task, request)
-        data = services.cv_draft_from_params(user=request.user, **form.validated_data)
+        data = runners.cv_draft_from_params(user=request.user, **form.validated_data)
         message = (
             "CV drafted with warnings: check them before you use it."
             if data["warnings"]

@@ -8,7 +8,7 @@ class CvsConfig(AppConfig):
     def ready(self) -> None:
         from orchestrator.registry import runner_register, task_register
 
-        from . import ai, services
+        from . import ai, runners
 
         task_register(ai.CV_DRAFT)
-        runner_register(ai.CV_DRAFT.name, services.cv_draft_from_params)
+        runner_register(ai.CV_DRAFT.name, runners.cv_draft_from_params)

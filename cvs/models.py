@@ -18,29 +18,26 @@ class MasterProfile(models.Model):
         return f"Profile of {self.user} v{self.version}"
 
 
-class CVDraft(ProducedByAI):
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cv_drafts"
-    )
-    job = models.ForeignKey("jobs.Job", on_delete=models.CASCADE, related_name="cv_drafts")
+class EditedDocument(ProducedByAI):
+    """A document the AI wrote and the user may edit (a CV, a cover letter): its latest content
+    and warnings, which version that is, and the profile version it was written from. Every
+    version is kept in a DocumentVersion row."""
+
     profile_version = models.PositiveIntegerField()
-    # The latest version's content and warnings; every version is kept in CVDraftVersion.
     content = models.JSONField(default=dict)
     warnings = models.JSONField(default=list, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        abstract = True
         ordering = ["-created_at"]
 
-    def __str__(self) -> str:
-        return f"CV for {self.job}"
 
+class DocumentVersion(models.Model):
+    """One saved state of an EditedDocument: version 1 is what the AI wrote, each user edit
+    adds one."""
 
-class CVDraftVersion(models.Model):
-    """One saved state of a CV draft: version 1 is what the AI wrote, each user edit adds one."""
-
-    draft = models.ForeignKey(CVDraft, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
     content = models.JSONField()
     warnings = models.JSONField(default=list, blank=True)
@@ -48,7 +45,24 @@ class CVDraftVersion(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        abstract = True
         ordering = ["number"]
+
+
+class CVDraft(EditedDocument):
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cv_drafts"
+    )
+    job = models.ForeignKey("jobs.Job", on_delete=models.CASCADE, related_name="cv_drafts")
+
+    def __str__(self) -> str:
+        return f"CV for {self.job}"
+
+
+class CVDraftVersion(DocumentVersion):
+    draft = models.ForeignKey(CVDraft, on_delete=models.CASCADE, related_name="versions")
+
+    class Meta(DocumentVersion.Meta):
         constraints = [
             models.UniqueConstraint(fields=["draft", "number"], name="one_cv_draft_version_number")
         ]

@@ -22,7 +22,7 @@ from core.errors import InvalidInput
 from core.merge_patch import merge_patch
 from core.validation import json_problem, validator
 from jobs.selectors import job_ai_fields, job_get
-from orchestrator.async_api import ai_task_submit
+from orchestrator.background import ai_task_submit
 from orchestrator.checked import generate_checked
 from orchestrator.models import AITask
 
@@ -144,13 +144,6 @@ def cv_draft_create(*, user: Any, job_id: int, force: bool = False) -> CVDraft:
         )
         version_record(item=draft, edited_by_user=False)
     return draft
-
-
-def cv_draft_from_params(*, user: Any, job_id: int, force: bool = False) -> dict:
-    """The endpoint's `data` for a new draft: the sync view and the Celery task both use it."""
-    from .serializers import CVDraftSerializer
-
-    return dict(CVDraftSerializer(cv_draft_create(user=user, job_id=job_id, force=force)).data)
 
 
 def cv_draft_submit(*, user: Any, job_id: int, force: bool = False) -> AITask:

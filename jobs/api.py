@@ -16,7 +16,7 @@ from core.openapi import (
     paginated_response,
 )
 from core.parsers import SafeJSONParser
-from orchestrator.async_api import (
+from orchestrator.background import (
     ACCEPTED_RESPONSE,
     ASYNC_PARAMETERS,
     accepted_response,

@@ -8,8 +8,8 @@ class JobsConfig(AppConfig):
     def ready(self) -> None:
         from orchestrator.registry import runner_register, task_register
 
-        from . import ai, services
+        from . import ai, runners
 
         for spec in ai.TASKS:
             task_register(spec)
-        runner_register(ai.EXTRACTION.name, services.job_extract_from_params)
+        runner_register(ai.EXTRACTION.name, runners.job_extract_from_params)

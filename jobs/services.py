@@ -15,7 +15,6 @@ and storage, and each is a few lines of the same story.
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import re
 from dataclasses import dataclass
@@ -28,14 +27,14 @@ from django.db import transaction
 
 from core.errors import FetchFailed, InvalidInput, NoProviderConfigured
 from core.validation import strip_bad_text, validator
-from orchestrator.async_api import ai_task_submit
+from orchestrator.background import ai_task_submit
 from orchestrator.models import AITask, ProviderType
 from orchestrator.selectors import provider_chain
 from orchestrator.services import AIResult, generate_task
 
 from . import prompts
 from .ai import EXTRACTION, IMAGE_CHECK, extract_job_data
-from .fetch import INSTEAD, fetch_page
+from .fetch import INSTEAD, fetch_page, parse_url
 from .images import check_image
 from .models import Job
 from .page_facts import page_facts
@@ -127,19 +126,10 @@ def normalise_url(url: str) -> str:
     url = url.strip()
     if "://" not in url:
         url = "https://" + url  # what people paste from an address bar
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        raise InvalidInput("The URL is not valid.") from None
-    scheme = parts.scheme.lower()
-    if scheme not in ("http", "https"):
-        raise InvalidInput("Only http and https URLs can be extracted.")
-    if "@" in parts.netloc:
-        raise InvalidInput("URLs with a user name or password cannot be fetched.")
+    parse_url(url)  # the fetcher's rules, so a URL it would refuse is refused now
+    parts = urlsplit(url)
+    port, scheme = parts.port, parts.scheme.lower()
     host = (parts.hostname or "").rstrip(".")
-    if not host:
-        raise InvalidInput("The URL has no host name.")
     netloc = f"[{host}]" if ":" in host else host
     if port is not None and port != {"http": 80, "https": 443}[scheme]:
         netloc += f":{port}"
@@ -322,27 +312,6 @@ def job_extract_submit(
     else:
         params["image_b64"] = base64.b64encode(check_image(image).data).decode("ascii")
     return ai_task_submit(user=user, kind=EXTRACTION.name, params=params)
-
-
-def job_extract_from_params(
-    *,
-    user: Any,
-    url: str | None = None,
-    text: str | None = None,
-    image_b64: str | None = None,
-    force: bool = False,
-) -> dict:
-    """The Celery runner: the same extraction, answered with the endpoint's `data`."""
-    from .serializers import JobSerializer
-
-    image = None
-    if image_b64 is not None:
-        try:
-            image = base64.b64decode(image_b64, validate=True)
-        except (binascii.Error, ValueError):
-            raise InvalidInput("The queued image is not valid base64.") from None
-    extraction = job_extract(user=user, url=url, text=text, image=image, force=force)
-    return dict(JobSerializer(extraction.job).data)
 
 
 def job_delete(*, user: Any, job_id: int) -> None:

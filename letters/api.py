@@ -25,7 +25,7 @@ from cvs.api import (
     file_response,
 )
 from cvs.serializers import DraftEditSerializer, ExportQuerySerializer
-from orchestrator.async_api import (
+from orchestrator.background import (
     ACCEPTED_RESPONSE,
     ASYNC_PARAMETERS,
     accepted_response,
@@ -40,7 +40,7 @@ from orchestrator.sse import (
 )
 from orchestrator.throttling import AI_THROTTLES
 
-from . import selectors, services
+from . import runners, selectors, services
 from .export import letter_export
 from .serializers import (
     CoverLetterSerializer,
@@ -101,7 +101,7 @@ class LetterGenerateView(APIView):
         if wants_stream(request):
             events = services.letter_generate_stream(user=request.user, **form.validated_data)
             return event_stream_response(events)
-        data = services.letter_generate_from_params(user=request.user, **form.validated_data)
+        data = runners.letter_generate_from_params(user=request.user, **form.validated_data)
         message = (
             "Cover letter written with warnings: check them before you send it."
             if data["warnings"]

@@ -8,7 +8,7 @@ class LettersConfig(AppConfig):
     def ready(self) -> None:
         from orchestrator.registry import runner_register, task_register
 
-        from . import ai, services
+        from . import ai, runners
 
         task_register(ai.COVER_LETTER)
-        runner_register(ai.COVER_LETTER.name, services.letter_generate_from_params)
+        runner_register(ai.COVER_LETTER.name, runners.letter_generate_from_params)

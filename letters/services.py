@@ -18,7 +18,7 @@ from core.errors import AppError, InvalidInput
 from cvs.selectors import profile_for_drafting
 from cvs.versions import content_edit, version_record
 from jobs.selectors import job_ai_fields, job_get
-from orchestrator.async_api import ai_task_submit
+from orchestrator.background import ai_task_submit
 from orchestrator.checked import generate_checked
 from orchestrator.models import AITask
 from orchestrator.services import AIResult
@@ -132,16 +132,6 @@ def _letter_events(
         problems=letter_problems(result.data),
     )
     yield "done", dict(CoverLetterSerializer(letter).data)
-
-
-def letter_generate_from_params(
-    *, user: Any, job_id: int, tone: str = DEFAULT_TONE, force: bool = False
-) -> dict:
-    """The endpoint's `data` for a new letter: the sync view and the Celery task both use it."""
-    from .serializers import CoverLetterSerializer
-
-    letter = letter_generate(user=user, job_id=job_id, tone=tone, force=force)
-    return dict(CoverLetterSerializer(letter).data)
 
 
 def letter_generate_submit(

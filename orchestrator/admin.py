@@ -1,8 +1,9 @@
 """The provider console: provider configs, routing, prices, background tasks (usage and alerts
 in usage/admin.py).
 
-Everything here is for superusers and the "Provider admins" group only (console.is_provider_admin):
-other staff neither see these models in the index nor open their pages (403).
+Everything here is for superusers and the "Provider admins" group only
+(admin_services.is_provider_admin): other staff neither see these models in the index nor open
+their pages (403).
 
 Longer than our usual modules: one ModelAdmin per console model, each thin; the views too long
 for a ModelAdmin are in admin_routing.py and usage/admin_views.py.
@@ -22,13 +23,13 @@ from django.views.decorators.debug import sensitive_post_parameters
 from genai_prices.types import TieredPrices
 
 from . import admin_routing, pricing
-from .catalogue import shutdown_date
-from .console import (
+from .admin_services import (
     KEY_UNREADABLE,
     is_provider_admin,
     provider_config_make_default,
     provider_config_set_active,
 )
+from .catalogue import shutdown_date
 from .forms import ProviderConfigForm
 from .models import AITask, ModelPrice, ProviderConfig, RoutingRule
 from .resilience import breaker_state

@@ -8,8 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
-from .console import is_provider_admin, routing_matrix_save
-from .console import routing_matrix as routing_matrix_cells
+from .admin_services import is_provider_admin, routing_matrix_save
+from .admin_services import routing_matrix as routing_matrix_cells
 from .forms import RoutingMatrixForm
 from .registry import matrix_tasks
 

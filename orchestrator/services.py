@@ -45,7 +45,7 @@ from .providers import (
     adapter_class,
     scrub,
 )
-from .registry import AITaskSpec
+from .registry import PROVIDER_TEST, AITaskSpec
 from .resilience import (
     backoff_seconds,
     breaker_allows,
@@ -763,12 +763,12 @@ def provider_test(*, config: Any, user: Any = None) -> ProviderTestResult:
             [("fast", route.fast_model), ("quality", route.quality_model)]
         ):
             if route.unusable:  # no vendor call: the failed attempt is logged, the test fails
-                _skip_unusable(_Call(user=user, task="provider_test", plan="", tier=tier), route)
+                _skip_unusable(_Call(user=user, task=PROVIDER_TEST.name, plan="", tier=tier), route)
                 outcome = ProviderTestResult(False, f"{config.name}: failed — {route.unusable}")
                 break
             if answered and model == route.fast_model:
                 continue  # one model for both tiers: tested once
-            call = _Call(user=user, task="provider_test", plan="", tier=tier)
+            call = _Call(user=user, task=PROVIDER_TEST.name, plan="", tier=tier)
             try:
                 result = _attempt(call, route, dict(_TEST_REQUEST))
             except _AttemptFailed as exc:

@@ -10,7 +10,7 @@ from django.urls import path
 from solo.admin import SingletonModelAdmin
 
 from orchestrator.admin import ProviderAdminsOnly, ReadOnly, _badge
-from orchestrator.console import is_provider_admin
+from orchestrator.admin_services import is_provider_admin
 from orchestrator.models import UsageLog
 from usage.models import Alert, AlertThresholds
 

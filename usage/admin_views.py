@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from billing.models import PlanCode
 from orchestrator import pricing
-from orchestrator.console import is_provider_admin
+from orchestrator.admin_services import is_provider_admin
 from orchestrator.models import ModelPrice, ProviderConfig, ProviderType
 from orchestrator.registry import task_choices
 from orchestrator.schedule import scheduled_runs

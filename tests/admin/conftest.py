@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
 
-from orchestrator.console import PROVIDER_ADMINS
+from orchestrator.admin_services import PROVIDER_ADMINS
 
 
 def _client_for(user) -> Client:

@@ -12,6 +12,7 @@ from django.db.models import Count, Q, Sum
 
 from core.errors import ProviderBilling, QuotaExceeded
 from orchestrator.models import UsageLog
+from orchestrator.registry import PROVIDER_TEST
 from usage.models import UsageLatencyDaily, UsageLatencyMonthly
 from usage.rollups import bucket_high, percentile, provider_attempts
 
@@ -119,7 +120,7 @@ def cache_savings(*, since: datetime, until: datetime) -> dict[str, Any]:
     days, raw = _parts(since, until)
     row = (
         raw.filter(status=UsageLog.Status.SUCCESS)
-        .exclude(task_type="provider_test")
+        .exclude(task_type=PROVIDER_TEST.name)
         .aggregate(
             answers=Count("id"),
             hits=Count("id", filter=Q(cache_hit=True)),
@@ -131,7 +132,7 @@ def cache_savings(*, since: datetime, until: datetime) -> dict[str, Any]:
     if days:
         rolled = (
             _rolled(days)
-            .exclude(task_type="provider_test")
+            .exclude(task_type=PROVIDER_TEST.name)
             .aggregate(
                 answers=Sum("successes"),
                 hits=Sum("success_cache_hits"),

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from orchestrator.console import configs_by_name
+from orchestrator.admin_services import configs_by_name
 from orchestrator.models import ProviderConfig
 from orchestrator.services import provider_test
 
