@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from billing.quotas import Reservation, quota_reserve, quota_settle
 from core import errors, validation
-from orchestrator.plans import plan_for_user
+from orchestrator.plans import plan_and_own_limits
 
 from . import pricing, result_cache, snapshot
 from .catalogue import shutdown_date
@@ -159,7 +159,7 @@ def generate(
 ) -> AIResult:
     """Serve one AI request: cache, quota, the provider chain with retries and fallback."""
     started = time.perf_counter()
-    plan = plan_for_user(user=user)
+    plan, own_limits = plan_and_own_limits(user=user)
     call = _Call(
         user=user, task=task, plan=plan.code, tier=tier_for(plan.code, task, routing_rules())
     )
@@ -215,7 +215,7 @@ def generate(
         )
         try:
             call.reservation = quota_reserve(
-                user_id=user_id, plan=plan, tokens=tokens, cost=estimate
+                user_id=user_id, plan=plan, own=own_limits, tokens=tokens, cost=estimate
             )
         except errors.QuotaExceeded as exc:
             call.log(status=UsageLog.Status.ERROR, error_code=exc.code, error_message=exc.message)
