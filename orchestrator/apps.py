@@ -21,8 +21,8 @@ class OrchestratorConfig(AppConfig):
         for model in (Plan, RoutingRule, ModelPrice, ProviderConfig):
             for signal in (post_save, post_delete):
                 signal.connect(snapshot.bump, sender=model, dispatch_uid=f"bump-{model.__name__}")
-        # A user's plan (and own limits) is remembered per process (orchestrator.plans): a subscription change
-        # forgets it.
+        # A user's plan and own limits are remembered per process (orchestrator.plans): a
+        # change of either forgets them.
         post_save.connect(_forget_plan, sender=Subscription, dispatch_uid="forget-plan-save")
         post_delete.connect(_forget_plan, sender=Subscription, dispatch_uid="forget-plan-del")
         # The user's own limits are remembered with it.

@@ -23,8 +23,9 @@ def plan_cache_key(user_id: int) -> str:
 
 
 def forget_plan(*, user_id: int) -> None:
-    """After a change of subscription or own limits: this process at once, the others within a second (they
-    remember a user's plan code as long as their config snapshot, see plan_for_user)."""
+    """After a change of subscription or own limits: this process at once, the others within
+    a second (they remember a user's plan code as long as their config snapshot, see
+    plan_for_user)."""
     snapshot.drop(("plan", user_id))
     if settings.PLAN_CACHE_SECONDS:
         key = plan_cache_key(user_id)
