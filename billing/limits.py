@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .models import Plan, UserLimits
+from .models import Plan
 
 LIMIT_NAMES = ("daily_tokens", "monthly_tokens", "monthly_cost_usd")
 _FIELDS = {
@@ -23,13 +23,6 @@ class OwnLimits:
     daily_tokens: int | None = None
     monthly_tokens: int | None = None
     monthly_cost_usd: Decimal | None = None
-
-    @classmethod
-    def of(cls, row: UserLimits | None) -> OwnLimits | None:
-        if row is None:
-            return None
-        own = cls(**{name: getattr(row, field) for name, field in _FIELDS.items()})
-        return own if own != cls() else None
 
 
 @dataclass(frozen=True)
@@ -51,3 +44,17 @@ class Limits:
                 values[name] = value
                 mine.add(name)
         return cls(plan=plan, **values, own=frozenset(mine))
+
+
+LIMIT_LABELS = {
+    "daily_tokens": "today's tokens",
+    "monthly_tokens": "this month's tokens",
+    "monthly_cost_usd": "this month's cost",
+}
+
+
+def limit_text(name: str, value: int | Decimal | None) -> str:
+    """A limit or an amount as an admin reads it: "20,000 tokens", "$1.00", "unlimited"."""
+    if value is None:
+        return "unlimited"
+    return f"${value:,.2f}" if name == "monthly_cost_usd" else f"{value:,} tokens"
