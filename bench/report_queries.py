@@ -24,7 +24,7 @@ RUNS = 5
 
 
 def _queries() -> dict[str, Callable[[dict], object]]:
-    from orchestrator import reports
+    from usage import reports
 
     found: dict[str, Callable[[dict], object]] = {
         "usage_totals": lambda w: reports.usage_totals(**w),
@@ -118,7 +118,7 @@ def explain_all(label: str) -> None:
 def roll_up_all_days() -> float:
     """What the beat task keeps done in production: every day rolled up, today to a minute
     before now (rollups.WATERMARK_MARGIN); the reports read only the rest from the log."""
-    from orchestrator.rollups import usage_log_days, usage_rollup
+    from usage.rollups import usage_log_days, usage_rollup
 
     started = time.perf_counter()
     span = usage_log_days()
@@ -226,7 +226,7 @@ def run(*, quick: bool) -> tuple[list[dict], str]:
         records.append(record(f"rollup of all days @{size}", seconds * 1000, "ms", group="reports"))
     parts = [
         "### 3. Reports at scale (ms, median of 5 after a warm-up)",
-        "Every selector of `orchestrator/reports.py` as the dashboard calls it (Python "
+        "Every selector of `usage/reports.py` as the dashboard calls it (Python "
         'post-processing included), over the dashboard\'s "Last 30 days" and "Last 90 days" '
         "(whole UTC days, today so far included). "
         f"{loads}; VACUUM ANALYZE after each load. The data: 10k users with heavy-tailed "

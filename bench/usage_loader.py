@@ -236,7 +236,7 @@ def _n(value: Any) -> str:
 
 
 def rollup_tables() -> list[str]:
-    """The tables orchestrator/rollups.py rebuilds from the log."""
+    """The tables usage/rollups.py rebuilds from the log."""
     from orchestrator import models
 
     rollups = (

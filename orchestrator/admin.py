@@ -1,4 +1,5 @@
-"""The provider console: provider configs, routing, prices, usage, alerts.
+"""The provider console: provider configs, routing, prices, background tasks (usage and alerts
+in usage/admin.py).
 
 Everything here is for superusers and the "Provider admins" group only (console.is_provider_admin):
 other staff neither see these models in the index nor open their pages (403).
@@ -15,10 +16,8 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.debug import sensitive_post_parameters
 from genai_prices.types import TieredPrices
-from solo.admin import SingletonModelAdmin
 
-from . import admin_views, pricing
-from .alerts import alert_resolve
+from . import admin_routing, pricing
 from .catalogue import shutdown_date
 from .console import (
     KEY_UNREADABLE,
@@ -28,15 +27,7 @@ from .console import (
     provider_status,
 )
 from .forms import ProviderConfigForm
-from .models import (
-    AITask,
-    Alert,
-    AlertThresholds,
-    ModelPrice,
-    ProviderConfig,
-    RoutingRule,
-    UsageLog,
-)
+from .models import AITask, ModelPrice, ProviderConfig, RoutingRule
 from .resilience import breaker_state
 from .services import provider_test
 
@@ -328,7 +319,7 @@ class RoutingRuleAdmin(ProviderAdminsOnly, admin.ModelAdmin):
         ]
 
     def matrix_view(self, request):
-        return admin_views.routing_matrix(request, model_admin=self)
+        return admin_routing.routing_matrix(request, model_admin=self)
 
 
 @admin.register(ModelPrice)
@@ -359,144 +350,6 @@ class ModelPriceAdmin(ProviderAdminsOnly, admin.ModelAdmin):
             value = rate.base if tiered else rate
             parts.append(f"{label} ${value.normalize():f}{' (+tiers)' if tiered else ''}")
         return ", ".join(parts)
-
-
-@admin.register(UsageLog)
-class UsageLogAdmin(ProviderAdminsOnly, ReadOnly, admin.ModelAdmin):
-    list_display = [
-        "created_at",
-        "user",
-        "plan",
-        "task_type",
-        "provider",
-        "model",
-        "status",
-        "error_code",
-        "total_tokens",
-        "cost",
-        "price_source",
-        "latency_ms",
-        "cache_hit",
-    ]
-    list_select_related = ["user", "provider_config"]
-    list_filter = admin_views.usage_filters()
-    date_hierarchy = "created_at"
-    search_fields = ["user__username", "user__email", "=request_id"]
-    search_help_text = "Username, email, or an exact request id."
-    # COUNT(*) over the whole table on every page costs more than it tells.
-    show_full_result_count = False
-    actions = ["export_selected_csv"]
-
-    def get_urls(self):
-        return [
-            path(
-                "dashboard/",
-                self.admin_site.admin_view(self.dashboard_view),
-                name="orchestrator_usage_dashboard",
-            ),
-            path(
-                "export/",
-                self.admin_site.admin_view(self.export_view),
-                name="orchestrator_usagelog_export",
-            ),
-            *super().get_urls(),
-        ]
-
-    def dashboard_view(self, request):
-        return admin_views.usage_dashboard(request, model_admin=self)
-
-    def export_view(self, request):
-        return admin_views.usage_export(request, model_admin=self)
-
-    @admin.display(description="Provider", ordering="provider_type")
-    def provider(self, log):
-        return log.provider_config.name if log.provider_config else log.provider_type or "—"
-
-    @admin.display(description="Cost (USD)", ordering="cost_usd")
-    def cost(self, log):
-        text = format(log.cost_usd.normalize(), "f") if log.cost_usd else "0"
-        if log.price_source == pricing.UNPRICED:  # an estimate at the ceiling price
-            return format_html(
-                '{} <span title="{}">(unpriced)</span>',
-                text,
-                pricing.SOURCE_LABELS[pricing.UNPRICED],
-            )
-        return text
-
-    @admin.action(description="Export selected rows as CSV")
-    def export_selected_csv(self, request, queryset):
-        return admin_views.csv_response(queryset)
-
-
-@admin.register(Alert)
-class AlertAdmin(ProviderAdminsOnly, ReadOnly, admin.ModelAdmin):
-    list_display = [
-        "kind",
-        "subject",
-        "state",
-        "message",
-        "value",
-        "threshold",
-        "first_seen",
-        "last_seen",
-        "notified_at",
-    ]
-    list_filter = [("resolved_at", admin.EmptyFieldListFilter), "kind"]
-    search_fields = ["subject", "message"]
-    actions = ["resolve"]
-
-    def get_urls(self):
-        return [
-            path(
-                "check/",
-                self.admin_site.admin_view(self.check_view),
-                name="orchestrator_alert_check",
-            ),
-            *super().get_urls(),
-        ]
-
-    def check_view(self, request):
-        return admin_views.alerts_check_now(request, model_admin=self)
-
-    def changelist_view(self, request, extra_context=None):
-        # Above the list: where alerts go, how often they are checked, the thresholds.
-        extra_context = {**(extra_context or {}), **admin_views.alert_setup(request)}
-        return super().changelist_view(request, extra_context)
-
-    @admin.display(description="State")
-    def state(self, alert):
-        return _badge("open", "#c62828") if alert.is_open else _badge("resolved", "#616161")
-
-    @admin.action(description="Resolve", permissions=["change"])
-    def resolve(self, request, queryset):
-        count = alert_resolve(alerts=queryset)
-        self.message_user(request, f"Resolved {count} alert(s).", messages.SUCCESS)
-
-    def has_change_permission(self, request, obj=None):
-        # Read-only pages, but the resolve action needs a change permission.
-        return (
-            obj is None
-            and is_provider_admin(request.user)
-            and request.user.has_perm("orchestrator.change_alert")
-        )
-
-
-@admin.register(AlertThresholds)
-class AlertThresholdsAdmin(ProviderAdminsOnly, SingletonModelAdmin):
-    fieldsets = [
-        (
-            "Alert when",
-            {"fields": ["error_rate", "p95_latency_ms", "cost_spike_factor", "quota_refusals"]},
-        ),
-        ("Counted over", {"fields": ["window_minutes", "min_calls"]}),
-        ("Mail", {"fields": ["repeat_hours"]}),
-    ]
-
-    def response_change(self, request, obj):
-        response = super().response_change(request, obj)
-        if "_continue" in request.POST:
-            return response
-        return redirect("admin:orchestrator_alert_changelist")  # where they are shown
 
 
 @admin.register(AITask)

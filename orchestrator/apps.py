@@ -15,8 +15,9 @@ class OrchestratorConfig(AppConfig):
     def ready(self) -> None:
         from billing.models import Plan, Subscription, UserLimits
 
-        from . import checks, snapshot  # noqa: F401 - importing checks registers them
+        from . import checks, schedule, snapshot  # noqa: F401 - importing checks registers them
         from .models import ModelPrice, ProviderConfig, RoutingRule
+        from .services import provider_test_active
 
         for model in (Plan, RoutingRule, ModelPrice, ProviderConfig):
             for signal in (post_save, post_delete):
@@ -25,6 +26,8 @@ class OrchestratorConfig(AppConfig):
         # change of either forgets them.
         post_save.connect(_forget_plan, sender=Subscription, dispatch_uid="forget-plan-save")
         post_delete.connect(_forget_plan, sender=Subscription, dispatch_uid="forget-plan-del")
-        # The user's own limits are remembered with it.
         post_save.connect(_forget_plan, sender=UserLimits, dispatch_uid="forget-limits-save")
         post_delete.connect(_forget_plan, sender=UserLimits, dispatch_uid="forget-limits-del")
+        schedule.job_register(
+            "provider_retest", interval_setting="PROVIDER_RETEST_SECONDS", run=provider_test_active
+        )

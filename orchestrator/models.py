@@ -249,7 +249,7 @@ def _setting(name: str):
 
 
 class AlertThresholds(SingletonModel):
-    """What the alert check (orchestrator/alerts.py) calls worth an admin's attention, edited in
+    """What the alert check (usage/alerts.py) calls worth an admin's attention, edited in
     the admin. The ALERT_* settings give the first values: until the row exists (the admin page
     creates it), the check reads them from the environment."""
 
@@ -311,7 +311,7 @@ class ScheduledRun(models.Model):
         return f"{self.job} started {self.started_at:%Y-%m-%d %H:%M:%S}"
 
 
-# --- Daily usage rollups (orchestrator/rollups.py writes them, reports.py reads them) ---------
+# --- Daily usage rollups (usage/rollups.py writes them, reports.py reads them) ---------
 
 
 class UsageSums(models.Model):

@@ -35,17 +35,18 @@ _started = False
 _start_lock = threading.Lock()
 
 
-def jobs() -> dict[str, tuple[float, Callable[[], object]]]:
-    """Job name -> (interval in seconds, what it runs): Celery beat's schedule for the same."""
-    from .alerts import alerts_check
-    from .rollups import usage_rollup_recent
-    from .services import provider_test_active
+# Job name -> (the setting that holds its interval in seconds, what it runs), as the apps
+# register them in their AppConfig.ready(); Celery beat's schedule runs the same functions.
+_jobs: dict[str, tuple[str, Callable[[], object]]] = {}
 
-    return {
-        "alerts_check": (settings.ALERT_CHECK_SECONDS, alerts_check),
-        "usage_rollup": (settings.USAGE_ROLLUP_SECONDS, usage_rollup_recent),
-        "provider_retest": (settings.PROVIDER_RETEST_SECONDS, provider_test_active),
-    }
+
+def job_register(name: str, *, interval_setting: str, run: Callable[[], object]) -> None:
+    _jobs[name] = (interval_setting, run)
+
+
+def jobs() -> dict[str, tuple[float, Callable[[], object]]]:
+    """Job name -> (interval in seconds, what it runs)."""
+    return {name: (getattr(settings, setting), run) for name, (setting, run) in _jobs.items()}
 
 
 def start() -> bool:

@@ -11,9 +11,9 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from billing.quotas import DAY, MONTH, next_reset
-from orchestrator import reports
 from orchestrator.models import ProviderType, UsageLog
 from orchestrator.plans import limits_for_user
+from usage import reports
 
 
 @dataclass(frozen=True)

@@ -227,7 +227,7 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
     "ai_sustained": env("AI_THROTTLE_SUSTAINED", default="500/day"),
 }
 
-# --- Alerts (orchestrator/alerts.py; Celery beat runs the check, `manage.py check_alerts` too) --
+# --- Alerts (usage/alerts.py; Celery beat runs the check, `manage.py check_alerts` too) ----------
 # The thresholds' first values: once saved in the admin (AlertThresholds), the admin's apply.
 ALERT_ERROR_RATE = env.float("ALERT_ERROR_RATE", default=0.10)  # share of a provider's calls
 ALERT_P95_LATENCY_MS = env.int("ALERT_P95_LATENCY_MS", default=5000)
@@ -240,7 +240,7 @@ ALERT_QUOTA_EXCEEDED_MIN = env.int("ALERT_QUOTA_EXCEEDED_MIN", default=1)  # ref
 ALERT_REPEAT_HOURS = env.float("ALERT_REPEAT_HOURS", default=6)  # re-mail a still-open alert
 ALERT_CHECK_SECONDS = env.int("ALERT_CHECK_SECONDS", default=300)
 # Celery autodiscovery only finds tasks.py modules; merged so other areas can add their own.
-CELERY_IMPORTS = (*globals().get("CELERY_IMPORTS", ()), "orchestrator.alert_tasks")
+CELERY_IMPORTS = (*globals().get("CELERY_IMPORTS", ()), "usage.alert_tasks")
 CELERY_BEAT_SCHEDULE = {
     **globals().get("CELERY_BEAT_SCHEDULE", {}),
     "alerts-check": {"task": "orchestrator.alerts_check", "schedule": ALERT_CHECK_SECONDS},
@@ -282,9 +282,9 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     }
 )
 
-# --- Usage rollups (orchestrator/rollups.py; beat rebuilds yesterday and today) ---------------
+# --- Usage rollups (usage/rollups.py; beat rebuilds yesterday and today) -------------------------
 USAGE_ROLLUP_SECONDS = env.int("USAGE_ROLLUP_SECONDS", default=300)
-CELERY_IMPORTS = (*CELERY_IMPORTS, "orchestrator.rollup_tasks")
+CELERY_IMPORTS = (*CELERY_IMPORTS, "usage.rollup_tasks")
 CELERY_BEAT_SCHEDULE = {
     **CELERY_BEAT_SCHEDULE,
     "usage-rollup": {"task": "orchestrator.usage_rollup_recent", "schedule": USAGE_ROLLUP_SECONDS},

@@ -8,12 +8,12 @@ import pytest
 from django.conf import settings as django_settings
 from django.core import mail
 
-from orchestrator import reports
-from orchestrator.alert_tasks import alerts_check_task
-from orchestrator.alerts import alert_resolve, alert_thresholds, alerts_check
 from orchestrator.models import Alert, AlertThresholds, ProviderConfig
-from orchestrator.rollups import usage_rollup
 from tests.reports.factories import log_usage
+from usage import reports
+from usage.alert_tasks import alerts_check_task
+from usage.alerts import alert_resolve, alert_thresholds, alerts_check
+from usage.rollups import usage_rollup
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
@@ -226,7 +226,7 @@ def test_the_beat_schedule_runs_the_celery_task(openai_config):
     entry = django_settings.CELERY_BEAT_SCHEDULE["alerts-check"]
     assert entry["task"] == alerts_check_task.name
     assert entry["schedule"] == django_settings.ALERT_CHECK_SECONDS
-    assert "orchestrator.alert_tasks" in django_settings.CELERY_IMPORTS
+    assert "usage.alert_tasks" in django_settings.CELERY_IMPORTS
     ProviderConfig.objects.filter(pk=openai_config.pk).update(last_test_status="failed")
 
     result = alerts_check_task.delay()  # eager in tests

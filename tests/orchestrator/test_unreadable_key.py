@@ -9,11 +9,11 @@ from cryptography.fernet import Fernet
 from django.test import Client
 
 from orchestrator import snapshot
-from orchestrator.alerts import alerts_check
 from orchestrator.models import Alert, UsageLog
 from orchestrator.services import provider_test
 from tests.doubles import Reply
 from tests.jobs.conftest import EXTRACT, job_answer
+from usage.alerts import alerts_check
 
 pytestmark = pytest.mark.django_db
 

@@ -11,11 +11,11 @@ from django.conf import settings
 from django.utils import timezone
 
 from core import errors
-from orchestrator.alerts import alerts_check
 from orchestrator.models import Alert, UsageLog
 from orchestrator.services import generate, provider_test
 from tests.doubles import Reply
 from tests.jobs.conftest import png, upload
+from usage.alerts import alerts_check
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from decimal import Decimal
 
 import pytest
 
-from orchestrator import reports
 from tests.reports.conftest import SINCE, UNTIL
 from tests.reports.factories import log_usage
+from usage import reports
 
 pytestmark = pytest.mark.django_db
 WINDOW = {"since": SINCE, "until": UNTIL}

@@ -17,22 +17,22 @@ from django.core.management import CommandError, call_command
 from django.db import connection, connections
 from django.utils import timezone
 
-from orchestrator import reports
 from orchestrator.models import (
     UsageDaily,
     UsageDailyUser,
     UsageLatencyDaily,
     UsageRollupDay,
 )
-from orchestrator.rollup_tasks import usage_rollup_recent_task
-from orchestrator.rollups import (
+from tests.reports.factories import log_usage, two_providers
+from usage import reports
+from usage.rollup_tasks import usage_rollup_recent_task
+from usage.rollups import (
     WATERMARK_MARGIN,
     bucket_high,
     day_start,
     latency_bucket,
     usage_rollup,
 )
-from tests.reports.factories import log_usage, two_providers
 
 TODAY = timezone.now().astimezone(UTC).date()
 
@@ -279,7 +279,7 @@ def test_the_command_refuses_bad_dates(db):
 
 def test_the_beat_task_rolls_up_yesterday_and_today(spread):
     assert settings.CELERY_BEAT_SCHEDULE["usage-rollup"]["task"] == usage_rollup_recent_task.name
-    assert "orchestrator.rollup_tasks" in settings.CELERY_IMPORTS
+    assert "usage.rollup_tasks" in settings.CELERY_IMPORTS
     assert usage_rollup_recent_task.delay().get() == 13  # 4 this morning, 9 yesterday (mistral)
     assert set(UsageRollupDay.objects.values_list("day", flat=True)) == {day(1), day(0)}
     assert UsageDaily.objects.filter(day=day(1), provider_type="mistral").get().cache_hits == 1

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from orchestrator.alerts import alerts_check
+from usage.alerts import alerts_check
 
 
 class Command(BaseCommand):

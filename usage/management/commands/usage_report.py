@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from billing.selectors import NEAR_LIMIT_SHARE, users_near_limit
-from orchestrator import reports
+from usage import reports
 
 COLUMNS = (
     "label",

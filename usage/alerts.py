@@ -1,6 +1,6 @@
 """The alert check: conditions worth an admin's attention, stored as Alert rows and mailed.
 
-Run every ALERT_CHECK_SECONDS by Celery beat (orchestrator.alert_tasks), or where no beat runs
+Run every ALERT_CHECK_SECONDS by Celery beat (usage.alert_tasks), or where no beat runs
 by the server itself (orchestrator/schedule.py), and by `manage.py check_alerts`. Each run
 compares what it finds with the open alerts: a new condition opens an alert and mails it, a
 persisting one only moves `last_seen` (and is mailed again after the repeat interval), a cleared
@@ -22,9 +22,10 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from orchestrator.models import Alert, AlertThresholds, ProviderConfig
+from orchestrator.routes import config_key_unreadable
+
 from . import reports
-from .models import Alert, AlertThresholds, ProviderConfig
-from .routes import config_key_unreadable
 
 TRAILING_DAYS = 7
 

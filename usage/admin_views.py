@@ -1,6 +1,6 @@
-"""The console's own admin pages: usage dashboard, CSV export, routing matrix, alert check.
+"""The console's usage pages: usage dashboard, CSV export, alert check.
 
-Thin views over orchestrator.reports and orchestrator.console; the charts are inline SVG drawn
+Thin views over usage.reports and usage.alerts; the charts are inline SVG drawn
 here from the report numbers, so the dashboard needs no JavaScript and no internet.
 """
 
@@ -20,15 +20,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from billing.models import PlanCode
+from orchestrator import pricing
+from orchestrator.console import is_provider_admin
+from orchestrator.models import AlertThresholds, ModelPrice, ProviderConfig, ProviderType
+from orchestrator.registry import task_choices
+from orchestrator.schedule import scheduled_runs
 
-from . import pricing, reports
+from . import reports
 from .alerts import alert_recipients, alert_thresholds, alerts_check, alerts_open
-from .console import is_provider_admin, routing_matrix_save
-from .console import routing_matrix as routing_matrix_cells
-from .forms import PeriodForm, RoutingMatrixForm
-from .models import AlertThresholds, ModelPrice, ProviderConfig, ProviderType
-from .registry import matrix_tasks, task_choices
-from .schedule import scheduled_runs
+from .forms import PeriodForm
 
 TOP_USERS = 10
 
@@ -254,34 +254,6 @@ def priced_models(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             }
         )
     return out
-
-
-# --- Routing matrix --------------------------------------------------------------------------
-
-
-def routing_matrix(request: HttpRequest, *, model_admin) -> HttpResponse:
-    _require_provider_admin(request)
-    can_change = model_admin.has_change_permission(request)
-    matrix = routing_matrix_cells()
-    form = RoutingMatrixForm(request.POST if request.method == "POST" else None, matrix=matrix)
-    if request.method == "POST":
-        if not can_change:
-            raise PermissionDenied
-        if form.is_valid():
-            changed = routing_matrix_save(tiers=form.tiers())
-            for rule in changed:
-                model_admin.log_change(request, rule, f"Tier set to {rule.tier} (matrix).")
-            messages.success(request, f"Routing policy saved: {len(changed)} cell(s) changed.")
-            return redirect("admin:orchestrator_routing_matrix")
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "title": "Routing policy: plan × task → tier",
-        "opts": model_admin.model._meta,
-        "form": form,
-        "tasks": [task.label for task in matrix_tasks()],
-        "can_change": can_change,
-    }
-    return TemplateResponse(request, "admin/orchestrator/routing_matrix.html", context)
 
 
 # --- Alerts ----------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ the alerts and any API that shows usage.
 Every function reads UsageLog rows with ``since <= created_at < until`` (aware datetimes, UTC
 days) and lets the database aggregate.
 
-The daily rollups (orchestrator/rollups.py) hold each rolled-up UTC day from its start up to
+The daily rollups (usage/rollups.py) hold each rolled-up UTC day from its start up to
 its watermark (the day's end, or for today a minute before the last rollup). A day lying inside
 the period is read from the rollup up to its watermark; the rest of the period (partial first
 and last days, the minutes after the newest watermark, days not rolled up) comes from UsageLog
@@ -43,8 +43,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 
 from core.errors import ProviderBilling, QuotaExceeded
-
-from .models import (
+from orchestrator.models import (
     ProviderConfig,
     UsageDaily,
     UsageDailyUser,
@@ -54,6 +53,7 @@ from .models import (
     UsageMonthlyUser,
     UsageRollupDay,
 )
+
 from .rollups import bucket_high, day_start, month_start, provider_attempts
 
 GROUP_BY = ("plan", "task", "user", "provider", "model", "day")

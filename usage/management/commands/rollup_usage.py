@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
-from orchestrator.rollups import usage_log_days, usage_rollup
+from usage.rollups import usage_log_days, usage_rollup
 
 
 def _day(value: str):

@@ -26,8 +26,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from core.errors import QuotaExceeded
-
-from .models import (
+from orchestrator.models import (
     UsageDaily,
     UsageDailyUser,
     UsageLatencyDaily,

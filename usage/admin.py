@@ -1,0 +1,157 @@
+"""The provider console's usage pages: the usage log with its dashboard and CSV export, alerts
+and their thresholds. Provider admins only, like the rest of the console (orchestrator.admin).
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.shortcuts import redirect
+from django.urls import path
+from django.utils.html import format_html
+from solo.admin import SingletonModelAdmin
+
+from orchestrator import pricing
+from orchestrator.admin import ProviderAdminsOnly, ReadOnly, _badge
+from orchestrator.console import is_provider_admin
+from orchestrator.models import Alert, AlertThresholds, UsageLog
+
+from . import admin_views
+from .alerts import alert_resolve
+
+
+@admin.register(UsageLog)
+class UsageLogAdmin(ProviderAdminsOnly, ReadOnly, admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "user",
+        "plan",
+        "task_type",
+        "provider",
+        "model",
+        "status",
+        "error_code",
+        "total_tokens",
+        "cost",
+        "price_source",
+        "latency_ms",
+        "cache_hit",
+    ]
+    list_select_related = ["user", "provider_config"]
+    list_filter = admin_views.usage_filters()
+    date_hierarchy = "created_at"
+    search_fields = ["user__username", "user__email", "=request_id"]
+    search_help_text = "Username, email, or an exact request id."
+    # COUNT(*) over the whole table on every page costs more than it tells.
+    show_full_result_count = False
+    actions = ["export_selected_csv"]
+
+    def get_urls(self):
+        return [
+            path(
+                "dashboard/",
+                self.admin_site.admin_view(self.dashboard_view),
+                name="orchestrator_usage_dashboard",
+            ),
+            path(
+                "export/",
+                self.admin_site.admin_view(self.export_view),
+                name="orchestrator_usagelog_export",
+            ),
+            *super().get_urls(),
+        ]
+
+    def dashboard_view(self, request):
+        return admin_views.usage_dashboard(request, model_admin=self)
+
+    def export_view(self, request):
+        return admin_views.usage_export(request, model_admin=self)
+
+    @admin.display(description="Provider", ordering="provider_type")
+    def provider(self, log):
+        return log.provider_config.name if log.provider_config else log.provider_type or "—"
+
+    @admin.display(description="Cost (USD)", ordering="cost_usd")
+    def cost(self, log):
+        text = format(log.cost_usd.normalize(), "f") if log.cost_usd else "0"
+        if log.price_source == pricing.UNPRICED:  # an estimate at the ceiling price
+            return format_html(
+                '{} <span title="{}">(unpriced)</span>',
+                text,
+                pricing.SOURCE_LABELS[pricing.UNPRICED],
+            )
+        return text
+
+    @admin.action(description="Export selected rows as CSV")
+    def export_selected_csv(self, request, queryset):
+        return admin_views.csv_response(queryset)
+
+
+@admin.register(Alert)
+class AlertAdmin(ProviderAdminsOnly, ReadOnly, admin.ModelAdmin):
+    list_display = [
+        "kind",
+        "subject",
+        "state",
+        "message",
+        "value",
+        "threshold",
+        "first_seen",
+        "last_seen",
+        "notified_at",
+    ]
+    list_filter = [("resolved_at", admin.EmptyFieldListFilter), "kind"]
+    search_fields = ["subject", "message"]
+    actions = ["resolve"]
+
+    def get_urls(self):
+        return [
+            path(
+                "check/",
+                self.admin_site.admin_view(self.check_view),
+                name="orchestrator_alert_check",
+            ),
+            *super().get_urls(),
+        ]
+
+    def check_view(self, request):
+        return admin_views.alerts_check_now(request, model_admin=self)
+
+    def changelist_view(self, request, extra_context=None):
+        # Above the list: where alerts go, how often they are checked, the thresholds.
+        extra_context = {**(extra_context or {}), **admin_views.alert_setup(request)}
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description="State")
+    def state(self, alert):
+        return _badge("open", "#c62828") if alert.is_open else _badge("resolved", "#616161")
+
+    @admin.action(description="Resolve", permissions=["change"])
+    def resolve(self, request, queryset):
+        count = alert_resolve(alerts=queryset)
+        self.message_user(request, f"Resolved {count} alert(s).", messages.SUCCESS)
+
+    def has_change_permission(self, request, obj=None):
+        # Read-only pages, but the resolve action needs a change permission.
+        return (
+            obj is None
+            and is_provider_admin(request.user)
+            and request.user.has_perm("orchestrator.change_alert")
+        )
+
+
+@admin.register(AlertThresholds)
+class AlertThresholdsAdmin(ProviderAdminsOnly, SingletonModelAdmin):
+    fieldsets = [
+        (
+            "Alert when",
+            {"fields": ["error_rate", "p95_latency_ms", "cost_spike_factor", "quota_refusals"]},
+        ),
+        ("Counted over", {"fields": ["window_minutes", "min_calls"]}),
+        ("Mail", {"fields": ["repeat_hours"]}),
+    ]
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        if "_continue" in request.POST:
+            return response
+        return redirect("admin:orchestrator_alert_changelist")  # where they are shown
