@@ -16,6 +16,7 @@ from orchestrator.console import is_provider_admin
 from orchestrator.models import Alert, AlertThresholds, UsageLog
 
 from . import admin_views
+from .admin_alerts import LatencyThresholdInline, delivery_summary
 from .alerts import alert_resolve
 
 
@@ -98,6 +99,7 @@ class AlertAdmin(ProviderAdminsOnly, ReadOnly, admin.ModelAdmin):
         "first_seen",
         "last_seen",
         "notified_at",
+        "deliveries",
     ]
     list_filter = [("resolved_at", admin.EmptyFieldListFilter), "kind"]
     search_fields = ["subject", "message"]
@@ -125,6 +127,13 @@ class AlertAdmin(ProviderAdminsOnly, ReadOnly, admin.ModelAdmin):
     def state(self, alert):
         return _badge("open", "#c62828") if alert.is_open else _badge("resolved", "#616161")
 
+    @admin.display(description="Sent to")
+    def deliveries(self, alert):
+        return delivery_summary(alert)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("deliveries__channel")
+
     @admin.action(description="Resolve", permissions=["change"])
     def resolve(self, request, queryset):
         count = alert_resolve(alerts=queryset)
@@ -141,13 +150,14 @@ class AlertAdmin(ProviderAdminsOnly, ReadOnly, admin.ModelAdmin):
 
 @admin.register(AlertThresholds)
 class AlertThresholdsAdmin(ProviderAdminsOnly, SingletonModelAdmin):
+    inlines = [LatencyThresholdInline]
     fieldsets = [
         (
             "Alert when",
             {"fields": ["error_rate", "p95_latency_ms", "cost_spike_factor", "quota_refusals"]},
         ),
         ("Counted over", {"fields": ["window_minutes", "min_calls"]}),
-        ("Mail", {"fields": ["repeat_hours"]}),
+        ("Notifications", {"fields": ["repeat_hours"]}),
     ]
 
     def response_change(self, request, obj):

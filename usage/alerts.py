@@ -26,6 +26,7 @@ from orchestrator.routes import config_key_unreadable
 
 from . import reports
 from .alert_delivery import alert_deliveries_queue, alert_deliveries_send
+from .alert_latency import latency_over_thresholds
 
 TRAILING_DAYS = 7
 
@@ -78,19 +79,23 @@ def alert_findings(*, now: datetime, thresholds: AlertThresholds | None = None) 
                 )
             )
 
-    latency_limit = thresholds.p95_latency_ms
-    for row in reports.latency_percentiles(since=since, until=now, per="provider"):
-        if row["calls"] >= min_calls and row["p95"] > latency_limit:
-            findings.append(
-                Finding(
-                    Alert.Kind.LATENCY,
-                    row["provider"],
-                    f"p95 latency of {row['provider']} is {row['p95']:.0f} ms over {row['calls']} "
-                    f"calls in the last {window} min (threshold {latency_limit} ms).",
-                    row["p95"],
-                    latency_limit,
-                )
+    for row in latency_over_thresholds(
+        since=since, until=now, general_ms=thresholds.p95_latency_ms, min_calls=min_calls
+    ):
+        what, subject = row["provider"], row["provider"]
+        if row["task"]:  # a task and tier with a threshold of its own
+            what = f"{row['task']} ({row['tier']}) calls to {row['provider']}"
+            subject = f"{row['provider']} · {row['task']} ({row['tier']})"
+        findings.append(
+            Finding(
+                Alert.Kind.LATENCY,
+                subject,
+                f"p95 latency of {what} is {row['p95']:.0f} ms over {row['calls']} calls in the "
+                f"last {window} min (threshold {row['threshold']} ms).",
+                row["p95"],
+                row["threshold"],
             )
+        )
 
     if spike := _cost_spike(now, factor=Decimal(str(thresholds.cost_spike_factor))):
         findings.append(spike)
