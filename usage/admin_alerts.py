@@ -53,7 +53,7 @@ class AlertChannelForm(forms.ModelForm):
         return super().save(commit)
 
 
-class LatencyThresholdInline(admin.TabularInline):
+class LatencyThresholdInline(ProviderAdminsOnly, admin.TabularInline):
     model = LatencyThreshold
     fields = ["task", "tier", "p95_latency_ms"]
     extra = 1

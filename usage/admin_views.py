@@ -29,6 +29,7 @@ from orchestrator.schedule import scheduled_runs
 from . import reports
 from .alerts import alert_recipients, alert_thresholds, alerts_check, alerts_open
 from .forms import PeriodForm
+from .models import AlertChannel
 
 TOP_USERS = 10
 
@@ -283,6 +284,7 @@ def alert_setup(request: HttpRequest) -> dict[str, Any]:
     last_run = scheduled_runs().get("alerts_check") if settings.EMBEDDED_SCHEDULE else None
     return {
         "alert_recipients": alert_recipients(),
+        "alert_channels": list(AlertChannel.objects.all()),
         "alert_mail_to_console": settings.EMAIL_BACKEND.endswith("console.EmailBackend"),
         "alert_check_seconds": settings.ALERT_CHECK_SECONDS,
         "alert_checked_here": settings.EMBEDDED_SCHEDULE,

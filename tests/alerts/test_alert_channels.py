@@ -201,3 +201,58 @@ def test_the_url_is_stored_encrypted_and_shown_masked(receiver):
     stored = AlertChannel.objects.values_list("url_encrypted", "url_hint").get(pk=hook.pk)
     assert SECRET not in stored[0]
     assert stored[1] == "http://127.0.0.1/…0ken"
+
+
+# --- Latency thresholds per task and tier ------------------------------------------------------
+
+
+def slow(config, *, task, tier, latency_ms, count=20):
+    from tests.reports.factories import log_usage
+
+    for _ in range(count):
+        log_usage(
+            at=NOW - timedelta(minutes=5),
+            config=config,
+            task=task,
+            tier=tier,
+            latency_ms=latency_ms,
+        )
+
+
+def own_latency_threshold(task: str, tier: str, ms: int) -> None:
+    from orchestrator.models import AlertThresholds
+    from usage.models import LatencyThreshold
+
+    LatencyThreshold.objects.create(
+        thresholds=AlertThresholds.get_solo(), task=task, tier=tier, p95_latency_ms=ms
+    )
+
+
+def test_a_quality_cv_draft_is_judged_by_its_own_latency_threshold(openai_config):
+    own_latency_threshold("cv_draft", "quality", 30_000)
+    slow(openai_config, task="cv_draft", tier="quality", latency_ms=20_000)  # slow, but allowed
+    slow(openai_config, task="extraction", tier="fast", latency_ms=1_000)
+
+    assert alerts_check(now=NOW) == []  # the general 5,000 ms would have fired on the drafts
+
+
+def test_a_task_over_its_own_threshold_alerts_apart_from_the_provider(openai_config):
+    own_latency_threshold("extraction", "fast", 2_000)
+    slow(openai_config, task="extraction", tier="fast", latency_ms=3_000)
+    slow(openai_config, task="cv_draft", tier="quality", latency_ms=4_000)  # under the general
+
+    opened = alerts_check(now=NOW)
+
+    assert [(a.kind, a.subject) for a in opened] == [("latency", "openai main · extraction (fast)")]
+    assert opened[0].threshold == 2000 and opened[0].value == 3000
+    assert "extraction (fast) calls to openai main is 3000 ms" in opened[0].message
+
+
+def test_calls_without_a_threshold_of_their_own_keep_the_general_one(openai_config):
+    own_latency_threshold("cv_draft", "quality", 60_000)
+    slow(openai_config, task="cv_draft", tier="quality", latency_ms=50_000)
+    slow(openai_config, task="extraction", tier="fast", latency_ms=6_000)
+
+    opened = alerts_check(now=NOW)
+
+    assert [(a.subject, a.value, a.threshold) for a in opened] == [("openai main", 6000, 5000)]

@@ -3,7 +3,30 @@
 import django.core.validators
 import django.db.models.deletion
 import orchestrator.registry
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+
+
+PROVIDER_ADMINS = "Provider admins"
+
+
+def grant_provider_admins(apps, schema_editor):
+    """The provider console's group runs alerts: it gets this app's model permissions."""
+    # Permissions are normally created after the last migration; the group needs them now.
+    app_config = apps.get_app_config("usage")
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _ = Group.objects.get_or_create(name=PROVIDER_ADMINS)
+    group.permissions.add(*Permission.objects.filter(content_type__app_label="usage"))
+
+
+def revoke_provider_admins(apps, schema_editor):
+    Permission = apps.get_model("auth", "Permission")
+    for group in apps.get_model("auth", "Group").objects.filter(name=PROVIDER_ADMINS):
+        group.permissions.remove(*Permission.objects.filter(content_type__app_label="usage"))
 
 
 class Migration(migrations.Migration):
@@ -12,6 +35,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('orchestrator', '0016_task_choices_from_registry'),
+        ('auth', '0012_alter_user_first_name_max_length'),
+        ('contenttypes', '0002_remove_content_type_name'),
     ]
 
     operations = [
@@ -68,4 +93,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('task', 'tier'), name='one_latency_threshold_per_task_tier')],
             },
         ),
+        migrations.RunPython(grant_provider_admins, revoke_provider_admins),
     ]
