@@ -35,13 +35,16 @@ run: install
 serve: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput >/dev/null
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.local} \
 	$(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:8000 --workers 4 --threads 64 \
 		--worker-class gthread --timeout 120 --keep-alive 5
 
 worker: install
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.local} \
 	$(VENV)/bin/celery -A config worker --loglevel=INFO
 
 beat: install
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.local} \
 	$(VENV)/bin/celery -A config beat --loglevel=INFO
 
 test: install

@@ -3,12 +3,12 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from core.api import ModelSerializer
+from core.api import ModelSerializer, RequestSerializer
 
 TOKEN_HELP = "Send it as `Authorization: Token <token>` or `Authorization: Bearer <token>`."
 
 
-class RegisterSerializer(serializers.Serializer):
+class RegisterSerializer(RequestSerializer):
     username = serializers.RegexField(
         r"^[\w.@+-]+\Z",
         max_length=150,
@@ -20,7 +20,7 @@ class RegisterSerializer(serializers.Serializer):
     )
 
 
-class TokenRequestSerializer(serializers.Serializer):
+class TokenRequestSerializer(RequestSerializer):
     username = serializers.CharField()
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
 

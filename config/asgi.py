@@ -2,7 +2,8 @@ import os
 
 from django.core.asgi import get_asgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+# Production settings unless told otherwise, as in config/wsgi.py.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 application = get_asgi_application()
 
 # Where no Celery beat runs (EMBEDDED_SCHEDULE), the server runs the alert check and the usage

@@ -1,6 +1,12 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from core.api import api_not_found
+from core.converters import IdConverter
+
+# Before the apps' URL modules are read: their routes use <id:...>.
+register_converter(IdConverter, "id")
 
 api_v1 = [
     path("", include("accounts.urls")),  # auth
@@ -16,4 +22,10 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    # Last: an API path no route matches answers with the envelope, not an HTML page.
+    re_path(r"^api/", api_not_found),
 ]
+
+# Errors Django answers outside the views: the envelope on /api/ paths, its pages elsewhere.
+handler400 = "core.api.api_bad_request"
+handler500 = "core.api.api_server_error"

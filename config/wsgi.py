@@ -3,7 +3,11 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+# A server is a deployment: without DJANGO_SETTINGS_MODULE it runs with production settings,
+# which refuse to start without SECRET_KEY, ALLOWED_HOSTS and real FIELD_ENCRYPTION_KEYS,
+# rather than serving with DEBUG on and the public development key (`make serve` and
+# `manage.py runserver` say config.settings.local themselves).
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 application = get_wsgi_application()
 
 

@@ -1,19 +1,34 @@
-"""The API's response envelope, the one exception handler that produces every error body, and
-the ModelSerializer every API serializer builds on."""
+"""The API's response envelope, the one exception handler that produces every error body (and
+the views that give the same envelope for what Django answers outside DRF: unmatched /api/
+paths, requests refused before a view), the renderer, and the base classes every API
+serializer builds on."""
 
 from __future__ import annotations
 
 import copy
+import json
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import (
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.db import OperationalError as DatabaseOperationalError
-from django.http import Http404
+from django.http import Http404, HttpRequest, JsonResponse
+from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.utils import html
 
-from core.errors import AppError
+from .converters import MAX_ID
+from .errors import AppError
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +46,49 @@ class ModelSerializer(serializers.ModelSerializer):
         return copy.deepcopy(cls._built_fields)
 
 
+# The JSON type each kind of request field takes, as the schema documents it. DRF converts on
+# its own (0 becomes the text "0", "yes" true, "5" the number 5); a value of another type
+# than the documented one is refused instead of guessed at.
+_JSON_TYPES: list[tuple[type[serializers.Field], tuple[type, ...]]] = [
+    (serializers.BooleanField, (bool,)),
+    (serializers.IntegerField, (int,)),
+    (serializers.FloatField, (int, float)),
+    (serializers.CharField, (str,)),
+]
+
+
+# A request body's serializer: in a JSON body each field must have its documented JSON type.
+# Forms and query strings carry only text and are converted as DRF does. (A comment: a docstring
+# would become the description of every request schema built on it.)
+class RequestSerializer(serializers.Serializer):
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict) and not html.is_html_input(data):
+            errors = {}
+            for name, field in self.fields.items():
+                value = data.get(name)
+                if field.read_only or value is None:
+                    continue
+                for field_class, types in _JSON_TYPES:
+                    if isinstance(field, field_class):
+                        wrong_bool = isinstance(value, bool) and bool not in types
+                        if wrong_bool or not isinstance(value, types):
+                            errors[name] = [field.error_messages["invalid"]]
+                        break
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
+class IdField(serializers.IntegerField):
+    """An object's id in a body or query: within the 64-bit key range, so a larger number is a
+    400 rather than an overflowing query."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
+
+
 # DRF's own exceptions, in our codes.
 _DRF_CODES: list[tuple[type[exceptions.APIException], str]] = [
     (exceptions.NotAuthenticated, "UNAUTHORIZED"),
@@ -44,6 +102,18 @@ _DRF_CODES: list[tuple[type[exceptions.APIException], str]] = [
     (exceptions.ValidationError, "INVALID_INPUT"),
     (exceptions.ParseError, "INVALID_INPUT"),
 ]
+
+
+class SafeJSONRenderer(JSONRenderer):
+    """DRF's JSON renderer, which writes text as UTF-8 and so fails (a 500) on an unpaired
+    surrogate. Requests can no longer store one, but rows written before (SQLite keeps them)
+    are still answered: escaped as \\udXXX, which is valid JSON, instead of never at all."""
+
+    def render(self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None):
+        try:
+            return super().render(data, accepted_media_type, renderer_context)
+        except UnicodeEncodeError:
+            return json.dumps(data, cls=self.encoder_class, ensure_ascii=True).encode()
 
 
 def envelope(data: Any = None, message: str = "OK", status: int = 200, **kwargs: Any) -> Response:
@@ -71,6 +141,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
             status=status.HTTP_503_SERVICE_UNAVAILABLE,
             headers={"Retry-After": "5"},
         )
+    if isinstance(exc, SuspiciousOperation):
+        message, code, status_code = request_refusal(exc)
+        return Response(error_body(message, code), status=status_code)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -97,6 +170,57 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         error_body("An unexpected error occurred.", "INTERNAL_ERROR"),
         status=status.HTTP_500_INTERNAL_SERVER_ERROR,
     )
+
+
+def request_refusal(exc: SuspiciousOperation) -> tuple[str, str, int]:
+    """Message, error code and status for a request Django refused to read: a body over the
+    size limit (RequestDataTooBig), too many form fields or files (TooManyFieldsSent,
+    TooManyFilesSent), or another malformed request."""
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1_000_000
+        return (
+            f"The request body is larger than the {limit:g} MB limit.",
+            "PAYLOAD_TOO_LARGE",
+            status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+    if isinstance(exc, TooManyFieldsSent):
+        message = f"The request has more than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} fields."
+    elif isinstance(exc, TooManyFilesSent):
+        message = f"The request has more than {settings.DATA_UPLOAD_MAX_NUMBER_FILES} files."
+    else:
+        message = "The request is malformed."
+    return message, "INVALID_INPUT", status.HTTP_400_BAD_REQUEST
+
+
+# --- Errors Django answers before or outside a DRF view, for API paths (config/urls.py) ---------
+
+
+@csrf_exempt  # as the API views are: a DELETE to a wrong path is a 404, not a CSRF page
+def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """Any /api/ path no route matches (an id that is not a number, a task id that is not a
+    UUID, a mistyped path): the envelope, as for an object that does not exist."""
+    return _json(error_body("No such API path.", "NOT_FOUND"), 404)
+
+
+def api_bad_request(request: HttpRequest, exception: Exception | None = None) -> Any:
+    if not request.path.startswith("/api/"):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, SuspiciousOperation):
+        message, code, status_code = request_refusal(exception)
+    else:
+        message, code, status_code = "The request is malformed.", "INVALID_INPUT", 400
+    return _json(error_body(message, code), status_code)
+
+
+def api_server_error(request: HttpRequest) -> Any:
+    if not request.path.startswith("/api/"):
+        return defaults.server_error(request)
+    return _json(error_body("An unexpected error occurred.", "INTERNAL_ERROR"), 500)
+
+
+def _json(body: dict, status_code: int) -> JsonResponse:
+    # Compact, as DRF renders the envelope everywhere else.
+    return JsonResponse(body, status=status_code, json_dumps_params={"separators": (",", ":")})
 
 
 def _first_message(detail: Any) -> str:

@@ -10,7 +10,7 @@ from collections import OrderedDict
 from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,9 +23,9 @@ class ErrorEnvelopeSerializer(serializers.Serializer):
     success = serializers.BooleanField(default=False)
     message = serializers.CharField(help_text="A sentence a user can act on.")
     error_code = serializers.CharField(
-        help_text="INVALID_INPUT, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, FETCH_FAILED, "
-        "RATE_LIMITED, QUOTA_EXCEEDED, NO_PROVIDER, PROVIDER_ERROR, PROVIDER_TIMEOUT, "
-        "BAD_AI_OUTPUT, INTERNAL_ERROR"
+        help_text="INVALID_INPUT, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, METHOD_NOT_ALLOWED, "
+        "PAYLOAD_TOO_LARGE, FETCH_FAILED, RATE_LIMITED, QUOTA_EXCEEDED, NO_PROVIDER, "
+        "SERVICE_UNAVAILABLE, PROVIDER_ERROR, PROVIDER_TIMEOUT, BAD_AI_OUTPUT, INTERNAL_ERROR"
     )
     errors = serializers.JSONField(required=False, help_text="Per-field validation details.")
 
@@ -35,11 +35,14 @@ ERROR_DESCRIPTIONS = {
     401: "UNAUTHORIZED: no or wrong credentials (`Authorization: Token <key>` or "
     "`Authorization: Bearer <key>`, or a session).",
     403: "FORBIDDEN: authenticated but not allowed.",
-    404: "NOT_FOUND: no such object among yours.",
+    404: "NOT_FOUND: no such object among yours, or no such page of a list.",
+    413: "PAYLOAD_TOO_LARGE: the request body is over the size limit the message names.",
+    415: "INVALID_INPUT: the request body's content type is not one this operation reads.",
     422: "FETCH_FAILED: the page could not be fetched; upload a screenshot or paste the text.",
     429: "RATE_LIMITED or QUOTA_EXCEEDED (with a Retry-After header).",
     502: "PROVIDER_ERROR or BAD_AI_OUTPUT: the AI provider failed or answered unusably.",
-    503: "NO_PROVIDER: no AI provider able to do this is configured.",
+    503: "SERVICE_UNAVAILABLE: the database is busy or down (with a Retry-After header); "
+    "on AI operations also NO_PROVIDER: no AI provider able to do this is configured.",
     504: "PROVIDER_TIMEOUT: the AI provider did not answer in time.",
 }
 AI_ERRORS = (400, 401, 429, 502, 503, 504)
@@ -78,8 +81,16 @@ def paginated(name: str, item: type[serializers.Serializer]) -> Any:
 
 
 PAGE_PARAMETERS = [
-    OpenApiParameter("page", int, description="Page number, from 1."),
-    OpenApiParameter("page_size", int, description="Items per page (at most 100)."),
+    OpenApiParameter(
+        "page",
+        {"type": "integer", "minimum": 1},
+        description="Page number, from 1. A page past the last one is a 404.",
+    ),
+    OpenApiParameter(
+        "page_size",
+        {"type": "integer", "minimum": 1},
+        description="Items per page, from 1 (at most 100; more is taken as 100).",
+    ),
 ]
 
 
@@ -88,6 +99,14 @@ class EnvelopePagination(PageNumberPagination):
 
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def get_page_number(self, request: Request, paginator: Any) -> Any:
+        _whole_number_from_1(request, self.page_query_param)
+        return super().get_page_number(request, paginator)
+
+    def get_page_size(self, request: Request) -> int:
+        _whole_number_from_1(request, self.page_size_query_param)
+        return super().get_page_size(request)
 
     def get_paginated_response(self, data: list) -> Response:
         return envelope(
@@ -98,6 +117,13 @@ class EnvelopePagination(PageNumberPagination):
                 results=data,
             )
         )
+
+
+def _whole_number_from_1(request: Request, name: str) -> None:
+    # DRF quietly takes page=, page_size=0 or "abc" as the default; say they are wrong instead.
+    raw = request.query_params.get(name)
+    if raw is not None and not (raw.isascii() and raw.isdigit() and int(raw) >= 1):
+        raise exceptions.ValidationError({name: ["Must be a whole number from 1."]})
 
 
 def paginated_response(

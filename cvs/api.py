@@ -5,7 +5,6 @@ from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,6 +20,7 @@ from core.openapi import (
     paginated,
     paginated_response,
 )
+from core.parsers import SafeJSONParser
 from orchestrator.async_api import (
     ACCEPTED_RESPONSE,
     ASYNC_PARAMETERS,
@@ -111,7 +111,7 @@ def edited_message(*, what: str, item: object, changed: bool) -> str:
 
 
 class ProfileView(APIView):
-    parser_classes = [JSONParser]  # a profile is nested JSON; a form cannot carry it
+    parser_classes = [SafeJSONParser]  # a profile is nested JSON; a form cannot carry it
 
     @extend_schema(
         operation_id="profile_retrieve",
@@ -153,6 +153,18 @@ class ProfileView(APIView):
         form.is_valid(raise_exception=True)
         profile = services.profile_patch(user=request.user, patch=form.validated_data["data"])
         return envelope(ProfileSerializer(profile).data, message="Profile saved.")
+
+    @extend_schema(
+        operation_id="profile_destroy",
+        summary="Delete your master profile.",
+        description="Removes the stored profile whatever it holds; the next read starts an "
+        "empty one (version 1). Drafts already written are kept.",
+        responses={200: enveloped("ProfileDeletedEnvelope", None), **error_responses(401)},
+        tags=["profile"],
+    )
+    def delete(self, request: Request) -> Response:
+        services.profile_delete(user=request.user)
+        return envelope(None, message="Profile deleted.")
 
 
 class CVDraftView(APIView):
@@ -211,7 +223,7 @@ class CVDraftListView(APIView):
 
 
 class CVDraftDetailView(APIView):
-    parser_classes = [JSONParser]  # edits are nested JSON; a form cannot carry them
+    parser_classes = [SafeJSONParser]  # edits are nested JSON; a form cannot carry them
 
     @extend_schema(
         operation_id="cvs_retrieve",

@@ -3,89 +3,101 @@
 _str = {"type": "string"}
 _strings = {"type": "array", "items": _str}
 
+# Fields JSON Resume has and we do not list (basics.image, work.url, education.courses, ...)
+# are kept, as a text, number, yes/no or list of those. Nothing nests deeper than the schema
+# says, so a valid profile is always within PROFILE_MAX_DEPTH.
+_scalar = {"anyOf": [_str, {"type": "number"}, {"type": "boolean"}]}
+_EXTRA = {"anyOf": [*_scalar["anyOf"], {"type": "array", "items": _scalar}]}
+
+
+def _object(properties: dict, required: list[str] | None = None) -> dict:
+    schema = {"type": "object", "properties": properties, "additionalProperties": _EXTRA}
+    if required:
+        schema["required"] = required
+    return schema
+
+
+def _list_of(properties: dict, required: list[str]) -> dict:
+    return {"type": "array", "items": _object(properties, required)}
+
+
 # A user's master profile, JSON Resume (https://jsonresume.org/schema) where it fits.
 PROFILE_SCHEMA = {
     "type": "object",
     "properties": {
-        "basics": {
-            "type": "object",
-            "properties": {
+        "basics": _object(
+            {
                 "name": _str,
                 "label": _str,
                 "email": _str,
                 "phone": _str,
                 "url": _str,
                 "summary": _str,
-                "location": {
-                    "type": "object",
-                    "properties": {"city": _str, "region": _str, "countryCode": _str},
-                },
-                "profiles": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "properties": {"network": _str, "username": _str, "url": _str},
-                    },
-                },
+                "location": _object({"city": _str, "region": _str, "countryCode": _str}),
+                "profiles": _list_of({"network": _str, "username": _str, "url": _str}, []),
+            }
+        ),
+        "work": _list_of(
+            {
+                "name": _str,
+                "position": _str,
+                "location": _str,
+                "startDate": _str,
+                "endDate": _str,
+                "summary": _str,
+                "highlights": _strings,
             },
-        },
-        "work": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "name": _str,
-                    "position": _str,
-                    "location": _str,
-                    "startDate": _str,
-                    "endDate": _str,
-                    "summary": _str,
-                    "highlights": _strings,
-                },
-                "required": ["name", "position"],
+            ["name", "position"],
+        ),
+        "education": _list_of(
+            {
+                "institution": _str,
+                "area": _str,
+                "studyType": _str,
+                "startDate": _str,
+                "endDate": _str,
             },
-        },
-        "education": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "institution": _str,
-                    "area": _str,
-                    "studyType": _str,
-                    "startDate": _str,
-                    "endDate": _str,
-                },
-                "required": ["institution"],
-            },
-        },
-        "skills": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {"name": _str, "level": _str, "keywords": _strings},
-                "required": ["name"],
-            },
-        },
-        "certificates": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {"name": _str, "issuer": _str, "date": _str},
-                "required": ["name"],
-            },
-        },
-        "languages": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {"language": _str, "fluency": _str},
-                "required": ["language"],
-            },
-        },
+            ["institution"],
+        ),
+        "skills": _list_of({"name": _str, "level": _str, "keywords": _strings}, ["name"]),
+        "certificates": _list_of({"name": _str, "issuer": _str, "date": _str}, ["name"]),
+        "languages": _list_of({"language": _str, "fluency": _str}, ["language"]),
     },
     "additionalProperties": False,
 }
+
+
+def _patch_of(schema: dict, *, openapi: bool) -> dict:
+    """What a JSON Merge Patch of `schema` may hold: any key of an object may be null (remove
+    it) and nothing is required, since the keys given are merged into what is stored; a list is
+    replaced whole, so its items must be complete. Written for JSON Schema (validation) or,
+    with `nullable`, for OpenAPI 3.0 (the documentation)."""
+
+    def nullable(part: dict) -> dict:
+        if openapi:
+            return {**part, "nullable": True}
+        if isinstance(part.get("type"), str):  # errors inside it still name their path
+            return {**part, "type": [part["type"], "null"]}
+        return {"anyOf": [part, {"type": "null"}]}
+
+    if schema.get("type") != "object":
+        return nullable(schema)
+    patch = {key: value for key, value in schema.items() if key != "required"}
+    patch["properties"] = {
+        name: _patch_of(value, openapi=openapi) for name, value in schema["properties"].items()
+    }
+    if isinstance(schema.get("additionalProperties"), dict):
+        patch["additionalProperties"] = nullable(schema["additionalProperties"])
+    return nullable(patch)
+
+
+def _top_level_patch(openapi: bool) -> dict:
+    patch = _patch_of(PROFILE_SCHEMA, openapi=openapi)
+    return {**patch, "nullable": False} if openapi else {**patch, "type": "object"}
+
+
+PROFILE_PATCH_SCHEMA = _top_level_patch(openapi=False)
+PROFILE_PATCH_OPENAPI = _top_level_patch(openapi=True)
 
 CV_SCHEMA = {
     "type": "object",

@@ -1,15 +1,17 @@
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api import ModelSerializer
+from core.api import IdField, ModelSerializer, RequestSerializer
 
 from .export import FORMATS as EXPORT_FORMATS
 from .export import PAPERS
 from .match import cv_match
 from .models import CVDraft, CVDraftVersion, MasterProfile
-from .schemas import CV_SCHEMA, PROFILE_SCHEMA
+from .schemas import CV_SCHEMA, PROFILE_PATCH_OPENAPI, PROFILE_SCHEMA
 
 FORMAT_ERROR = '"{input}" is not an export format; choose one of ' + ", ".join(EXPORT_FORMATS) + "."
 
@@ -17,6 +19,19 @@ FORMAT_ERROR = '"{input}" is not an export format; choose one of ' + ", ".join(E
 # The JSON Schemas the services validate against double as the OpenAPI description.
 @extend_schema_field(PROFILE_SCHEMA)
 class ProfileDataField(serializers.JSONField):
+    pass
+
+
+@extend_schema_field({"type": "object", "additionalProperties": True})
+class MergePatchField(serializers.JSONField):
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, dict):
+            raise serializers.ValidationError("a patch must be a JSON object.")
+        return super().to_internal_value(data)
+
+
+@extend_schema_field(PROFILE_PATCH_OPENAPI)
+class ProfilePatchField(MergePatchField):
     pass
 
 
@@ -40,28 +55,28 @@ class ProfileSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class ProfileWriteSerializer(serializers.Serializer):
+class ProfileWriteSerializer(RequestSerializer):
     data = ProfileDataField(help_text="The whole profile; it replaces the stored one.")
 
 
-class ProfilePatchSerializer(serializers.Serializer):
-    data = serializers.JSONField(
+class ProfilePatchSerializer(RequestSerializer):
+    data = ProfilePatchField(
+        required=False,
+        default=dict,
         help_text="A JSON Merge Patch (RFC 7386) of the profile: keys given replace, null "
-        "removes a key, lists are replaced whole. The result must be a valid profile."
+        "removes a key, lists are replaced whole. The result must be a valid profile.",
     )
 
 
-class CVDraftRequestSerializer(serializers.Serializer):
-    job_id = serializers.IntegerField(min_value=1, help_text="One of your extracted jobs.")
+class CVDraftRequestSerializer(RequestSerializer):
+    job_id = IdField(help_text="One of your extracted jobs.")
     force = serializers.BooleanField(
         default=False, help_text="Draft afresh instead of reusing an identical earlier answer."
     )
 
 
 class DraftListQuerySerializer(serializers.Serializer):
-    job_id = serializers.IntegerField(
-        required=False, min_value=1, help_text="Only those for this job."
-    )
+    job_id = IdField(required=False, help_text="Only those for this job.")
 
 
 class MatchTermSerializer(serializers.Serializer):
@@ -155,10 +170,12 @@ class CVDraftSerializer(ModelSerializer):
         return cv_match(cv=draft.content, job=draft.job, profile=profile.data if profile else {})
 
 
-class DraftEditSerializer(serializers.Serializer):
-    content = serializers.JSONField(
+class DraftEditSerializer(RequestSerializer):
+    content = MergePatchField(
+        required=False,
+        default=dict,
         help_text="A JSON Merge Patch (RFC 7386) of the content: keys given replace, null "
-        "removes a key, lists are replaced whole. The result must fit the content's schema."
+        "removes a key, lists are replaced whole. The result must fit the content's schema.",
     )
 
 

@@ -15,11 +15,12 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from core.errors import InvalidInput
 from core.merge_patch import merge_patch
-from core.validation import validator
+from core.validation import json_problem, validator
 from jobs.selectors import job_ai_fields, job_get
 from orchestrator.async_api import ai_task_submit
 from orchestrator.checked import generate_checked
@@ -29,17 +30,15 @@ from .ai import CV_DRAFT, draft_cv
 from .factcheck import cv_fact_problems
 from .models import CVDraft, MasterProfile
 from .prompts import VERSION as CV_PROMPT_VERSION
-from .schemas import PROFILE_SCHEMA
+from .schemas import PROFILE_PATCH_SCHEMA, PROFILE_SCHEMA
 from .selectors import cv_draft_get, profile_for_drafting
 from .versions import version_record
 
 logger = logging.getLogger(__name__)
 
-# Every draft sends the whole profile to the AI and quotas count tokens: a profile this size
-# is already several CVs long.
-MAX_PROFILE_CHARS = 100_000
 MAX_LISTED_PROBLEMS = 5
 _VALIDATOR = validator(PROFILE_SCHEMA)
+_PATCH_VALIDATOR = validator(PROFILE_PATCH_SCHEMA)
 
 
 # --- The master profile --------------------------------------------------------------------
@@ -51,23 +50,43 @@ def profile_get_or_create(*, user: Any) -> MasterProfile:
 
 
 def profile_validate(*, data: Any) -> dict:
-    """The profile if it fits PROFILE_SCHEMA; otherwise InvalidInput naming where it does not
-    (paths as in the request body, e.g. `data.work[0]`)."""
-    errors = sorted(_VALIDATOR.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    """The profile if it fits PROFILE_SCHEMA and its bounds; otherwise InvalidInput naming
+    where it does not (paths as in the request body, e.g. `data.work[0]`).
+
+    Shape and text are checked first: a profile nested deeper than PROFILE_MAX_DEPTH would
+    overflow the stack of every later comparison and copy of it, and a NUL or an unpaired
+    surrogate could be stored (SQLite) but never sent back, so one bad save would break every
+    read of the profile and every draft written from it."""
+    problem = json_problem(data, max_depth=int(settings.PROFILE_MAX_DEPTH), path="data")
+    if problem:
+        raise InvalidInput(f"The profile is not valid: {problem}")
+    _refuse_unless_valid(_VALIDATOR, data, what="The profile")
+    size, limit = len(json.dumps(data, ensure_ascii=False)), int(settings.PROFILE_MAX_CHARS)
+    if size > limit:
+        raise InvalidInput(
+            f"The profile is too long ({size} characters of JSON); the limit is {limit}."
+        )
+    return data
+
+
+def _refuse_unless_valid(schema_validator: Any, data: Any, *, what: str) -> None:
+    """InvalidInput naming where `data` breaks the schema (paths as in the request body)."""
+    errors = sorted(
+        schema_validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))
+    )
     if errors:
         problems = [f"{'data' + e.json_path[1:]}: {e.message}" for e in errors]
         shown = "; ".join(problems[:MAX_LISTED_PROBLEMS])
         more = len(problems) - MAX_LISTED_PROBLEMS
         raise InvalidInput(
-            f"The profile is not valid: {shown}" + (f" (and {more} more)." if more > 0 else ".")
+            f"{what} is not valid: {shown}" + (f" (and {more} more)." if more > 0 else ".")
         )
-    size = len(json.dumps(data, ensure_ascii=False))
-    if size > MAX_PROFILE_CHARS:
-        raise InvalidInput(
-            f"The profile is too long ({size} characters of JSON); the limit is "
-            f"{MAX_PROFILE_CHARS}."
-        )
-    return data
+
+
+def profile_delete(*, user: Any) -> None:
+    """Remove the profile without reading it, so even one stored before these checks existed
+    can always be removed."""
+    MasterProfile.objects.filter(user=user).delete()
 
 
 def profile_update(*, user: Any, data: Any) -> MasterProfile:
@@ -80,6 +99,8 @@ def profile_patch(*, user: Any, patch: Any) -> MasterProfile:
     `null` removes, lists are replaced whole."""
     if not isinstance(patch, dict):
         raise InvalidInput("data: a patch must be a JSON object.")
+    # Checked as a patch too: removing a key the profile cannot have is a mistake, not a no-op.
+    _refuse_unless_valid(_PATCH_VALIDATOR, patch, what="The patch")
     return _profile_change(user=user, change=lambda current: merge_patch(current, patch))
 
 

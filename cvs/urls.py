@@ -6,13 +6,13 @@ urlpatterns = [
     path("profile", api.ProfileView.as_view(), name="profile"),
     path("cv-drafter/draft", api.CVDraftView.as_view(), name="cv-draft"),
     path("cvs", api.CVDraftListView.as_view(), name="cv-list"),
-    path("cvs/<int:draft_id>", api.CVDraftDetailView.as_view(), name="cv-detail"),
-    path("cvs/<int:draft_id>/versions", api.CVDraftVersionListView.as_view(), name="cv-versions"),
+    path("cvs/<id:draft_id>", api.CVDraftDetailView.as_view(), name="cv-detail"),
+    path("cvs/<id:draft_id>/versions", api.CVDraftVersionListView.as_view(), name="cv-versions"),
     path(
-        "cvs/<int:draft_id>/versions/<int:number>",
+        "cvs/<id:draft_id>/versions/<id:number>",
         api.CVDraftVersionDetailView.as_view(),
         name="cv-version",
     ),
-    path("cvs/<int:draft_id>/export", api.CVDraftExportView.as_view(), name="cv-export"),
-    path("cvs/<int:draft_id>/match", api.CVDraftMatchView.as_view(), name="cv-match"),
+    path("cvs/<id:draft_id>/export", api.CVDraftExportView.as_view(), name="cv-export"),
+    path("cvs/<id:draft_id>/match", api.CVDraftMatchView.as_view(), name="cv-match"),
 ]

@@ -75,10 +75,8 @@ def content_edit(
     """Apply a merge patch to one of `items` (already limited to the user's own). Returns the
     item and whether a new version was saved (an edit that changes nothing saves none)."""
 
-    if not isinstance(patch, dict) or not patch:
-        raise InvalidInput(
-            f"content: an edit must be a non-empty JSON object (a merge patch of the {what})."
-        )
+    if not isinstance(patch, dict):  # an empty one is RFC 7386's "change nothing"
+        raise InvalidInput(f"content: an edit must be a JSON object (a merge patch of the {what}).")
     with transaction.atomic():
         # Locked, so two edits at once cannot both become the same next version.
         item = items.select_for_update().filter(pk=item_id).first()

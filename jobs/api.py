@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,6 +15,7 @@ from core.openapi import (
     paginated,
     paginated_response,
 )
+from core.parsers import SafeJSONParser
 from orchestrator.async_api import (
     ACCEPTED_RESPONSE,
     ASYNC_PARAMETERS,
@@ -35,7 +36,7 @@ JOB_ENVELOPE = enveloped("JobEnvelope", JobSerializer())
 
 
 class JobExtractView(APIView):
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [SafeJSONParser, MultiPartParser, FormParser]
     throttle_classes = AI_THROTTLES
 
     @extend_schema(
@@ -100,7 +101,7 @@ class JobListView(APIView):
 
 
 class JobDetailView(APIView):
-    parser_classes = [JSONParser]  # edits are nested JSON; a form cannot carry them
+    parser_classes = [SafeJSONParser]  # edits are nested JSON; a form cannot carry them
 
     @extend_schema(
         operation_id="jobs_retrieve",

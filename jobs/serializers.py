@@ -4,7 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api import ModelSerializer
+from core.api import ModelSerializer, RequestSerializer
 
 from .models import Job
 
@@ -43,7 +43,7 @@ class JobSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class ExtractRequestSerializer(serializers.Serializer):
+class ExtractRequestSerializer(RequestSerializer):
     """Exactly one of url, text or (multipart only) image."""
 
     url = serializers.CharField(
@@ -76,7 +76,7 @@ class ExtractFormSerializer(ExtractRequestSerializer):
     )
 
 
-class JobPatchSerializer(serializers.Serializer):
+class JobPatchSerializer(RequestSerializer):
     """The request body's shape, for the docs; jobs.services.job_update checks it."""
 
     title = serializers.CharField(required=False, allow_blank=True)

@@ -24,7 +24,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from core.errors import FetchFailed, InvalidInput, NoProviderConfigured
-from core.validation import validator
+from core.validation import strip_bad_text, validator
 from orchestrator.async_api import ai_task_submit
 from orchestrator.models import AITask, ProviderType
 from orchestrator.selectors import provider_chain
@@ -275,22 +275,25 @@ def _provenance(result: AIResult) -> dict[str, Any]:
         "extracted_by": result.provider,
         "prompt_version": prompts.VERSION,
         "model": result.model,
-        "raw_ai_output": result.text,
+        "raw_ai_output": strip_bad_text(result.text),
         "usage_log_id": result.usage_log_id,
     }
 
 
 def _job_fields(data: dict) -> dict[str, Any]:
-    """The schema-valid answer, cut to what the columns hold."""
+    """The schema-valid answer, cut to what the columns hold. A page's JSON-LD or an AI answer
+    may hold NULs or unpaired surrogates (`\\u0000`, `\\ud800` escapes) that no database or
+    response can carry; they are dropped, not refused: the page is not the user's fault."""
     fields: dict[str, Any] = {}
     for name in JOB_FIELDS:
-        value = (data.get(name) or "").strip()
+        value = strip_bad_text(data.get(name) or "").strip()
         if name != "description":  # one-line fields; the description keeps its paragraphs
             value = re.sub(r"\s+", " ", value)
         limit = Job._meta.get_field(name).max_length
         fields[name] = value[:limit] if limit else value
     for name in JOB_LISTS:
-        items = [item.strip() for item in data.get(name) or [] if item.strip()]
+        items = [strip_bad_text(item).strip() for item in data.get(name) or []]
+        items = [item for item in items if item]
         fields[name] = list(dict.fromkeys(items))[:MAX_LIST_ITEMS]
     return fields
 

@@ -20,7 +20,7 @@ import json_repair
 from extruct.jsonld import JsonLdExtractor
 from extruct.rdfa import RDFaExtractor
 
-from core.validation import validate
+from core.validation import strip_bad_text, validate
 from jobs.parsing import (
     BULLET,
     clean,
@@ -47,7 +47,9 @@ _FIELDS = ("company", "location", "employment_type", "salary")
 
 def structured_job(html: str) -> dict | None:
     """The page's JobPosting as a JOB_SCHEMA dict, or None if it has none usable."""
-    items = structured_items(html)
+    # A page's JSON may escape a NUL or half a surrogate pair (\u0000, \ud800): text no HTML
+    # parser, database or response can carry.
+    items = _without_bad_text(structured_items(html))
     ids = {n["@id"]: n for n in _nodes(items) if isinstance(n.get("@id"), str) and len(n) > 2}
     jobs = [job for job in (_job(p, ids) for p in filter(_is_posting, _nodes(items))) if job]
     if not jobs:
@@ -99,6 +101,16 @@ def _job(posting: dict, ids: dict[str, dict]) -> dict | None:
         "skills": skills,
         "keywords": keywords_for(title, skills),
     }
+
+
+def _without_bad_text(value: Any) -> Any:
+    if isinstance(value, str):
+        return strip_bad_text(value)
+    if isinstance(value, list):
+        return [_without_bad_text(item) for item in value]
+    if isinstance(value, dict):
+        return {strip_bad_text(str(k)): _without_bad_text(v) for k, v in value.items()}
+    return value
 
 
 def _jsonld_items(html: str) -> list[Any]:

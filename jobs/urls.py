@@ -5,5 +5,5 @@ from . import api
 urlpatterns = [
     path("job-extractor/extract", api.JobExtractView.as_view(), name="job-extract"),
     path("jobs", api.JobListView.as_view(), name="job-list"),
-    path("jobs/<int:job_id>", api.JobDetailView.as_view(), name="job-detail"),
+    path("jobs/<id:job_id>", api.JobDetailView.as_view(), name="job-detail"),
 ]

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,6 +15,7 @@ from core.openapi import (
     paginated,
     paginated_response,
 )
+from core.parsers import SafeJSONParser
 from cvs.api import (
     EXPORT_DESCRIPTION,
     EXPORT_RESPONSES,
@@ -105,7 +105,7 @@ class LetterListView(APIView):
 
 
 class LetterDetailView(APIView):
-    parser_classes = [JSONParser]  # edits are nested JSON; a form cannot carry them
+    parser_classes = [SafeJSONParser]  # edits are nested JSON; a form cannot carry them
 
     @extend_schema(
         operation_id="letters_retrieve",

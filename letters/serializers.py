@@ -3,7 +3,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api import ModelSerializer
+from core.api import IdField, ModelSerializer, RequestSerializer
 from cvs.serializers import DraftListQuerySerializer
 
 from .models import CoverLetter, CoverLetterVersion
@@ -34,8 +34,8 @@ def letter_text(content: dict) -> str:
     return "\n\n".join(part.strip() for part in parts if part and part.strip())
 
 
-class LetterRequestSerializer(serializers.Serializer):
-    job_id = serializers.IntegerField(min_value=1, help_text="One of your extracted jobs.")
+class LetterRequestSerializer(RequestSerializer):
+    job_id = IdField(help_text="One of your extracted jobs.")
     tone = serializers.ChoiceField(
         choices=TONES, default="professional", error_messages={"invalid_choice": TONE_ERROR}
     )
@@ -48,6 +48,7 @@ class LetterListQuerySerializer(DraftListQuerySerializer):
     tone = serializers.ChoiceField(
         choices=TONES,
         required=False,
+        allow_blank=True,  # `?tone=` is no filter, as an absent tone
         error_messages={"invalid_choice": TONE_ERROR},
         help_text="Only those in this tone.",
     )

@@ -5,16 +5,16 @@ from . import api
 urlpatterns = [
     path("cover-letter/generate", api.LetterGenerateView.as_view(), name="letter-generate"),
     path("letters", api.LetterListView.as_view(), name="letter-list"),
-    path("letters/<int:letter_id>", api.LetterDetailView.as_view(), name="letter-detail"),
+    path("letters/<id:letter_id>", api.LetterDetailView.as_view(), name="letter-detail"),
     path(
-        "letters/<int:letter_id>/versions",
+        "letters/<id:letter_id>/versions",
         api.LetterVersionListView.as_view(),
         name="letter-versions",
     ),
     path(
-        "letters/<int:letter_id>/versions/<int:number>",
+        "letters/<id:letter_id>/versions/<id:number>",
         api.LetterVersionDetailView.as_view(),
         name="letter-version",
     ),
-    path("letters/<int:letter_id>/export", api.LetterExportView.as_view(), name="letter-export"),
+    path("letters/<id:letter_id>/export", api.LetterExportView.as_view(), name="letter-export"),
 ]

@@ -1,6 +1,6 @@
-"""The periodic jobs (alert check, usage rollups, the daily credentials re-test) where no Celery
-beat runs them: the embedded default (`make run`: no broker, so no worker and no beat) and any
-server without one.
+"""The periodic jobs (alert check, usage rollups, the daily credentials re-test) where no
+Celery beat runs them: the embedded default (`make run`: no broker, so no worker and no beat)
+and any server without one.
 
 config/wsgi.py and config/asgi.py call start() as they build the application, so it runs in
 server processes only (runserver, gunicorn, an ASGI server), never in a management command, a

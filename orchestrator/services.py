@@ -36,6 +36,7 @@ from .providers import (
     BILLING,
     TIMEOUT,
     ProviderError,
+    ProviderReply,
     adapter_class,
     scrub,
 )
@@ -378,11 +379,12 @@ def _attempt(call: _Call, route: Route, request: dict[str, Any]) -> AIResult:
         adapter = adapter_class(route.provider_type)(
             api_key=route.api_key, base_url=route.base_url or None, timeout=timeout
         )
-        reply = adapter.generate(model=model, task=call.task, **request)
+        reply = adapter.generate(model=model, task=call.task, tier=call.tier, **request)
     except ProviderError as exc:
         latency_ms = _ms_since(started)
         error = _app_error(exc, route)
         detail = f"{exc.kind}" + (f" (HTTP {exc.status})" if exc.status else "")
+        spent = _spent(call, route, model, exc.spent) if exc.spent is not None else {}
         call.log(
             route,
             model,
@@ -390,6 +392,7 @@ def _attempt(call: _Call, route: Route, request: dict[str, Any]) -> AIResult:
             latency_ms=latency_ms,
             error_code=error.code,
             error_message=scrub(f"{detail}: {exc.message}", route.api_key),
+            **spent,
         )
         raise _AttemptFailed(
             error,
@@ -412,25 +415,8 @@ def _attempt(call: _Call, route: Route, request: dict[str, Any]) -> AIResult:
         )
         error = errors.ProviderFailed(f"The AI provider {route.name} failed unexpectedly.")
         raise _AttemptFailed(error, kind="unexpected", retryable=False) from None
-    latency_ms = _ms_since(started)
-    cost, price_source = pricing.call_cost(
-        provider_type=route.provider_type,
-        model=model,
-        input_tokens=reply.input_tokens,
-        output_tokens=reply.output_tokens,
-        cached_input_tokens=reply.cached_input_tokens,
-    )
-    if not route.free:  # logged below all the same, but no quota is spent on it
-        call.tokens_spent += reply.input_tokens + reply.output_tokens
-        call.cost_spent += cost
-    usage = dict(
-        input_tokens=reply.input_tokens,
-        output_tokens=reply.output_tokens,
-        cached_input_tokens=reply.cached_input_tokens,
-        cost_usd=cost,
-        price_source=price_source,
-        latency_ms=latency_ms,
-    )
+    usage = dict(_spent(call, route, model, reply), latency_ms=_ms_since(started))
+    latency_ms, cost = usage["latency_ms"], usage["cost_usd"]
     data = None
     if request["json_schema"] is not None:
         try:
@@ -461,6 +447,28 @@ def _attempt(call: _Call, route: Route, request: dict[str, Any]) -> AIResult:
         data=data,
         usage_log_id=row.pk,
         provider_config_id=route.config_id,
+    )
+
+
+def _spent(call: _Call, route: Route, model: str, reply: ProviderReply) -> dict[str, Any]:
+    """An attempt's tokens and their cost, as its log row holds them; a paid provider's also
+    count towards the call's quota settlement (a free one's are logged all the same)."""
+    cost, price_source = pricing.call_cost(
+        provider_type=route.provider_type,
+        model=model,
+        input_tokens=reply.input_tokens,
+        output_tokens=reply.output_tokens,
+        cached_input_tokens=reply.cached_input_tokens,
+    )
+    if not route.free:
+        call.tokens_spent += reply.input_tokens + reply.output_tokens
+        call.cost_spent += cost
+    return dict(
+        input_tokens=reply.input_tokens,
+        output_tokens=reply.output_tokens,
+        cached_input_tokens=reply.cached_input_tokens,
+        cost_usd=cost,
+        price_source=price_source,
     )
 
 

@@ -20,7 +20,7 @@ ROUTES = [
     ("/api/v1/usage", {"get"}),
     ("/api/v1/usage/logs", {"get"}),
     ("/api/v1/tasks/{task_id}", {"get"}),
-    ("/api/v1/profile", {"get", "put", "patch"}),
+    ("/api/v1/profile", {"get", "put", "patch", "delete"}),
     ("/api/v1/cv-drafter/draft", {"post"}),
     ("/api/v1/cvs", {"get"}),
     ("/api/v1/cvs/{draft_id}", {"get", "delete", "patch"}),
@@ -121,6 +121,26 @@ def test_exports_document_their_files_and_parameters(schema, path):
     assert parameters["format"]["enum"] == ["pdf", "docx", "md", "txt"]
     assert parameters["paper"]["enum"] == ["a4", "letter"]
     assert {"400", "401", "404", "503"} <= set(operation["responses"])
+
+
+def test_every_operation_documents_the_errors_its_shape_can_give(schema):
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            documented = set(operation["responses"])
+            expected = {"503"}
+            if operation.get("security"):
+                expected.add("401")
+            if "requestBody" in operation:
+                expected |= {"400", "413", "415"}
+            if any(p["in"] == "path" for p in operation.get("parameters", [])):
+                expected.add("404")
+            assert expected <= documented, (method, path, expected - documented)
+
+
+def test_ids_in_paths_are_documented_as_64_bit_keys(schema):
+    parameter = schema["paths"]["/api/v1/jobs/{job_id}"]["get"]["parameters"][0]
+
+    assert parameter["schema"] == {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
 
 
 def test_no_schema_publishes_an_internal_comment(schema):

@@ -47,3 +47,39 @@ def test_the_wsgi_application_starts_in_production_and_answers_with_the_sdks_loa
     assert result["login_form"]
     assert result["sdks_loaded"] == ["openai", "anthropic", "google.genai"]
     assert result["frozen"] > 0
+
+
+SETTINGS_IT_CHOSE = """
+import config.wsgi
+from django.conf import settings
+print(settings.SETTINGS_MODULE, settings.DEBUG)
+"""
+
+
+def _without_settings_module(**env: str) -> subprocess.CompletedProcess:
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", *PRODUCTION}
+    }
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", SETTINGS_IT_CHOSE],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_a_server_started_without_a_settings_module_runs_with_production_settings():
+    done = _without_settings_module(**PRODUCTION)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "config.settings.production False"
+
+
+def test_a_server_started_without_settings_or_secrets_refuses_to_start():
+    done = _without_settings_module()
+    assert done.returncode != 0
+    assert "SECRET_KEY" in done.stderr

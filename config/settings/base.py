@@ -307,3 +307,32 @@ CELERY_BEAT_SCHEDULE = {
 # Each server process runs the alert check and the usage rollups on their intervals itself, one
 # process per run between them. By default when tasks run eagerly (no broker, so no beat).
 EMBEDDED_SCHEDULE = env.bool("EMBEDDED_SCHEDULE", default=CELERY_TASK_ALWAYS_EAGER)
+
+# --- Malformed and oversized requests (core/parsers.py, core/api.py) -----------------------
+# Bodies over DATA_UPLOAD_MAX_MEMORY_SIZE (above) are refused with 413; more form fields or
+# files than Django's limits (DATA_UPLOAD_MAX_NUMBER_FIELDS 1000, _FILES 100) with 400.
+# JSON bodies nested deeper than this are refused (400): nothing we accept needs more, and
+# deep nesting overflows the stack of whatever walks it later.
+API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=32)
+REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = [
+    "core.api.SafeJSONRenderer",
+    "rest_framework.renderers.BrowsableAPIRenderer",
+]
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
+    "core.parsers.SafeJSONParser",
+    "rest_framework.parsers.FormParser",
+    "rest_framework.parsers.MultiPartParser",
+]
+# The master profile (cvs/services.py): every draft sends all of it to the AI.
+PROFILE_MAX_CHARS = env.int("PROFILE_MAX_CHARS", default=100_000)  # characters of JSON
+PROFILE_MAX_DEPTH = env.int("PROFILE_MAX_DEPTH", default=8)  # levels of objects and lists
+SPECTACULAR_SETTINGS["PATH_CONVERTER_OVERRIDES"] = {
+    "id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
+}
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "core.schema.document_common_errors",
+]
+# Request bodies get their own components, with what only a request has (minLength of a
+# required text, write-only fields).
+SPECTACULAR_SETTINGS["COMPONENT_SPLIT_REQUEST"] = True

@@ -42,8 +42,12 @@ class ProviderError(Exception):
         status: int | None = None,
         retry_after: float | None = None,
         retryable: bool | None = None,
+        spent: ProviderReply | None = None,
     ):
         self.kind = kind
+        # What the failed call still cost (a reasoning model that used its whole allowance
+        # thinking): billed by the vendor, so logged and counted like an answer's tokens.
+        self.spent = spent
         self.message = message
         self.status = status
         self.retry_after = retry_after

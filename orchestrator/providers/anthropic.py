@@ -11,18 +11,14 @@ import anthropic
 from django.conf import settings
 
 from . import (
-    AUTH,
     BAD_OUTPUT,
     BAD_REQUEST,
     BILLING,
-    RATE_LIMITED,
-    TIMEOUT,
-    UNAVAILABLE,
     ProviderError,
     ProviderReply,
-    retry_after_seconds,
     scrub,
 )
+from .base import VendorAdapter
 from .images import LIMITS, ImageUnfit, fit_image
 from .schemas import drop_nulls_text
 
@@ -35,7 +31,7 @@ def _client(api_key: str, base_url: str, timeout: float) -> anthropic.Anthropic:
     )
 
 
-class AnthropicAdapter:
+class AnthropicAdapter(VendorAdapter):
     def __init__(self, *, api_key: str, base_url: str | None = None, timeout: float = 60.0):
         self.api_key = api_key
         self.client = _client(api_key, base_url or "", timeout)
@@ -65,6 +61,7 @@ class AnthropicAdapter:
         max_tokens: int | None = None,
         json_schema: dict | None = None,
         task: str | None = None,
+        tier: str = "fast",  # no per-tier setting: extended thinking stays off on every tier
     ) -> ProviderReply:
         content: list[dict[str, Any]] = []
         if image is not None:
@@ -121,27 +118,11 @@ class AnthropicAdapter:
 
     def _error(self, exc: anthropic.APIError) -> ProviderError:
         message = scrub(_vendor_message(exc), self.api_key)
-        if isinstance(exc, anthropic.APITimeoutError):
-            return ProviderError(TIMEOUT, "The provider did not answer in time.")
-        if isinstance(exc, anthropic.APIConnectionError):
-            return ProviderError(UNAVAILABLE, "Could not connect to the provider.")
-        if isinstance(exc, anthropic.APIResponseValidationError):
-            return ProviderError(BAD_OUTPUT, f"The provider's answer was malformed: {message}")
-        if not isinstance(exc, anthropic.APIStatusError):
-            return ProviderError(BAD_OUTPUT, message)
-        status = exc.status_code
-        retry_after = retry_after_seconds(exc.response.headers)
-        if status in (401, 403):
-            return ProviderError(AUTH, message, status=status)
         if isinstance(exc, anthropic.PaymentRequiredError):
             # 402 billing_error (anthropic/_exceptions.py): the account's credit or payment,
             # which no retry and no wait will fix.
-            return ProviderError(BILLING, message, status=status, retryable=False)
-        if status == 429:
-            return ProviderError(RATE_LIMITED, message, status=status, retry_after=retry_after)
-        if status >= 500 or status == 408:  # 529 = overloaded
-            return ProviderError(UNAVAILABLE, message, status=status, retry_after=retry_after)
-        return ProviderError(BAD_REQUEST, message, status=status)
+            return ProviderError(BILLING, message, status=exc.status_code, retryable=False)
+        return self._sdk_error(exc, anthropic, message)
 
 
 def _vendor_message(exc: anthropic.APIError) -> str:

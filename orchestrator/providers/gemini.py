@@ -17,7 +17,6 @@ from . import (
     AUTH,
     BAD_OUTPUT,
     BAD_REQUEST,
-    RATE_LIMITED,
     TIMEOUT,
     UNAVAILABLE,
     ProviderError,
@@ -25,6 +24,7 @@ from . import (
     retry_after_seconds,
     scrub,
 )
+from .base import VendorAdapter
 from .images import LIMITS, ImageUnfit, fit_image
 from .schemas import gemini_schema
 
@@ -32,7 +32,8 @@ from .schemas import gemini_schema
 @dataclass(frozen=True)
 class Thinking:
     control: str  # "budget": thinkingBudget in tokens (2.5); "level": thinkingLevel (3 and on)
-    setting: int | str  # for ordinary answers
+    setting: int | str  # for the fast tier's answers (extraction: little to think about)
+    quality: int | str  # for the quality tier's (a CV or a letter worth more thought)
     least: int | str  # the least the model accepts, for a probe; 0 / MINIMAL is (nearly) none
     room: int  # added to a probe's cap: what thinking at `least` may still spend
 
@@ -45,10 +46,11 @@ class Thinking:
 # off, pro cannot (its least budget is 128).
 THINKING: list[tuple[re.Pattern[str], Thinking | None]] = [
     (re.compile(r"gemini-(1\.|2\.0)"), None),
-    (re.compile(r"gemini-2\.5-flash"), Thinking("budget", 1024, 0, 0)),
-    (re.compile(r"gemini-2\.5-pro"), Thinking("budget", 2048, 128, 128)),
-    (re.compile(r"gemini-\d+(\.\d+)?-flash"), Thinking("level", "LOW", "MINIMAL", 256)),
-    (re.compile(r"gemini-\d+(\.\d+)?-pro"), Thinking("level", "LOW", "LOW", 1024)),
+    (re.compile(r"gemini-2\.5-flash"), Thinking("budget", 1024, 2048, 0, 0)),
+    (re.compile(r"gemini-2\.5-pro"), Thinking("budget", 2048, 4096, 128, 128)),
+    (re.compile(r"gemini-\d+(\.\d+)?-flash"), Thinking("level", "LOW", "MEDIUM", "MINIMAL", 256)),
+    # Pro models of Gemini 3 take only LOW and HIGH.
+    (re.compile(r"gemini-\d+(\.\d+)?-pro"), Thinking("level", "LOW", "HIGH", "LOW", 1024)),
 ]
 # A cap this small is a probe (the credentials test asks for 16 tokens).
 PROBE_CAP = 256
@@ -62,7 +64,7 @@ def thinking_for(model: str) -> Thinking | None:
     return next((entry for pattern, entry in THINKING if pattern.match(name)), None)
 
 
-def output_config(model: str, max_tokens: int | None) -> dict[str, Any]:
+def output_config(model: str, max_tokens: int | None, tier: str = "fast") -> dict[str, Any]:
     """maxOutputTokens and thinkingConfig for a model: the cap always covers thinking and
     answer together (so the quota reservation, made for the cap, covers both), thinking gets
     at most half of it, and a probe thinks as little as the model allows."""
@@ -71,7 +73,9 @@ def output_config(model: str, max_tokens: int | None) -> dict[str, Any]:
     if thinking is None:
         return {"max_output_tokens": cap}
     probe = cap <= PROBE_CAP
-    setting = thinking.least if probe else thinking.setting
+    setting = (
+        thinking.least if probe else (thinking.quality if tier == "quality" else thinking.setting)
+    )
     if thinking.control == "budget":
         budget = setting if probe else max(int(thinking.least), min(int(setting), cap // 2))
         config = types.ThinkingConfig(thinking_budget=int(budget))
@@ -120,7 +124,7 @@ _TIMEOUTS = _timeout_errors()
 _TRANSPORT = _transport_errors()
 
 
-class GeminiAdapter:
+class GeminiAdapter(VendorAdapter):
     def __init__(self, *, api_key: str, base_url: str | None = None, timeout: float = 60.0):
         self.api_key = api_key
         self.client = _client(api_key, base_url or "", timeout)
@@ -150,6 +154,7 @@ class GeminiAdapter:
         max_tokens: int | None = None,
         json_schema: dict | None = None,
         task: str | None = None,
+        tier: str = "fast",
     ) -> ProviderReply:
         contents: list[Any] = []
         if image is not None:
@@ -164,7 +169,7 @@ class GeminiAdapter:
             temperature=temperature,
             response_mime_type="application/json" if json_schema is not None else None,
             response_json_schema=gemini_schema(json_schema) if json_schema is not None else None,
-            **output_config(model, max_tokens),
+            **output_config(model, max_tokens, tier),
         )
         try:
             response = self.client.models.generate_content(
@@ -183,13 +188,8 @@ class GeminiAdapter:
             ) from None
         usage = response.usage_metadata
         text = response.text
-        if not text:
-            reason = response.candidates[0].finish_reason if response.candidates else "none"
-            raise ProviderError(
-                BAD_OUTPUT, f"The provider returned no text (finish reason {reason})."
-            )
-        return ProviderReply(
-            text=text,
+        reply = ProviderReply(
+            text=text or "",
             input_tokens=(usage.prompt_token_count or 0) if usage else 0,
             # Thinking tokens (thoughtsTokenCount, apart from candidatesTokenCount) are billed
             # as output, so cost and quota count them.
@@ -198,31 +198,33 @@ class GeminiAdapter:
             else 0,
             cached_input_tokens=(usage.cached_content_token_count or 0) if usage else 0,
         )
+        if not text:
+            reason = response.candidates[0].finish_reason if response.candidates else "none"
+            raise ProviderError(
+                BAD_OUTPUT, f"The provider returned no text (finish reason {reason}).", spent=reply
+            )
+        return reply
 
     def _error(self, exc: errors.APIError) -> ProviderError:
         message = scrub(exc.message or str(exc), self.api_key)
         status = exc.code
-        headers = getattr(exc.response, "headers", None)
-        retry_after = retry_after_seconds(headers)
+        retry_after = retry_after_seconds(getattr(exc.response, "headers", None))
         # Gemini answers a bad key with 400 INVALID_ARGUMENT + reason API_KEY_INVALID.
-        if status in (401, 403) or "API_KEY_INVALID" in json.dumps(exc.details, default=str):
+        if "API_KEY_INVALID" in json.dumps(exc.details, default=str):
             return ProviderError(AUTH, message, status=status)
         if status == 429:
             delay, per_day = _quota_details(exc.details)
             # A per-day quota is spent until tomorrow: like OpenAI's insufficient_quota, go on
             # to the next provider at once.
-            return ProviderError(
-                RATE_LIMITED,
+            return self._status_error(
+                status,
                 message,
-                status=status,
                 retry_after=retry_after if delay is None else delay,
-                retryable=not per_day,
+                rate_limit_retryable=not per_day,
             )
         if status == 504 or exc.status == "DEADLINE_EXCEEDED":
             return ProviderError(TIMEOUT, message, status=status)
-        if status >= 500 or status == 408:
-            return ProviderError(UNAVAILABLE, message, status=status, retry_after=retry_after)
-        return ProviderError(BAD_REQUEST, message, status=status)
+        return self._status_error(status, message, retry_after=retry_after)
 
 
 def _quota_details(body: Any) -> tuple[float | None, bool]:

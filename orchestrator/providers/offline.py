@@ -40,6 +40,7 @@ class OfflineAdapter:
         max_tokens: int | None = None,
         json_schema: dict | None = None,
         task: str | None = None,
+        tier: str = "fast",  # the offline answer is the same on every tier
     ) -> ProviderReply:
         if image is not None:
             raise ProviderError(BAD_REQUEST, NO_IMAGES, retryable=False)

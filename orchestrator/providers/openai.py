@@ -12,18 +12,14 @@ import openai
 from django.conf import settings
 
 from . import (
-    AUTH,
     BAD_OUTPUT,
     BAD_REQUEST,
-    RATE_LIMITED,
-    TIMEOUT,
-    UNAVAILABLE,
     ProviderError,
     ProviderReply,
     by_family,
-    retry_after_seconds,
     scrub,
 )
+from .base import VendorAdapter
 from .images import LIMITS, ImageUnfit, fit_image
 from .schemas import drop_nulls_text, openai_strict
 
@@ -31,7 +27,8 @@ from .schemas import drop_nulls_text, openai_strict
 @dataclass(frozen=True)
 class ModelParams:
     reasoning: bool = False  # refuses `temperature`, takes `reasoning_effort`
-    effort: str | None = None  # the effort asked for ordinary answers
+    effort: str | None = None  # the effort asked for the fast tier's answers
+    quality_effort: str | None = None  # for the quality tier's (a CV or a letter)
     least_effort: str | None = None  # the least it accepts, asked for a tiny probe
 
 
@@ -41,14 +38,16 @@ class ModelParams:
 # (the SDK's `chat.completions.create` docstring: "including visible output tokens and
 # reasoning tokens"). Efforts per the SDK's `ReasoningEffort` and its docstring: "Not all
 # reasoning models support every value" (o-series: low and up; gpt-5: minimal; 5.1 on: none).
+# Reasoning models think a little for the fast tier and more for the quality tier.
+_REASONING = dict(reasoning=True, effort="low", quality_effort="medium")
 MODEL_PARAMS: dict[str, ModelParams] = {
-    "o1": ModelParams(reasoning=True, effort="low", least_effort="low"),
-    "o3": ModelParams(reasoning=True, effort="low", least_effort="low"),
-    "o4": ModelParams(reasoning=True, effort="low", least_effort="low"),
-    "gpt-5": ModelParams(reasoning=True, effort="low", least_effort="minimal"),
-    "gpt-5.": ModelParams(reasoning=True, effort="low", least_effort="none"),
+    "o1": ModelParams(**_REASONING, least_effort="low"),
+    "o3": ModelParams(**_REASONING, least_effort="low"),
+    "o4": ModelParams(**_REASONING, least_effort="low"),
+    "gpt-5": ModelParams(**_REASONING, least_effort="minimal"),
+    "gpt-5.": ModelParams(**_REASONING, least_effort="none"),
     "gpt-5-chat": ModelParams(),  # the ChatGPT snapshot is not a reasoning model
-    "gpt-6": ModelParams(reasoning=True, effort="low", least_effort="none"),
+    "gpt-6": ModelParams(**_REASONING, least_effort="none"),
 }
 CLASSIC = ModelParams()
 # A cap this small is a probe (the credentials test asks for 16 tokens): the model reasons as
@@ -69,7 +68,7 @@ def _client(api_key: str, base_url: str, timeout: float) -> openai.OpenAI:
     )
 
 
-class OpenAIAdapter:
+class OpenAIAdapter(VendorAdapter):
     compatible = False
 
     def __init__(self, *, api_key: str, base_url: str | None = None, timeout: float = 60.0):
@@ -95,6 +94,7 @@ class OpenAIAdapter:
         max_tokens: int | None = None,
         json_schema: dict | None = None,
         task: str | None = None,
+        tier: str = "fast",
     ) -> ProviderReply:
         messages: list[dict[str, Any]] = []
         if system_prompt:
@@ -116,7 +116,7 @@ class OpenAIAdapter:
                     ],
                 }
             )
-        kwargs = self._params(model, temperature, max_tokens, json_schema)
+        kwargs = self._params(model, temperature, max_tokens, json_schema, tier)
         try:
             response = self.client.chat.completions.create(model=model, messages=messages, **kwargs)
         except openai.APIError as exc:
@@ -129,10 +129,17 @@ class OpenAIAdapter:
         details = getattr(usage, "prompt_tokens_details", None)
         choice = response.choices[0]
         text = choice.message.content or ""
+        spent = ProviderReply(
+            text="",
+            input_tokens=usage.prompt_tokens if usage else 0,
+            output_tokens=usage.completion_tokens if usage else 0,
+            cached_input_tokens=(getattr(details, "cached_tokens", 0) or 0) if details else 0,
+        )
         if not text and choice.finish_reason == "length":
             raise ProviderError(
                 BAD_OUTPUT,
                 "The model spent its whole output allowance reasoning and wrote no answer.",
+                spent=spent,
             )
         if json_schema is not None and not self.compatible:
             text = drop_nulls_text(text, json_schema)
@@ -152,6 +159,7 @@ class OpenAIAdapter:
         temperature: float | None,
         max_tokens: int | None,
         json_schema: dict | None,
+        tier: str = "fast",
     ) -> dict[str, Any]:
         if self.compatible:
             # Other servers know the classic names and plain JSON mode, not OpenAI's newer ones.
@@ -170,7 +178,8 @@ class OpenAIAdapter:
         kwargs: dict[str, Any] = {"max_completion_tokens": cap}
         if params.reasoning:
             probe = cap <= PROBE_CAP
-            kwargs["reasoning_effort"] = params.least_effort if probe else params.effort
+            effort = params.quality_effort if tier == "quality" else params.effort
+            kwargs["reasoning_effort"] = params.least_effort if probe else effort
             kwargs["max_completion_tokens"] = cap + (PROBE_ROOM if probe else 0)
         elif temperature is not None:
             kwargs["temperature"] = temperature
@@ -187,31 +196,9 @@ class OpenAIAdapter:
 
     def _error(self, exc: openai.APIError) -> ProviderError:
         message = scrub(getattr(exc, "message", None) or str(exc), self.api_key)
-        if isinstance(exc, openai.APITimeoutError):
-            return ProviderError(TIMEOUT, "The provider did not answer in time.")
-        if isinstance(exc, openai.APIConnectionError):
-            return ProviderError(UNAVAILABLE, "Could not connect to the provider.")
-        if isinstance(exc, openai.APIResponseValidationError):
-            return ProviderError(BAD_OUTPUT, f"The provider's answer was malformed: {message}")
-        if not isinstance(exc, openai.APIStatusError):
-            return ProviderError(BAD_OUTPUT, message)
-        status = exc.status_code
-        retry_after = retry_after_seconds(exc.response.headers)
-        if status in (401, 403):
-            return ProviderError(AUTH, message, status=status)
-        if status == 429:
-            # insufficient_quota is the account's billing, not load: waiting will not help.
-            billing = getattr(exc, "code", None) == "insufficient_quota"
-            return ProviderError(
-                RATE_LIMITED,
-                message,
-                status=status,
-                retry_after=retry_after,
-                retryable=not billing,
-            )
-        if status >= 500 or status == 408:
-            return ProviderError(UNAVAILABLE, message, status=status, retry_after=retry_after)
-        return ProviderError(BAD_REQUEST, message, status=status)
+        # insufficient_quota is the account's billing, not load: waiting will not help.
+        billing = getattr(exc, "code", None) == "insufficient_quota"
+        return self._sdk_error(exc, openai, message, rate_limit_retryable=not billing)
 
 
 class OpenAICompatibleAdapter(OpenAIAdapter):

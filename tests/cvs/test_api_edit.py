@@ -108,13 +108,22 @@ def test_an_invalid_edit_is_refused_with_the_path_of_each_problem(api_client, dr
     assert CVDraft.objects.get(pk=draft["id"]).version == 1
 
 
-@pytest.mark.parametrize("body", [{"content": []}, {"content": {}}, {}, {"content": "text"}])
+@pytest.mark.parametrize("body", [{"content": []}, {"content": "text"}, {"content": None}])
 def test_an_edit_must_be_a_merge_patch_object(api_client, draft, body):
     response = api_client.patch(url(draft), body, format="json")
 
     assert response.status_code == 400
     assert response.json()["error_code"] == "INVALID_INPUT"
     assert response.json()["message"].startswith("content:")
+
+
+@pytest.mark.parametrize("body", [{"content": {}}, {}])
+def test_an_empty_merge_patch_changes_nothing(api_client, draft, body):
+    response = api_client.patch(url(draft), body, format="json")
+
+    assert response.status_code == 200
+    assert response.json()["message"] == "Nothing changed; the CV draft stays at version 1."
+    assert CVDraftVersion.objects.filter(draft_id=draft["id"]).count() == 1
 
 
 def test_removing_a_required_part_is_refused(api_client, draft):

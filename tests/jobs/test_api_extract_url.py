@@ -110,7 +110,7 @@ def test_force_extracts_the_url_again_and_updates_the_same_job(api_client, job_s
 
 def test_force_on_a_json_ld_page_fetches_it_again_still_without_ai(api_client, job_site, ai):
     api_client.post(EXTRACT, {"url": job_site.url("/acme")}, format="json")
-    again = api_client.post(EXTRACT, {"url": job_site.url("/acme"), "force": "true"}, format="json")
+    again = api_client.post(EXTRACT, {"url": job_site.url("/acme"), "force": True}, format="json")
 
     assert again.status_code == 200
     assert job_site.hits["/acme"] == 2
@@ -284,3 +284,28 @@ def test_the_ai_sees_the_pages_title_above_its_text(api_client, job_site, ai):
     assert response.status_code == 201, response.json()
     [seen] = ai.requests
     assert "Page title: " in json.dumps(seen.body, ensure_ascii=False)
+
+
+def test_nuls_and_lone_surrogates_in_a_page_s_json_ld_are_dropped_before_storing(
+    api_client, job_site, ai
+):
+    posting = {
+        "@context": "https://schema.org",
+        "@type": "JobPosting",
+        "title": "Data\u0000 Engineer\ud800",
+        "description": "<p>Build pipelines in Python and SQL for our analytics team.\ud800</p>",
+        "hiringOrganization": {"@type": "Organization", "name": "Null\u0000Corp"},
+        "skills": ["Python\ud800", "\u0000"],
+    }
+    # json.dumps writes both as \u escapes, as a page would.
+    page = f'<html><script type="application/ld+json">{json.dumps(posting)}</script></html>'
+    job_site.routes["/odd"] = lambda: (200, {"Content-Type": "text/html"}, page.encode())
+
+    response = api_client.post(EXTRACT, {"url": job_site.url("/odd")}, format="json")
+
+    assert response.status_code == 201, response.json()
+    job = Job.objects.get()
+    assert (job.title, job.company) == ("Data Engineer", "NullCorp")
+    assert job.skills == ["Python"]
+    assert "\ud800" not in job.description
+    assert ai.request_count == 0

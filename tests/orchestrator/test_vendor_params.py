@@ -10,11 +10,13 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from billing.services import subscription_set_plan
 from core import errors
 from orchestrator.models import Alert, UsageLog
 from orchestrator.services import generate, provider_test
 from tests.doubles import Reply
 from tests.jobs.conftest import png, upload
+from tests.quota import quota_counters
 from usage.alerts import alerts_check
 
 pytestmark = pytest.mark.django_db
@@ -93,6 +95,35 @@ def test_an_answer_lost_to_reasoning_is_bad_output_not_an_empty_success(
     rows = UsageLog.objects.all()  # the answer and its one repair
     assert len(rows) == 2
     assert all(r.error_code == "BAD_AI_OUTPUT" and "reasoning" in r.error_message for r in rows)
+    # The vendor bills the reasoning all the same: the rows and the quota count it.
+    assert all(r.output_tokens >= settings.AI_DEFAULT_MAX_TOKENS and r.cost_usd > 0 for r in rows)
+    spent = sum(r.input_tokens + r.output_tokens for r in rows)
+    assert quota_counters(user_id=user.pk)["day"].tokens_used == spent
+
+
+@pytest.mark.parametrize(
+    ("vendor", "model", "sent"),
+    [
+        ("gemini", "gemini-3.8-flash", lambda body: body["generationConfig"]["thinkingConfig"]),
+        ("openai", "gpt-6.1-sol", lambda body: body["reasoning_effort"]),
+    ],
+)
+def test_the_quality_tier_thinks_more_than_the_fast_tier(
+    request, make_provider, user, vendor, model, sent
+):
+    double = request.getfixturevalue(f"{vendor}_double")
+    make_provider(double, fast_model=model, quality_model=model)
+    subscription_set_plan(user=user, plan_code="PRO_MONTHLY")  # fast extraction, quality CV
+
+    generate(user=user, task="extraction", prompt="Extract this job")
+    generate(user=user, task="cv_draft", prompt="Draft my CV")
+
+    fast, quality = (sent(seen.body) for seen in double.requests[-2:])
+    assert [row.tier for row in UsageLog.objects.order_by("id")] == ["fast", "quality"]
+    assert (fast, quality) in (
+        ({"thinking_level": "LOW"}, {"thinking_level": "MEDIUM"}),
+        ("low", "medium"),
+    )
 
 
 def test_gemini_output_is_capped_at_what_the_quota_reserved(gemini_double, make_provider, user):

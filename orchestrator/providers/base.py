@@ -1,0 +1,70 @@
+"""What every vendor adapter shares: turning a failed call into our ProviderError.
+
+An adapter maps what is its vendor's own first (Anthropic's 402 billing error, OpenAI's
+insufficient_quota, Gemini's API_KEY_INVALID and per-day quotas) and hands the rest here, so a
+status means the same thing whichever vendor sent it.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from . import (
+    AUTH,
+    BAD_OUTPUT,
+    BAD_REQUEST,
+    RATE_LIMITED,
+    TIMEOUT,
+    UNAVAILABLE,
+    ProviderError,
+    retry_after_seconds,
+)
+
+
+class VendorAdapter:
+    api_key: str = ""
+
+    def _status_error(
+        self,
+        status: int,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        rate_limit_retryable: bool = True,
+    ) -> ProviderError:
+        """An HTTP error answer: bad keys and bad requests go straight to the next provider;
+        rate limits, overload and server errors are worth another try (a rate limit not,
+        when it is the account's quota rather than load)."""
+        if status in (401, 403):
+            return ProviderError(AUTH, message, status=status)
+        if status == 429:
+            return ProviderError(
+                RATE_LIMITED,
+                message,
+                status=status,
+                retry_after=retry_after,
+                retryable=rate_limit_retryable,
+            )
+        if status >= 500 or status == 408:  # Anthropic's 529 = overloaded
+            return ProviderError(UNAVAILABLE, message, status=status, retry_after=retry_after)
+        return ProviderError(BAD_REQUEST, message, status=status)
+
+    def _sdk_error(
+        self, exc: Exception, sdk: ModuleType, message: str, *, rate_limit_retryable: bool = True
+    ) -> ProviderError:
+        """A failure of the openai or anthropic SDK: both are generated from one template and
+        raise the same exception classes."""
+        if isinstance(exc, sdk.APITimeoutError):
+            return ProviderError(TIMEOUT, "The provider did not answer in time.")
+        if isinstance(exc, sdk.APIConnectionError):
+            return ProviderError(UNAVAILABLE, "Could not connect to the provider.")
+        if isinstance(exc, sdk.APIResponseValidationError):
+            return ProviderError(BAD_OUTPUT, f"The provider's answer was malformed: {message}")
+        if not isinstance(exc, sdk.APIStatusError):
+            return ProviderError(BAD_OUTPUT, message)
+        return self._status_error(
+            exc.status_code,
+            message,
+            retry_after=retry_after_seconds(exc.response.headers),
+            rate_limit_retryable=rate_limit_retryable,
+        )
