@@ -216,9 +216,7 @@ class UserLimitsInline(admin.StackedInline):
     fields = ["daily_token_limit", "monthly_token_limit", "monthly_cost_limit_usd", "reason"]
     max_num = 1
     extra = 0
-    verbose_name = verbose_name_plural = (
-        "Own limits (in place of the plan's; an empty field keeps the plan's)"
-    )
+    verbose_name = verbose_name_plural = "own limits, in place of the plan's"
 
 
 class UserWithPlanForm(UserChangeForm):

@@ -111,4 +111,4 @@ class UserLimits(models.Model):
         verbose_name = verbose_name_plural = "user's own limits"
 
     def __str__(self) -> str:
-        return f"Own limits of {self.user}"
+        return f"{self.user}"

@@ -29,7 +29,7 @@ from orchestrator.schedule import scheduled_runs
 from . import reports
 from .alerts import alert_recipients, alert_thresholds, alerts_check, alerts_open
 from .forms import PeriodForm
-from .models import AlertChannel
+from .models import AlertChannel, LatencyThreshold
 
 TOP_USERS = 10
 
@@ -292,6 +292,10 @@ def alert_setup(request: HttpRequest) -> dict[str, Any]:
         "alert_thresholds": [
             (AlertThresholds._meta.get_field(name).verbose_name, value)
             for name, value in shown.items()
+        ]
+        + [
+            (f"p95 latency of {t.task} ({t.tier}) above", f"{t.p95_latency_ms:,} ms")
+            for t in LatencyThreshold.objects.all()
         ],
         "alert_thresholds_editable": is_provider_admin(request.user)
         and request.user.has_perm("orchestrator.change_alertthresholds"),

@@ -130,6 +130,8 @@ def test_latency_thresholds_per_task_and_tier_are_set_on_the_thresholds_page(
         45000,
     )
     assert threshold.thresholds == AlertThresholds.get_solo()
+    html = provider_admin_client.get("/admin/orchestrator/alert/").content.decode()
+    assert "P95 latency of cv_draft (quality) above</th><td>45,000 ms</td>" in html
 
 
 def test_plain_staff_cannot_reach_the_channels(staff_client):

@@ -68,7 +68,7 @@ def test_the_user_page_shows_the_plan_and_this_months_usage(su_client, user):
     assert "Today&#x27;s tokens: 2,500 of 10,000 tokens (25%) — the user&#x27;s own limit" in page
     assert "This month&#x27;s tokens: 2,500 of 200,000 tokens (1%)" in page
     assert "This month&#x27;s cost: $0.25 of $1.00 (25%)" in page
-    assert "Own limits (in place of the plan" in page
+    assert "Own limits, in place of the plan&#x27;s" in page
 
 
 def test_the_near_limit_report_lists_users_at_80_percent_of_any_limit(
