@@ -132,17 +132,25 @@ def _post(channel: AlertChannel, body: dict) -> None:
     try:
         # No redirects: the destination checked is the one posted to.
         response = httpx.post(url, json=body, timeout=WEBHOOK_TIMEOUT, follow_redirects=False)
-    except httpx.HTTPError as exc:
+    except Exception as exc:  # noqa: BLE001 - any failure of one channel is that channel's
         # httpx's messages may quote the URL; the hint stands in for it.
         raise DeliveryFailed(
-            f"{type(exc).__name__} posting to {channel.url_hint}: "
-            f"{str(exc).replace(url, channel.url_hint)}"
+            f"{type(exc).__name__} posting to {channel.url_hint}: {_scrub(str(exc), url)}"
         ) from exc
     if not 200 <= response.status_code < 300:
         raise DeliveryFailed(
             f"{channel.url_hint} answered HTTP {response.status_code}: "
-            f"{response.text[:200].replace(url, channel.url_hint)}"
+            f"{_scrub(response.text[:200], url)}"
         )
+
+
+def _scrub(text: str, url: str) -> str:
+    """The text without the URL, nor its path or query on their own (where a token lives)."""
+    parts = urlsplit(url)
+    for secret in (url, parts.path, parts.query):
+        if len(secret) > 1:
+            text = text.replace(secret, "…")
+    return text
 
 
 def _check_destination(url: str, *, allow_private: bool) -> None:

@@ -256,3 +256,16 @@ def test_calls_without_a_threshold_of_their_own_keep_the_general_one(openai_conf
     opened = alerts_check(now=NOW)
 
     assert [(a.subject, a.value, a.threshold) for a in opened] == [("openai main", 6000, 5000)]
+
+
+def test_a_malformed_stored_url_is_a_failed_delivery_that_does_not_show_it(openai_config):
+    hook = AlertChannel(name="typo", kind="webhook", allow_private_network=True)
+    channel_set_url(channel=hook, url=f"http://exa mple.invalid:99999/{SECRET}")
+    hook.save()
+    failing_credentials(openai_config)
+
+    alerts_check(now=NOW)  # does not raise: the other channels and the next check go on
+
+    delivery = AlertDelivery.objects.get()
+    assert delivery.attempts == 1 and delivery.delivered_at is None
+    assert SECRET not in delivery.last_error
