@@ -1,5 +1,6 @@
 """Own limits set by another process (a staff member's shell, another server) reach a running
-server within a second, with no Redis, as a plan change does."""
+server within a second, with no Redis, as a plan change does. (In tests/orchestrator/: like
+every transactional test without serialized_rollback, it runs after billing's.)"""
 
 from __future__ import annotations
 
