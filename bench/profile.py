@@ -5,6 +5,9 @@ served path (B) and the cache-hit path (C), then profiles a few hundred B calls 
 with pyinstrument. Writes bench/out/profile_<vendor>.txt/.html and bench/out/queries_*.txt.
 
     python -m bench.profile [--quick] [--json FILE]
+
+Longer than our usual modules: the query count, the cache count and the profile each need
+the same fixture and vendor loop; one harness, run as one script.
 """
 
 from __future__ import annotations

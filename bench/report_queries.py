@@ -226,7 +226,7 @@ def run(*, quick: bool) -> tuple[list[dict], str]:
         records.append(record(f"rollup of all days @{size}", seconds * 1000, "ms", group="reports"))
     parts = [
         "### 3. Reports at scale (ms, median of 5 after a warm-up)",
-        "Every selector of `usage/reports.py` as the dashboard calls it (Python "
+        "Every selector of `usage/reports/` as the dashboard calls it (Python "
         'post-processing included), over the dashboard\'s "Last 30 days" and "Last 90 days" '
         "(whole UTC days, today so far included). "
         f"{loads}; VACUUM ANALYZE after each load. The data: 10k users with heavy-tailed "

@@ -10,6 +10,9 @@ same machine as the server, the double and PostgreSQL.
 
     python -m bench.throughput [--quick] [--json FILE] [--levels 25,50] [--seconds 30]
                                [--gunicorn-args "--threads 128"]
+
+Longer than our usual modules: starting the server, the double and the load, and measuring
+each level's CPU and latency, is one script whose parts only make sense together.
 """
 
 from __future__ import annotations

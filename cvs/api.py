@@ -1,3 +1,10 @@
+"""The master profile and CV drafts over HTTP: profile, draft (sync or async), list, detail,
+edit, versions, export and match score. Letters reuse the shared views of the export and the
+versions (letters/api.py).
+
+Longer than our usual modules: thin views, one per endpoint, each with its OpenAPI description.
+"""
+
 from __future__ import annotations
 
 from django.http import HttpResponse

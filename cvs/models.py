@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from orchestrator.models import ProducedByAI
+
 
 class MasterProfile(models.Model):
     """The user's master profile in JSON Resume shape; `version` changes on every edit."""
@@ -16,7 +18,7 @@ class MasterProfile(models.Model):
         return f"Profile of {self.user} v{self.version}"
 
 
-class CVDraft(models.Model):
+class CVDraft(ProducedByAI):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cv_drafts"
     )
@@ -26,13 +28,6 @@ class CVDraft(models.Model):
     content = models.JSONField(default=dict)
     warnings = models.JSONField(default=list, blank=True)
     version = models.PositiveIntegerField(default=1)
-    # Which prompt wording produced this (the VERSION in the app's prompts module).
-    prompt_version = models.CharField(max_length=40, blank=True)
-    provider_type = models.CharField(max_length=20, blank=True)
-    model = models.CharField(max_length=100, blank=True)
-    usage_log = models.ForeignKey(
-        "orchestrator.UsageLog", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

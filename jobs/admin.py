@@ -11,11 +11,11 @@ class JobAdmin(admin.ModelAdmin):
         "location",
         "owner",
         "source",
-        "extracted_by",
+        "provider_type",
         "model",
         "created_at",
     ]
-    list_filter = ["source", "extracted_by", "created_at"]
+    list_filter = ["source", "provider_type", "created_at"]
     list_select_related = ["owner"]
     search_fields = ["title", "company", "owner__username", "owner__email", "source_url"]
     date_hierarchy = "created_at"
@@ -24,7 +24,7 @@ class JobAdmin(admin.ModelAdmin):
         "source_url_hash",
         "image_sha256",
         "raw_ai_output",
-        "extracted_by",
+        "provider_type",
         "model",
         "usage_log",
         "created_at",

@@ -14,6 +14,9 @@ read and write, so it also enforces one overall deadline instead of per-read tim
 slow-drip server could stretch forever. httpx on top would add proxy environment variables
 (which would bypass the pinning) and automatic decompression (which is not bounded per
 chunk), both of which we would then have to switch off.
+
+Longer than our usual modules: the address checks, the pinned network backend and the capped
+reading belong together; split apart, a reader could miss the one place every connect passes.
 """
 
 from __future__ import annotations

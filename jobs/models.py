@@ -2,8 +2,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from orchestrator.models import ProducedByAI
 
-class Job(models.Model):
+
+class Job(ProducedByAI):
     class Source(models.TextChoices):
         URL = "url", "URL"
         TEXT = "text", "Pasted text"
@@ -29,13 +31,6 @@ class Job(models.Model):
     keywords = models.JSONField(default=list, blank=True)
 
     raw_ai_output = models.TextField(blank=True)
-    # Which prompt wording produced this (the VERSION in the app's prompts module).
-    prompt_version = models.CharField(max_length=40, blank=True)
-    extracted_by = models.CharField(max_length=40, blank=True)  # provider type, or "jsonld"
-    model = models.CharField(max_length=100, blank=True)
-    usage_log = models.ForeignKey(
-        "orchestrator.UsageLog", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -11,6 +11,7 @@ from .models import Job
 
 class JobSerializer(ModelSerializer):
     extracted_by = serializers.CharField(
+        source="provider_type",
         read_only=True,
         help_text='"jsonld" when read from the page\'s JobPosting data, '
         "otherwise the AI provider type (gemini, openai, anthropic, openai_compatible, offline).",

@@ -7,6 +7,9 @@ from its bytes, then the AI says whether it is a job posting at all, then reads 
 Every AI answer is validated against JOB_SCHEMA by the orchestrator, which asks each provider
 once more with the problem named and then moves on to the next; BAD_AI_OUTPUT reaches the user
 only when no provider gave a usable answer.
+
+Longer than our usual modules: the three input channels share their validation, provenance
+and storage, and each is a few lines of the same story.
 """
 
 from __future__ import annotations
@@ -185,7 +188,7 @@ def _extract_url(*, user: Any, url: str, force: bool) -> Extraction:
     fields = structured_job(page.text) if page.content_type != "text/plain" else None
     if fields is not None:
         provenance = {
-            "extracted_by": "jsonld",
+            "provider_type": "jsonld",
             "prompt_version": "",
             "model": "",
             "raw_ai_output": "",
@@ -272,7 +275,7 @@ def _require_vision_provider() -> None:
 
 def _provenance(result: AIResult) -> dict[str, Any]:
     return {
-        "extracted_by": result.provider,
+        "provider_type": result.provider,
         "prompt_version": prompts.VERSION,
         "model": result.model,
         "raw_ai_output": strip_bad_text(result.text),

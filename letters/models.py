@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.db import models
 
+from orchestrator.models import ProducedByAI
+
 from .schemas import TONES
 
 
-class CoverLetter(models.Model):
+class CoverLetter(ProducedByAI):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cover_letters"
     )
@@ -15,13 +17,6 @@ class CoverLetter(models.Model):
     content = models.JSONField(default=dict)
     warnings = models.JSONField(default=list, blank=True)
     version = models.PositiveIntegerField(default=1)
-    # Which prompt wording produced this (the VERSION in the app's prompts module).
-    prompt_version = models.CharField(max_length=40, blank=True)
-    provider_type = models.CharField(max_length=20, blank=True)
-    model = models.CharField(max_length=100, blank=True)
-    usage_log = models.ForeignKey(
-        "orchestrator.UsageLog", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -3,6 +3,9 @@ in usage/admin.py).
 
 Everything here is for superusers and the "Provider admins" group only (console.is_provider_admin):
 other staff neither see these models in the index nor open their pages (403).
+
+Longer than our usual modules: one ModelAdmin per console model, each thin; the views too long
+for a ModelAdmin are in admin_routing.py and usage/admin_views.py.
 """
 
 from __future__ import annotations

@@ -1,3 +1,10 @@
+"""The gateway's data: provider configs and model prices, routing rules, the usage log (one row
+per attempt), background AI tasks, alerts and their thresholds, the daily usage rollups.
+
+Longer than our usual modules: Django finds an app's models in one module, and these are
+small, each with the reason for its fields beside them.
+"""
+
 import uuid
 from functools import partial
 
@@ -171,6 +178,24 @@ class UsageLog(models.Model):
         return f"{self.task_type} {self.provider_type}:{self.model} {self.status}"
 
 
+class ProducedByAI(models.Model):
+    """Which AI call produced a product row (a job's fields, a CV, a letter): the prompt wording
+    (the VERSION of the app's prompts module), the provider type and model that answered, and
+    the usage log row of the attempt. One set of fields, one name, in every app."""
+
+    prompt_version = models.CharField(max_length=40, blank=True)
+    # A provider type, or how a row was made without AI (a job read from the page's
+    # JSON-LD: "jsonld").
+    provider_type = models.CharField(max_length=40, blank=True)
+    model = models.CharField(max_length=100, blank=True)
+    usage_log = models.ForeignKey(
+        "orchestrator.UsageLog", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+
 class AITask(models.Model):
     """An AI request run by a Celery worker; the client polls it at /api/v1/tasks/{id}."""
 
@@ -311,7 +336,7 @@ class ScheduledRun(models.Model):
         return f"{self.job} started {self.started_at:%Y-%m-%d %H:%M:%S}"
 
 
-# --- Daily usage rollups (usage/rollups.py writes them, reports.py reads them) ---------
+# --- Daily usage rollups (usage/rollups.py writes them, usage/reports/ reads them) -
 
 
 class UsageSums(models.Model):

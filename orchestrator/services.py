@@ -2,6 +2,10 @@
 
 docs/architecture.md walks through one call. Every attempt, served or failed, leaves one
 UsageLog row.
+
+Longer than our usual modules: the steps of one call (cache, quota, chain, attempt, repair,
+log, settle) share a private `_Call` and read best top to bottom in one place; the credentials
+test reuses the same attempt.
 """
 
 from __future__ import annotations

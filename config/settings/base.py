@@ -2,6 +2,10 @@
 
 With no environment at all this runs the embedded default: SQLite, local-memory cache, eager
 Celery tasks, the offline provider. See .env.example for every variable.
+
+Longer than our usual modules: one section per topic, each naming the module it configures;
+Django reads settings from one module, and the sections refer to each other (the throttle
+rates, CELERY_IMPORTS and the beat schedule are built up across them).
 """
 
 from pathlib import Path

@@ -55,7 +55,7 @@ def test_detail_shows_every_documented_field(api_client, user):
         skills=["SQL", "Python"],
         requirements=["3 years"],
         keywords=["data"],
-        extracted_by="openai",
+        provider_type="openai",
         model="gpt-6-luna",
         raw_ai_output='{"secret": "raw"}',
     )
@@ -85,6 +85,7 @@ def test_detail_shows_every_documented_field(api_client, user):
     }
     assert data["skills"] == ["SQL", "Python"]
     assert data["model"] == "gpt-6-luna"
+    assert data["extracted_by"] == "openai"
 
 
 def test_another_users_job_is_not_found_to_read_or_delete(api_client, other_user):
