@@ -14,7 +14,8 @@ from django.db.models import Count
 from orchestrator.models import UsageLog
 
 from .models import LatencyThreshold
-from .reports import _provider_label, _provider_labels, percentile
+from .reports import percentile
+from .reports.periods import _provider_label, _provider_labels
 from .rollups import provider_attempts
 
 
