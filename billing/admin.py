@@ -23,8 +23,8 @@ from django.utils.safestring import mark_safe
 
 from core.errors import InvalidInput
 
-from .limits import limit_text
-from .models import Plan, QuotaCounter, Subscription, UserLimits
+from .admin_limits import UserLimitsInline, limit_column
+from .models import Plan, QuotaCounter, Subscription
 from .quotas import period_starts, quota_reset
 from .selectors import NEAR_LIMIT_SHARE, user_limit_uses, users_near_limit
 from .services import subscription_set_plan
@@ -32,22 +32,14 @@ from .services import subscription_set_plan
 User = get_user_model()
 
 
-def _limit_column(field: str, name: str, description: str):
-    @admin.display(description=description, ordering=field)
-    def column(self, obj):
-        return limit_text(name, getattr(obj, field))
-
-    return column
-
-
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
     list_display = ["plan_code", "name", "daily", "monthly", "cost", "subscribers"]
     list_display_links = ["plan_code", "name"]
 
-    daily = _limit_column("daily_token_limit", "daily_tokens", "Daily tokens")
-    monthly = _limit_column("monthly_token_limit", "monthly_tokens", "Monthly tokens")
-    cost = _limit_column("monthly_cost_limit_usd", "monthly_cost_usd", "Monthly cost")
+    daily = limit_column("daily_token_limit", "daily_tokens", "Daily tokens")
+    monthly = limit_column("monthly_token_limit", "monthly_tokens", "Monthly tokens")
+    cost = limit_column("monthly_cost_limit_usd", "monthly_cost_usd", "Monthly cost")
 
     def get_queryset(self, request):
         active = Q(subscriptions__status=Subscription.Status.ACTIVE)
@@ -89,18 +81,6 @@ class PlanAdmin(admin.ModelAdmin):
             "share": f"{NEAR_LIMIT_SHARE:.0%}",
         }
         return TemplateResponse(request, "admin/billing/near_limit.html", context)
-
-
-@admin.register(UserLimits)
-class UserLimitsAdmin(admin.ModelAdmin):
-    list_display = ["user", "daily", "monthly", "cost", "reason", "updated_at"]
-    list_select_related = ["user"]
-    search_fields = ["user__username", "user__email"]
-    raw_id_fields = ["user"]
-
-    daily = _limit_column("daily_token_limit", "daily_tokens", "Daily tokens")
-    monthly = _limit_column("monthly_token_limit", "monthly_tokens", "Monthly tokens")
-    cost = _limit_column("monthly_cost_limit_usd", "monthly_cost_usd", "Monthly cost")
 
 
 class SubscriptionForm(forms.ModelForm):
@@ -209,14 +189,6 @@ def reset_quota(modeladmin, request, queryset):
         "requests in progress keep their reservations.",
         messages.SUCCESS,
     )
-
-
-class UserLimitsInline(admin.StackedInline):
-    model = UserLimits
-    fields = ["daily_token_limit", "monthly_token_limit", "monthly_cost_limit_usd", "reason"]
-    max_num = 1
-    extra = 0
-    verbose_name = verbose_name_plural = "own limits, in place of the plan's"
 
 
 class UserWithPlanForm(UserChangeForm):
