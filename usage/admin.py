@@ -13,7 +13,8 @@ from solo.admin import SingletonModelAdmin
 from orchestrator import pricing
 from orchestrator.admin import ProviderAdminsOnly, ReadOnly, _badge
 from orchestrator.console import is_provider_admin
-from orchestrator.models import Alert, AlertThresholds, UsageLog
+from orchestrator.models import UsageLog
+from usage.models import Alert, AlertThresholds
 
 from . import admin_views
 from .admin_alerts import LatencyThresholdInline, delivery_summary
@@ -110,7 +111,7 @@ class AlertAdmin(ProviderAdminsOnly, ReadOnly, admin.ModelAdmin):
             path(
                 "check/",
                 self.admin_site.admin_view(self.check_view),
-                name="orchestrator_alert_check",
+                name="usage_alert_check",
             ),
             *super().get_urls(),
         ]
@@ -144,7 +145,7 @@ class AlertAdmin(ProviderAdminsOnly, ReadOnly, admin.ModelAdmin):
         return (
             obj is None
             and is_provider_admin(request.user)
-            and request.user.has_perm("orchestrator.change_alert")
+            and request.user.has_perm("usage.change_alert")
         )
 
 
@@ -164,4 +165,4 @@ class AlertThresholdsAdmin(ProviderAdminsOnly, SingletonModelAdmin):
         response = super().response_change(request, obj)
         if "_continue" in request.POST:
             return response
-        return redirect("admin:orchestrator_alert_changelist")  # where they are shown
+        return redirect("admin:usage_alert_changelist")  # where they are shown

@@ -9,11 +9,10 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 
 from orchestrator.admin import ProviderAdminsOnly, ReadOnly, _badge
-from orchestrator.models import Alert
 
 from .alert_channels import DeliveryFailed, channel_set_url
 from .alert_delivery import alert_channel_test
-from .models import AlertChannel, AlertDelivery, LatencyThreshold
+from .models import Alert, AlertChannel, AlertDelivery, LatencyThreshold
 
 
 class AlertChannelForm(forms.ModelForm):

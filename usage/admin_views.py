@@ -22,9 +22,10 @@ from django.views.decorators.http import require_POST
 from billing.models import PlanCode
 from orchestrator import pricing
 from orchestrator.console import is_provider_admin
-from orchestrator.models import AlertThresholds, ModelPrice, ProviderConfig, ProviderType
+from orchestrator.models import ModelPrice, ProviderConfig, ProviderType
 from orchestrator.registry import task_choices
 from orchestrator.schedule import scheduled_runs
+from usage.models import AlertThresholds
 
 from . import reports
 from .alerts import alert_recipients, alert_thresholds, alerts_check, alerts_open
@@ -265,7 +266,7 @@ def alerts_check_now(request: HttpRequest, *, model_admin) -> HttpResponse:
     _require_provider_admin(request)
     open_alerts = alerts_check()
     messages.info(request, f"Alert check done: {len(open_alerts)} open alert(s).")
-    return redirect("admin:orchestrator_alert_changelist")
+    return redirect("admin:usage_alert_changelist")
 
 
 def alert_setup(request: HttpRequest) -> dict[str, Any]:
@@ -298,5 +299,5 @@ def alert_setup(request: HttpRequest) -> dict[str, Any]:
             for t in LatencyThreshold.objects.all()
         ],
         "alert_thresholds_editable": is_provider_admin(request.user)
-        and request.user.has_perm("orchestrator.change_alertthresholds"),
+        and request.user.has_perm("usage.change_alertthresholds"),
     }

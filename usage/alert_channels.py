@@ -15,9 +15,8 @@ from django.conf import settings
 from django.core.mail import mail_admins, send_mail
 
 from orchestrator import crypto
-from orchestrator.models import Alert
 
-from .models import AlertChannel
+from .models import Alert, AlertChannel
 
 WEBHOOK_TIMEOUT = 10.0  # seconds: the alert check waits for each channel in turn
 

@@ -12,10 +12,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from orchestrator.models import Alert
-
 from .alert_channels import DeliveryFailed, News, channel_send
-from .models import AlertChannel, AlertDelivery
+from .models import Alert, AlertChannel, AlertDelivery
 
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_WAIT = timedelta(hours=1)
@@ -109,7 +107,7 @@ def _wait(attempts: int) -> timedelta:
 
 def _links() -> str:
     return (
-        f"All alerts: {reverse('admin:orchestrator_alert_changelist')} · "
+        f"All alerts: {reverse('admin:usage_alert_changelist')} · "
         f"dashboard: {reverse('admin:orchestrator_usage_dashboard')}"
     )
 

@@ -21,8 +21,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from orchestrator.models import Alert, AlertThresholds, ProviderConfig
+from orchestrator.models import ProviderConfig
 from orchestrator.routes import config_key_unreadable
+from usage.models import Alert, AlertThresholds
 
 from . import reports
 from .alert_delivery import alert_deliveries_queue, alert_deliveries_send

@@ -26,12 +26,12 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from core.errors import QuotaExceeded
-from orchestrator.models import (
+from orchestrator.models import UsageLog
+from usage.models import (
     UsageDaily,
     UsageDailyUser,
     UsageLatencyDaily,
     UsageLatencyMonthly,
-    UsageLog,
     UsageMonthlyUser,
     UsageRollupDay,
 )

@@ -53,10 +53,10 @@ def provider_admin_client(provider_admin):
     return _client_for(provider_admin)
 
 
-def run_action(client, model: str, action: str, ids, **extra):
+def run_action(client, model: str, action: str, ids, *, app: str = "orchestrator", **extra):
     """Posts an admin action from the changelist and follows to the page showing its message."""
     return client.post(
-        f"/admin/orchestrator/{model}/",
+        f"/admin/{app}/{model}/",
         {"action": action, "_selected_action": [str(i) for i in ids], **extra},
         follow=True,
     )

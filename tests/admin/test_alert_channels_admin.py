@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from orchestrator.models import AlertThresholds
 from tests.admin.conftest import messages_of
 from tests.alerts.webhook_receiver import webhook_receiver
-from usage.models import AlertChannel, LatencyThreshold
+from usage.models import AlertChannel, AlertThresholds, LatencyThreshold
 
 pytestmark = pytest.mark.django_db
 
@@ -107,11 +106,11 @@ def test_send_test_posts_to_the_channel_and_says_how_it_went(provider_admin_clie
 def test_latency_thresholds_per_task_and_tier_are_set_on_the_thresholds_page(
     provider_admin_client,
 ):
-    page = provider_admin_client.get("/admin/orchestrator/alertthresholds/").content.decode()
+    page = provider_admin_client.get("/admin/usage/alertthresholds/").content.decode()
     assert "P95 latency thresholds per task and tier" in page
 
     response = provider_admin_client.post(
-        "/admin/orchestrator/alertthresholds/",
+        "/admin/usage/alertthresholds/",
         {
             **THRESHOLDS_FORM,
             "latency_thresholds-TOTAL_FORMS": "1",
@@ -130,7 +129,7 @@ def test_latency_thresholds_per_task_and_tier_are_set_on_the_thresholds_page(
         45000,
     )
     assert threshold.thresholds == AlertThresholds.get_solo()
-    html = provider_admin_client.get("/admin/orchestrator/alert/").content.decode()
+    html = provider_admin_client.get("/admin/usage/alert/").content.decode()
     assert "P95 latency of cv_draft (quality) above</th><td>45,000 ms</td>" in html
 
 
@@ -158,7 +157,7 @@ def test_the_alert_list_says_which_channels_alerts_go_to_and_which_took_them(su_
     )
     alerts_check()
 
-    html = su_client.get("/admin/orchestrator/alert/").content.decode()
+    html = su_client.get("/admin/usage/alert/").content.decode()
 
     assert 'id="alert-channels"' in html and "ops slack — Slack-compatible webhook" in html
     assert "http://127.0.0.1/…0ken" in html and SECRET not in html

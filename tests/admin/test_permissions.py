@@ -3,7 +3,8 @@ even holding every model permission, get 403 and no trace of it in the index."""
 
 import pytest
 
-from orchestrator.models import Alert, ProviderConfig, UsageLog
+from orchestrator.models import ProviderConfig, UsageLog
+from usage.models import Alert
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,7 @@ CONSOLE_PAGES = [
     "/admin/orchestrator/routingrule/",
     "/admin/orchestrator/routingrule/matrix/",
     "/admin/orchestrator/modelprice/",
-    "/admin/orchestrator/alert/",
+    "/admin/usage/alert/",
     "/admin/orchestrator/aitask/",
 ]
 
@@ -45,7 +46,7 @@ def objects(user):
     return [
         f"/admin/orchestrator/providerconfig/{config.pk}/change/",
         f"/admin/orchestrator/usagelog/{log.pk}/change/",
-        f"/admin/orchestrator/alert/{alert.pk}/change/",
+        f"/admin/usage/alert/{alert.pk}/change/",
     ]
 
 
@@ -67,7 +68,7 @@ def test_plain_staff_are_refused_on_objects_and_actions(staff_client, objects):
         {"action": "make_default", "_selected_action": [config.pk]},
     )
     assert response.status_code == 403
-    assert staff_client.post("/admin/orchestrator/alert/check/").status_code == 403
+    assert staff_client.post("/admin/usage/alert/check/").status_code == 403
     assert staff_client.post("/admin/orchestrator/routingrule/matrix/", {}).status_code == 403
     config.refresh_from_db()
     assert not config.is_default

@@ -6,9 +6,10 @@ from decimal import Decimal
 import pytest
 
 from billing.models import Plan
-from orchestrator.models import Alert, AlertThresholds, ModelPrice, ProviderConfig, RoutingRule
+from orchestrator.models import ModelPrice, ProviderConfig, RoutingRule
 from orchestrator.services import generate
 from tests.admin.conftest import messages_of, run_action
+from usage.models import Alert, AlertThresholds
 
 pytestmark = pytest.mark.django_db
 MATRIX = "/admin/orchestrator/routingrule/matrix/"
@@ -117,12 +118,12 @@ def test_alerts_are_listed_read_only_and_resolved_by_action(su_client):
         kind="error_rate", subject="openai main", message="3 of 20", first_seen=now, last_seen=now
     )
 
-    listing = su_client.get("/admin/orchestrator/alert/")
+    listing = su_client.get("/admin/usage/alert/")
     assert "openai main" in listing.content.decode()
     assert 'class="badge badge-open"' in listing.content.decode()
-    assert su_client.get("/admin/orchestrator/alert/add/").status_code == 403
+    assert su_client.get("/admin/usage/alert/add/").status_code == 403
 
-    response = run_action(su_client, "alert", "resolve", [alert.pk])
+    response = run_action(su_client, "alert", "resolve", [alert.pk], app="usage")
 
     assert messages_of(response) == [("success", "Resolved 1 alert(s).")]
     alert.refresh_from_db()
@@ -139,8 +140,8 @@ def test_the_check_can_be_run_from_the_alert_list(su_client, settings):
         last_test_status="failed",
     )
 
-    assert su_client.get("/admin/orchestrator/alert/check/").status_code == 405
-    response = su_client.post("/admin/orchestrator/alert/check/", follow=True)
+    assert su_client.get("/admin/usage/alert/check/").status_code == 405
+    response = su_client.post("/admin/usage/alert/check/", follow=True)
 
     assert messages_of(response) == [("info", "Alert check done: 1 open alert(s).")]
     assert Alert.objects.get().subject == "broken"
@@ -149,7 +150,7 @@ def test_the_check_can_be_run_from_the_alert_list(su_client, settings):
 def test_the_alert_list_says_nowhere_when_admins_is_empty(su_client, settings):
     settings.ADMINS = []
 
-    html = su_client.get("/admin/orchestrator/alert/").content.decode()
+    html = su_client.get("/admin/usage/alert/").content.decode()
 
     assert "Nowhere: ADMINS is empty. Alerts are only listed" in html
     assert "Mailed to" not in html
@@ -160,17 +161,17 @@ def test_the_alert_list_says_where_alerts_go_and_the_thresholds_in_force(su_clie
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.ALERT_ERROR_RATE, settings.ALERT_P95_LATENCY_MS = 0.15, 8000
 
-    html = su_client.get("/admin/orchestrator/alert/").content.decode()
+    html = su_client.get("/admin/usage/alert/").content.decode()
 
     assert "Mailed to Ops &lt;ops@example.com&gt;, Lead &lt;lead@example.com&gt;." in html
     assert "Nowhere" not in html and "console mail backend" not in html
     assert "<th" in html and "Provider error rate above</th><td>15.0%</td>" in html
     assert "P95 latency above (ms)</th><td>8,000 ms</td>" in html
-    assert 'href="/admin/orchestrator/alertthresholds/"' in html
+    assert 'href="/admin/usage/alertthresholds/"' in html
 
 
 def test_alert_thresholds_are_edited_in_the_admin(provider_admin_client, staff_client):
-    page = provider_admin_client.get("/admin/orchestrator/alertthresholds/")
+    page = provider_admin_client.get("/admin/usage/alertthresholds/")
     assert page.status_code == 200 and "Provider error rate above" in page.content.decode()
     form = {
         "error_rate": "0.25",
@@ -184,17 +185,17 @@ def test_alert_thresholds_are_edited_in_the_admin(provider_admin_client, staff_c
         "latency_thresholds-INITIAL_FORMS": "0",
     }
 
-    response = provider_admin_client.post("/admin/orchestrator/alertthresholds/", form, follow=True)
+    response = provider_admin_client.post("/admin/usage/alertthresholds/", form, follow=True)
 
-    assert response.redirect_chain[-1][0] == "/admin/orchestrator/alert/"  # where they show
+    assert response.redirect_chain[-1][0] == "/admin/usage/alert/"  # where they show
     thresholds = AlertThresholds.objects.get()
     assert (thresholds.error_rate, thresholds.window_minutes) == (0.25, 30)
-    html = provider_admin_client.get("/admin/orchestrator/alert/").content.decode()
+    html = provider_admin_client.get("/admin/usage/alert/").content.decode()
     assert "Provider error rate above</th><td>25.0%</td>" in html
     assert "Window (minutes)</th><td>30 min</td>" in html
-    assert staff_client.get("/admin/orchestrator/alertthresholds/").status_code == 403
+    assert staff_client.get("/admin/usage/alertthresholds/").status_code == 403
     refused = provider_admin_client.post(
-        "/admin/orchestrator/alertthresholds/", {**form, "error_rate": "1.5"}
+        "/admin/usage/alertthresholds/", {**form, "error_rate": "1.5"}
     )
     assert refused.status_code == 200 and "errornote" in refused.content.decode()
     assert AlertThresholds.objects.get().error_rate == 0.25

@@ -9,9 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from orchestrator.models import Alert, UsageLog
+from orchestrator.models import UsageLog
 from tests.reports.conftest import known_usage  # noqa: F401 - a fixture
 from tests.reports.factories import log_usage
+from usage.models import Alert
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = "/admin/orchestrator/usagelog/"

@@ -9,12 +9,12 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 
-from orchestrator.models import Alert, ProviderConfig
+from orchestrator.models import ProviderConfig
 from tests.alerts.test_alerts import NOW, calls
 from tests.alerts.webhook_receiver import webhook_receiver
 from usage.alert_channels import channel_set_url
 from usage.alerts import alerts_check
-from usage.models import AlertChannel, AlertDelivery
+from usage.models import Alert, AlertChannel, AlertDelivery
 
 pytestmark = pytest.mark.django_db
 
@@ -220,8 +220,7 @@ def slow(config, *, task, tier, latency_ms, count=20):
 
 
 def own_latency_threshold(task: str, tier: str, ms: int) -> None:
-    from orchestrator.models import AlertThresholds
-    from usage.models import LatencyThreshold
+    from usage.models import AlertThresholds, LatencyThreshold
 
     LatencyThreshold.objects.create(
         thresholds=AlertThresholds.get_solo(), task=task, tier=tier, p95_latency_ms=ms

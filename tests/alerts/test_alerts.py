@@ -8,11 +8,12 @@ import pytest
 from django.conf import settings as django_settings
 from django.core import mail
 
-from orchestrator.models import Alert, AlertThresholds, ProviderConfig
+from orchestrator.models import ProviderConfig
 from tests.reports.factories import log_usage
 from usage import reports
 from usage.alert_tasks import alerts_check_task
 from usage.alerts import alert_resolve, alert_thresholds, alerts_check
+from usage.models import Alert, AlertThresholds
 from usage.rollups import usage_rollup
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)

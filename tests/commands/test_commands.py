@@ -13,11 +13,12 @@ from django.utils import timezone
 
 from billing.models import Subscription
 from orchestrator import crypto
-from orchestrator.models import Alert, ModelPrice, ProviderConfig, RoutingRule
+from orchestrator.models import ModelPrice, ProviderConfig, RoutingRule
 from orchestrator.plans import plan_for_user
 from tests.conftest import TEST_KEYS
 from tests.doubles import Reply
 from tests.reports.conftest import known_usage  # noqa: F401 - a fixture
+from usage.models import Alert
 
 pytestmark = pytest.mark.django_db
 

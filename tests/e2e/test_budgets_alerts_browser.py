@@ -30,8 +30,8 @@ PAGES = {
     "channels": "/admin/usage/alertchannel/",
     "channel_form": "/admin/usage/alertchannel/add/",
     "deliveries": "/admin/usage/alertdelivery/",
-    "thresholds": "/admin/orchestrator/alertthresholds/",
-    "alerts": "/admin/orchestrator/alert/",
+    "thresholds": "/admin/usage/alertthresholds/",
+    "alerts": "/admin/usage/alert/",
 }
 
 

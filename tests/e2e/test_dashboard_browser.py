@@ -19,8 +19,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from orchestrator.models import Alert, ProviderConfig
+from orchestrator.models import ProviderConfig
 from tests.reports.factories import log_usage
+from usage.models import Alert
 
 CHROMIUM = Path("/usr/bin/chromium")
 TIMEOUT = 30.0

@@ -10,10 +10,11 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from orchestrator.models import Alert, ProviderConfig, ScheduledRun, UsageRollupDay
+from orchestrator.models import ProviderConfig, ScheduledRun
 from orchestrator.schedule import run_if_due
 from tests.processes import embedded_env, running_server
 from tests.reports.factories import log_usage
+from usage.models import Alert, UsageRollupDay
 
 # --- The lease --------------------------------------------------------------------------------
 

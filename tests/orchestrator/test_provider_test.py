@@ -3,12 +3,13 @@ what an admin should fix are stored on the config; active configs are re-tested 
 
 import pytest
 
-from orchestrator.models import Alert, ProviderConfig, UsageLog
+from orchestrator.models import ProviderConfig, UsageLog
 from orchestrator.provider_tasks import provider_configs_retest_task
 from orchestrator.selectors import provider_chain
 from orchestrator.services import provider_test
 from tests.doubles import Reply
 from usage.alerts import alerts_check
+from usage.models import Alert
 
 pytestmark = pytest.mark.django_db
 

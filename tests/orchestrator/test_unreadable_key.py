@@ -9,11 +9,12 @@ from cryptography.fernet import Fernet
 from django.test import Client
 
 from orchestrator import snapshot
-from orchestrator.models import Alert, UsageLog
+from orchestrator.models import UsageLog
 from orchestrator.services import provider_test
 from tests.doubles import Reply
 from tests.jobs.conftest import EXTRACT, job_answer
 from usage.alerts import alerts_check
+from usage.models import Alert
 
 pytestmark = pytest.mark.django_db
 

@@ -12,12 +12,13 @@ from django.utils import timezone
 
 from billing.services import subscription_set_plan
 from core import errors
-from orchestrator.models import Alert, UsageLog
+from orchestrator.models import UsageLog
 from orchestrator.services import generate, provider_test
 from tests.doubles import Reply
 from tests.jobs.conftest import png, upload
 from tests.quota import quota_counters
 from usage.alerts import alerts_check
+from usage.models import Alert
 
 pytestmark = pytest.mark.django_db
 

@@ -17,14 +17,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection, connections
 from django.utils import timezone
 
-from orchestrator.models import (
-    UsageDaily,
-    UsageDailyUser,
-    UsageLatencyDaily,
-    UsageRollupDay,
-)
 from tests.reports.factories import log_usage, two_providers
 from usage import reports
+from usage.models import UsageDaily, UsageDailyUser, UsageLatencyDaily, UsageRollupDay
 from usage.rollup_tasks import usage_rollup_recent_task
 from usage.rollups import (
     WATERMARK_MARGIN,
@@ -320,7 +315,7 @@ def test_percentiles_of_rolled_up_days_stay_within_1_percent(db, noon):
 
 
 def test_whole_months_are_read_from_the_per_user_month_rollup(db, noon, user, other_user):
-    from orchestrator.models import UsageLatencyMonthly, UsageMonthlyUser
+    from usage.models import UsageLatencyMonthly, UsageMonthlyUser
 
     def on(month: int, day_: int, hour: int = 12) -> datetime:
         return datetime(2026, month, day_, hour, tzinfo=UTC)
@@ -378,7 +373,7 @@ def test_whole_months_are_read_from_the_per_user_month_rollup(db, noon, user, ot
 def test_rollups_running_at_once_count_every_row_once(user, other_user):
     """The beat task and a `rollup_usage` run, or two workers, may roll up at the same time:
     each rebuilds shared rows (a day's, its month's) by delete-then-insert."""
-    from orchestrator.models import UsageMonthlyUser
+    from usage.models import UsageMonthlyUser
 
     days = [date(2026, 3, d) for d in range(2, 8)]
     for n, day_ in enumerate(days):

@@ -10,11 +10,8 @@ from django.db import connections
 from django.db.models import Count, F, QuerySet
 from django.db.models.functions import TruncDate
 
-from orchestrator.models import (
-    UsageDailyUser,
-    UsageLog,
-    UsageMonthlyUser,
-)
+from orchestrator.models import UsageLog
+from usage.models import UsageDailyUser, UsageMonthlyUser
 from usage.rollups import month_start
 
 from .periods import (

@@ -41,14 +41,8 @@ from typing import Any
 from django.db import connections, transaction
 from django.db.models import Count, Q, QuerySet, Sum
 
-from orchestrator.models import (
-    ProviderConfig,
-    UsageDaily,
-    UsageDailyUser,
-    UsageLog,
-    UsageMonthlyUser,
-    UsageRollupDay,
-)
+from orchestrator.models import ProviderConfig, UsageLog
+from usage.models import UsageDaily, UsageDailyUser, UsageMonthlyUser, UsageRollupDay
 from usage.rollups import day_start, month_start
 
 GROUP_BY = ("plan", "task", "user", "provider", "model", "day")

@@ -12,11 +12,8 @@ from django.db import connections
 from django.db.models import Count, Q, Sum
 
 from core.errors import ProviderBilling, QuotaExceeded
-from orchestrator.models import (
-    UsageLatencyDaily,
-    UsageLatencyMonthly,
-    UsageLog,
-)
+from orchestrator.models import UsageLog
+from usage.models import UsageLatencyDaily, UsageLatencyMonthly
 from usage.rollups import bucket_high, provider_attempts
 
 from .periods import (
