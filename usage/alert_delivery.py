@@ -8,6 +8,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +19,7 @@ from .models import Alert, AlertChannel, AlertDelivery
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_WAIT = timedelta(hours=1)
 MAX_ATTEMPTS = 12  # then the delivery stays failed, with its last error, in the admin
+CLAIM = timedelta(minutes=5)  # longer than a send to every channel can take
 
 DEFAULT_CHANNEL_NAME = "Email to ADMINS"
 
@@ -68,8 +70,16 @@ def alert_deliveries_send(*, now: datetime | None = None) -> int:
         .select_related("alert", "channel")
         .order_by("id")
     )
+    # Claimed under row locks, so a check started meanwhile (the button, another process)
+    # skips them instead of sending them twice; a process that dies while sending leaves them
+    # to be tried again once the claim runs out.
+    with transaction.atomic():
+        claimed = list(due.select_for_update(skip_locked=True, of=("self",)))
+        AlertDelivery.objects.filter(pk__in=[d.pk for d in claimed]).update(
+            next_attempt_at=now + CLAIM
+        )
     by_channel: dict[int, list[AlertDelivery]] = defaultdict(list)
-    for delivery in due:
+    for delivery in claimed:
         by_channel[delivery.channel_id].append(delivery)
     accepted = 0
     for deliveries in by_channel.values():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ class Receiver:
     base_url: str
     received: list[dict] = field(default_factory=list)  # {"path", "body"}
     statuses: list[int] = field(default_factory=list)  # answered in turn, then 200
+    delay: float = 0.0  # seconds before each answer
 
     def url(self, path: str = "/hooks/T000/B000/s3cr3tT0ken") -> str:
         return self.base_url + path
@@ -33,6 +35,7 @@ def webhook_receiver() -> Iterator[Receiver]:
             with lock:
                 receiver.received.append({"path": self.path, "body": body})
                 status = receiver.statuses.pop(0) if receiver.statuses else 200
+            time.sleep(receiver.delay)
             payload = b"ok" if status < 300 else b"upstream trouble"
             self.send_response(status)
             self.send_header("Content-Length", str(len(payload)))
