@@ -4,14 +4,18 @@ alert thresholds page). Provider admins only, like the rest of the console."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from decimal import Decimal
+
 from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html
+from django.utils.text import Truncator
 
 from orchestrator.admin import ProviderAdminsOnly, ReadOnly, _badge
 
 from .alert_channels import DeliveryFailed, channel_set_url
-from .alert_delivery import alert_channel_test
+from .alert_delivery import MAX_ATTEMPTS, alert_channel_test
 from .models import Alert, AlertChannel, AlertDelivery, LatencyThreshold
 
 
@@ -101,25 +105,59 @@ class AlertChannelAdmin(ProviderAdminsOnly, admin.ModelAdmin):
 
 @admin.register(AlertDelivery)
 class AlertDeliveryAdmin(ProviderAdminsOnly, ReadOnly, admin.ModelAdmin):
-    list_display = [
-        "alert",
-        "event",
-        "channel",
-        "state",
-        "attempts",
-        "last_attempt_at",
-        "next_attempt_at",
-        "delivered_at",
-        "last_error",
-    ]
+    list_display = ["what", "channel", "state", "attempts", "times", "error"]
     list_filter = ["channel", "event", ("delivered_at", admin.EmptyFieldListFilter)]
     list_select_related = ["alert", "channel"]
+
+    @admin.display(description="Alert", ordering="alert__last_seen")
+    def what(self, delivery):
+        kind = delivery.alert.get_kind_display()
+        return format_html(
+            "{}<br><span class='quiet'>{} · {}</span>",
+            delivery.alert.subject,
+            kind,
+            delivery.get_event_display().lower(),
+        )
+
+    @admin.display(description="Times (UTC)", ordering="last_attempt_at")
+    def times(self, delivery):
+        if delivery.delivered_at:
+            return f"delivered {short_time(delivery.delivered_at)}"
+        return format_html(
+            "tried {}<br>next {}",
+            short_time(delivery.last_attempt_at),
+            short_time(delivery.next_attempt_at) if delivery.attempts < MAX_ATTEMPTS else "never",
+        )
+
+    @admin.display(description="Last error")
+    def error(self, delivery):
+        text = delivery.last_error
+        return (
+            format_html('<span title="{}">{}</span>', text, Truncator(text).chars(80))
+            if text
+            else ""
+        )
 
     @admin.display(description="State")
     def state(self, delivery):
         if delivery.delivered_at:
             return _badge("delivered", "#2e7d32")
         return _badge("failing" if delivery.attempts else "pending", "#c62828")
+
+
+def short_time(moment: datetime | None) -> str:
+    """ "11-29 20:33": a list column's time (UTC; the year and seconds are in the detail)."""
+    return "—" if moment is None else f"{moment.astimezone(UTC):%m-%d %H:%M}"
+
+
+def short_number(value: Decimal | None) -> str:
+    if value is None:
+        return "—"
+    return (
+        f"{value:,.0f}"
+        if value == value.to_integral_value() or abs(value) >= 100
+        else f"{value:.4g}"
+    )
 
 
 def delivery_summary(alert: Alert) -> str:

@@ -10,12 +10,13 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from billing.models import Plan, UserLimits
 from billing.quotas import quota_reserve, quota_settle
 from tests.e2e.test_dashboard_browser import CHROMIUM, chromium
 from usage.alert_channels import channel_set_url
-from usage.models import AlertChannel
+from usage.models import Alert, AlertChannel, AlertDelivery
 
 pytestmark = [
     pytest.mark.slow,
@@ -46,6 +47,27 @@ def _budgets(admin, django_user_model) -> int:
     channel_set_url(channel=channel, url="https://hooks.slack.example/services/T0/B0/abcdef123")
     channel.save()
     AlertChannel.objects.create(name="on call", kind="email", addresses="oncall@example.com")
+    now = timezone.now()
+    alert = Alert.objects.create(
+        kind="latency",
+        subject="openai main · cv_draft (quality)",
+        message="p95 latency of cv_draft (quality) calls to openai main is 48210 ms over 31 "
+        "calls in the last 60 min (threshold 45000 ms).",
+        value=48210,
+        threshold=45000,
+        first_seen=now,
+        last_seen=now,
+    )
+    AlertDelivery.objects.create(alert=alert, channel=channel, event="firing", delivered_at=now)
+    AlertDelivery.objects.create(
+        alert=alert,
+        channel=AlertChannel.objects.get(name="on call"),
+        event="firing",
+        attempts=3,
+        last_error="Mail not sent: ConnectionRefusedError: [Errno 111] Connection refused",
+        last_attempt_at=now,
+        next_attempt_at=now,
+    )
     return user.pk
 
 
@@ -79,6 +101,8 @@ def test_the_budget_and_alert_pages_fit_1400_px(live_server, tmp_path, django_us
                 browser.evaluate("""JSON.stringify({
                 heading: (document.querySelector('#content h1') || {}).textContent,
                 scrollWidth: document.documentElement.scrollWidth,
+                listOverflow: [...document.querySelectorAll('.results')].map(
+                    r => r.scrollWidth - r.clientWidth),
                 text: document.querySelector('#content').innerText,
             })""")
             )
@@ -87,6 +111,7 @@ def test_the_budget_and_alert_pages_fit_1400_px(live_server, tmp_path, django_us
 
     for name, page in seen.items():
         assert page["scrollWidth"] <= 1400, f"{name} scrolls sideways: {page['scrollWidth']} px"
+        assert all(over <= 0 for over in page["listOverflow"]), f"{name}'s list scrolls sideways"
         assert (tmp_path / f"{name}.png").stat().st_size > 10_000
     assert "bob" in seen["near_limit"]["text"] and "(own limit)" in seen["near_limit"]["text"]
     assert "alice" in seen["near_limit"]["text"] and "85%" in seen["near_limit"]["text"]
@@ -95,4 +120,6 @@ def test_the_budget_and_alert_pages_fit_1400_px(live_server, tmp_path, django_us
     assert "https://hooks.slack.example/…f123" in seen["channels"]["text"]
     assert "abcdef123" not in seen["channels"]["text"]
     assert "ops slack — Slack-compatible webhook" in seen["alerts"]["text"]
+    assert "ops slack ✓" in seen["alerts"]["text"] and "on call ✗ (3)" in seen["alerts"]["text"]
+    assert "Connection refused" in seen["deliveries"]["text"]
     print(f"screenshots: {tmp_path}")
