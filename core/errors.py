@@ -48,6 +48,14 @@ class QuotaExceeded(AppError):
         super().__init__(message, headers=headers)
 
 
+class ClientClosed(AppError):
+    """A client hung up before a streamed answer ended: only ever logged, nobody is left to
+    tell (499 is what proxies log for it)."""
+
+    code, status = "CLIENT_CLOSED", 499
+    default_message = "The client closed the connection before the answer ended."
+
+
 class NoProviderConfigured(AppError):
     code, status = "NO_PROVIDER", 503
     default_message = (

@@ -22,8 +22,10 @@ from jobs.parsing import (
     requirements_from_text,
     tidy,
 )
+from jobs.pasted import Opening, as_title, read_opening
 from jobs.salary import find_salary
 from jobs.schemas import JOB_SCHEMA
+from jobs.terms import mode_in, mode_in_text, mode_of, type_in_text, type_of, with_mode
 
 _LABELS = {
     "title": r"job\s*title|position\s*title|title|position|role|vacancy|stellenbezeichnung|"
@@ -35,9 +37,13 @@ _LABELS = {
     "location": r"(?:job\s*|work\s*)?location|based in|office|standort|arbeitsort|einsatzort|"
     r"lieu(?: de travail)?|localisation|ubicaci[oó]n|localidad|sede(?: di lavoro)?|"
     r"luogo di lavoro|locatie|standplaats|(?:工作)?地点|勤務地|الموقع|مكان العمل",
-    "employment_type": r"employment type|job type|contract type|type of employment|"
-    r"work type|type|anstellungsart|vertragsart|beschäftigungsart|type de contrat|"
-    r"tipo de contrato|jornada|tipo di contratto|dienstverband|工作性质|雇用形態|نوع الوظيفة",
+    "employment_type": r"employment type|job type|type of employment|work type|type|"
+    r"anstellungsart|beschäftigungsart|jornada|工作性质|雇用形態|نوع الوظيفة",
+    # How long rather than how many hours ("Temporary to permanent"): read after the above.
+    "contract_type": r"contract type|vertragsart|type de contrat|tipo de contrato|"
+    r"tipo di contratto|dienstverband",
+    "work_mode": r"remote status|work(?:place)?\s*(?:mode|model|arrangement|setting)|"
+    r"workplace type|arbeitsmodell",
     "salary": r"salary(?:\s*range)?|pay(?:\s*range)?|compensation|wage|stipend|gehalt|vergütung|"
     r"salaire|rémunération|salario|sueldo|retribuzione|stipendio|salaris|薪资|薪酬|薪水|"
     r"月薪|年薪|給与|月給|年収|الراتب",
@@ -64,38 +70,51 @@ def job_from_text(text: str) -> dict:
     lines = [BULLET.sub("", line).strip() for line in text.splitlines() if line.strip()]
     labelled = [part for line in lines[:80] for part in _split_labels(line)] + hints.extra_lines
     first_line, tag = _first_title_line(lines)
+    opening = read_opening(lines)
 
     title = _first(
-        _label(labelled, "title"), *hints.title, *hints.weak_title, first_line, default=""
+        _label(labelled, "title"),
+        *hints.title,
+        *hints.weak_title,
+        opening.title,
+        first_line,
+        default="",
     )
+    # The opening's company and place belong to the job only when its title is the job's.
+    opened = opening if title == opening.title else Opening()
     at = re.match(rf"^(.+?)\s+{AT}\s+(.+)$", title) if title == first_line else None
+    at = at if at and not opened.title and as_title(at.group(1)) else None
     if at:
         title = at.group(1).strip()
     company = _first(
         _label(labelled, "company"),
         *hints.company,
+        opened.company,
         at.group(2).strip() if at else "",
         _company_from_prose(text),
         *hints.weak_company,
+        opened.weak_company,
         _repeated_name(lines[:10], text, title),
         default="",
     )
+    mode = _work_mode(labelled, tag)
     location = _first(
         _label(labelled, "location"),
         *hints.location,
-        "Remote" if tag and re.search(r"remote", tag, re.I) else "",
+        opened.location,
         _place_under_title(lines, title),
         _address(text),
-        _remote(text),
         default="",
     )
+    if not mode_in(location):
+        location = with_mode(location, mode) or mode_in_text(text)
     pay = _label(labelled, "salary")
     skills = find_skills(text)
     job = {
         "title": title[:200],
         "company": company[:200],
         "location": location[:200],
-        "employment_type": _employment_type(labelled, text),
+        "employment_type": _employment_type(labelled, opened, text),
         # "Salary: Approximately $46,000 per year, commensurate ..." is "$46,000 per year".
         "salary": (find_salary(pay) or pay) if re.search(r"\d", pay) else find_salary(text),
         "description": text,
@@ -139,11 +158,22 @@ _ANY_LABEL = re.compile(
 )
 
 
+_GLUED_LABEL = re.compile(rf"^(.*?\S)\s*((?:{'|'.join(_LABELS.values())}))$", re.I)
+
+
 def _split_labels(line: str) -> list[str]:
     # "Job Title: X Company: Y Location: Z" on one line is three labelled lines.
-    if len(re.findall(r"\S\s*:\s", line)) < 3:
-        return [line]
-    return [part for part in _ANY_LABEL.split(line) if part]
+    if len(re.findall(r"\S\s*:\s", line)) >= 3:
+        return [part for part in _ANY_LABEL.split(line) if part]
+    # A copied list of labels and values can glue each value to the next label: "Temporary
+    # to permanent Employment type", "£ 182KJob location". Only a capitalised label of two
+    # words or more is split off, so "Senior Project Manager Office" stays whole.
+    glued = _GLUED_LABEL.match(line)
+    if glued and " " in glued.group(2) and glued.group(2)[0].isupper():
+        joined = not line[len(glued.group(1))].isspace()
+        if not (joined and glued.group(1)[-1].islower()):  # "Workplace location" stays whole
+            return [glued.group(1), glued.group(2)]
+    return [line]
 
 
 def _is_value(line: str) -> bool:
@@ -222,37 +252,14 @@ def _address(text: str) -> str:
     return match.group(1) if match else ""
 
 
-def _remote(text: str) -> str:
-    head = text[:2000]
-    if re.search(r"\bhybrid\b", head, re.I) and not re.search(r"\bfully remote\b", head, re.I):
-        return "Hybrid"
-    pattern = r"\b(?:fully remote|remote[- ]first|100% remote|remote (?:job|role|position))\b"
-    return "Remote" if re.search(pattern, head, re.I) else ""
+def _work_mode(lines: list[str], tag: str) -> str:
+    # Only what the posting states about this job: a label ("Remote status: Hybrid") or a tag
+    # before the title ("[Remote]"); a phrase in the text counts only where no place is known.
+    return mode_in(_label(lines, "work_mode")) or mode_of(tag)
 
 
-def _employment_type(lines: list[str], text: str) -> str:
-    labelled = _label(lines, "employment_type")
+def _employment_type(lines: list[str], opening: Opening, text: str) -> str:
+    labelled = _label(lines, "employment_type") or _label(lines, "contract_type")
     if labelled and len(labelled) <= 40:
-        return employment_type_label(labelled)
-    for label, pattern in (
-        (
-            "Full-time",
-            r"\bfull[- ]time\b|\bpermanent\b|vollzeit|voltijds|temps plein|tiempo completo|"
-            r"jornada completa|tempo pieno|tempo integral|全职|正社員",
-        ),
-        (
-            "Part-time",
-            r"\bpart[- ]time\b|teilzeit|deeltijds|temps partiel|tiempo parcial|medio tiempo|"
-            r"part-time|兼职|パート",
-        ),
-        (
-            "Contract",
-            r"\bcontractor\b|\bfreelance\b|\bfixed[- ]term\b|"
-            r"\bcontract\s+(?:role|position|basis)\b",
-        ),
-        ("Internship", r"\binternship\b"),
-        ("Temporary", r"\btemporary\b"),
-    ):
-        if re.search(pattern, text, re.I):
-            return label
-    return ""
+        return type_of(labelled, at_start=True) or employment_type_label(labelled)
+    return opening.employment_type or type_in_text(text)

@@ -6,7 +6,7 @@ from typing import Any
 
 from billing.models import PlanCode
 from orchestrator.registry import QUALITY, AITaskSpec
-from orchestrator.services import AIResult, generate_task
+from orchestrator.services import AIResult, generate, task_request
 
 from . import prompts
 from .offline import answer_cover_letter
@@ -34,13 +34,22 @@ def draft_cover_letter(
     provider_type: str | None = None,
     use_cache: bool = True,
 ) -> AIResult:
-    prompt = prompts.letter_prompt(master_profile, job_data, tone)
-    if feedback:
-        prompt += f"\n\nYour previous letter broke a rule: {feedback}. Fix this."
-    return generate_task(
+    return generate(
         user=user,
-        task=COVER_LETTER,
-        prompt=prompt,
+        **cover_letter_request(
+            master_profile=master_profile, job_data=job_data, tone=tone, feedback=feedback
+        ),
         provider_type=provider_type,
         use_cache=use_cache,
     )
+
+
+def cover_letter_request(
+    *, master_profile: dict, job_data: dict, tone: str, feedback: str = ""
+) -> dict[str, Any]:
+    """generate()'s arguments for a cover letter; streamed or not, the same request (and so
+    the same cached answer)."""
+    prompt = prompts.letter_prompt(master_profile, job_data, tone)
+    if feedback:
+        prompt += f"\n\nYour previous letter broke a rule: {feedback}. Fix this."
+    return task_request(COVER_LETTER, prompt=prompt)

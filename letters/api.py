@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -30,6 +31,13 @@ from orchestrator.async_api import (
     accepted_response,
     wants_async,
 )
+from orchestrator.sse import (
+    EVENT_STREAM,
+    STREAM_PARAMETERS,
+    StreamNegotiation,
+    event_stream_response,
+    wants_stream,
+)
 from orchestrator.throttling import AI_THROTTLES
 
 from . import selectors, services
@@ -41,12 +49,23 @@ from .serializers import (
     LetterRequestSerializer,
 )
 
+STREAM_DESCRIPTION = (
+    "With `Accept: text/event-stream` or `?stream=1` the letter is streamed as server-sent "
+    "events while the AI writes it: `start` (`provider`, `model`, `cached`) once the provider "
+    "has begun (or the cache answered), then `delta` events (`text`: the next piece of the "
+    "letter's text; all of them together are the letter's `text`), then `done` with the saved "
+    "letter (the same object as the 201 answer's `data`), or instead `error` (`error_code`, "
+    "`message`) if the answer broke off: nothing is saved then, and the attempt is logged as "
+    "failed. Failures before the first event are the usual JSON error envelopes. A streamed "
+    "letter that breaks a rule is not rewritten: the rules are its `warnings`."
+)
 LETTER_ENVELOPE = enveloped("CoverLetterEnvelope", CoverLetterSerializer())
 LETTER_VERSION_ENVELOPE = enveloped("CoverLetterVersionEnvelope", CoverLetterVersionSerializer())
 
 
 class LetterGenerateView(APIView):
     throttle_classes = AI_THROTTLES
+    content_negotiation_class = StreamNegotiation
 
     @extend_schema(
         operation_id="cover_letter_generate",
@@ -58,11 +77,15 @@ class LetterGenerateView(APIView):
             "that breaks a rule is regenerated once; if it still does, it is returned with "
             "`warnings` naming the rules. An identical earlier request is answered from the "
             "cache unless `force` is true. "
-            "With `?async=1` or `Prefer: respond-async` the work runs as a task (202)."
+            "With `?async=1` or `Prefer: respond-async` the work runs as a task (202). "
+            + STREAM_DESCRIPTION
         ),
         request=LetterRequestSerializer,
-        parameters=ASYNC_PARAMETERS,
+        parameters=[*ASYNC_PARAMETERS, *STREAM_PARAMETERS],
         responses={
+            (200, EVENT_STREAM): OpenApiResponse(
+                OpenApiTypes.STR, description="The letter streamed as server-sent events."
+            ),
             201: OpenApiResponse(LETTER_ENVELOPE, description="Written and stored."),
             202: ACCEPTED_RESPONSE,
             **error_responses(*AI_ERRORS, 404),
@@ -75,6 +98,9 @@ class LetterGenerateView(APIView):
         if wants_async(request):
             task = services.letter_generate_submit(user=request.user, **form.validated_data)
             return accepted_response(task, request)
+        if wants_stream(request):
+            events = services.letter_generate_stream(user=request.user, **form.validated_data)
+            return event_stream_response(events)
         data = services.letter_generate_from_params(user=request.user, **form.validated_data)
         message = (
             "Cover letter written with warnings: check them before you send it."

@@ -9,19 +9,23 @@ the user always sees them.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from typing import Any
 
 from django.db import transaction
 
-from core.errors import InvalidInput
+from core.errors import AppError, InvalidInput
 from cvs.selectors import profile_for_drafting
 from cvs.versions import content_edit, version_record
 from jobs.selectors import job_ai_fields, job_get
 from orchestrator.async_api import ai_task_submit
 from orchestrator.checked import generate_checked
 from orchestrator.models import AITask
+from orchestrator.services import AIResult
+from orchestrator.streaming import AIStream, generate_stream
 
-from .ai import COVER_LETTER, draft_cover_letter
+from .ai import COVER_LETTER, cover_letter_request, draft_cover_letter
+from .live_text import LetterText
 from .models import CoverLetter
 from .prompts import VERSION as LETTER_PROMPT_VERSION
 from .rules import letter_problems
@@ -53,6 +57,14 @@ def letter_generate(
         tone=tone,
     )
     result, problems = generate_checked(ask=ask, check=letter_problems, use_cache=not force)
+    return _letter_save(
+        user=user, job=job, tone=tone, profile=profile, result=result, problems=problems
+    )
+
+
+def _letter_save(
+    *, user: Any, job: Any, tone: str, profile: Any, result: AIResult, problems: list[str]
+) -> CoverLetter:
     with transaction.atomic():
         letter = CoverLetter.objects.create(
             owner=user,
@@ -68,6 +80,58 @@ def letter_generate(
         )
         version_record(item=letter, edited_by_user=False)
     return letter
+
+
+def letter_generate_stream(
+    *, user: Any, job_id: int, tone: str = DEFAULT_TONE, force: bool = False
+) -> Iterator[tuple[str, dict]]:
+    """A letter written while the client watches: (event, data) pairs, `start` when the
+    provider began (or the cache answered), a `delta` per growth of the letter's text, then
+    `done` with the saved letter, or `error` with error_code and message if the answer broke
+    off. The letter rules run on the finished letter: what they find is its `warnings` (a
+    streamed letter is not written twice). Everything before the first piece (a wrong job,
+    the quota, every provider failing) raises here, before any event."""
+    tone = letter_tone_validate(tone=tone)
+    job = job_get(user=user, job_id=job_id)
+    profile = profile_for_drafting(user=user)
+    stream = generate_stream(
+        user=user,
+        **cover_letter_request(
+            master_profile=profile.data, job_data=job_ai_fields(job=job), tone=tone
+        ),
+        use_cache=not force,
+    )
+    return _letter_events(stream=stream, user=user, job=job, tone=tone, profile=profile)
+
+
+def _letter_events(
+    *, stream: AIStream, user: Any, job: Any, tone: str, profile: Any
+) -> Iterator[tuple[str, dict]]:
+    from .serializers import CoverLetterSerializer
+
+    text = LetterText()
+    try:
+        yield "start", {"provider": stream.provider, "model": stream.model, "cached": stream.cached}
+        for piece in stream:
+            if delta := text.feed(piece):
+                yield "delta", {"text": delta}
+    except AppError as exc:
+        yield "error", {"error_code": exc.code, "message": exc.message}
+        return
+    finally:
+        stream.close()
+    result = stream.result
+    if delta := text.finish(result.data):
+        yield "delta", {"text": delta}
+    letter = _letter_save(
+        user=user,
+        job=job,
+        tone=tone,
+        profile=profile,
+        result=result,
+        problems=letter_problems(result.data),
+    )
+    yield "done", dict(CoverLetterSerializer(letter).data)
 
 
 def letter_generate_from_params(

@@ -16,6 +16,7 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -26,6 +27,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
+from billing.limits import OwnLimits
 from billing.quotas import Reservation, quota_reserve, quota_settle
 from core import errors, validation
 from orchestrator.plans import plan_and_own_limits
@@ -163,13 +165,56 @@ def generate(
     use_cache: bool = True,
 ) -> AIResult:
     """Serve one AI request: cache, quota, the provider chain with retries and fallback."""
+    opened = _open_call(
+        user=user,
+        task=task,
+        provider_type=provider_type,
+        request=dict(
+            prompt=prompt,
+            image=image,
+            image_mime=image_mime or (image and sniff_image_mime(image)),
+            system_prompt=system_prompt,
+            temperature=temperature,
+            max_tokens=max_tokens,
+            json_schema=response_schema,
+        ),
+    )
+    if use_cache and (hit := result_cache.result_get(opened.key)) is not None:
+        return _serve_hit(opened.call, hit, opened.started)
+    _reserve_quota(opened)
+    try:
+        result = _run_chain(opened.call, opened.chain, opened.request)
+    finally:
+        opened.call.settle()  # after a failure; a success settled with its log row
+    cache_if_intended(opened, result)
+    return result
+
+
+@dataclass
+class _Opened:
+    """A call with its chain, request and cache key, before the cache and the quota."""
+
+    call: _Call
+    plan: Any
+    chain: list[Route]
+    request: dict[str, Any]
+    intended: Route  # the route the request is meant for: the cache answers only in its name
+    key: str
+    started: float
+    own_limits: OwnLimits | None = None  # the user's own limits, in place of the plan's
+
+
+def _open_call(
+    *, user: Any, task: str, provider_type: str | None, request: dict[str, Any]
+) -> _Opened:
+    """Plan, tier and chain of one request (a chain with no provider is logged and raised)."""
     started = time.perf_counter()
     plan, own_limits = plan_and_own_limits(user=user)
     call = _Call(
         user=user, task=task, plan=plan.code, tier=tier_for(plan.code, task, routing_rules())
     )
     chain = provider_chain(provider_type=provider_type)
-    if image is not None:
+    if request["image"] is not None:
         # The offline provider cannot see images: falling back to it would only hide the
         # real error behind "offline refused the request".
         chain = [route for route in chain if route.provider_type != "offline"]
@@ -181,57 +226,52 @@ def generate(
         )
         call.log(status=UsageLog.Status.ERROR, error_code=error.code, error_message=error.message)
         raise error
-    request = dict(
-        prompt=prompt,
-        image=image,
-        image_mime=image_mime or (image and sniff_image_mime(image)),
-        system_prompt=system_prompt,
-        temperature=temperature,
-        max_tokens=max_tokens,
-        json_schema=response_schema,
-    )
     usable = [route for route in chain if not route.unusable]
-    # The route the request is meant for: the cache answers only in its name.
     intended = usable[0] if usable else chain[0]
-    user_id = user.pk if user is not None and user.pk else None
     key = result_cache.result_key(
         task=task,
         route=intended,
         model=intended.model_for(call.tier),
         request=request,
-        user_id=user_id,
+        user_id=_user_id(user),
     )
-    if use_cache and (hit := result_cache.result_get(key)) is not None:
-        return _serve_hit(call, hit, started)
+    return _Opened(call, plan, chain, request, intended, key, started, own_limits)
 
-    # Free answers take no quota: a chain of only the offline provider reserves nothing (and
-    # so is never refused for a used-up quota); with a vendor in it, the reservation is for
-    # the first vendor, and settles to zero if the offline provider ends up answering.
-    paid = next((route for route in usable if not route.free), None)
-    if user_id is not None and paid is not None:
-        tokens = estimate_tokens(request)
-        # An unpriced model is reserved at the ceiling price (pricing.py), never at $0.
-        model = paid.model_for(call.tier)
-        rates = pricing.rates_for(provider_type=paid.provider_type, model=model)
-        estimate = rates.cost(
-            input_tokens=tokens - _max_tokens(request),
-            output_tokens=_max_tokens(request),
-            cached_input_tokens=0,
-        )
-        try:
-            call.reservation = quota_reserve(
-                user_id=user_id, plan=plan, own=own_limits, tokens=tokens, cost=estimate
-            )
-        except errors.QuotaExceeded as exc:
-            call.log(status=UsageLog.Status.ERROR, error_code=exc.code, error_message=exc.message)
-            raise
+
+def _user_id(user: Any) -> int | None:
+    return user.pk if user is not None and user.pk else None
+
+
+def _reserve_quota(opened: _Opened) -> None:
+    """Free answers take no quota: a chain of only the offline provider reserves nothing (and
+    so is never refused for a used-up quota); with a vendor in it, the reservation is for the
+    first vendor, and settles to zero if the offline provider ends up answering."""
+    call, request, user_id = opened.call, opened.request, _user_id(opened.call.user)
+    paid = next((r for r in opened.chain if not r.unusable and not r.free), None)
+    if user_id is None or paid is None:
+        return
+    tokens = estimate_tokens(request)
+    # An unpriced model is reserved at the ceiling price (pricing.py), never at $0.
+    model = paid.model_for(call.tier)
+    rates = pricing.rates_for(provider_type=paid.provider_type, model=model)
+    estimate = rates.cost(
+        input_tokens=tokens - _max_tokens(request),
+        output_tokens=_max_tokens(request),
+        cached_input_tokens=0,
+    )
     try:
-        result = _run_chain(call, chain, request)
-    finally:
-        call.settle()  # after a failure; a success settled with its log row
-    if _served_by(result, intended, call.tier):
-        result_cache.result_set(key, result)
-    return result
+        call.reservation = quota_reserve(
+            user_id=user_id, plan=opened.plan, own=opened.own_limits, tokens=tokens, cost=estimate
+        )
+    except errors.QuotaExceeded as exc:
+        call.log(status=UsageLog.Status.ERROR, error_code=exc.code, error_message=exc.message)
+        raise
+
+
+def cache_if_intended(opened: _Opened, result: AIResult) -> None:
+    """Only an answer from the route the request was meant for is kept for the next one."""
+    if _served_by(result, opened.intended, opened.call.tier):
+        result_cache.result_set(opened.key, result)
 
 
 def _served_by(result: AIResult, route: Route, tier: str) -> bool:
@@ -274,10 +314,17 @@ def _serve_hit(call: _Call, hit: dict[str, Any], started: float) -> AIResult:
     )
 
 
-def _run_chain(call: _Call, chain: list[Route], request: dict[str, Any]) -> AIResult:
+def _run_chain(
+    call: _Call,
+    chain: list[Route],
+    request: dict[str, Any],
+    attempt: Callable[[_Call, Route, dict[str, Any]], Any] | None = None,
+) -> Any:
     """Each provider in turn: retry what may pass, repair an unusable answer once, skip what
     is open or cannot be called, stop at the budget. Any failure of one provider, an unusable
-    answer included, moves on to the next."""
+    answer included, moves on to the next. `attempt` (by default `_attempt`) makes one try and
+    returns what the caller gets back; a stream's returns once its first piece arrived."""
+    attempt = attempt or _attempt
     deadline = time.monotonic() + settings.AI_CALL_BUDGET
     failures: list[_AttemptFailed] = []
     for route in chain:
@@ -290,7 +337,7 @@ def _run_chain(call: _Call, chain: list[Route], request: dict[str, Any]) -> AIRe
             if allowed is False:
                 break
             try:
-                result = _attempt(call, route, attempt_request)
+                result = attempt(call, route, attempt_request)
             except _AttemptFailed as failure:
                 failures.append(failure)
                 if failure.kind != BAD_REQUEST and not failure.answered:
@@ -376,51 +423,82 @@ def _attempt(call: _Call, route: Route, request: dict[str, Any]) -> AIResult:
     """One call to one provider, logged whatever happens."""
     call.attempts += 1
     model = route.model_for(call.tier)
-    timeout = settings.AI_TIMEOUTS.get(call.task, settings.AI_TIMEOUTS["default"])
     _release_db_connection()
     started = time.perf_counter()
     try:
-        adapter = adapter_class(route.provider_type)(
-            api_key=route.api_key, base_url=route.base_url or None, timeout=timeout
+        reply = adapter_for(route, call).generate(
+            model=model, task=call.task, tier=call.tier, **request
         )
-        reply = adapter.generate(model=model, task=call.task, tier=call.tier, **request)
-    except ProviderError as exc:
-        latency_ms = _ms_since(started)
+    except Exception as exc:
+        raise attempt_failed(call, route, model, exc, started) from None
+    return attempt_done(call, route, model, reply, _ms_since(started), request)
+
+
+def adapter_for(route: Route, call: _Call) -> Any:
+    timeout = settings.AI_TIMEOUTS.get(call.task, settings.AI_TIMEOUTS["default"])
+    return adapter_class(route.provider_type)(
+        api_key=route.api_key, base_url=route.base_url or None, timeout=timeout
+    )
+
+
+def attempt_failed(
+    call: _Call,
+    route: Route,
+    model: str,
+    exc: Exception,
+    started: float,
+    used: ProviderReply | None = None,
+) -> _AttemptFailed:
+    """Log a failed attempt (with the tokens it `used`, or those the vendor's error says it
+    spent: they count against the quota too) and say how the chain should take it."""
+    if used is None and isinstance(exc, ProviderError):
+        used = exc.spent
+    usage = dict(_spent(call, route, model, used) if used is not None else {})
+    usage["latency_ms"] = _ms_since(started)
+    if isinstance(exc, ProviderError):
         error = _app_error(exc, route)
         detail = f"{exc.kind}" + (f" (HTTP {exc.status})" if exc.status else "")
-        spent = _spent(call, route, model, exc.spent) if exc.spent is not None else {}
         call.log(
             route,
             model,
             status=UsageLog.Status.ERROR,
-            latency_ms=latency_ms,
             error_code=error.code,
             error_message=scrub(f"{detail}: {exc.message}", route.api_key),
-            **spent,
+            **usage,
         )
-        raise _AttemptFailed(
+        return _AttemptFailed(
             error,
             kind=exc.kind,
             retryable=exc.retryable,
             retry_after=exc.retry_after,
             problem=exc.message,
-        ) from None
-    except Exception as exc:  # an SDK surprise must still leave its row, and no key
-        latency_ms = _ms_since(started)
-        message = scrub(f"{type(exc).__name__}: {exc}", route.api_key)
-        logger.exception("Unexpected failure calling %s", route.name)
-        call.log(
-            route,
-            model,
-            status=UsageLog.Status.ERROR,
-            latency_ms=latency_ms,
-            error_code=errors.ProviderFailed.code,
-            error_message=message,
         )
-        error = errors.ProviderFailed(f"The AI provider {route.name} failed unexpectedly.")
-        raise _AttemptFailed(error, kind="unexpected", retryable=False) from None
-    usage = dict(_spent(call, route, model, reply), latency_ms=_ms_since(started))
-    latency_ms, cost = usage["latency_ms"], usage["cost_usd"]
+    # An SDK surprise must still leave its row, and no key.
+    message = scrub(f"{type(exc).__name__}: {exc}", route.api_key)
+    logger.error("Unexpected failure calling %s", route.name, exc_info=exc)
+    call.log(
+        route,
+        model,
+        status=UsageLog.Status.ERROR,
+        error_code=errors.ProviderFailed.code,
+        error_message=message,
+        **usage,
+    )
+    error = errors.ProviderFailed(f"The AI provider {route.name} failed unexpectedly.")
+    return _AttemptFailed(error, kind="unexpected", retryable=False)
+
+
+def attempt_done(
+    call: _Call,
+    route: Route,
+    model: str,
+    reply: ProviderReply,
+    latency_ms: int,
+    request: dict[str, Any],
+) -> AIResult:
+    """A provider's answer: checked against the schema, logged, and the call's quota settled
+    with its row."""
+    usage = dict(_spent(call, route, model, reply), latency_ms=latency_ms)
     data = None
     if request["json_schema"] is not None:
         try:
@@ -446,7 +524,7 @@ def _attempt(call: _Call, route: Route, request: dict[str, Any]) -> AIResult:
         model=model,
         input_tokens=reply.input_tokens,
         output_tokens=reply.output_tokens,
-        cost_usd=cost,
+        cost_usd=usage["cost_usd"],
         latency_ms=latency_ms,
         data=data,
         usage_log_id=row.pk,
@@ -572,6 +650,28 @@ def sniff_image_mime(data: bytes) -> str:
     return "application/octet-stream"
 
 
+def task_request(
+    task: AITaskSpec,
+    *,
+    prompt: str,
+    image: bytes | None = None,
+    image_mime: str | None = None,
+    system_prompt: str | None = None,
+) -> dict[str, Any]:
+    """generate()'s (or generate_stream()'s) arguments for a call of a registered task: what
+    its registration says every call sends. Streamed or not, the same request, and so the same
+    cached answer."""
+    return dict(
+        task=task.name,
+        prompt=prompt,
+        image=image,
+        image_mime=image_mime,
+        system_prompt=system_prompt or task.system_prompt,
+        response_schema=task.response_schema,
+        temperature=task.temperature,
+    )
+
+
 def generate_task(
     *,
     user: Any,
@@ -583,16 +683,12 @@ def generate_task(
     provider_type: str | None = None,
     use_cache: bool = True,
 ) -> AIResult:
-    """generate() with what the task's registration says every call of it sends."""
+    """generate() for a registered task (task_request)."""
     return generate(
         user=user,
-        task=task.name,
-        prompt=prompt,
-        image=image,
-        image_mime=image_mime,
-        system_prompt=system_prompt or task.system_prompt,
-        response_schema=task.response_schema,
-        temperature=task.temperature,
+        **task_request(
+            task, prompt=prompt, image=image, image_mime=image_mime, system_prompt=system_prompt
+        ),
         provider_type=provider_type,
         use_cache=use_cache,
     )

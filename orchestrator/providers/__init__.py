@@ -52,6 +52,8 @@ class ProviderError(Exception):
         self.status = status
         self.retry_after = retry_after
         self.retryable = kind in RETRYABLE if retryable is None else retryable
+        # A stream that broke after some text: what it had used by then (see `stream`).
+        self.partial: ProviderReply | None = None
         super().__init__(message)
 
 
@@ -83,6 +85,44 @@ def by_family(model: str, table: dict[str, Any], default: Any = None) -> Any:
     name = model.lower().rsplit("/", 1)[-1]  # "models/gemini-2.5-pro" is the same model
     matches = [prefix for prefix in table if name.startswith(prefix)]
     return table[max(matches, key=len)] if matches else default
+
+
+# Streaming. An adapter's ``stream(...)`` takes the same arguments as ``generate(...)`` and is a
+# generator of text pieces as the vendor writes them; its return value is the ProviderReply
+# (the whole text and the vendor-reported usage). It raises ProviderError; once a piece has
+# been yielded, the error's ``partial`` is what the vendor had reported and written by then.
+# A StreamStopped thrown in at a yield ends it the same way.
+
+
+class StreamStopped(Exception):
+    """Thrown into an adapter's stream by its caller (the client went away): the adapter
+    closes the vendor's stream and raises `error` with what was used."""
+
+    def __init__(self, error: ProviderError):
+        self.error = error
+        super().__init__(error.message)
+
+
+def _transport_errors() -> tuple[type[BaseException], ...]:
+    """What an SDK lets through when a stream's connection breaks mid-body (anthropic and
+    openai wrap only the errors of the request itself): httpx's, or httpx2's where the SDK
+    rides on it."""
+    found: list[type[BaseException]] = []
+    for name in ("httpx", "httpx2"):
+        try:
+            found.append(importlib.import_module(name).TransportError)
+        except (ImportError, AttributeError):
+            pass
+    return tuple(found)
+
+
+STREAM_TRANSPORT_ERRORS = _transport_errors()
+
+
+def broken_stream(error: ProviderError, pieces: list[str], usage: ProviderReply) -> ProviderError:
+    usage.text = "".join(pieces)
+    error.partial = usage
+    return error
 
 
 def adapter_class(provider_type: str) -> type:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Generator
 from functools import lru_cache
 from typing import Any
 
@@ -14,8 +15,12 @@ from . import (
     BAD_OUTPUT,
     BAD_REQUEST,
     BILLING,
+    STREAM_TRANSPORT_ERRORS,
+    UNAVAILABLE,
     ProviderError,
     ProviderReply,
+    StreamStopped,
+    broken_stream,
     scrub,
 )
 from .base import VendorAdapter
@@ -63,6 +68,41 @@ class AnthropicAdapter(VendorAdapter):
         task: str | None = None,
         tier: str = "fast",  # no per-tier setting: extended thinking stays off on every tier
     ) -> ProviderReply:
+        try:
+            response = self.client.messages.create(
+                **self._request(
+                    model, prompt, system_prompt, image, image_mime, max_tokens, json_schema
+                )
+            )
+        except anthropic.APIError as exc:
+            raise self._error(exc) from None
+        except json.JSONDecodeError:
+            raise ProviderError(BAD_OUTPUT, "The provider's answer was not valid JSON.") from None
+        text = "".join(block.text for block in response.content if block.type == "text")
+        if json_schema is not None:
+            text = drop_nulls_text(text, json_schema)
+        usage = response.usage
+        cache_read = usage.cache_read_input_tokens or 0
+        cache_write = usage.cache_creation_input_tokens or 0
+        # Anthropic counts cache reads and writes apart from input_tokens; we report all
+        # input, and the cached part separately so it is priced at its own rate.
+        return ProviderReply(
+            text=text,
+            input_tokens=usage.input_tokens + cache_read + cache_write,
+            output_tokens=usage.output_tokens,
+            cached_input_tokens=cache_read,
+        )
+
+    def _request(
+        self,
+        model: str,
+        prompt: str,
+        system_prompt: str | None,
+        image: bytes | None,
+        image_mime: str | None,
+        max_tokens: int | None,
+        json_schema: dict | None,
+    ) -> dict[str, Any]:
         content: list[dict[str, Any]] = []
         if image is not None:
             try:
@@ -90,31 +130,73 @@ class AnthropicAdapter(VendorAdapter):
             # Schema into the subset structured outputs accept; optional fields stay optional.
             schema = anthropic.transform_schema(json_schema)
             kwargs["output_config"] = {"format": {"type": "json_schema", "schema": schema}}
-        try:
-            response = self.client.messages.create(
-                model=model,
-                max_tokens=max_tokens or settings.AI_DEFAULT_MAX_TOKENS,
-                messages=[{"role": "user", "content": content}],
-                **kwargs,
-            )
-        except anthropic.APIError as exc:
-            raise self._error(exc) from None
-        except json.JSONDecodeError:
-            raise ProviderError(BAD_OUTPUT, "The provider's answer was not valid JSON.") from None
-        text = "".join(block.text for block in response.content if block.type == "text")
-        if json_schema is not None:
-            text = drop_nulls_text(text, json_schema)
-        usage = response.usage
-        cache_read = usage.cache_read_input_tokens or 0
-        cache_write = usage.cache_creation_input_tokens or 0
-        # Anthropic counts cache reads and writes apart from input_tokens; we report all
-        # input, and the cached part separately so it is priced at its own rate.
-        return ProviderReply(
-            text=text,
-            input_tokens=usage.input_tokens + cache_read + cache_write,
-            output_tokens=usage.output_tokens,
-            cached_input_tokens=cache_read,
+        return dict(
+            model=model,
+            max_tokens=max_tokens or settings.AI_DEFAULT_MAX_TOKENS,
+            messages=[{"role": "user", "content": content}],
+            **kwargs,
         )
+
+    def stream(
+        self,
+        *,
+        model: str,
+        prompt: str,
+        system_prompt: str | None = None,
+        image: bytes | None = None,
+        image_mime: str | None = None,
+        temperature: float | None = None,
+        max_tokens: int | None = None,
+        json_schema: dict | None = None,
+        task: str | None = None,
+        tier: str = "fast",
+    ) -> Generator[str, None, ProviderReply]:
+        """generate() as a stream of Messages events: message_start carries the input usage,
+        content_block_delta the text, message_delta the output tokens so far
+        (anthropic/types/raw_message_stream_event.py); an `error` event mid-stream is raised
+        by anthropic/_streaming.py as a status error of the 200 response."""
+        request = self._request(
+            model, prompt, system_prompt, image, image_mime, max_tokens, json_schema
+        )
+        pieces: list[str] = []
+        usage = ProviderReply(text="")
+        try:
+            events = self.client.messages.create(stream=True, **request)
+            with events:
+                for event in events:
+                    if event.type == "message_start":
+                        start = event.message.usage
+                        cache_read = start.cache_read_input_tokens or 0
+                        cache_write = start.cache_creation_input_tokens or 0
+                        usage.input_tokens = start.input_tokens + cache_read + cache_write
+                        usage.cached_input_tokens = cache_read
+                        usage.output_tokens = start.output_tokens
+                    elif event.type == "content_block_delta" and event.delta.type == "text_delta":
+                        pieces.append(event.delta.text)
+                        yield event.delta.text
+                    elif event.type == "message_delta":
+                        usage.output_tokens = event.usage.output_tokens  # cumulative
+        except StreamStopped as stop:
+            raise broken_stream(stop.error, pieces, usage) from None
+        except STREAM_TRANSPORT_ERRORS:
+            error = ProviderError(UNAVAILABLE, "The connection to the provider broke.")
+            raise broken_stream(error, pieces, usage) from None
+        except anthropic.APIStatusError as exc:
+            if exc.status_code < 400:  # an `error` event inside the stream
+                message = scrub(_vendor_message(exc), self.api_key)
+                error = ProviderError(UNAVAILABLE, f"The provider broke off its answer: {message}")
+            else:
+                error = self._error(exc)
+            raise broken_stream(error, pieces, usage) from None
+        except anthropic.APIError as exc:
+            raise broken_stream(self._error(exc), pieces, usage) from None
+        except json.JSONDecodeError:
+            error = ProviderError(BAD_OUTPUT, "The provider's answer was not valid JSON.")
+            raise broken_stream(error, pieces, usage) from None
+        usage.text = "".join(pieces)
+        if json_schema is not None:
+            usage.text = drop_nulls_text(usage.text, json_schema)
+        return usage
 
     def _error(self, exc: anthropic.APIError) -> ProviderError:
         message = scrub(_vendor_message(exc), self.api_key)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Generator
+from contextlib import closing
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -21,6 +23,8 @@ from . import (
     UNAVAILABLE,
     ProviderError,
     ProviderReply,
+    StreamStopped,
+    broken_stream,
     retry_after_seconds,
     scrub,
 )
@@ -156,20 +160,16 @@ class GeminiAdapter(VendorAdapter):
         task: str | None = None,
         tier: str = "fast",
     ) -> ProviderReply:
-        contents: list[Any] = []
-        if image is not None:
-            try:
-                image, image_mime = fit_image(image, image_mime or "image/png", LIMITS["gemini"])
-            except ImageUnfit as exc:
-                raise ProviderError(BAD_REQUEST, str(exc)) from None
-            contents.append(types.Part.from_bytes(data=image, mime_type=image_mime))
-        contents.append(prompt)
-        config = types.GenerateContentConfig(
-            system_instruction=system_prompt or None,
-            temperature=temperature,
-            response_mime_type="application/json" if json_schema is not None else None,
-            response_json_schema=gemini_schema(json_schema) if json_schema is not None else None,
-            **output_config(model, max_tokens, tier),
+        contents, config = self._request(
+            model,
+            prompt,
+            system_prompt,
+            image,
+            image_mime,
+            temperature,
+            max_tokens,
+            json_schema,
+            tier,
         )
         try:
             response = self.client.models.generate_content(
@@ -204,6 +204,103 @@ class GeminiAdapter(VendorAdapter):
                 BAD_OUTPUT, f"The provider returned no text (finish reason {reason}).", spent=reply
             )
         return reply
+
+    def _request(
+        self,
+        model: str,
+        prompt: str,
+        system_prompt: str | None,
+        image: bytes | None,
+        image_mime: str | None,
+        temperature: float | None,
+        max_tokens: int | None,
+        json_schema: dict | None,
+        tier: str,
+    ) -> tuple[list[Any], types.GenerateContentConfig]:
+        contents: list[Any] = []
+        if image is not None:
+            try:
+                image, image_mime = fit_image(image, image_mime or "image/png", LIMITS["gemini"])
+            except ImageUnfit as exc:
+                raise ProviderError(BAD_REQUEST, str(exc)) from None
+            contents.append(types.Part.from_bytes(data=image, mime_type=image_mime))
+        contents.append(prompt)
+        config = types.GenerateContentConfig(
+            system_instruction=system_prompt or None,
+            temperature=temperature,
+            response_mime_type="application/json" if json_schema is not None else None,
+            response_json_schema=gemini_schema(json_schema) if json_schema is not None else None,
+            **output_config(model, max_tokens, tier),
+        )
+        return contents, config
+
+    def stream(
+        self,
+        *,
+        model: str,
+        prompt: str,
+        system_prompt: str | None = None,
+        image: bytes | None = None,
+        image_mime: str | None = None,
+        temperature: float | None = None,
+        max_tokens: int | None = None,
+        json_schema: dict | None = None,
+        task: str | None = None,
+        tier: str = "fast",
+    ) -> Generator[str, None, ProviderReply]:
+        """generate() through :streamGenerateContent?alt=sse: every chunk carries the usage
+        so far in usageMetadata (google/genai/models.py generate_content_stream); an error
+        inside the stream arrives as {"error": ...} and is raised as APIError
+        (google/genai/_api_client.py)."""
+        contents, config = self._request(
+            model,
+            prompt,
+            system_prompt,
+            image,
+            image_mime,
+            temperature,
+            max_tokens,
+            json_schema,
+            tier,
+        )
+        pieces: list[str] = []
+        usage = ProviderReply(text="")
+        finish: Any = None
+        try:
+            chunks = self.client.models.generate_content_stream(
+                model=model, contents=contents, config=config
+            )
+            with closing(chunks):  # closing it closes the response: the vendor stops
+                for chunk in chunks:
+                    if chunk.usage_metadata is not None:
+                        _with_usage(usage, chunk.usage_metadata)
+                    if chunk.candidates and chunk.candidates[0].finish_reason:
+                        finish = chunk.candidates[0].finish_reason
+                    if chunk.text:
+                        pieces.append(chunk.text)
+                        yield chunk.text
+        except StreamStopped as stop:
+            raise broken_stream(stop.error, pieces, usage) from None
+        except errors.APIError as exc:
+            raise broken_stream(self._error(exc), pieces, usage) from None
+        except _TIMEOUTS:
+            error = ProviderError(TIMEOUT, "The provider did not answer in time.")
+            raise broken_stream(error, pieces, usage) from None
+        except _TRANSPORT:
+            error = ProviderError(UNAVAILABLE, "The connection to the provider broke.")
+            raise broken_stream(error, pieces, usage) from None
+        except (json.JSONDecodeError, ValueError) as exc:
+            message = scrub(str(exc), self.api_key)
+            error = ProviderError(BAD_OUTPUT, f"The provider's answer was malformed: {message}")
+            raise broken_stream(error, pieces, usage) from None
+        if not pieces:  # e.g. thinking used the whole cap (finish reason MAX_TOKENS)
+            raise ProviderError(
+                BAD_OUTPUT,
+                f"The provider returned no text (finish reason {finish or 'none'}).",
+                spent=usage,
+            )
+        usage.text = "".join(pieces)
+        return usage
 
     def _error(self, exc: errors.APIError) -> ProviderError:
         message = scrub(exc.message or str(exc), self.api_key)
@@ -255,3 +352,15 @@ def _duration_seconds(value: Any) -> float | None:
         return max(0.0, float(str(value).removesuffix("s")))
     except ValueError:
         return None
+
+
+def _with_usage(reply: ProviderReply, usage: Any) -> ProviderReply:
+    """The usage of a response (or, in a stream, of the chunks so far) on a reply."""
+    if usage is not None:
+        reply.input_tokens = usage.prompt_token_count or 0
+        # Thinking tokens are billed as output on Gemini 2.5 models.
+        reply.output_tokens = (usage.candidates_token_count or 0) + (
+            usage.thoughts_token_count or 0
+        )
+        reply.cached_input_tokens = usage.cached_content_token_count or 0
+    return reply

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Generator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -14,8 +15,13 @@ from django.conf import settings
 from . import (
     BAD_OUTPUT,
     BAD_REQUEST,
+    STREAM_TRANSPORT_ERRORS,
+    TIMEOUT,
+    UNAVAILABLE,
     ProviderError,
     ProviderReply,
+    StreamStopped,
+    broken_stream,
     by_family,
     scrub,
 )
@@ -96,26 +102,7 @@ class OpenAIAdapter(VendorAdapter):
         task: str | None = None,
         tier: str = "fast",
     ) -> ProviderReply:
-        messages: list[dict[str, Any]] = []
-        if system_prompt:
-            messages.append({"role": "system", "content": system_prompt})
-        if image is None:
-            messages.append({"role": "user", "content": prompt})
-        else:
-            try:
-                image, image_mime = fit_image(image, image_mime or "image/png", LIMITS["openai"])
-            except ImageUnfit as exc:
-                raise ProviderError(BAD_REQUEST, str(exc)) from None
-            data_url = f"data:{image_mime or 'image/png'};base64,{base64.b64encode(image).decode()}"
-            messages.append(
-                {
-                    "role": "user",
-                    "content": [
-                        {"type": "text", "text": prompt},
-                        {"type": "image_url", "image_url": {"url": data_url}},
-                    ],
-                }
-            )
+        messages = self._messages(prompt, system_prompt, image, image_mime)
         kwargs = self._params(model, temperature, max_tokens, json_schema, tier)
         try:
             response = self.client.chat.completions.create(model=model, messages=messages, **kwargs)
@@ -193,6 +180,103 @@ class OpenAIAdapter(VendorAdapter):
                 },
             }
         return kwargs
+
+    def stream(
+        self,
+        *,
+        model: str,
+        prompt: str,
+        system_prompt: str | None = None,
+        image: bytes | None = None,
+        image_mime: str | None = None,
+        temperature: float | None = None,
+        max_tokens: int | None = None,
+        json_schema: dict | None = None,
+        task: str | None = None,
+        tier: str = "fast",
+    ) -> Generator[str, None, ProviderReply]:
+        """generate() as a stream of chat.completion.chunk events; usage comes in the last
+        chunk, which has no choices, when asked for with stream_options.include_usage
+        (openai/types/chat/chat_completion_chunk.py)."""
+        messages = self._messages(prompt, system_prompt, image, image_mime)
+        kwargs = self._params(model, temperature, max_tokens, json_schema, tier)
+        pieces: list[str] = []
+        usage = ProviderReply(text="")
+        finish: str | None = None
+        try:
+            chunks = self.client.chat.completions.create(
+                model=model,
+                messages=messages,
+                stream=True,
+                stream_options={"include_usage": True},
+                **kwargs,
+            )
+            with chunks:
+                for chunk in chunks:
+                    if chunk.usage is not None:
+                        # completion_tokens includes the reasoning tokens, billed as output.
+                        details = chunk.usage.prompt_tokens_details
+                        usage.input_tokens = chunk.usage.prompt_tokens
+                        usage.output_tokens = chunk.usage.completion_tokens
+                        usage.cached_input_tokens = (details and details.cached_tokens) or 0
+                    for choice in chunk.choices:
+                        finish = choice.finish_reason or finish
+                        if choice.delta and choice.delta.content:
+                            pieces.append(choice.delta.content)
+                            yield choice.delta.content
+        except StreamStopped as stop:
+            raise broken_stream(stop.error, pieces, usage) from None
+        except STREAM_TRANSPORT_ERRORS:
+            error = ProviderError(UNAVAILABLE, "The connection to the provider broke.")
+            raise broken_stream(error, pieces, usage) from None
+        except openai.APIError as exc:
+            error = self._error(exc)
+            if pieces and isinstance(exc, openai.APIConnectionError) and error.kind != TIMEOUT:
+                error = ProviderError(UNAVAILABLE, "The connection to the provider broke.")
+            elif pieces and not isinstance(exc, openai.APIStatusError | openai.APIConnectionError):
+                # An `error` event inside the stream (openai/_streaming.py raises it as a bare
+                # APIError): the vendor broke off its answer.
+                message = scrub(exc.message, self.api_key)
+                error = ProviderError(UNAVAILABLE, f"The provider broke off its answer: {message}")
+            raise broken_stream(error, pieces, usage) from None
+        except json.JSONDecodeError:
+            error = ProviderError(BAD_OUTPUT, "The provider's answer was not valid JSON.")
+            raise broken_stream(error, pieces, usage) from None
+        if not pieces and finish == "length":
+            raise ProviderError(
+                BAD_OUTPUT,
+                "The model spent its whole output allowance reasoning and wrote no answer.",
+                spent=usage,
+            )
+        usage.text = "".join(pieces)
+        if json_schema is not None and not self.compatible:
+            usage.text = drop_nulls_text(usage.text, json_schema)
+        return usage
+
+    def _messages(
+        self, prompt: str, system_prompt: str | None, image: bytes | None, image_mime: str | None
+    ) -> list[dict[str, Any]]:
+        messages: list[dict[str, Any]] = []
+        if system_prompt:
+            messages.append({"role": "system", "content": system_prompt})
+        if image is None:
+            messages.append({"role": "user", "content": prompt})
+        else:
+            try:
+                image, image_mime = fit_image(image, image_mime or "image/png", LIMITS["openai"])
+            except ImageUnfit as exc:
+                raise ProviderError(BAD_REQUEST, str(exc)) from None
+            data_url = f"data:{image_mime or 'image/png'};base64,{base64.b64encode(image).decode()}"
+            messages.append(
+                {
+                    "role": "user",
+                    "content": [
+                        {"type": "text", "text": prompt},
+                        {"type": "image_url", "image_url": {"url": data_url}},
+                    ],
+                }
+            )
+        return messages
 
     def _error(self, exc: openai.APIError) -> ProviderError:
         message = scrub(getattr(exc, "message", None) or str(exc), self.api_key)

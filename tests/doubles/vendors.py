@@ -457,9 +457,6 @@ def _gemini(r: Reply, seen: Seen) -> Rendered:
             "modelVersion": model,
             "responseId": _rid(23),
         }
-        if seen.path.endswith(":streamGenerateContent"):  # SDK asks for ?alt=sse
-            payload = b"data: " + json.dumps(body).encode() + b"\r\n\r\n"
-            return 200, {"content-type": "text/event-stream"}, payload
         return _json(200, body, hdrs)
     if r.kind == "invalid_key":
         if not seen.api_key:
@@ -699,6 +696,11 @@ class _Handler(BaseHTTPRequestHandler):
                 self.close_connection = True
                 return
             reply = reply.then or Reply.ok()
+        from . import streams  # streamed answers live apart, in their own module
+
+        if reply.kind in ("ok", "stream") and streams.wants_stream(double.vendor, seen):
+            streams.send(self, double.vendor, streams.as_stream(reply), seen)
+            return
         if reply.kind == "model_list":
             status, hdrs, payload = _model_list(double.vendor, dict(double.models), seen)
         elif reply.kind == "malformed":
