@@ -121,7 +121,7 @@ def fetch_page(url: str) -> FetchedPage:
 
 def _checked_target(url: str) -> _Target:
     """Parse, resolve once and vet a URL; the result carries the only addresses we may dial."""
-    target = _parse_url(url)
+    target = parse_url(url)
     addresses = _resolve(target.host, target.port)
     if target.authority not in _allowed_hosts():
         if any(_is_forbidden_address(address) for address in addresses):
@@ -129,7 +129,9 @@ def _checked_target(url: str) -> _Target:
     return _Target(target.scheme, target.host, target.port, target.path, addresses)
 
 
-def _parse_url(url: str) -> _Target:
+def parse_url(url: str) -> _Target:
+    """The one set of rules a job URL follows (a user's, or a redirect's): http(s), no
+    credentials, a host, a possible port. jobs.services.normalise_url checks with it too."""
     url = (url or "").strip()
     if not url or any(ord(char) < 0x20 or ord(char) == 0x7F for char in url):
         raise InvalidInput("The URL is not valid.")
@@ -140,7 +142,7 @@ def _parse_url(url: str) -> _Target:
         raise InvalidInput("The URL is not valid.") from None
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS:
-        raise InvalidInput("Only http and https URLs can be fetched.")
+        raise InvalidInput("Only http and https URLs can be extracted.")
     if "@" in parts.netloc:
         raise InvalidInput("URLs with a user name or password cannot be fetched.")
     host = _ascii_host((parts.hostname or "").rstrip("."))

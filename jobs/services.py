@@ -35,7 +35,7 @@ from orchestrator.services import AIResult, generate_task
 
 from . import prompts
 from .ai import EXTRACTION, IMAGE_CHECK, extract_job_data
-from .fetch import INSTEAD, fetch_page
+from .fetch import INSTEAD, fetch_page, parse_url
 from .images import check_image
 from .models import Job
 from .page_facts import page_facts
@@ -127,19 +127,10 @@ def normalise_url(url: str) -> str:
     url = url.strip()
     if "://" not in url:
         url = "https://" + url  # what people paste from an address bar
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        raise InvalidInput("The URL is not valid.") from None
-    scheme = parts.scheme.lower()
-    if scheme not in ("http", "https"):
-        raise InvalidInput("Only http and https URLs can be extracted.")
-    if "@" in parts.netloc:
-        raise InvalidInput("URLs with a user name or password cannot be fetched.")
+    parse_url(url)  # the fetcher's rules, so a URL it would refuse is refused now
+    parts = urlsplit(url)
+    port, scheme = parts.port, parts.scheme.lower()
     host = (parts.hostname or "").rstrip(".")
-    if not host:
-        raise InvalidInput("The URL has no host name.")
     netloc = f"[{host}]" if ":" in host else host
     if port is not None and port != {"http": 80, "https": 443}[scheme]:
         netloc += f":{port}"

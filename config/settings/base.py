@@ -3,21 +3,13 @@
 With no environment at all this runs the embedded default: SQLite, local-memory cache, eager
 Celery tasks, the offline provider. See .env.example for every variable.
 
-Longer than our usual modules: one section per topic, each naming the module it configures;
-Django reads settings from one module, and the sections refer to each other (the throttle
-rates, CELERY_IMPORTS and the beat schedule are built up across them).
+Django, the database, caches, Celery, DRF and the OpenAPI schema are set here; each product
+topic has its module in topics/ (secrets, providers, extraction, resilience, alerts, accounts,
+periodic jobs, requests), imported at the end, where what they add to the shared dicts above
+(throttle rates, parsers, Celery's schedule) is put together.
 """
 
-from pathlib import Path
-
-import environ
-from django.core.exceptions import ImproperlyConfigured
-
-from orchestrator.catalogue import DEFAULT_MODELS  # pure data: no Django import
-
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
-env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+from config.settings.env import BASE_DIR, env
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="insecure-dev-key-change-me-" + "x" * 32)
@@ -162,162 +154,20 @@ LOGGING = {
     },
 }
 
-# --- Secrets at rest ----------------------------------------------------------------------
-# Comma-separated Fernet keys; the first encrypts, all decrypt (rotation). The built-in dev
-# key keeps `make run` working; production.py refuses to start with it.
-DEV_ENCRYPTION_KEY = "ZGV2LW9ubHkta2V5LWRvLW5vdC11c2UtaW4tcHJvZCE="
-FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[DEV_ENCRYPTION_KEY])
-if not FIELD_ENCRYPTION_KEYS:
-    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must name at least one Fernet key.")
+# --- The topics --------------------------------------------------------------------------------
+from config.settings.topics.accounts import *  # noqa: E402, F403
+from config.settings.topics.alerts import *  # noqa: E402, F403
+from config.settings.topics.extraction import *  # noqa: E402, F403
+from config.settings.topics.periodic import *  # noqa: E402, F403
+from config.settings.topics.providers import *  # noqa: E402, F403
+from config.settings.topics.requests import *  # noqa: E402, F403
+from config.settings.topics.resilience import *  # noqa: E402, F403
+from config.settings.topics.secrets import *  # noqa: E402, F403
 
-# --- Providers configured by environment only --------------------------------------------
-# Default models per vendor and tier come from orchestrator/catalogue.py.
-PROVIDER_ENV = {
-    "gemini": {
-        "api_key": env("GEMINI_API_KEY", default=""),
-        "base_url": env("GOOGLE_GEMINI_BASE_URL", default=""),
-        "fast_model": env("GEMINI_MODEL_FAST", default=DEFAULT_MODELS["gemini"][0]),
-        "quality_model": env("GEMINI_MODEL_QUALITY", default=DEFAULT_MODELS["gemini"][1]),
-    },
-    "openai": {
-        "api_key": env("OPENAI_API_KEY", default=""),
-        "base_url": env("OPENAI_BASE_URL", default=""),
-        "fast_model": env("OPENAI_MODEL_FAST", default=DEFAULT_MODELS["openai"][0]),
-        "quality_model": env("OPENAI_MODEL_QUALITY", default=DEFAULT_MODELS["openai"][1]),
-    },
-    "anthropic": {
-        "api_key": env("ANTHROPIC_API_KEY", default=""),
-        "base_url": env("ANTHROPIC_BASE_URL", default=""),
-        "fast_model": env("ANTHROPIC_MODEL_FAST", default=DEFAULT_MODELS["anthropic"][0]),
-        "quality_model": env("ANTHROPIC_MODEL_QUALITY", default=DEFAULT_MODELS["anthropic"][1]),
-    },
-}
-# The offline provider ends every fallback chain unless turned off.
-OFFLINE_PROVIDER_ENABLED = env.bool("OFFLINE_PROVIDER_ENABLED", default=True)
-
-# Seconds the SDK may wait for one vendor answer, per task.
-AI_TIMEOUTS = {
-    "default": env.float("AI_TIMEOUT", default=60.0),
-    "extraction": env.float("AI_TIMEOUT_EXTRACTION", default=45.0),
-}
-AI_DEFAULT_MAX_TOKENS = env.int("AI_DEFAULT_MAX_TOKENS", default=4096)
-
-# --- Extraction channels -------------------------------------------------------------------
-EXTRACTOR_ALLOWED_HOSTS = env.list("EXTRACTOR_ALLOWED_HOSTS", default=[])
-EXTRACTOR_MAX_BYTES = env.int("EXTRACTOR_MAX_BYTES", default=2_000_000)
-EXTRACTOR_TIMEOUT = env.float("EXTRACTOR_TIMEOUT", default=10.0)
-EXTRACTOR_MAX_REDIRECTS = env.int("EXTRACTOR_MAX_REDIRECTS", default=5)
-IMAGE_MAX_BYTES = env.int("IMAGE_MAX_BYTES", default=5_000_000)
-IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
-TEXT_MIN_CHARS = env.int("TEXT_MIN_CHARS", default=40)
-TEXT_MAX_CHARS = env.int("TEXT_MAX_CHARS", default=50_000)
-
-# CV and letter export: the PDF embeds DejaVu Sans from this folder (Debian: fonts-dejavu-core)
-EXPORT_FONT_DIR = env("EXPORT_FONT_DIR", default="/usr/share/fonts/truetype/dejavu")
-DATA_UPLOAD_MAX_MEMORY_SIZE = IMAGE_MAX_BYTES + 1_000_000
-
-# --- Resilience: cache, retries, fallback, circuit breaker, throttling ----------------------
-AI_CACHE_TTL = env.int("AI_CACHE_TTL", default=7 * 24 * 3600)  # seconds
-AI_MAX_ATTEMPTS_PER_PROVIDER = env.int("AI_MAX_ATTEMPTS_PER_PROVIDER", default=3)
-AI_RETRY_BASE_DELAY = env.float("AI_RETRY_BASE_DELAY", default=0.5)  # seconds, doubles
-AI_RETRY_MAX_DELAY = env.float("AI_RETRY_MAX_DELAY", default=8.0)
-# A vendor asking us to wait longer than this is skipped for the next provider instead.
-AI_RETRY_AFTER_MAX = env.float("AI_RETRY_AFTER_MAX", default=20.0)
-AI_CALL_BUDGET = env.float("AI_CALL_BUDGET", default=120.0)  # seconds for all attempts
-AI_BREAKER_THRESHOLD = env.int("AI_BREAKER_THRESHOLD", default=5)  # consecutive failures
-AI_BREAKER_COOLDOWN = env.int("AI_BREAKER_COOLDOWN", default=30)  # seconds
-REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
-    "ai_burst": env("AI_THROTTLE_BURST", default="20/min"),
-    "ai_sustained": env("AI_THROTTLE_SUSTAINED", default="500/day"),
-}
-
-# --- Alerts (usage/alerts.py; Celery beat runs the check, `manage.py check_alerts` too) ----------
-# The thresholds' first values: once saved in the admin (AlertThresholds), the admin's apply.
-ALERT_ERROR_RATE = env.float("ALERT_ERROR_RATE", default=0.10)  # share of a provider's calls
-ALERT_P95_LATENCY_MS = env.int("ALERT_P95_LATENCY_MS", default=5000)
-ALERT_COST_SPIKE_FACTOR = env.float("ALERT_COST_SPIKE_FACTOR", default=2.0)  # × 7-day average
-ALERT_WINDOW_MINUTES = env.int("ALERT_WINDOW_MINUTES", default=60)
-# Below this many calls in the window a provider's error rate and p95 say nothing: one error
-# in two calls must not page anyone.
-ALERT_MIN_CALLS = env.int("ALERT_MIN_CALLS", default=20)
-ALERT_QUOTA_EXCEEDED_MIN = env.int("ALERT_QUOTA_EXCEEDED_MIN", default=1)  # refusals in window
-ALERT_REPEAT_HOURS = env.float("ALERT_REPEAT_HOURS", default=6)  # re-mail a still-open alert
-ALERT_CHECK_SECONDS = env.int("ALERT_CHECK_SECONDS", default=300)
-# Celery autodiscovery only finds tasks.py modules; merged so other areas can add their own.
-CELERY_IMPORTS = (*globals().get("CELERY_IMPORTS", ()), "usage.alert_tasks")
-CELERY_BEAT_SCHEDULE = {
-    **globals().get("CELERY_BEAT_SCHEDULE", {}),
-    "alerts-check": {"task": "orchestrator.alerts_check", "schedule": ALERT_CHECK_SECONDS},
-}
-
-# --- Product API: sign-up (accounts/api.py) -------------------------------------------------
-# Django's own checks for passwords chosen through POST /api/v1/auth/register.
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", default=8)},
-    },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
-# Sign-in and sign-up throttles (accounts/throttling.py): failed sign-ins per username and per
-# client address, sign-ups per client address. 429 RATE_LIMITED with Retry-After.
-REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].update(
-    {
-        "auth_signin_failures_username": env(
-            "AUTH_SIGNIN_FAILURES_PER_USERNAME", default="10/hour"
-        ),
-        "auth_signin_failures_address": env("AUTH_SIGNIN_FAILURES_PER_ADDRESS", default="30/hour"),
-        "auth_signup_address": env("AUTH_SIGNUPS_PER_ADDRESS", default="10/hour"),
-    }
-)
-# The client's address: the socket's peer, or behind NUM_PROXIES reverse proxies the entry the
-# nearest one added to CLIENT_IP_HEADER. 0 ignores forwarding headers, which clients can forge.
-NUM_PROXIES = env.int("NUM_PROXIES", default=0)
-CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="X-Forwarded-For")
+# --- What the topics add to the shared settings above -----------------------------------------
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {**AI_THROTTLE_RATES, **AUTH_THROTTLE_RATES}  # noqa: F405
 # DRF's own throttles read X-Forwarded-For the same way (with None they trust it whole).
-REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES
-# Two models name their choices "Status"; OpenAPI needs one enum name for each.
-SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
-    {
-        "AITaskStatusEnum": "orchestrator.models.AITask.Status",
-        "UsageLogStatusEnum": "orchestrator.models.UsageLog.Status",
-    }
-)
-
-# --- Usage rollups (usage/rollups.py; beat rebuilds yesterday and today) -------------------------
-USAGE_ROLLUP_SECONDS = env.int("USAGE_ROLLUP_SECONDS", default=300)
-CELERY_IMPORTS = (*CELERY_IMPORTS, "usage.rollup_tasks")
-CELERY_BEAT_SCHEDULE = {
-    **CELERY_BEAT_SCHEDULE,
-    "usage-rollup": {"task": "orchestrator.usage_rollup_recent", "schedule": USAGE_ROLLUP_SECONDS},
-}
-
-# --- Provider credentials re-test (orchestrator/provider_tasks.py) ---------------------------
-# Every active provider config is tested daily, so an expired or revoked key raises the
-# "Provider credentials failing" alert before users meet it.
-PROVIDER_RETEST_SECONDS = env.int("PROVIDER_RETEST_SECONDS", default=24 * 3600)
-CELERY_IMPORTS = (*globals().get("CELERY_IMPORTS", ()), "orchestrator.provider_tasks")
-CELERY_BEAT_SCHEDULE = {
-    **globals().get("CELERY_BEAT_SCHEDULE", {}),
-    "provider-retest": {
-        "task": "orchestrator.provider_configs_retest",
-        "schedule": PROVIDER_RETEST_SECONDS,
-    },
-}
-
-# --- Where no Celery beat runs (orchestrator/schedule.py) ------------------------------------
-# Each server process runs the alert check and the usage rollups on their intervals itself, one
-# process per run between them. By default when tasks run eagerly (no broker, so no beat).
-EMBEDDED_SCHEDULE = env.bool("EMBEDDED_SCHEDULE", default=CELERY_TASK_ALWAYS_EAGER)
-
-# --- Malformed and oversized requests (core/parsers.py, core/api.py) -----------------------
-# Bodies over DATA_UPLOAD_MAX_MEMORY_SIZE (above) are refused with 413; more form fields or
-# files than Django's limits (DATA_UPLOAD_MAX_NUMBER_FIELDS 1000, _FILES 100) with 400.
-# JSON bodies nested deeper than this are refused (400): nothing we accept needs more, and
-# deep nesting overflows the stack of whatever walks it later.
-API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=32)
+REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES  # noqa: F405
 REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = [
     "core.api.SafeJSONRenderer",
     "rest_framework.renderers.BrowsableAPIRenderer",
@@ -327,9 +177,11 @@ REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
     "rest_framework.parsers.FormParser",
     "rest_framework.parsers.MultiPartParser",
 ]
-# The master profile (cvs/services.py): every draft sends all of it to the AI.
-PROFILE_MAX_CHARS = env.int("PROFILE_MAX_CHARS", default=100_000)  # characters of JSON
-PROFILE_MAX_DEPTH = env.int("PROFILE_MAX_DEPTH", default=8)  # levels of objects and lists
+# Two models name their choices "Status"; OpenAPI needs one enum name for each.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    "AITaskStatusEnum": "orchestrator.models.AITask.Status",
+    "UsageLogStatusEnum": "orchestrator.models.UsageLog.Status",
+}
 SPECTACULAR_SETTINGS["PATH_CONVERTER_OVERRIDES"] = {
     "id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
 }
@@ -340,3 +192,18 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
 # Request bodies get their own components, with what only a request has (minLength of a
 # required text, write-only fields).
 SPECTACULAR_SETTINGS["COMPONENT_SPLIT_REQUEST"] = True
+
+# Celery autodiscovery only finds tasks.py modules; these are named apart.
+CELERY_IMPORTS = ("usage.alert_tasks", "usage.rollup_tasks", "orchestrator.provider_tasks")
+CELERY_BEAT_SCHEDULE = {
+    "alerts-check": {"task": "orchestrator.alerts_check", "schedule": ALERT_CHECK_SECONDS},  # noqa: F405
+    "usage-rollup": {"task": "orchestrator.usage_rollup_recent", "schedule": USAGE_ROLLUP_SECONDS},  # noqa: F405
+    "provider-retest": {
+        "task": "orchestrator.provider_configs_retest",
+        "schedule": PROVIDER_RETEST_SECONDS,  # noqa: F405
+    },
+}
+# Where no Celery beat runs (orchestrator/schedule.py), each server process runs the periodic
+# jobs on their intervals itself, one process per run between them. By default when tasks run
+# eagerly (no broker, so no beat).
+EMBEDDED_SCHEDULE = env.bool("EMBEDDED_SCHEDULE", default=CELERY_TASK_ALWAYS_EAGER)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from jobs.models import Job
+from orchestrator.models import AITask
 from tests.doubles import Reply
 from tests.jobs.conftest import EXTRACT, assert_error, job_answer, usage_rows
 
@@ -309,3 +310,14 @@ def test_nuls_and_lone_surrogates_in_a_page_s_json_ld_are_dropped_before_storing
     assert job.skills == ["Python"]
     assert "\ud800" not in job.description
     assert ai.request_count == 0
+
+
+def test_an_async_url_the_fetcher_would_refuse_is_refused_at_once(api_client):
+    # One set of URL rules: what the fetcher refuses (a control character here) is a 400 now,
+    # not a queued task that fails later.
+    response = api_client.post(
+        EXTRACT + "?async=1", {"url": "https://example.com/jobs/\x01acme"}, format="json"
+    )
+
+    assert_error(response, 400, "INVALID_INPUT", "not valid")
+    assert not AITask.objects.exists()

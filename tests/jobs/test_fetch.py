@@ -342,7 +342,7 @@ def test_private_and_local_addresses_are_refused_before_connecting(
     ],
 )
 def test_only_http_and_https_are_fetched(url: str) -> None:
-    with pytest.raises(InvalidInput, match="Only http and https URLs can be fetched"):
+    with pytest.raises(InvalidInput, match="Only http and https URLs"):
         fetch_page(url)
 
 

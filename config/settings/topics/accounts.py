@@ -1,0 +1,26 @@
+"""Sign-up and sign-in (accounts/): password rules, throttles, and the client address behind
+reverse proxies."""
+
+from config.settings.env import env
+
+# Django's own checks for passwords chosen through POST /api/v1/auth/register.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", default=8)},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Sign-in and sign-up throttles (accounts/throttling.py): failed sign-ins per username and per
+# client address, sign-ups per client address. 429 RATE_LIMITED with Retry-After.
+AUTH_THROTTLE_RATES = {
+    "auth_signin_failures_username": env("AUTH_SIGNIN_FAILURES_PER_USERNAME", default="10/hour"),
+    "auth_signin_failures_address": env("AUTH_SIGNIN_FAILURES_PER_ADDRESS", default="30/hour"),
+    "auth_signup_address": env("AUTH_SIGNUPS_PER_ADDRESS", default="10/hour"),
+}
+# The client's address: the socket's peer, or behind NUM_PROXIES reverse proxies the entry the
+# nearest one added to CLIENT_IP_HEADER. 0 ignores forwarding headers, which clients can forge.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="X-Forwarded-For")

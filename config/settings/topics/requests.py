@@ -1,0 +1,13 @@
+"""Malformed and oversized requests (core/parsers.py, core/api.py) and the master profile's limits
+(cvs/services.py)."""
+
+from config.settings.env import env
+
+# Bodies over DATA_UPLOAD_MAX_MEMORY_SIZE (above) are refused with 413; more form fields or
+# files than Django's limits (DATA_UPLOAD_MAX_NUMBER_FIELDS 1000, _FILES 100) with 400.
+# JSON bodies nested deeper than this are refused (400): nothing we accept needs more, and
+# deep nesting overflows the stack of whatever walks it later.
+API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=32)
+# The master profile (cvs/services.py): every draft sends all of it to the AI.
+PROFILE_MAX_CHARS = env.int("PROFILE_MAX_CHARS", default=100_000)  # characters of JSON
+PROFILE_MAX_DEPTH = env.int("PROFILE_MAX_DEPTH", default=8)  # levels of objects and lists

@@ -1,0 +1,19 @@
+"""Resilience of the AI calls: result cache, retries, call budget, circuit breaker, throttles
+(orchestrator/result_cache.py, orchestrator/resilience.py, orchestrator/throttling.py)."""
+
+from config.settings.env import env
+
+AI_CACHE_TTL = env.int("AI_CACHE_TTL", default=7 * 24 * 3600)  # seconds
+AI_MAX_ATTEMPTS_PER_PROVIDER = env.int("AI_MAX_ATTEMPTS_PER_PROVIDER", default=3)
+AI_RETRY_BASE_DELAY = env.float("AI_RETRY_BASE_DELAY", default=0.5)  # seconds, doubles
+AI_RETRY_MAX_DELAY = env.float("AI_RETRY_MAX_DELAY", default=8.0)
+# A vendor asking us to wait longer than this is skipped for the next provider instead.
+AI_RETRY_AFTER_MAX = env.float("AI_RETRY_AFTER_MAX", default=20.0)
+AI_CALL_BUDGET = env.float("AI_CALL_BUDGET", default=120.0)  # seconds for all attempts
+AI_BREAKER_THRESHOLD = env.int("AI_BREAKER_THRESHOLD", default=5)  # consecutive failures
+AI_BREAKER_COOLDOWN = env.int("AI_BREAKER_COOLDOWN", default=30)  # seconds
+# Per-user rates of the AI endpoints (orchestrator/throttling.py).
+AI_THROTTLE_RATES = {
+    "ai_burst": env("AI_THROTTLE_BURST", default="20/min"),
+    "ai_sustained": env("AI_THROTTLE_SUSTAINED", default="500/day"),
+}
