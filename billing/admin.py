@@ -1,4 +1,5 @@
-"""Plans, subscriptions, and the user page with the user's plan.
+"""Plans, subscriptions, users' own limits, who is near a limit, and the user page with the
+user's plan, own limits and this month's usage.
 
 A plan change always goes through billing.services.subscription_set_plan (the active
 subscription ends, a new one starts), whether made on the user page, by the user action or on
@@ -12,13 +13,20 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
-from django.db.models import OuterRef, Q, Subquery
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from core.errors import InvalidInput
 
+from .admin_limits import UserLimitsInline, limit_column
 from .models import Plan, QuotaCounter, Subscription
 from .quotas import period_starts, quota_reset
+from .selectors import NEAR_LIMIT_SHARE, user_limit_uses, users_near_limit
 from .services import subscription_set_plan
 
 User = get_user_model()
@@ -26,19 +34,53 @@ User = get_user_model()
 
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
-    list_display = [
-        "code",
-        "name",
-        "daily_token_limit",
-        "monthly_token_limit",
-        "monthly_cost_limit_usd",
-    ]
-    list_editable = ["name", "daily_token_limit", "monthly_token_limit", "monthly_cost_limit_usd"]
-    list_display_links = ["code"]
+    list_display = ["plan_code", "name", "daily", "monthly", "cost", "subscribers"]
+    list_display_links = ["plan_code", "name"]
+
+    daily = limit_column("daily_token_limit", "daily_tokens", "Daily tokens")
+    monthly = limit_column("monthly_token_limit", "monthly_tokens", "Monthly tokens")
+    cost = limit_column("monthly_cost_limit_usd", "monthly_cost_usd", "Monthly cost")
+
+    def get_queryset(self, request):
+        active = Q(subscriptions__status=Subscription.Status.ACTIVE)
+        return super().get_queryset(request).annotate(subscriber_count=Count("pk", filter=active))
+
+    @admin.display(description="Code", ordering="code")
+    def plan_code(self, plan):
+        return plan.code  # the code itself, not its label: what commands and rules use
+
+    @admin.display(description="Subscribers", ordering="subscriber_count")
+    def subscribers(self, plan):
+        if plan.code == "FREEMIUM":  # users with no subscription are on it too
+            return format_html(
+                "{} <span class='quiet'>+ users with none</span>", plan.subscriber_count
+            )
+        return plan.subscriber_count
 
     def get_readonly_fields(self, request, obj=None):
         # Codes are what routing rules, usage rows and the code refer to.
         return ["code"] if obj else []
+
+    def get_urls(self):
+        near = path(
+            "near-limit/",
+            self.admin_site.admin_view(self.near_limit_view),
+            name="billing_near_limit",
+        )
+        return [near, *super().get_urls()]
+
+    def near_limit_view(self, request):
+        """Users at or past NEAR_LIMIT_SHARE of any limit in force, fullest first."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Users at {NEAR_LIMIT_SHARE:.0%} or more of a limit",
+            "rows": users_near_limit(share=NEAR_LIMIT_SHARE),
+            "share": f"{NEAR_LIMIT_SHARE:.0%}",
+        }
+        return TemplateResponse(request, "admin/billing/near_limit.html", context)
 
 
 class SubscriptionForm(forms.ModelForm):
@@ -179,10 +221,13 @@ admin.site.unregister(User)
 @admin.register(User)
 class UserWithPlanAdmin(UserAdmin):
     form = UserWithPlanForm
-    fieldsets = [*UserAdmin.fieldsets, ("Plan", {"fields": ["current_plan_name", "plan"]})]
-    readonly_fields = ["current_plan_name"]
+    fieldsets = [
+        *UserAdmin.fieldsets,
+        ("Plan", {"fields": ["current_plan_name", "usage_against_limits", "plan"]}),
+    ]
+    readonly_fields = ["current_plan_name", "usage_against_limits"]
     list_display = [*UserAdmin.list_display, "current_plan"]
-    inlines = [SubscriptionInline, QuotaCounterInline]
+    inlines = [UserLimitsInline, SubscriptionInline, QuotaCounterInline]
 
     def get_queryset(self, request):
         active = Subscription.objects.filter(user=OuterRef("pk"), status="active")
@@ -200,10 +245,27 @@ class UserWithPlanAdmin(UserAdmin):
     def current_plan_name(self, user):
         return self.current_plan(user) if user.pk else "—"
 
+    @admin.display(description="Used today and this month (UTC)")
+    def usage_against_limits(self, user):
+        if not user.pk:
+            return "—"
+        lines = (
+            (
+                use.label.capitalize(),
+                use.used_text.removesuffix(" tokens"),
+                use.limit_text,
+                f" ({use.percent})" if use.percent else "",
+                " — the user's own limit" if use.own else "",
+            )
+            for use in user_limit_uses(user_id=user.pk)
+        )
+        return format_html_join(mark_safe("<br>"), "{}: {} of {}{}{}", lines)
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is not None and not _may_change_plans(request):
-            return [*fieldsets[:-1], ("Plan", {"fields": ["current_plan_name"]})]
+            shown = ["current_plan_name", "usage_against_limits"]
+            return [*fieldsets[:-1], ("Plan", {"fields": shown})]
         return fieldsets
 
     def get_actions(self, request):

@@ -82,3 +82,33 @@ class QuotaCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.period} {self.period_start}"
+
+
+class UserLimits(models.Model):
+    """One user's own limits, in place of their plan's: an empty field keeps the plan's value.
+    The quota reservation enforces them with the same atomic rules as a plan's limits."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="own_limits"
+    )
+    daily_token_limit = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="Empty: the plan's daily token limit."
+    )
+    monthly_token_limit = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="Empty: the plan's monthly token limit."
+    )
+    monthly_cost_limit_usd = models.DecimalField(
+        max_digits=12,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text="Empty: the plan's monthly cost limit.",
+    )
+    reason = models.CharField(max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "user's own limits"
+
+    def __str__(self) -> str:
+        return f"{self.user}"

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from core.errors import QuotaExceeded
 
+from .limits import Limits, OwnLimits
 from .models import Plan, QuotaCounter
 
 DAY, MONTH = QuotaCounter.Period.DAY, QuotaCounter.Period.MONTH
@@ -67,12 +68,20 @@ def _counters(user_id: int, day: dt.date, month: dt.date) -> list[QuotaCounter]:
 
 
 def quota_reserve(
-    *, user_id: int, plan: Plan, tokens: int, cost: Decimal, now: dt.datetime | None = None
+    *,
+    user_id: int,
+    plan: Plan,
+    tokens: int,
+    cost: Decimal,
+    own: OwnLimits | None = None,
+    now: dt.datetime | None = None,
 ) -> Reservation:
+    """Reserve against the plan's limits, or the user's own limits where they have some."""
     now = now or timezone.now()
     day, month = period_starts(now)
+    limits = Limits.of(plan, own)
     if connection.vendor == "postgresql" and _reserve_if_fits(
-        user_id, day, month, plan, tokens, cost
+        user_id, day, month, limits, tokens, cost
     ):
         return Reservation(user_id=user_id, day=day, month=month, tokens=tokens, cost=cost)
     # The long way, which decides the same: the first call of a day or month (no rows yet)
@@ -84,7 +93,7 @@ def quota_reserve(
         if len(rows) < 2:
             _counters(user_id, day, month)  # first call of the day or month
             rows = _reserve(user_id, day, month, tokens, cost)
-        _check(plan, rows[DAY], rows[MONTH], tokens, cost, now)
+        _check(limits, rows[DAY], rows[MONTH], tokens, cost, now)
     return Reservation(user_id=user_id, day=day, month=month, tokens=tokens, cost=cost)
 
 
@@ -125,7 +134,7 @@ def _update_pair(
 # flushes it too. Only a crash of PostgreSQL itself can lose one, of a call begun in the
 # last moments; that call still settles (reserved totals never go below zero) and is logged.
 # Other sessions see the reservation at once, as with any commit.
-# A limit is NULL when the plan has none.
+# A limit is NULL when there is none.
 _RESERVE_IF_FITS = f"""
     WITH no_flush AS (SELECT set_config('synchronous_commit', 'off', true)),
          locked AS (SELECT id, period, tokens_used + tokens_reserved + %s AS tokens,
@@ -143,11 +152,11 @@ _RESERVE_IF_FITS = f"""
 
 
 def _reserve_if_fits(
-    user_id: int, day: dt.date, month: dt.date, plan: Plan, tokens: int, cost: Decimal
+    user_id: int, day: dt.date, month: dt.date, limits: Limits, tokens: int, cost: Decimal
 ) -> bool:
     """Reserve when both counters exist and every limit still fits; False changes nothing."""
-    day_tokens, month_tokens = plan.daily_token_limit, plan.monthly_token_limit
-    month_cost = plan.monthly_cost_limit_usd
+    day_tokens, month_tokens = limits.daily_tokens, limits.monthly_tokens
+    month_cost = limits.monthly_cost_usd
     params = [tokens, cost, user_id, day, month, day_tokens, day_tokens]
     params += [month_tokens, month_tokens, month_cost, month_cost, tokens, cost]
     with connection.cursor() as cursor:
@@ -179,49 +188,55 @@ def _reserve(
 
 
 def _check(
-    plan: Plan,
+    limits: Limits,
     day_row: QuotaCounter,
     month_row: QuotaCounter,
     tokens: int,
     cost: Decimal,
     now: dt.datetime,
 ) -> None:
-    limits = [
+    checks = [
         (
             DAY,
+            "daily_tokens",
             "daily token",
-            plan.daily_token_limit,
+            limits.daily_tokens,
             day_row.tokens_used,
             day_row.tokens_reserved,
             tokens,
         ),
         (
             MONTH,
+            "monthly_tokens",
             "monthly token",
-            plan.monthly_token_limit,
+            limits.monthly_tokens,
             month_row.tokens_used,
             month_row.tokens_reserved,
             tokens,
         ),
         (
             MONTH,
+            "monthly_cost_usd",
             "monthly cost",
-            plan.monthly_cost_limit_usd,
+            limits.monthly_cost_usd,
             month_row.cost_used_usd,
             month_row.cost_reserved_usd,
             cost,
         ),
     ]
-    for period, label, limit, used, reserved, needed in limits:
+    for period, name, label, limit, used, reserved, needed in checks:
         if limit is not None and used + reserved + needed > limit:
             reset = next_reset(now, period)
             seconds = max(1, int((reset - now).total_seconds()))
             shown = (lambda v: f"${v:.2f}") if "cost" in label else (lambda v: f"{v:,}")
+            own = name in limits.own
+            whose = "Your own" if own else f"Your {limits.plan.name} plan's"
+            more = "ask us to raise it" if own else "upgrade your plan for more"
             raise QuotaExceeded(
-                f"Your {plan.name} plan's {label} limit of {shown(limit)} is reached "
+                f"{whose} {label} limit of {shown(limit)} is reached "
                 f"({shown(used)} used, {shown(reserved)} held by requests in progress, this "
                 f"request needs about {shown(needed)}). It resets at "
-                f"{reset:%Y-%m-%d %H:%M} UTC; upgrade your plan for more.",
+                f"{reset:%Y-%m-%d %H:%M} UTC; {more}.",
                 retry_after=seconds,
             )
 

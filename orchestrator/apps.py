@@ -13,7 +13,7 @@ class OrchestratorConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from billing.models import Plan, Subscription
+        from billing.models import Plan, Subscription, UserLimits
 
         from . import checks, schedule, snapshot  # noqa: F401 - importing checks registers them
         from .models import ModelPrice, ProviderConfig, RoutingRule
@@ -22,10 +22,12 @@ class OrchestratorConfig(AppConfig):
         for model in (Plan, RoutingRule, ModelPrice, ProviderConfig):
             for signal in (post_save, post_delete):
                 signal.connect(snapshot.bump, sender=model, dispatch_uid=f"bump-{model.__name__}")
-        # A user's plan is remembered per process (orchestrator.plans): a subscription change
-        # forgets it.
+        # A user's plan and own limits are remembered per process (orchestrator.plans): a
+        # change of either forgets them.
         post_save.connect(_forget_plan, sender=Subscription, dispatch_uid="forget-plan-save")
         post_delete.connect(_forget_plan, sender=Subscription, dispatch_uid="forget-plan-del")
+        post_save.connect(_forget_plan, sender=UserLimits, dispatch_uid="forget-limits-save")
+        post_delete.connect(_forget_plan, sender=UserLimits, dispatch_uid="forget-limits-del")
         schedule.job_register(
             "provider_retest", interval_setting="PROVIDER_RETEST_SECONDS", run=provider_test_active
         )

@@ -1,5 +1,5 @@
-"""The plan an AI call runs under: a user's active subscription, read through the config
-snapshot on every call."""
+"""The plan an AI call runs under (a user's active subscription) and the limits it runs under
+(the plan's, or the user's own), read through the config snapshot on every call."""
 
 from __future__ import annotations
 
@@ -10,19 +10,22 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from billing.limits import Limits, OwnLimits
 from billing.models import Plan, PlanCode
-from billing.selectors import subscription_active
+from billing.selectors import plan_code_and_own_limits
 
 from . import snapshot
 
 
 def plan_cache_key(user_id: int) -> str:
-    return f"plan-of:{user_id}"
+    # v2: the value holds the user's own limits too.
+    return f"plan-of:v2:{user_id}"
 
 
 def forget_plan(*, user_id: int) -> None:
-    """After a subscription change: this process at once, the others within a second (they
-    remember a user's plan code as long as their config snapshot, see plan_for_user)."""
+    """After a change of subscription or own limits: this process at once, the others within
+    a second (they remember a user's plan code as long as their config snapshot, see
+    plan_for_user)."""
     snapshot.drop(("plan", user_id))
     if settings.PLAN_CACHE_SECONDS:
         key = plan_cache_key(user_id)
@@ -32,16 +35,11 @@ def forget_plan(*, user_id: int) -> None:
         transaction.on_commit(lambda: cache.delete(key))
 
 
-def _plan_code(user) -> tuple[str, dt.datetime | None]:
+def _plan_code(user) -> tuple[str, dt.datetime | None, OwnLimits | None]:
     key = plan_cache_key(user.pk)
     found = cache.get(key) if settings.PLAN_CACHE_SECONDS else None
     if found is None:
-        subscription = subscription_active(user=user)
-        found = (
-            (subscription.plan.code, subscription.current_period_end)
-            if subscription
-            else (PlanCode.FREEMIUM, None)
-        )
+        found = plan_code_and_own_limits(user_id=user.pk)
         if settings.PLAN_CACHE_SECONDS:
             cache.set(key, found, timeout=settings.PLAN_CACHE_SECONDS)
     return found
@@ -55,9 +53,23 @@ def plan_for_user(*, user) -> Plan:
     (dropped by a signal whenever one of their subscriptions changes), and the Plan itself
     comes from the snapshot.
     """
+    return limits_for_user(user=user).plan
+
+
+def limits_for_user(*, user) -> Limits:
+    """The user's plan and the limits their calls run under: the plan's, or the user's own
+    where an admin set some."""
+    return Limits.of(*plan_and_own_limits(user=user))
+
+
+def plan_and_own_limits(*, user) -> tuple[Plan, OwnLimits | None]:
+    """The user's plan and own limits, remembered and cached with the plan code (see
+    plan_for_user): an AI call reads no more rows for them, and an edit is forgotten as a
+    subscription change is."""
     plans = snapshot.current().plans
     if user is not None and user.pk is not None:
-        code, period_end = snapshot.remember(("plan", user.pk), lambda: _plan_code(user))
+        code, period_end, own = snapshot.remember(("plan", user.pk), lambda: _plan_code(user))
         if code in plans and (period_end is None or period_end > timezone.now()):
-            return plans[code]
-    return plans[PlanCode.FREEMIUM]
+            return plans[code], own
+        return plans[PlanCode.FREEMIUM], own
+    return plans[PlanCode.FREEMIUM], None

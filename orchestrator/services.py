@@ -27,9 +27,10 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
+from billing.limits import OwnLimits
 from billing.quotas import Reservation, quota_reserve, quota_settle
 from core import errors, validation
-from orchestrator.plans import plan_for_user
+from orchestrator.plans import plan_and_own_limits
 
 from . import pricing, result_cache, snapshot
 from .catalogue import shutdown_date
@@ -225,6 +226,7 @@ class _Opened:
     intended: Route  # the route the request is meant for: the cache answers only in its name
     key: str
     started: float
+    own_limits: OwnLimits | None = None  # the user's own limits, in place of the plan's
 
 
 def _open_call(
@@ -232,7 +234,7 @@ def _open_call(
 ) -> _Opened:
     """Plan, tier and chain of one request (a chain with no provider is logged and raised)."""
     started = time.perf_counter()
-    plan = plan_for_user(user=user)
+    plan, own_limits = plan_and_own_limits(user=user)
     call = _Call(
         user=user, task=task, plan=plan.code, tier=tier_for(plan.code, task, routing_rules())
     )
@@ -258,7 +260,7 @@ def _open_call(
         request=request,
         user_id=_user_id(user),
     )
-    return _Opened(call, plan, chain, request, intended, key, started)
+    return _Opened(call, plan, chain, request, intended, key, started, own_limits)
 
 
 def _user_id(user: Any) -> int | None:
@@ -284,7 +286,7 @@ def _reserve_quota(opened: _Opened) -> None:
     )
     try:
         call.reservation = quota_reserve(
-            user_id=user_id, plan=opened.plan, tokens=tokens, cost=estimate
+            user_id=user_id, plan=opened.plan, own=opened.own_limits, tokens=tokens, cost=estimate
         )
     except errors.QuotaExceeded as exc:
         call.log(status=UsageLog.Status.ERROR, error_code=exc.code, error_message=exc.message)

@@ -15,6 +15,7 @@ from orchestrator.models import UsageLog
 from usage.models import Alert, AlertThresholds
 
 from . import admin_views, log_pages, provider_admin  # noqa: F401 - registers the provider list
+from .admin_alerts import LatencyThresholdInline, delivery_summary, short_number, short_time
 from .alerts import alert_resolve
 
 
@@ -113,17 +114,7 @@ class UsageLogAdmin(ProviderAdminsOnly, ReadOnly, admin.ModelAdmin):
 
 @admin.register(Alert)
 class AlertAdmin(ProviderAdminsOnly, ReadOnly, admin.ModelAdmin):
-    list_display = [
-        "kind",
-        "subject",
-        "state",
-        "message",
-        "value",
-        "threshold",
-        "first_seen",
-        "last_seen",
-        "notified_at",
-    ]
+    list_display = ["what", "state", "message", "measured", "seen", "notified", "deliveries"]
     list_filter = [("resolved_at", admin.EmptyFieldListFilter), "kind"]
     search_fields = ["subject", "message"]
     actions = ["resolve"]
@@ -154,6 +145,39 @@ class AlertAdmin(ProviderAdminsOnly, ReadOnly, admin.ModelAdmin):
     def state(self, alert):
         return _badge("open", "#c62828") if alert.is_open else _badge("resolved", "#616161")
 
+    # Short columns: the list fits 1400 px with the message column readable.
+    @admin.display(description="Alert", ordering="subject")
+    def what(self, alert):
+        return format_html(
+            "{}<br><span class='quiet'>{}</span>", alert.subject, alert.get_kind_display()
+        )
+
+    @admin.display(description="Value")
+    def measured(self, alert):
+        if alert.threshold is None:
+            return short_number(alert.value)
+        return format_html(
+            "{}<br><span class='quiet'>limit {}</span>",
+            short_number(alert.value),
+            short_number(alert.threshold),
+        )
+
+    @admin.display(description="Seen (UTC)", ordering="last_seen")
+    def seen(self, alert):
+        first, last = short_time(alert.first_seen), short_time(alert.last_seen)
+        return first if first == last else format_html("{}<br>to {}", first, last)
+
+    @admin.display(description="Notified", ordering="notified_at")
+    def notified(self, alert):
+        return short_time(alert.notified_at)
+
+    @admin.display(description="Sent to")
+    def deliveries(self, alert):
+        return delivery_summary(alert)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("deliveries__channel")
+
     @admin.action(description="Resolve", permissions=["change"])
     def resolve(self, request, queryset):
         count = alert_resolve(alerts=queryset)
@@ -170,13 +194,14 @@ class AlertAdmin(ProviderAdminsOnly, ReadOnly, admin.ModelAdmin):
 
 @admin.register(AlertThresholds)
 class AlertThresholdsAdmin(ProviderAdminsOnly, SingletonModelAdmin):
+    inlines = [LatencyThresholdInline]
     fieldsets = [
         (
             "Alert when",
             {"fields": ["error_rate", "p95_latency_ms", "cost_spike_factor", "quota_refusals"]},
         ),
         ("Counted over", {"fields": ["window_minutes", "min_calls"]}),
-        ("Mail", {"fields": ["repeat_hours"]}),
+        ("Notifications", {"fields": ["repeat_hours"]}),
     ]
 
     def response_change(self, request, obj):

@@ -31,6 +31,7 @@ from . import reports
 from .alerts import alert_recipients, alert_thresholds, alerts_check, alerts_open
 from .charts import usd
 from .forms import PeriodForm
+from .models import AlertChannel, LatencyThreshold
 from .trend_views import log_url, trend_context
 
 TOP_USERS = 10
@@ -247,6 +248,7 @@ def alert_setup(request: HttpRequest) -> dict[str, Any]:
     last_run = scheduled_runs().get("alerts_check") if settings.EMBEDDED_SCHEDULE else None
     return {
         "alert_recipients": alert_recipients(),
+        "alert_channels": list(AlertChannel.objects.all()),
         "alert_mail_to_console": settings.EMAIL_BACKEND.endswith("console.EmailBackend"),
         "alert_check_seconds": settings.ALERT_CHECK_SECONDS,
         "alert_checked_here": settings.EMBEDDED_SCHEDULE,
@@ -254,6 +256,10 @@ def alert_setup(request: HttpRequest) -> dict[str, Any]:
         "alert_thresholds": [
             (AlertThresholds._meta.get_field(name).verbose_name, value)
             for name, value in shown.items()
+        ]
+        + [
+            (f"p95 latency of {t.task} ({t.tier}) above", f"{t.p95_latency_ms:,} ms")
+            for t in LatencyThreshold.objects.all()
         ],
         "alert_thresholds_editable": is_provider_admin(request.user)
         and request.user.has_perm("usage.change_alertthresholds"),

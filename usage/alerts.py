@@ -1,12 +1,13 @@
-"""The alert check: conditions worth an admin's attention, stored as Alert rows and mailed.
+"""The alert check: conditions worth an admin's attention, stored as Alert rows and sent to
+the alert channels (mail, webhooks: usage.alert_delivery).
 
 Run every ALERT_CHECK_SECONDS by Celery beat (usage.alert_tasks), or where no beat runs
 by the server itself (orchestrator/schedule.py), and by `manage.py check_alerts`. Each run
-compares what it finds with the open alerts: a new condition opens an alert and mails it, a
-persisting one only moves `last_seen` (and is mailed again after the repeat interval), a cleared
-one is resolved and the resolution mailed. The thresholds are edited in the admin
-(AlertThresholds). Mail goes to ADMINS; with none, alerts are only listed in the admin and
-`notified_at` stays empty.
+compares what it finds with the open alerts: a new condition opens an alert and sends it, a
+persisting one only moves `last_seen` (and is sent again after the repeat interval), a cleared
+one is resolved and the resolution sent. The thresholds are edited in the admin
+(AlertThresholds, with latency thresholds per task and tier). With no channel configured, mail
+goes to ADMINS; with neither, alerts are only listed in the admin and `notified_at` stays empty.
 """
 
 from __future__ import annotations
@@ -16,10 +17,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.mail import mail_admins
 from django.db import transaction
 from django.db.models import QuerySet
-from django.urls import reverse
 from django.utils import timezone
 
 from orchestrator.models import ProviderConfig
@@ -27,6 +26,8 @@ from orchestrator.routes import config_key_unreadable
 from usage.models import Alert, AlertThresholds
 
 from . import reports
+from .alert_delivery import alert_deliveries_queue, alert_deliveries_send
+from .alert_latency import latency_over_thresholds
 
 TRAILING_DAYS = 7
 
@@ -79,19 +80,23 @@ def alert_findings(*, now: datetime, thresholds: AlertThresholds | None = None) 
                 )
             )
 
-    latency_limit = thresholds.p95_latency_ms
-    for row in reports.latency_percentiles(since=since, until=now, per="provider"):
-        if row["calls"] >= min_calls and row["p95"] > latency_limit:
-            findings.append(
-                Finding(
-                    Alert.Kind.LATENCY,
-                    row["provider"],
-                    f"p95 latency of {row['provider']} is {row['p95']:.0f} ms over {row['calls']} "
-                    f"calls in the last {window} min (threshold {latency_limit} ms).",
-                    row["p95"],
-                    latency_limit,
-                )
+    for row in latency_over_thresholds(
+        since=since, until=now, general_ms=thresholds.p95_latency_ms, min_calls=min_calls
+    ):
+        what, subject = row["provider"], row["provider"]
+        if row["task"]:  # a task and tier with a threshold of its own
+            what = f"{row['task']} ({row['tier']}) calls to {row['provider']}"
+            subject = f"{row['provider']} · {row['task']} ({row['tier']})"
+        findings.append(
+            Finding(
+                Alert.Kind.LATENCY,
+                subject,
+                f"p95 latency of {what} is {row['p95']:.0f} ms over {row['calls']} calls in the "
+                f"last {window} min (threshold {row['threshold']} ms).",
+                row["p95"],
+                row["threshold"],
             )
+        )
 
     if spike := _cost_spike(now, factor=Decimal(str(thresholds.cost_spike_factor))):
         findings.append(spike)
@@ -173,13 +178,13 @@ def _cost_spike(now: datetime, *, factor: Decimal) -> Finding | None:
 
 
 def alerts_check(*, now: datetime | None = None) -> list[Alert]:
-    """Store what alert_findings reports, resolve what cleared, mail admins; returns the open
-    alerts."""
+    """Store what alert_findings reports, resolve what cleared, send the news to the alert
+    channels (and what earlier checks could not send); returns the open alerts."""
     now = now or timezone.now()
     thresholds = alert_thresholds()
     repeat = timedelta(hours=thresholds.repeat_hours)
     findings = {(f.kind, f.subject): f for f in alert_findings(now=now, thresholds=thresholds)}
-    firing, to_mail, resolved = [], [], []
+    firing, resolved = [], []
     with transaction.atomic():
         for (kind, subject), finding in findings.items():
             values = {
@@ -199,46 +204,20 @@ def alerts_check(*, now: datetime | None = None) -> list[Alert]:
                 for name, value in values.items():
                     setattr(alert, name, value)
             firing.append(alert)
-            if alert.notified_at is None or now - alert.notified_at >= repeat:
-                to_mail.append(alert)
         for alert in Alert.objects.filter(resolved_at__isnull=True).exclude(
             pk__in=[a.pk for a in firing]
         ):
             alert.resolved_at = now
             alert.save(update_fields=["resolved_at"])
             resolved.append(alert)
-    # No ADMINS: nobody to tell, so nothing is recorded as told (mail_admins would send nothing).
-    if (to_mail or resolved) and settings.ADMINS:
-        _mail(to_mail, resolved)
-        Alert.objects.filter(pk__in=[a.pk for a in to_mail]).update(notified_at=now)
-        for alert in to_mail:
-            alert.notified_at = now
-    return firing
-
-
-def _mail(firing: list[Alert], resolved: list[Alert]) -> None:
-    parts = []
-    if firing:
-        parts.append(f"{len(firing)} alert{'s' if len(firing) > 1 else ''} firing")
-    if resolved:
-        parts.append(f"{len(resolved)} resolved")
-    lines = [
-        f"FIRING  {a.get_kind_display()} — {a.subject}\n        {a.message}\n"
-        f"        first seen {a.first_seen:%Y-%m-%d %H:%M} UTC"
-        for a in firing
-    ]
-    lines += [
-        f"RESOLVED  {a.get_kind_display()} — {a.subject} (open since "
-        f"{a.first_seen:%Y-%m-%d %H:%M} UTC)"
-        for a in resolved
-    ]
-    lines.append(
-        f"\nAll alerts: {reverse('admin:usage_alert_changelist')} · "
-        f"dashboard: {reverse('admin:orchestrator_usage_dashboard')}"
+    alert_deliveries_queue(firing=firing, resolved=resolved, repeat=repeat, now=now)
+    alert_deliveries_send(now=now)
+    notified = dict(
+        Alert.objects.filter(pk__in=[a.pk for a in firing]).values_list("pk", "notified_at")
     )
-    # fail_silently=False: if the mail cannot go out, notified_at stays empty and the next
-    # run tries again.
-    mail_admins(f"AI orchestrator: {', '.join(parts)}", "\n\n".join(lines))
+    for alert in firing:
+        alert.notified_at = notified.get(alert.pk)
+    return firing
 
 
 def alerts_open() -> QuerySet:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from billing.quotas import DAY, MONTH, next_reset
 from orchestrator.models import ProviderType, UsageLog
-from orchestrator.plans import plan_for_user
+from orchestrator.plans import limits_for_user
 from usage import reports
 
 
@@ -61,13 +61,14 @@ def usage_period(*, user: Any, since: dt.datetime, until: dt.datetime) -> Period
 
 
 def usage_summary(*, user: Any, now: dt.datetime | None = None) -> dict:
-    """Today's and this month's usage (UTC), the plan's limits and what is left of them."""
+    """Today's and this month's usage (UTC), the plan, the limits in force (the plan's, or the
+    user's own) and what is left of them."""
     now = (now or timezone.now()).astimezone(dt.UTC)
     day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
     month_start = day_start.replace(day=1)
     today = usage_period(user=user, since=day_start, until=next_reset(now, DAY))
     month = usage_period(user=user, since=month_start, until=next_reset(now, MONTH))
-    plan = plan_for_user(user=user)
+    limits = limits_for_user(user=user)
 
     def left(limit: Any, used: Any) -> Any:
         return None if limit is None else max(limit - used, type(limit)(0))
@@ -75,13 +76,19 @@ def usage_summary(*, user: Any, now: dt.datetime | None = None) -> dict:
     # Free answers are logged with their tokens but spend no quota (they cost nothing).
     free = _free_tokens(user=user, since=day_start, month_since=month_start)
     return {
-        "plan": plan,
+        "plan": limits.plan,
+        "limits": {
+            "daily_tokens": limits.daily_tokens,
+            "monthly_tokens": limits.monthly_tokens,
+            "monthly_cost_usd": limits.monthly_cost_usd,
+            "own": sorted(limits.own),
+        },
         "today": today,
         "month": month,
         "remaining": {
-            "daily_tokens": left(plan.daily_token_limit, today.tokens - free["day"]),
-            "monthly_tokens": left(plan.monthly_token_limit, month.tokens - free["month"]),
-            "monthly_cost_usd": left(plan.monthly_cost_limit_usd, month.cost_usd),
+            "daily_tokens": left(limits.daily_tokens, today.tokens - free["day"]),
+            "monthly_tokens": left(limits.monthly_tokens, month.tokens - free["month"]),
+            "monthly_cost_usd": left(limits.monthly_cost_usd, month.cost_usd),
         },
     }
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from billing.limits import LIMIT_NAMES
 from billing.models import Plan
 from core.api import ModelSerializer
 from core.errors import user_message
@@ -49,8 +50,21 @@ class RemainingSerializer(serializers.Serializer):
     )
 
 
+class LimitsSerializer(serializers.Serializer):
+    daily_tokens = serializers.IntegerField(allow_null=True, help_text="null: unlimited.")
+    monthly_tokens = serializers.IntegerField(allow_null=True, help_text="null: unlimited.")
+    monthly_cost_usd = serializers.DecimalField(
+        max_digits=20, decimal_places=8, allow_null=True, help_text="null: unlimited."
+    )
+    own = serializers.ListField(
+        child=serializers.ChoiceField(choices=LIMIT_NAMES),
+        help_text="The limits set for you in place of your plan's; the others are your plan's.",
+    )
+
+
 class UsageSummarySerializer(serializers.Serializer):
-    plan = PlanLimitsSerializer()
+    plan = PlanLimitsSerializer(help_text="Your plan, with its own limits.")
+    limits = LimitsSerializer(help_text="The limits your calls run under.")
     today = PeriodUsageSerializer()
     month = PeriodUsageSerializer()
     remaining = RemainingSerializer()

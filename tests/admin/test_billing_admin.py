@@ -26,6 +26,8 @@ def user_form(user, **changes):
         "subscriptions-INITIAL_FORMS": "0",
         "quota_counters-TOTAL_FORMS": "0",
         "quota_counters-INITIAL_FORMS": "0",
+        "own_limits-TOTAL_FORMS": "0",
+        "own_limits-INITIAL_FORMS": "0",
         "_save": "Save",
     }
     data.update(changes)

@@ -181,6 +181,8 @@ def test_alert_thresholds_are_edited_in_the_admin(provider_admin_client, staff_c
         "window_minutes": "30",
         "min_calls": "50",
         "repeat_hours": "12",
+        "latency_thresholds-TOTAL_FORMS": "0",
+        "latency_thresholds-INITIAL_FORMS": "0",
     }
 
     response = provider_admin_client.post("/admin/usage/alertthresholds/", form, follow=True)

@@ -27,6 +27,7 @@ def log_usage(
     cache_hit: bool = False,
     error_code: str = "",
     error_message: str = "",
+    tier: str = "",
 ) -> UsageLog:
     row = UsageLog.objects.create(
         user=user,
@@ -34,6 +35,7 @@ def log_usage(
         provider_type=provider_type,
         model=model,
         task_type=task,
+        tier=tier,
         plan=plan,
         input_tokens=input_tokens,
         output_tokens=output_tokens,

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from billing.selectors import NEAR_LIMIT_SHARE, users_near_limit
 from usage import reports
 
 COLUMNS = (
@@ -66,8 +67,17 @@ class Command(BaseCommand):
             help="Show the first N groups (by cost; days in date order), the rest summed on an "
             "'others' line (default: every group).",
         )
+        parser.add_argument(
+            "--near-limit",
+            action="store_true",
+            help=f"Instead: the users at {NEAR_LIMIT_SHARE:.0%} or more of a limit in force "
+            "(today's tokens, this month's tokens or cost; the plan's or their own), fullest "
+            "first. Periods and formats as the report's.",
+        )
 
     def handle(self, *args, since, until, group_by, format, limit, **options):
+        if options["near_limit"]:
+            return near_limit_report(self.stdout, format=format)
         now = timezone.now()
         until_at = _moment(until, end=True) if until else now
         if since:
@@ -154,3 +164,40 @@ def _cells(label: str, metrics: dict) -> tuple:
         metrics["cache_hits"],
         format(metrics["saved_cost_usd"], "f"),
     )
+
+
+def near_limit_report(out, *, format: str) -> None:
+    """`--near-limit`: one line per user and limit at or past NEAR_LIMIT_SHARE."""
+    found = users_near_limit()
+    rows = [
+        {
+            "user": row.username,
+            "plan": row.plan_code,
+            "limit": use.name,
+            "own": use.own,
+            "used": use.used,
+            "of": use.limit,
+            "share": round(use.share, 4),
+        }
+        for row in found
+        for use in row.uses
+    ]
+    if format == "json":
+        out.write(json.dumps({"near_limit": rows}, default=_json_default, indent=2))
+        return
+    header = ("user", "plan", "limit", "own", "used", "of", "share")
+    if format == "csv":
+        lines = reports.csv_lines(header, ([r[c] for c in header] for r in rows))
+        out.write("".join(lines), ending="")
+        return
+    out.write(
+        f"{len(found)} user(s) at {NEAR_LIMIT_SHARE:.0%} or more of a limit (today and this "
+        "month, UTC)"
+    )
+    for row in found:
+        for use in row.uses:
+            own = " (own limit)" if use.own else ""
+            out.write(
+                f"  {row.username:<20} {row.plan_code:<12} {use.label + own:<32} "
+                f"{use.used_text:>20} of {use.limit_text:<20} {use.percent:>5}"
+            )
