@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.shortcuts import redirect
 from django.urls import path
+from django.utils.html import format_html
 from solo.admin import SingletonModelAdmin
 
 from orchestrator.admin import ProviderAdminsOnly, ReadOnly, _badge

@@ -175,7 +175,7 @@ def test_usage_report_default_period_is_whole_utc_days(db):
         f"Usage by day from {today - timedelta(days=6):%Y-%m-%d} 00:00 to {today:%Y-%m-%d} "
     )
     help_text = Command().create_parser("manage.py", "usage_report").format_help()
-    for default in ("Default: day", "Default: table", "default: every group", "last 7"):
+    for default in ("Default: day", "Default: table", "default: every group", "last 7", "80% or"):
         assert default in " ".join(help_text.split()), default
 
 

@@ -70,7 +70,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--near-limit",
             action="store_true",
-            help=f"Instead: the users at {NEAR_LIMIT_SHARE:.0%} or more of a limit in force "
+            help=f"Instead: the users at {NEAR_LIMIT_SHARE * 100:.0f}%% or more of a limit in force "
             "(today's tokens, this month's tokens or cost; the plan's or their own), fullest "
             "first. Periods and formats as the report's.",
         )
