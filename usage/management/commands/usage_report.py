@@ -70,8 +70,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--near-limit",
             action="store_true",
-            help=f"Instead: the users at {NEAR_LIMIT_SHARE * 100:.0f}%% or more of a limit in force "
-            "(today's tokens, this month's tokens or cost; the plan's or their own), fullest "
+            help=f"Instead: the users at {NEAR_LIMIT_SHARE * 100:.0f}%% or more of a limit in "
+            "force (today's tokens, this month's tokens or cost; the plan's or their own), fullest "
             "first. Periods and formats as the report's.",
         )
 
