@@ -8,7 +8,11 @@ days from the daily rollups, hours from the hourly ones (usage/rollups.py builds
 day, to the same watermark). An hour is read from its rollup when it starts inside the period
 and what the rollup holds of it ends inside the period; the partial first hour of a rolling
 window and the minutes after the watermark come from UsageLog. Percentiles are computed as in
-usage.reports (rolled-up calls at their latency bucket's midpoint, within 1%).
+usage.reports (rolled-up calls at their latency bucket's midpoint, within 1%); a whole rolled-up
+hour's or day's p95 is read as kept with its rollup, the others are ranked by the database.
+
+One module of ~380 lines: its three selectors share the split of a period into rolled-up hours
+and the log, and the ranking of latencies; apart, each would import the others' internals.
 """
 
 from __future__ import annotations
