@@ -30,23 +30,23 @@ def bare_call(vendor: str, api_key: str, base_url: str, model: str, prompt: str)
 
     timeout = settings.AI_TIMEOUTS.get(TASK, settings.AI_TIMEOUTS["default"])
     if vendor == "openai":
-        from orchestrator.providers.openai import _client
+        from orchestrator.providers.openai import OpenAIAdapter
 
-        client = _client(api_key, base_url, timeout)
+        client = OpenAIAdapter(api_key=api_key, base_url=base_url, timeout=timeout).client
         messages = [{"role": "user", "content": prompt}]
         return lambda: client.chat.completions.create(model=model, messages=messages)
     if vendor == "anthropic":
-        from orchestrator.providers.anthropic import _client
+        from orchestrator.providers.anthropic import AnthropicAdapter
 
-        client = _client(api_key, base_url, timeout)
+        client = AnthropicAdapter(api_key=api_key, base_url=base_url, timeout=timeout).client
         content = [{"role": "user", "content": [{"type": "text", "text": prompt}]}]
         max_tokens = settings.AI_DEFAULT_MAX_TOKENS
         return lambda: client.messages.create(model=model, max_tokens=max_tokens, messages=content)
     from google.genai import types
 
-    from orchestrator.providers.gemini import _client
+    from orchestrator.providers.gemini import GeminiAdapter
 
-    client = _client(api_key, base_url, timeout)
+    client = GeminiAdapter(api_key=api_key, base_url=base_url, timeout=timeout).client
     return lambda: client.models.generate_content(
         model=model, contents=[prompt], config=types.GenerateContentConfig()
     )

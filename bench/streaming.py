@@ -34,9 +34,9 @@ def bare_stream(vendor: str, api_key: str, base_url: str, model: str, prompt: st
     timeout = settings.AI_TIMEOUTS.get("cover_letter", settings.AI_TIMEOUTS["default"])
     max_tokens = settings.AI_DEFAULT_MAX_TOKENS
     if vendor == "openai":
-        from orchestrator.providers.openai import _client
+        from orchestrator.providers.openai import OpenAIAdapter
 
-        client = _client(api_key, base_url, timeout)
+        client = OpenAIAdapter(api_key=api_key, base_url=base_url, timeout=timeout).client
         messages = [{"role": "user", "content": prompt}]
 
         def chunks():
@@ -49,9 +49,9 @@ def bare_stream(vendor: str, api_key: str, base_url: str, model: str, prompt: st
                 yield any(c.delta and c.delta.content for c in chunk.choices)
 
     elif vendor == "anthropic":
-        from orchestrator.providers.anthropic import _client
+        from orchestrator.providers.anthropic import AnthropicAdapter
 
-        client = _client(api_key, base_url, timeout)
+        client = AnthropicAdapter(api_key=api_key, base_url=base_url, timeout=timeout).client
         content = [{"role": "user", "content": [{"type": "text", "text": prompt}]}]
 
         def chunks():
@@ -63,9 +63,9 @@ def bare_stream(vendor: str, api_key: str, base_url: str, model: str, prompt: st
     else:
         from google.genai import types
 
-        from orchestrator.providers.gemini import _client
+        from orchestrator.providers.gemini import GeminiAdapter
 
-        client = _client(api_key, base_url, timeout)
+        client = GeminiAdapter(api_key=api_key, base_url=base_url, timeout=timeout).client
 
         def chunks():
             for chunk in client.models.generate_content_stream(
