@@ -194,14 +194,14 @@ def generate(
         user=user,
         task=task,
         provider_type=provider_type,
-        request=dict(
+        request=request_of(
             prompt=prompt,
             image=image,
-            image_mime=image_mime or (image and sniff_image_mime(image)),
+            image_mime=image_mime,
             system_prompt=system_prompt,
             temperature=temperature,
             max_tokens=max_tokens,
-            json_schema=response_schema,
+            response_schema=response_schema,
         ),
     )
     if use_cache and (hit := result_cache.result_get(opened.key)) is not None:
@@ -227,6 +227,28 @@ class _Opened:
     key: str
     started: float
     own_limits: OwnLimits | None = None  # the user's own limits, in place of the plan's
+
+
+def request_of(
+    *,
+    prompt: str,
+    image: bytes | None,
+    image_mime: str | None,
+    system_prompt: str | None,
+    temperature: float | None,
+    max_tokens: int | None,
+    response_schema: dict | None,
+) -> dict[str, Any]:
+    """What an adapter is asked, as generate() and generate_stream() hand it on."""
+    return dict(
+        prompt=prompt,
+        image=image,
+        image_mime=image_mime or (image and sniff_image_mime(image)),
+        system_prompt=system_prompt,
+        temperature=temperature,
+        max_tokens=max_tokens,
+        json_schema=response_schema,
+    )
 
 
 def _open_call(

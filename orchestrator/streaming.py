@@ -52,7 +52,7 @@ from .services import (
     attempt_failed,
     cache_if_intended,
     estimate_tokens,
-    sniff_image_mime,
+    request_of,
 )
 
 # What the offline provider (no `stream`) is replayed in: each JSON string value, or each
@@ -126,14 +126,14 @@ def generate_stream(
         user=user,
         task=task,
         provider_type=provider_type,
-        request=dict(
+        request=request_of(
             prompt=prompt,
             image=image,
-            image_mime=image_mime or (image and sniff_image_mime(image)),
+            image_mime=image_mime,
             system_prompt=system_prompt,
             temperature=temperature,
             max_tokens=max_tokens,
-            json_schema=response_schema,
+            response_schema=response_schema,
         ),
     )
     if use_cache and (hit := result_cache.result_get(opened.key)) is not None:
