@@ -1,6 +1,8 @@
 """The master profile and CV drafts over HTTP: profile, draft (sync or async), list, detail,
-edit, versions, export and match score. Letters reuse the shared views of the export and the
-versions (letters/api.py).
+edit, versions, export and match score. letters/api.py has views of the same shape for the
+edit, the versions and the export of a letter: each names its own service, serializer,
+operation id and OpenAPI description, so a shared generic view would take as many parameters
+as it would save lines; the logic under them (versions, export) is shared.
 
 Longer than our usual modules: thin views, one per endpoint, each with its OpenAPI description.
 """
