@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Subquery
 
 from core.errors import InvalidInput, NotFound
+from jobs.models import Job
+from jobs.schemas import JOB_FIELDS, JOB_LISTS
 from jobs.selectors import job_get
 
 from .match import cv_match
@@ -64,6 +66,33 @@ def profile_for_drafting(*, user: Any) -> MasterProfile:
     if not (data.get("work") or data.get("education")):
         raise InvalidInput(EMPTY_PROFILE)
     return profile
+
+
+def job_and_profile_for_drafting(*, user: Any, job_id: int) -> tuple[Job, MasterProfile]:
+    """One of the user's jobs (only its id and the fields the AI is told) and the profile a
+    draft is written from, read in one query: a wrong job is not found before an empty
+    profile is refused, as with job_get then profile_for_drafting."""
+    profiles = MasterProfile.objects.filter(user=user)
+    job = (
+        Job.objects.filter(owner=user, pk=job_id)
+        .only("id", "owner", *JOB_FIELDS, *JOB_LISTS)
+        .annotate(
+            drafting_profile_id=Subquery(profiles.values("pk")),
+            drafting_profile_data=Subquery(profiles.values("data")),
+            drafting_profile_version=Subquery(profiles.values("version")),
+        )
+        .first()
+    )
+    if job is None:
+        raise NotFound("No such job.")
+    data = job.drafting_profile_data or {}
+    if not (data.get("work") or data.get("education")):
+        raise InvalidInput(EMPTY_PROFILE)
+    profile = MasterProfile(
+        pk=job.drafting_profile_id, user=user, data=data, version=job.drafting_profile_version
+    )
+    profile._state.adding = False  # a stored row, read through the job's query
+    return job, profile
 
 
 def cv_draft_match(*, user: Any, draft_id: int, job_id: int | None = None) -> dict:
