@@ -15,9 +15,9 @@ from typing import Any
 from django.db import transaction
 
 from core.errors import AppError, InvalidInput
-from cvs.selectors import profile_for_drafting
+from cvs.selectors import job_and_profile_for_drafting
 from cvs.versions import content_edit, version_record
-from jobs.selectors import job_ai_fields, job_get
+from jobs.selectors import job_ai_fields
 from orchestrator.background import ai_task_submit
 from orchestrator.checked import generate_checked
 from orchestrator.models import AITask
@@ -47,8 +47,7 @@ def letter_generate(
 ) -> CoverLetter:
     """A letter for the user's profile and one of their jobs. `force` skips the result cache."""
     tone = letter_tone_validate(tone=tone)
-    job = job_get(user=user, job_id=job_id)
-    profile = profile_for_drafting(user=user)
+    job, profile = job_and_profile_for_drafting(user=user, job_id=job_id)
     ask = functools.partial(
         draft_cover_letter,
         user=user,
@@ -92,8 +91,7 @@ def letter_generate_stream(
     streamed letter is not written twice). Everything before the first piece (a wrong job,
     the quota, every provider failing) raises here, before any event."""
     tone = letter_tone_validate(tone=tone)
-    job = job_get(user=user, job_id=job_id)
-    profile = profile_for_drafting(user=user)
+    job, profile = job_and_profile_for_drafting(user=user, job_id=job_id)
     stream = generate_stream(
         user=user,
         **cover_letter_request(
@@ -139,8 +137,7 @@ def letter_generate_submit(
 ) -> AITask:
     """Queue a letter; a bad tone, a wrong job or an empty profile is refused now."""
     letter_tone_validate(tone=tone)
-    job_get(user=user, job_id=job_id)
-    profile_for_drafting(user=user)
+    job_and_profile_for_drafting(user=user, job_id=job_id)
     return ai_task_submit(
         user=user,
         kind=COVER_LETTER.name,

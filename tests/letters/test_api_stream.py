@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from billing.models import QuotaCounter
 from letters.models import CoverLetter
@@ -228,6 +229,42 @@ def test_errors_before_the_stream_are_json_envelopes(api_client, job, with_profi
     assert missing.json()["error_code"] == "NOT_FOUND"
     assert bad_tone.status_code == 400
     assert bad_tone.json()["error_code"] == "INVALID_INPUT"
+
+
+def test_without_a_profile_the_stream_is_refused_but_a_wrong_job_is_not_found_first(
+    api_client, job
+):
+    no_profile = stream(api_client, job)
+    missing = api_client.post(LETTER_URL, {"job_id": 999999}, format="json", **STREAM)
+
+    assert no_profile.status_code == 400
+    assert no_profile["Content-Type"] == "application/json"
+    assert no_profile.json()["error_code"] == "INVALID_INPUT"
+    assert "profile" in no_profile.json()["message"]
+    assert missing.status_code == 404
+    assert missing.json()["error_code"] == "NOT_FOUND"
+
+
+def test_the_job_and_the_profile_are_read_in_one_query_before_the_first_event(
+    api_client, openai_double, make_provider, job, with_profile, good_letter
+):
+    make_provider(openai_double)
+    openai_double.default = StreamReply.of(json.dumps(good_letter), size=24)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = stream(api_client, job)
+        events = events_of(response)
+
+    assert events[-1][0] == "done"
+    reads = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith("SELECT")]
+    job_reads = [sql for sql in reads if 'FROM "jobs_job"' in sql]
+    (job_read,) = job_reads  # one read of the job, and it brings the profile along
+    assert '"cvs_masterprofile"' in job_read
+    assert not any('FROM "cvs_masterprofile"' in sql and sql not in job_reads for sql in reads)
+    # Only what the prompt needs: not the page the job was extracted from.
+    assert "source_text" not in job_read and "raw_ai_output" not in job_read
+    letter = CoverLetter.objects.get()
+    assert (letter.job_id, letter.profile_version) == (job.pk, with_profile.version)
 
 
 def test_a_used_up_quota_is_refused_before_the_stream(
