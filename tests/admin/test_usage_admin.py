@@ -139,7 +139,7 @@ def test_dashboard_shows_the_period_numbers(su_client, known_usage):  # noqa: F8
     assert context["totals"]["calls"] == 8
     assert context["totals"]["cost_text"] == "$0.0109"
     assert [r["label"] for r in context["by_plan"]["rows"]] == ["PRO_MONTHLY", "FREEMIUM"]
-    assert [r["label"] for r in context["by_user"]["rows"]] == ["bob", "alice", "(anonymous)"]
+    assert [r["label"] for r in context["by_user"]["rows"]] == ["bob", "alice", "system (no user)"]
     assert context["quota_exceeded"] == 1
     html = response.content.decode()
     assert html.count('<rect class="bar"') >= 2 + 4 + 3  # plans, tasks, users

@@ -111,7 +111,7 @@ def test_usage_report_csv(known_usage):  # noqa: F811
     assert [(r["user"], r["calls"], r["cost_usd"]) for r in rows] == [
         ("bob", "3", "0.01072500"),
         ("alice", "4", "0.00013500"),
-        ("(anonymous)", "1", "0.00000800"),
+        ("system (no user)", "1", "0.00000800"),
     ]
 
 

@@ -69,7 +69,7 @@ def test_cost_by_user_names_users_and_honours_the_limit(known_usage, user, other
     assert [(r["label"], r["calls"], r["cost_usd"]) for r in rows] == [
         ("bob", 3, Decimal("0.010725")),
         ("alice", 4, Decimal("0.000135")),
-        ("(anonymous)", 1, Decimal("0.000008")),
+        ("system (no user)", 1, Decimal("0.000008")),
     ]
     assert rows[0]["key"] == str(other_user.pk)
     top = reports.usage_by(**WINDOW, group_by="user", limit=1)

@@ -350,7 +350,7 @@ def test_whole_months_are_read_from_the_per_user_month_rollup(db, noon, user, ot
     assert [(r["label"], r["calls"], r["cost_usd"]) for r in by_user] == [
         ("alice", 2, Decimal("1.2")),
         ("bob", 2, Decimal("0.45")),
-        ("(anonymous)", 1, Decimal("0.001")),
+        ("system (no user)", 1, Decimal("0.001")),
     ]
     # Whole March is read from the month rows: its days' rows are not needed.
     latency = reports.latency_percentiles(**march)

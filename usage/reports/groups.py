@@ -35,6 +35,9 @@ from .periods import (
     _window,
 )
 
+# Calls made for no user: the credentials tests, run from the console or the daily re-test.
+NO_USER = "system (no user)"
+
 
 @_one_snapshot
 def usage_totals(*, since: datetime, until: datetime, user: Any = None) -> dict[str, Any]:
@@ -202,7 +205,7 @@ def _group_labels(group_by: str, rows: list[dict[str, Any]]) -> list[tuple[str, 
         return [
             (
                 str(r["user_id"] or ""),
-                names.get(r["user_id"], f"#{r['user_id']}") if r["user_id"] else "(anonymous)",
+                names.get(r["user_id"], f"#{r['user_id']}") if r["user_id"] else NO_USER,
             )
             for r in rows
         ]
