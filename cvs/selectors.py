@@ -60,20 +60,11 @@ def profile_data(*, user: Any) -> dict:
     return profile.data if profile is not None else {}
 
 
-def profile_for_drafting(*, user: Any) -> MasterProfile:
-    """The profile a draft is written from; without experience or education there is
-    nothing true to write, so the user is sent to fill it in first."""
-    profile = MasterProfile.objects.filter(user=user).first()
-    data = profile.data if profile is not None else {}
-    if not (data.get("work") or data.get("education")):
-        raise InvalidInput(EMPTY_PROFILE)
-    return profile
-
-
 def job_and_profile_for_drafting(*, user: Any, job_id: int) -> tuple[Job, MasterProfile]:
     """One of the user's jobs (only its id and the fields the AI is told) and the profile a
-    draft is written from, read in one query: a wrong job is not found before an empty
-    profile is refused, as with job_get then profile_for_drafting."""
+    draft is written from, read in one query. A wrong job is not found before an empty
+    profile is refused: without experience or education there is nothing true to write, so
+    the user is sent to fill it in first."""
     sql, order = _drafting_query()
     values = {_OWNER: user.pk, _JOB: job_id}
     job = next(iter(Job.objects.raw(sql, [values[param] for param in order])), None)

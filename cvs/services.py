@@ -21,7 +21,7 @@ from django.db import transaction
 from core.errors import InvalidInput
 from core.merge_patch import merge_patch
 from core.validation import json_problem, validator
-from jobs.selectors import job_ai_fields, job_get
+from jobs.selectors import job_ai_fields
 from orchestrator.background import ai_task_submit
 from orchestrator.checked import generate_checked
 from orchestrator.models import AITask
@@ -31,7 +31,7 @@ from .factcheck import cv_fact_problems
 from .models import CVDraft, MasterProfile
 from .prompts import VERSION as CV_PROMPT_VERSION
 from .schemas import PROFILE_PATCH_SCHEMA, PROFILE_SCHEMA
-from .selectors import cv_draft_get, profile_for_drafting
+from .selectors import cv_draft_get, job_and_profile_for_drafting
 from .versions import version_record
 
 logger = logging.getLogger(__name__)
@@ -121,8 +121,7 @@ def _profile_change(*, user: Any, change: Callable[[dict], Any]) -> MasterProfil
 
 def cv_draft_create(*, user: Any, job_id: int, force: bool = False) -> CVDraft:
     """A CV for the user's profile and one of their jobs. `force` skips the result cache."""
-    job = job_get(user=user, job_id=job_id)
-    profile = profile_for_drafting(user=user)
+    job, profile = job_and_profile_for_drafting(user=user, job_id=job_id)
     facts = profile.data
     ask = functools.partial(
         draft_cv, user=user, master_profile=facts, job_data=job_ai_fields(job=job)
@@ -148,8 +147,7 @@ def cv_draft_create(*, user: Any, job_id: int, force: bool = False) -> CVDraft:
 
 def cv_draft_submit(*, user: Any, job_id: int, force: bool = False) -> AITask:
     """Queue a draft; a wrong job or an empty profile is refused now, not by a failed task."""
-    job_get(user=user, job_id=job_id)
-    profile_for_drafting(user=user)
+    job_and_profile_for_drafting(user=user, job_id=job_id)
     return ai_task_submit(user=user, kind=CV_DRAFT.name, params={"job_id": job_id, "force": force})
 
 
