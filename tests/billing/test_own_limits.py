@@ -3,7 +3,6 @@ remembered with the plan (no query per call), shown on GET /api/v1/usage."""
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
@@ -18,7 +17,7 @@ from orchestrator.plans import limits_for_user, plan_and_own_limits
 from orchestrator.services import estimate_tokens, generate
 from tests.billing.test_quotas import POSTGRESQL_ONLY
 from tests.doubles import Reply
-from tests.quota import quota_counters
+from tests.quota import concurrent_cv_drafts, quota_counters
 
 pytestmark = pytest.mark.django_db
 
@@ -126,30 +125,7 @@ def test_50_concurrent_calls_for_an_own_limit_that_fits_10_let_exactly_10_throug
         0.05,
         then=Reply.ok("ok", input_tokens=per_call - 1000, output_tokens=1000, thinking_tokens=0),
     )
-    outcomes: list[str] = []
-    start = threading.Barrier(50)
-
-    def one_call():
-        try:
-            start.wait()
-            generate(
-                user=user,
-                task="cv_draft",
-                prompt=request["prompt"],
-                max_tokens=1000,
-                use_cache=False,
-            )
-            outcomes.append("ok")
-        except errors.QuotaExceeded:
-            outcomes.append("quota")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=one_call) for _ in range(50)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    outcomes = concurrent_cv_drafts(user=user, prompt=request["prompt"])
 
     assert (outcomes.count("ok"), outcomes.count("quota")) == (10, 40)
     assert openai_double.request_count == 10
