@@ -36,7 +36,17 @@ THIRD_PARTY_APPS = [
     "drf_spectacular_sidecar",
     "solo",
 ]
-LOCAL_APPS = ["core", "billing", "accounts", "orchestrator", "usage", "jobs", "cvs", "letters"]
+LOCAL_APPS = [
+    "core",
+    "billing",
+    "accounts",
+    "orchestrator",
+    "usage",
+    "jobs",
+    "cvs",
+    "letters",
+    "applications",
+]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
