@@ -41,6 +41,8 @@ def interview_prep_create(*, user: Any, application_id: int, force: bool = False
             provider_type=result.provider,
             model=result.model,
             usage_log_id=result.usage_log_id,
+            tier=result.tier,
+            cost_usd=result.cost_usd,
         )
         version_record(item=prep, edited_by_user=False)
     return prep
