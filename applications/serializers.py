@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from core.api import IdField, ModelSerializer, RequestSerializer
 
-from .interview.schemas import PREP_SCHEMA
+from .interview.schemas import PREP_OPENAPI
 from .models import Application, InterviewPrep, InterviewPrepVersion, StatusChange
 from .statuses import Status, allowed_moves
 
@@ -14,7 +14,7 @@ STATUS_ERROR = '"{input}" is not a status; choose one of ' + ", ".join(Status.va
 
 def _status_field(**kwargs) -> serializers.ChoiceField:
     return serializers.ChoiceField(
-        choices=Status.values, error_messages={"invalid_choice": STATUS_ERROR}, **kwargs
+        choices=Status.choices, error_messages={"invalid_choice": STATUS_ERROR}, **kwargs
     )
 
 
@@ -106,7 +106,7 @@ class InterviewPrepRequestSerializer(RequestSerializer):
     )
 
 
-@extend_schema_field(PREP_SCHEMA)
+@extend_schema_field(PREP_OPENAPI)
 class PrepContentField(serializers.JSONField):
     pass
 

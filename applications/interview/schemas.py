@@ -1,5 +1,7 @@
 """What the AI answers for an interview prep, and what is stored (sources resolved)."""
 
+import copy
+
 QUESTION_KINDS = ["behavioural", "technical", "company"]
 # anyOf, not a type list: Anthropic's strict-schema transform takes no type lists.
 _OUTLINE_OBJECT = {
@@ -74,4 +76,11 @@ PREP_SCHEMA = {
     },
     "required": ["questions"],
     "additionalProperties": False,
+}
+
+# OpenAPI 3.0 has no null type: the documentation says `nullable` instead.
+PREP_OPENAPI = copy.deepcopy(PREP_SCHEMA)
+PREP_OPENAPI["properties"]["questions"]["items"]["properties"]["outline"] = {
+    **_OUTLINE_OBJECT,
+    "nullable": True,
 }

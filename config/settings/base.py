@@ -192,6 +192,7 @@ REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "AITaskStatusEnum": "orchestrator.models.AITask.Status",
     "UsageLogStatusEnum": "orchestrator.models.UsageLog.Status",
+    "ApplicationStatusEnum": "applications.statuses.Status",
 }
 SPECTACULAR_SETTINGS["PATH_CONVERTER_OVERRIDES"] = {
     "id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
