@@ -45,6 +45,7 @@ PREP_ENVELOPE = enveloped("InterviewPrepEnvelope", InterviewPrepSerializer())
 
 
 class ApplicationListView(APIView):
+    parser_classes = [SafeJSONParser]  # nullable ids and dates: a form cannot say null
     @extend_schema(
         operation_id="applications_list",
         summary="Your applications, most recently changed first.",
@@ -148,6 +149,7 @@ class ApplicationCsvView(APIView):
 
 class InterviewPrepCreateView(APIView):
     throttle_classes = AI_THROTTLES
+    parser_classes = [SafeJSONParser]
 
     @extend_schema(
         operation_id="applications_interview_prep",

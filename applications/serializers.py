@@ -97,7 +97,11 @@ class ApplicationUpdateSerializer(RequestSerializer):
 
 
 class ApplicationListQuerySerializer(serializers.Serializer):
-    status = _status_field(required=False, help_text="Only those with this status.")
+    status = _status_field(
+        required=False,
+        allow_blank=True,  # `?status=` is no filter, as an absent status
+        help_text="Only those with this status.",
+    )
 
 
 class InterviewPrepRequestSerializer(RequestSerializer):
