@@ -33,6 +33,7 @@ PHASES = {  # name -> module, in the order they run
     "match": "bench.match",
     "extraction": "bench.extraction",
     "streaming": "bench.streaming",
+    "outcomes": "bench.outcomes",
 }
 PACKAGES = (
     "django",

@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("jobs.urls")),  # job-extractor, jobs
     path("", include("cvs.urls")),  # profile, cv-drafter, cvs
     path("", include("letters.urls")),  # cover-letter, letters
+    path("", include("applications.urls")),  # applications, interview-preps
     path("", include("orchestrator.urls")),  # tasks
 ]
 

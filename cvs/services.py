@@ -140,6 +140,8 @@ def cv_draft_create(*, user: Any, job_id: int, force: bool = False) -> CVDraft:
             provider_type=result.provider,
             model=result.model,
             usage_log_id=result.usage_log_id,
+            tier=result.tier,
+            cost_usd=result.cost_usd,
         )
         version_record(item=draft, edited_by_user=False)
     return draft

@@ -270,6 +270,8 @@ def _provenance(result: AIResult) -> dict[str, Any]:
         "model": result.model,
         "raw_ai_output": strip_bad_text(result.text),
         "usage_log_id": result.usage_log_id,
+        "tier": result.tier,
+        "cost_usd": result.cost_usd,
     }
 
 

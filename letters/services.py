@@ -76,6 +76,8 @@ def _letter_save(
             provider_type=result.provider,
             model=result.model,
             usage_log_id=result.usage_log_id,
+            tier=result.tier,
+            cost_usd=result.cost_usd,
         )
         version_record(item=letter, edited_by_user=False)
     return letter

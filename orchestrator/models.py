@@ -206,6 +206,10 @@ class ProducedByAI(models.Model):
     usage_log = models.ForeignKey(
         "orchestrator.UsageLog", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The usage row's tier and cost, kept with the row it produced: the reports on what drafts
+    # became (applications.outcomes) group a hundred thousand of them without joining the log.
+    tier = models.CharField(max_length=10, blank=True)
+    cost_usd = models.DecimalField(max_digits=14, decimal_places=8, default=0)
 
     class Meta:
         abstract = True

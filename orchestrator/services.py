@@ -72,6 +72,7 @@ class AIResult:
     data: Any = None  # the parsed JSON when a response_schema was given
     usage_log_id: int | None = None
     provider_config_id: int | None = None
+    tier: str = ""
 
 
 @dataclass
@@ -360,6 +361,7 @@ def _serve_hit(call: _Call, hit: dict[str, Any], started: float, sent: dict[str,
         data=hit["data"],
         usage_log_id=row.pk,
         provider_config_id=config_id,
+        tier=row.tier,
     )
 
 
@@ -593,6 +595,7 @@ def attempt_done(
         data=data,
         usage_log_id=row.pk,
         provider_config_id=route.config_id,
+        tier=row.tier,
     )
 
 

@@ -30,6 +30,7 @@ from usage.models import AlertThresholds
 from . import reports
 from .alerts import alert_recipients, alert_thresholds, alerts_check, alerts_open
 from .charts import usd
+from .dashboard_sections import dashboard_sections
 from .forms import PeriodForm
 from .models import AlertChannel, LatencyThreshold
 from .trend_views import log_url, trend_context
@@ -189,6 +190,7 @@ def usage_dashboard(request: HttpRequest, *, model_admin) -> HttpResponse:
         "latency_threshold": thresholds.p95_latency_ms,
         "log_url": log_url(**window),
         **trend_context(**window),
+        "extra_sections": dashboard_sections(**window),
     }
     return TemplateResponse(request, "admin/orchestrator/usage_dashboard.html", context)
 

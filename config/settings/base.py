@@ -36,7 +36,17 @@ THIRD_PARTY_APPS = [
     "drf_spectacular_sidecar",
     "solo",
 ]
-LOCAL_APPS = ["core", "billing", "accounts", "orchestrator", "usage", "jobs", "cvs", "letters"]
+LOCAL_APPS = [
+    "core",
+    "billing",
+    "accounts",
+    "orchestrator",
+    "usage",
+    "jobs",
+    "cvs",
+    "letters",
+    "applications",
+]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
@@ -182,6 +192,7 @@ REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "AITaskStatusEnum": "orchestrator.models.AITask.Status",
     "UsageLogStatusEnum": "orchestrator.models.UsageLog.Status",
+    "ApplicationStatusEnum": "applications.statuses.Status",
 }
 SPECTACULAR_SETTINGS["PATH_CONVERTER_OVERRIDES"] = {
     "id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},

@@ -1,0 +1,58 @@
+"""Interview preps as files (PDF, DOCX, Markdown, text), laid out like the CVs in cvs.export."""
+
+from __future__ import annotations
+
+from core.errors import NotFound
+from cvs.export import (
+    BULLET,
+    HEADING,
+    PARAGRAPH,
+    TITLE,
+    Block,
+    ExportedFile,
+    document_export,
+    file_stem,
+)
+
+from ..models import InterviewPrep
+
+STAR = ("situation", "task", "action", "result")
+
+
+def prep_blocks(prep: dict, *, title: str) -> list[Block]:
+    blocks: list[Block] = [(TITLE, title)]
+    for n, question in enumerate(prep.get("questions") or [], start=1):
+        blocks.append(
+            (HEADING, f"{n}. {question.get('question', '')} ({question.get('kind', '')})")
+        )
+        outline = question.get("outline") or {}
+        for part in STAR:
+            if outline.get(part):
+                blocks.append((BULLET, f"{part.capitalize()}: {outline[part]}"))
+        if question.get("note"):
+            blocks.append((PARAGRAPH, question["note"]))
+        for source in question.get("sources") or []:
+            blocks.append((PARAGRAPH, f"Source {source['id']}: {source['text']}"))
+    return blocks
+
+
+def interview_prep_export(
+    *, user: object, prep_id: int, file_format: str, paper: str
+) -> ExportedFile:
+    prep = (
+        InterviewPrep.objects.filter(owner=user, pk=prep_id)
+        .select_related("application__job")
+        .first()
+    )
+    if prep is None:
+        raise NotFound("No such interview prep.")
+    job = prep.application.job
+    title = f"Interview prep: {job}"
+    return document_export(
+        blocks=prep_blocks(prep.content, title=title),
+        file_format=file_format,
+        paper=paper,
+        title=title,
+        author="",
+        stem=file_stem("interview-prep", job.company, job.title, fallback=f"prep-{prep.pk}"),
+    )
