@@ -112,6 +112,8 @@ class _Call:
         )
         if route is not None:
             fields.update(provider_config_id=route.config_id, provider_type=route.provider_type)
+        if fields.get("error_message"):  # a second line of defence: no stored message holds a key
+            fields["error_message"] = scrub(fields["error_message"], route.api_key if route else "")
         row = UsageLog(
             user=self.user if self.user is not None and self.user.pk else None,
             model=model,
@@ -699,8 +701,7 @@ def parse_json_answer(text: str, schema: dict) -> Any:
     try:
         validation.validate(data, schema)
     except jsonschema.ValidationError as exc:
-        where = "/".join(str(p) for p in exc.absolute_path) or "the top level"
-        raise ValueError(f"JSON does not match the schema at {where}: {exc.message}") from None
+        raise ValueError(validation.schema_error_summary(exc)) from None
     return data
 
 
@@ -814,7 +815,7 @@ def provider_test(*, config: Any, user: Any = None) -> ProviderTestResult:
         last_test_status=ProviderConfig.TestStatus.OK
         if outcome.ok
         else ProviderConfig.TestStatus.FAILED,
-        last_test_message=outcome.message[:2000],
+        last_test_message=scrub(outcome.message)[:2000],
         last_test_warnings=list(outcome.warnings),
     )
     configs = ProviderConfig.objects.filter(pk=config.pk)
