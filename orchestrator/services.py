@@ -17,7 +17,7 @@ import re
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -53,7 +53,7 @@ from .resilience import (
     breaker_record_failure,
     breaker_record_success,
 )
-from .routes import Route, route_for
+from .routes import Route, base_url_refusal, route_for
 from .selectors import provider_chain, routing_rules
 
 logger = logging.getLogger(__name__)
@@ -784,6 +784,8 @@ def provider_test(*, config: Any, user: Any = None) -> ProviderTestResult:
     try:
         route = route_for(config)
         answered: list[str] = []
+        if route.base_url and (refusal := base_url_refusal(route.base_url)):
+            route = replace(route, unusable=refusal)  # refused before any connection
         for tier, model in dict.fromkeys(
             [("fast", route.fast_model), ("quality", route.quality_model)]
         ):
