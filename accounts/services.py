@@ -8,15 +8,16 @@ from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
-from rest_framework.authtoken.models import Token
 
 from billing.models import PlanCode
 from billing.services import subscription_set_plan
 from core.errors import InvalidInput, Unauthorized
 
+from .tokens import IssuedToken, token_issue
+
 
 @transaction.atomic
-def user_register(*, username: str, email: str, password: str) -> tuple[Any, Token]:
+def user_register(*, username: str, email: str, password: str) -> tuple[Any, IssuedToken]:
     """A new user on the FREEMIUM plan, with an API token. Django's password rules apply."""
     user_model = get_user_model()
     username, email = username.strip(), user_model.objects.normalize_email(email.strip())
@@ -35,13 +36,13 @@ def user_register(*, username: str, email: str, password: str) -> tuple[Any, Tok
     except IntegrityError:  # the same name registered a moment ago
         raise InvalidInput("This username is taken; choose another.") from None
     subscription_set_plan(user=user, plan_code=PlanCode.FREEMIUM)
-    return user, Token.objects.create(user=user)
+    return user, token_issue(user=user)
 
 
-def auth_token_obtain(*, username: str, password: str) -> Token:
-    """The user's API token (created on first use) for a right username and password."""
+def auth_token_obtain(*, username: str, password: str) -> IssuedToken:
+    """A new API token for this sign-in (device or session) for a right username and
+    password; the tokens of the user's other sign-ins keep working."""
     user = authenticate(username=username, password=password)
     if user is None:
         raise Unauthorized("Wrong username or password.")
-    token, _ = Token.objects.get_or_create(user=user)
-    return token
+    return token_issue(user=user)

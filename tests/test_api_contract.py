@@ -22,7 +22,6 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -31,6 +30,8 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+
+from accounts.tokens import token_issue
 
 CHECKS = [
     not_a_server_error,
@@ -87,7 +88,7 @@ def token(db, django_user_model, settings, monkeypatch) -> str:
     # As Django's test client does: the handler must not close the test's transaction.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
-    yield Token.objects.create(user=user).key
+    yield token_issue(user=user).token
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
 
