@@ -43,6 +43,8 @@ MIDDLEWARE = [
     # First, so preflight requests are answered here, before sessions and authentication.
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # A NUL in an admin filter or search is a 400, not a database error (a 500).
+    "core.middleware.RefuseNulInQueryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
