@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
+from accounts.services import ACCOUNT_TAKEN
 from billing.models import Subscription
 from orchestrator.plans import plan_for_user
 from tests.jobs.conftest import assert_error
@@ -40,18 +41,19 @@ def test_register_creates_a_freemium_user_with_a_working_token(client):
 
 
 @pytest.mark.parametrize(
-    "changes, words",
+    "changes",
     [
-        ({"username": "CAROL", "email": "other@example.com"}, "username is taken"),
-        ({"username": "carol2", "email": "Carol@Example.com"}, "email address exists"),
+        {"username": "CAROL", "email": "other@example.com"},
+        {"username": "carol2", "email": "Carol@Example.com"},
     ],
 )
-def test_a_duplicate_username_or_email_is_invalid_input(client, changes, words):
+def test_a_taken_username_or_email_gets_one_message_that_does_not_say_which(client, changes):
     assert client.post(REGISTER, CAROL, format="json").status_code == 201
 
     response = client.post(REGISTER, {**CAROL, **changes}, format="json")
 
-    assert_error(response, 400, "INVALID_INPUT", words)
+    assert_error(response, 400, "INVALID_INPUT", "username or email address cannot be used")
+    assert response.json()["message"] == ACCOUNT_TAKEN
     assert get_user_model().objects.count() == 1
 
 
