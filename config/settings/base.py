@@ -168,7 +168,11 @@ from config.settings.topics.resilience import *  # noqa: E402, F403
 from config.settings.topics.secrets import *  # noqa: E402, F403
 
 # --- What the topics add to the shared settings above -----------------------------------------
-REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {**AI_THROTTLE_RATES, **AUTH_THROTTLE_RATES}  # noqa: F405
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    **AI_THROTTLE_RATES,  # noqa: F405
+    **AUTH_THROTTLE_RATES,  # noqa: F405
+    **EDIT_THROTTLE_RATES,  # noqa: F405
+}
 # DRF's own throttles read X-Forwarded-For the same way (with None they trust it whole).
 REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES  # noqa: F405
 REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = [
