@@ -110,3 +110,19 @@ def test_the_scrubber_leaves_ordinary_words_alone():
     text = "A task-force of shelf_life experts kept a key results log at Acme."
 
     assert scrub(text) == text
+
+
+def test_messages_stored_before_are_cleaned_by_the_migration():
+    import importlib
+
+    migration = importlib.import_module(
+        "orchestrator.migrations.0019_error_messages_without_content"
+    )
+    old = f"JSON does not match the schema at years: '{CV_LINE} {PASTED_KEY}' is not an integer"
+
+    cleaned = migration._cleaned(old)
+
+    assert cleaned == "JSON does not match the schema at years: (detail not kept)"
+    assert migration._cleaned(f"auth (HTTP 401): bad key {PASTED_KEY}") == (
+        "auth (HTTP 401): bad key [redacted]"
+    )
