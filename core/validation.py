@@ -92,6 +92,17 @@ _SCHEMA_VALUE_SHOWN = {
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,40}")
 
 
+class SchemaMismatch(ValueError):
+    """A document that fails its schema: str() is the summary that quotes nothing (for logs
+    and staff), `detail` jsonschema's own message (for whoever sent the document: the AI is
+    told exactly what to repair)."""
+
+    def __init__(self, error: jsonschema.ValidationError):
+        where = "/".join(str(step) for step in error.absolute_path) or "the top level"
+        self.detail = f"JSON does not match the schema at {where}: {error.message}"
+        super().__init__(schema_error_summary(error))
+
+
 def schema_error_summary(error: jsonschema.ValidationError) -> str:
     """Where a document fails its schema and which rule it breaks, quoting nothing of the
     document: jsonschema's own message quotes the offending value, which for an AI answer

@@ -572,8 +572,10 @@ def attempt_done(
                 **usage,
             )
             error = errors.BadAIOutput(f"The AI answer was not usable: {exc}")
+            # The repair is told what is wrong in full: the vendor wrote it.
+            problem = getattr(exc, "detail", str(exc))
             raise _AttemptFailed(
-                error, kind=BAD_OUTPUT, retryable=False, problem=str(exc), answered=True
+                error, kind=BAD_OUTPUT, retryable=False, problem=problem, answered=True
             ) from None
     row = call.log(
         route,
@@ -701,7 +703,7 @@ def parse_json_answer(text: str, schema: dict) -> Any:
     try:
         validation.validate(data, schema)
     except jsonschema.ValidationError as exc:
-        raise ValueError(validation.schema_error_summary(exc)) from None
+        raise validation.SchemaMismatch(exc) from None
     return data
 
 
