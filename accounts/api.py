@@ -1,19 +1,22 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
+from knox.models import AuthToken
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import envelope
-from core.errors import Unauthorized
+from core.errors import NotFound, Unauthorized
 from core.openapi import enveloped, error_responses
 
-from . import services
+from . import services, tokens
 from .serializers import (
     RegisteredSerializer,
     RegisterSerializer,
+    RevokedSerializer,
+    TokenInfoSerializer,
     TokenRequestSerializer,
     TokenSerializer,
     UserSerializer,
@@ -43,7 +46,7 @@ class RegisterView(APIView):
         form.is_valid(raise_exception=True)
         user, token = services.user_register(**form.validated_data)
         return envelope(
-            {"user": UserSerializer(user).data, "token": token.key},
+            {"user": UserSerializer(user).data, "token": token.token, "expiry": token.expiry},
             message="Account created.",
             status=201,
         )
@@ -56,7 +59,7 @@ class TokenView(APIView):
 
     @extend_schema(
         operation_id="auth_token",
-        summary="Exchange a username and password for your API token.",
+        summary="Exchange a username and password for a new API token (one per device or session).",
         request=TokenRequestSerializer,
         responses={
             200: enveloped("TokenEnvelope", TokenSerializer()),
@@ -75,4 +78,66 @@ class TokenView(APIView):
                 throttle.record_failure(request, self)
             raise
         SignInFailuresPerUsername().clear(request, self)
-        return envelope({"token": token.key})
+        return envelope({"token": token.token, "expiry": token.expiry})
+
+
+class LogoutView(APIView):
+    @extend_schema(
+        operation_id="auth_logout",
+        summary="Sign out: the token this request carries stops working.",
+        request=None,
+        responses={
+            200: enveloped("LoggedOutEnvelope", RevokedSerializer()),
+            **error_responses(401),
+        },
+        tags=["auth"],
+    )
+    def post(self, request: Request) -> Response:
+        revoked = 0
+        if isinstance(request.auth, AuthToken):  # a session sign-in carries no token
+            revoked = int(tokens.token_revoke(user=request.user, token_id=request.auth.token_key))
+        return envelope({"revoked": revoked}, message="Signed out.")
+
+
+class TokensView(APIView):
+    @extend_schema(
+        operation_id="auth_tokens_list",
+        summary="Your API tokens that still work: one per sign-in, never the token itself.",
+        responses={
+            200: enveloped("TokenListEnvelope", TokenInfoSerializer(many=True)),
+            **error_responses(401),
+        },
+        tags=["auth"],
+    )
+    def get(self, request: Request) -> Response:
+        current = request.auth.pk if isinstance(request.auth, AuthToken) else None
+        listed = tokens.token_list(user=request.user)
+        return envelope(
+            TokenInfoSerializer(listed, many=True, context={"current_digest": current}).data
+        )
+
+    @extend_schema(
+        operation_id="auth_tokens_revoke_all",
+        summary="Sign out everywhere: every one of your tokens stops working, this one too.",
+        responses={200: enveloped("RevokedEnvelope", RevokedSerializer()), **error_responses(401)},
+        tags=["auth"],
+    )
+    def delete(self, request: Request) -> Response:
+        revoked = tokens.tokens_revoke_all(user=request.user)
+        return envelope({"revoked": revoked}, message="Every token revoked.")
+
+
+class TokenDetailView(APIView):
+    @extend_schema(
+        operation_id="auth_tokens_revoke",
+        summary="Revoke one of your tokens by the id the list shows.",
+        responses={
+            200: enveloped("RevokedOneEnvelope", RevokedSerializer()),
+            **error_responses(401, 404),
+        },
+        tags=["auth"],
+    )
+    def delete(self, request: Request, token_id: str) -> Response:
+        if not tokens.token_revoke(user=request.user, token_id=token_id):
+            raise NotFound("You have no token with this id.")
+        return envelope({"revoked": 1}, message="Token revoked.")

@@ -32,10 +32,35 @@ class UserSerializer(ModelSerializer):
         read_only_fields = fields
 
 
+EXPIRY_HELP = (
+    "When the token stops working unless used: each use moves it forward (see the README)."
+)
+
+
 class RegisteredSerializer(serializers.Serializer):
     user = UserSerializer()
     token = serializers.CharField(help_text=TOKEN_HELP)
+    expiry = serializers.DateTimeField(allow_null=True, help_text=EXPIRY_HELP)
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text=TOKEN_HELP)
+    token = serializers.CharField(help_text=TOKEN_HELP + " Shown once; a new one per sign-in.")
+    expiry = serializers.DateTimeField(allow_null=True, help_text=EXPIRY_HELP)
+
+
+class TokenInfoSerializer(serializers.Serializer):
+    """One of the user's tokens, as listed: never the token itself."""
+
+    id = serializers.CharField(
+        source="token_key", help_text="The token's first characters; DELETE it to revoke it."
+    )
+    created = serializers.DateTimeField()
+    expiry = serializers.DateTimeField(allow_null=True, help_text=EXPIRY_HELP)
+    current = serializers.SerializerMethodField(help_text="Whether this request used it.")
+
+    def get_current(self, token) -> bool:
+        return token.pk == self.context.get("current_digest")
+
+
+class RevokedSerializer(serializers.Serializer):
+    revoked = serializers.IntegerField(help_text="How many tokens stopped working.")

@@ -49,13 +49,12 @@ def bench_user(username: str) -> Any:
 @transaction.atomic
 def bench_users_with_tokens(prefix: str, count: int) -> list[str]:
     """``count`` users on the bench plan, each with an API token; returns the tokens."""
-    from rest_framework.authtoken.models import Token
+    from accounts.tokens import token_issue
 
     tokens = []
     for i in range(count):
         user = bench_user(f"{prefix}{i:04d}")
-        token, _ = Token.objects.get_or_create(user=user)
-        tokens.append(token.key)
+        tokens.append(token_issue(user=user).token)
     return tokens
 
 

@@ -74,3 +74,50 @@ def json_problem(data: Any, *, max_depth: int, path: str = "") -> str | None:
                 child = f"{where}[{key}]" if isinstance(key, int) else f"{where}.{key}".lstrip(".")
                 stack.append((item, child, depth + 1))
     return None
+
+
+# --- Schema errors that quote nothing ----------------------------------------------------------
+
+# Keywords whose value in the schema (never the data) helps to read the error.
+_SCHEMA_VALUE_SHOWN = {
+    "type",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+    "minimum",
+    "maximum",
+    "format",
+}
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,40}")
+
+
+class SchemaMismatch(ValueError):
+    """A document that fails its schema: str() is the summary that quotes nothing (for logs
+    and staff), `detail` jsonschema's own message (for whoever sent the document: the AI is
+    told exactly what to repair)."""
+
+    def __init__(self, error: jsonschema.ValidationError):
+        where = "/".join(str(step) for step in error.absolute_path) or "the top level"
+        self.detail = f"JSON does not match the schema at {where}: {error.message}"
+        super().__init__(schema_error_summary(error))
+
+
+def schema_error_summary(error: jsonschema.ValidationError) -> str:
+    """Where a document fails its schema and which rule it breaks, quoting nothing of the
+    document: jsonschema's own message quotes the offending value, which for an AI answer
+    echoes the user's CV or profile, and these messages are stored and shown to staff."""
+    steps = [
+        str(step) if isinstance(step, int) or _PLAIN_KEY.fullmatch(step) else "?"
+        for step in error.absolute_path
+    ]
+    where = "/".join(steps) or "the top level"
+    rule = str(error.validator)
+    if rule == "required" and isinstance(error.instance, dict):
+        # The names come from the schema; only those the document lacks.
+        rule = (
+            f"required {[name for name in error.validator_value if name not in error.instance]!r}"
+        )
+    elif rule in _SCHEMA_VALUE_SHOWN:
+        rule = f"{rule} {error.validator_value!r}"[:120]
+    return f"JSON does not match the schema at {where}: fails {rule}"

@@ -30,6 +30,7 @@ from core.openapi import (
     paginated_response,
 )
 from core.parsers import SafeJSONParser
+from core.throttling import EditRateThrottle
 from orchestrator.background import (
     ACCEPTED_RESPONSE,
     ASYNC_PARAMETERS,
@@ -232,6 +233,7 @@ class CVDraftListView(APIView):
 
 
 class CVDraftDetailView(APIView):
+    throttle_classes = [EditRateThrottle]  # edits (PATCH) only; reads are not counted
     parser_classes = [SafeJSONParser]  # edits are nested JSON; a form cannot carry them
 
     @extend_schema(
@@ -264,7 +266,7 @@ class CVDraftDetailView(APIView):
         "`warnings`. An edit that changes nothing saves no version. Earlier versions stay "
         "readable under `/versions`.",
         request=DraftEditSerializer,
-        responses={200: CV_ENVELOPE, **error_responses(400, 401, 404)},
+        responses={200: CV_ENVELOPE, **error_responses(400, 401, 404, 429)},
         tags=["cvs"],
     )
     def patch(self, request: Request, draft_id: int) -> Response:

@@ -208,3 +208,15 @@ class ExportQuerySerializer(serializers.Serializer):
         error_messages={"invalid_choice": '"{input}" is not a paper size; choose a4 or letter.'},
         help_text="Page size of pdf and docx: a4 or letter (US Letter).",
     )
+
+    def to_internal_value(self, data: Any) -> Any:
+        # A query parameter sent empty ("?paper=") would fall back to the default; the
+        # schema allows only the listed values, so it is refused as any other wrong value.
+        empty = {
+            name: [f"Choose one of {', '.join(self.fields[name].choices)}, or leave it out."]
+            for name in ("format", "paper")
+            if name in data and data.get(name) == ""
+        }
+        if empty:
+            raise serializers.ValidationError(empty)
+        return super().to_internal_value(data)

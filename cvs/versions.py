@@ -15,6 +15,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 
 from core.errors import InvalidInput, NotFound
@@ -92,7 +93,16 @@ def content_edit(
         item.version += 1
         item.save(update_fields=["content", "warnings", "version"])
         version_record(item=item, edited_by_user=True)
+        versions_prune(item=item)
     return item, True
+
+
+def versions_prune(*, item: models.Model) -> None:
+    """Keep DOCUMENT_VERSIONS_KEPT versions of an item: version 1 (what the AI wrote) and the
+    newest others. Every version holds the whole document, so an unbounded history would let
+    one user fill the database with edits."""
+    kept = max(2, int(settings.DOCUMENT_VERSIONS_KEPT))
+    item.versions.filter(number__gt=1, number__lte=item.version - (kept - 1)).delete()
 
 
 def cv_draft_edit(*, user: Any, draft_id: int, patch: Any) -> tuple[CVDraft, bool]:

@@ -16,6 +16,7 @@ from core.openapi import (
     paginated_response,
 )
 from core.parsers import SafeJSONParser
+from core.throttling import EditRateThrottle
 from orchestrator.background import (
     ACCEPTED_RESPONSE,
     ASYNC_PARAMETERS,
@@ -101,6 +102,7 @@ class JobListView(APIView):
 
 
 class JobDetailView(APIView):
+    throttle_classes = [EditRateThrottle]  # edits (PATCH) only; reads are not counted
     parser_classes = [SafeJSONParser]  # edits are nested JSON; a form cannot carry them
 
     @extend_schema(
@@ -131,7 +133,7 @@ class JobDetailView(APIView):
         "repeated list items are dropped); an unknown field or a value too long is refused "
         "(400). Drafts and letters written afterwards use the corrected job.",
         request=JobPatchSerializer,
-        responses={200: JOB_ENVELOPE, **error_responses(400, 401, 404)},
+        responses={200: JOB_ENVELOPE, **error_responses(400, 401, 404, 429)},
         tags=["jobs"],
     )
     def patch(self, request: Request, job_id: int) -> Response:

@@ -1,22 +1,10 @@
 """Fetching a job-posting page from a URL the user gave us, without becoming an SSRF proxy.
 
-The URL is untrusted, so before every connection (the first one and each redirect) we resolve
-the host once, refuse it if any of its addresses is not a public one, and then connect to
-exactly the address we checked. Size, time and decompression are capped.
-
-Why httpcore with our own network backend (and not httpx or urllib3 directly):
-httpcore asks its network backend for a TCP connection and afterwards does TLS itself with
-``server_hostname`` set to the URL's host. A backend that ignores the host name and dials the
-address we already checked therefore pins the connection (no second DNS lookup, so DNS
-rebinding cannot swap the address), while the Host header, SNI and certificate verification
-all still use the real host name. The same backend is the one place that sees every connect,
-read and write, so it also enforces one overall deadline instead of per-read timeouts that a
-slow-drip server could stretch forever. httpx on top would add proxy environment variables
-(which would bypass the pinning) and automatic decompression (which is not bounded per
-chunk), both of which we would then have to switch off.
-
-Longer than our usual modules: the address checks, the pinned network backend and the capped
-reading belong together; split apart, a reader could miss the one place every connect passes.
+The URL is untrusted, so before every connection (the first one and each redirect) the host is
+resolved once and vetted by the service's one outbound address policy (core.outbound), and the
+connection goes to exactly the address that was checked. Size, time and decompression are
+capped. httpcore (not httpx) because httpx would add proxy environment variables (which would
+bypass the pinning) and automatic decompression (which is not bounded per chunk).
 """
 
 from __future__ import annotations
@@ -24,20 +12,18 @@ from __future__ import annotations
 import codecs
 import ipaddress
 import re
-import socket
 import ssl
 import time
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
-import certifi
 import httpcore
 import idna
 from django.conf import settings
 
+from core import outbound
 from core.errors import FetchFailed, InvalidInput
 
 USER_AGENT = (
@@ -55,11 +41,6 @@ CHUNK_BYTES = 64 * 1024
 
 PRIVATE_ADDRESS = "This URL points to a private or local network address and cannot be fetched."
 INSTEAD = "Upload a screenshot of the posting or paste its text instead."
-
-# NAT64 (RFC 6052) carries an IPv4 address in its last 32 bits; Python calls the well-known
-# prefix global whatever it embeds, and the local-use prefix (RFC 8215) can reach anything.
-NAT64_WELL_KNOWN = ipaddress.IPv6Network("64:ff9b::/96")
-NAT64_LOCAL_USE = ipaddress.IPv6Network("64:ff9b:1::/48")
 
 
 @dataclass(frozen=True)
@@ -122,10 +103,14 @@ def fetch_page(url: str) -> FetchedPage:
 def _checked_target(url: str) -> _Target:
     """Parse, resolve once and vet a URL; the result carries the only addresses we may dial."""
     target = parse_url(url)
-    addresses = _resolve(target.host, target.port)
-    if target.authority not in _allowed_hosts():
-        if any(_is_forbidden_address(address) for address in addresses):
-            raise InvalidInput(PRIVATE_ADDRESS)
+    try:
+        addresses = outbound.checked_addresses(
+            target.host, target.port, allowed=target.authority in _allowed_hosts()
+        )
+    except outbound.AddressNotFound:
+        raise FetchFailed("The site's address could not be found. Check the link.") from None
+    except outbound.AddressRefused:
+        raise InvalidInput(PRIVATE_ADDRESS) from None
     return _Target(target.scheme, target.host, target.port, target.path, addresses)
 
 
@@ -171,52 +156,8 @@ def _ascii_host(host: str) -> str:
         raise InvalidInput("The URL's host name is not valid.") from None
 
 
-def _resolve(host: str, port: int) -> tuple[str, ...]:
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError):
-        raise FetchFailed("The site's address could not be found. Check the link.") from None
-    addresses = [info[4][0] for info in infos if info[0] in (socket.AF_INET, socket.AF_INET6)]
-    if not addresses:
-        raise FetchFailed("The site's address could not be found. Check the link.")
-    return tuple(dict.fromkeys(addresses))
-
-
 def _allowed_hosts() -> set[str]:
     return {entry.strip().lower() for entry in settings.EXTRACTOR_ALLOWED_HOSTS}
-
-
-def _is_forbidden_address(address: str) -> bool:
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return True
-    return _is_forbidden_ip(ip)
-
-
-def _is_forbidden_ip(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(ip, ipaddress.IPv6Address):
-        # Forms that carry an IPv4 address are judged by that address: the v6 wrapper is
-        # reported as reserved (::ffff:0:0/96, 64:ff9b::/96) or global (2002::/16) regardless.
-        if ip.ipv4_mapped is not None:
-            return _is_forbidden_ip(ip.ipv4_mapped)
-        if ip in NAT64_WELL_KNOWN:
-            return _is_forbidden_ip(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
-        if ip.sixtofour is not None:
-            return _is_forbidden_ip(ip.sixtofour)
-        if ip in NAT64_LOCAL_USE or ip.teredo is not None or ip.is_site_local:
-            return True
-    # is_global alone misses multicast (224/4 and ff0e:: count as global) and Python versions
-    # differ in details, so the specific properties are checked as well.
-    return (
-        not ip.is_global
-        or ip.is_private
-        or ip.is_loopback
-        or ip.is_link_local
-        or ip.is_multicast
-        or ip.is_reserved
-        or ip.is_unspecified
-    )
 
 
 def _is_login_url(url: str) -> bool:
@@ -253,9 +194,9 @@ def _fetch_once(target: _Target, deadline: float, timeout: float) -> FetchedPage
     timeouts = {"connect": timeout, "read": timeout, "write": timeout, "pool": timeout}
     try:
         with httpcore.ConnectionPool(
-            ssl_context=_ssl_context(),
+            ssl_context=outbound.ssl_context(),
             max_connections=1,
-            network_backend=_PinnedBackend(target.addresses, deadline),
+            network_backend=outbound.PinnedBackend(target.addresses, deadline),
         ) as pool:
             with pool.stream(
                 "GET", url, headers=headers, extensions={"timeout": timeouts}
@@ -276,12 +217,6 @@ def _fetch_once(target: _Target, deadline: float, timeout: float) -> FetchedPage
         raise FetchFailed("The site could not be reached. Check the link.") from None
     except (httpcore.NetworkError, httpcore.ProtocolError):
         raise FetchFailed("The site sent a broken answer. " + INSTEAD) from None
-
-
-def _ssl_context() -> ssl.SSLContext:
-    # A fresh context per fetch, from certifi's bundle, like httpx: verification and host name
-    # checking are on (create_default_context defaults), and nothing leaks between fetches.
-    return ssl.create_default_context(cafile=certifi.where())
 
 
 def _read_response(target: _Target, response: httpcore.Response) -> FetchedPage | str:
@@ -409,85 +344,3 @@ def _decode(body: bytes, charset: str | None, content_type: str) -> str:
         except LookupError:
             continue
     return body.decode("utf-8", errors="replace")
-
-
-# --- the pinned, deadline-bound network backend -------------------------------------------------
-
-
-def _time_left(deadline: float, timeout: float | None, error: type[Exception]) -> float:
-    left = deadline - time.monotonic()
-    if left <= 0:
-        raise error("The overall fetch deadline has passed.")
-    return left if timeout is None else min(timeout, left)
-
-
-class _PinnedBackend(httpcore.NetworkBackend):
-    """Dials only the checked addresses, whatever host httpcore names, within the deadline."""
-
-    def __init__(self, addresses: tuple[str, ...], deadline: float) -> None:
-        self._addresses = addresses
-        self._deadline = deadline
-        self._sockets = httpcore.SyncBackend()
-
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.NetworkStream:
-        error: Exception = httpcore.ConnectError("No address to connect to.")
-        for address in self._addresses:
-            try:
-                stream = self._sockets.connect_tcp(
-                    address,
-                    port,
-                    timeout=_time_left(self._deadline, timeout, httpcore.ConnectTimeout),
-                    local_address=local_address,
-                    socket_options=socket_options,
-                )
-            except httpcore.ConnectError as exc:
-                error = exc
-                continue
-            return _DeadlineStream(stream, self._deadline)
-        raise error
-
-    def connect_unix_socket(self, *args: Any, **kwargs: Any) -> httpcore.NetworkStream:
-        raise httpcore.ConnectError("Unix sockets are never used for fetching pages.")
-
-    def sleep(self, seconds: float) -> None:
-        time.sleep(seconds)
-
-
-class _DeadlineStream(httpcore.NetworkStream):
-    """Caps every read, write and TLS handshake at the time left before the deadline."""
-
-    def __init__(self, stream: httpcore.NetworkStream, deadline: float) -> None:
-        self._stream = stream
-        self._deadline = deadline
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        left = _time_left(self._deadline, timeout, httpcore.ReadTimeout)
-        return self._stream.read(max_bytes, left)
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        left = _time_left(self._deadline, timeout, httpcore.WriteTimeout)
-        self._stream.write(buffer, left)
-
-    def close(self) -> None:
-        self._stream.close()
-
-    def start_tls(
-        self,
-        ssl_context: ssl.SSLContext,
-        server_hostname: str | None = None,
-        timeout: float | None = None,
-    ) -> httpcore.NetworkStream:
-        left = _time_left(self._deadline, timeout, httpcore.ConnectTimeout)
-        return _DeadlineStream(
-            self._stream.start_tls(ssl_context, server_hostname, left), self._deadline
-        )
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._stream.get_extra_info(info)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -10,6 +11,10 @@ from .models import Job
 
 
 class JobSerializer(ModelSerializer):
+    # Not a URLField: a pasted or uploaded posting has none, and "" is no URI.
+    source_url = serializers.CharField(
+        read_only=True, help_text="The posting's address; empty when it was pasted or uploaded."
+    )
     extracted_by = serializers.CharField(
         source="provider_type",
         read_only=True,
@@ -86,6 +91,19 @@ class JobPatchSerializer(RequestSerializer):
     employment_type = serializers.CharField(required=False, allow_blank=True)
     salary = serializers.CharField(required=False, allow_blank=True)
     description = serializers.CharField(required=False, allow_blank=True)
-    requirements = serializers.ListField(child=serializers.CharField(), required=False)
-    skills = serializers.ListField(child=serializers.CharField(), required=False)
-    keywords = serializers.ListField(child=serializers.CharField(), required=False)
+    # Blank items are accepted and dropped (jobs.services), as a form's empty row would be.
+    requirements = serializers.ListField(
+        child=serializers.CharField(allow_blank=True), required=False
+    )
+    skills = serializers.ListField(child=serializers.CharField(allow_blank=True), required=False)
+    keywords = serializers.ListField(child=serializers.CharField(allow_blank=True), required=False)
+
+
+class ClosedJobPatchScheme(OpenApiSerializerExtension):
+    """The schema says what job_update does: a field it does not know is refused (400)."""
+
+    target_class = JobPatchSerializer
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_basic_serializer(self.target, direction)
+        return {**schema, "additionalProperties": False}

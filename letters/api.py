@@ -22,6 +22,7 @@ from core.openapi import (
     paginated_response,
 )
 from core.parsers import SafeJSONParser
+from core.throttling import EditRateThrottle
 from cvs.api import (
     EXPORT_DESCRIPTION,
     EXPORT_RESPONSES,
@@ -136,6 +137,7 @@ class LetterListView(APIView):
 
 
 class LetterDetailView(APIView):
+    throttle_classes = [EditRateThrottle]  # edits (PATCH) only; reads are not counted
     parser_classes = [SafeJSONParser]  # edits are nested JSON; a form cannot carry them
 
     @extend_schema(
@@ -170,7 +172,7 @@ class LetterDetailView(APIView):
         "run again: what they find is the new `warnings`. An edit that changes nothing saves "
         "no version. Earlier versions stay readable under `/versions`.",
         request=DraftEditSerializer,
-        responses={200: LETTER_ENVELOPE, **error_responses(400, 401, 404)},
+        responses={200: LETTER_ENVELOPE, **error_responses(400, 401, 404, 429)},
         tags=["letters"],
     )
     def patch(self, request: Request, letter_id: int) -> Response:

@@ -6,6 +6,7 @@ from django import forms
 
 from .models import ProviderConfig, ProviderType, Tier
 from .registry import matrix_tasks
+from .routes import base_url_refusal
 
 KEYLESS_TYPES = {ProviderType.OFFLINE, ProviderType.OPENAI_COMPATIBLE}
 
@@ -67,6 +68,8 @@ class ProviderConfigForm(forms.ModelForm):
             self.add_error("api_key", "This provider needs an API key.")
         if provider_type == ProviderType.OPENAI_COMPATIBLE and not data.get("base_url"):
             self.add_error("base_url", "An OpenAI-compatible server needs its base URL.")
+        if data.get("base_url") and (refusal := base_url_refusal(data["base_url"])):
+            self.add_error("base_url", refusal)
         if data.get("api_key") and data.get("remove_api_key"):
             self.add_error("remove_api_key", "Enter a new key or remove the stored one, not both.")
         # Read here: _post_clean copies the new values onto the instance after this.

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
+
+from core import outbound
+
 from .crypto import DecryptionError
 from .models import ProviderConfig, ProviderType
 
@@ -41,6 +45,16 @@ KEY_UNREADABLE = (
     "key cannot be decrypted: FIELD_ENCRYPTION_KEYS no longer holds the key that encrypted "
     "it; an admin must enter the API key again"
 )
+
+
+def base_url_refusal(base_url: str) -> str | None:
+    """Why the outbound address policy refuses a provider's base URL, or None. A private or
+    local server (Ollama, vLLM) must be listed in PROVIDER_ALLOWED_HOSTS: otherwise whoever
+    edits configs could point "Test now" at the machine's or the cloud's internal services."""
+    refusal = outbound.url_refusal(base_url, allowed_hosts=settings.PROVIDER_ALLOWED_HOSTS)
+    if refusal and "private network" in refusal:
+        refusal += " List its host in PROVIDER_ALLOWED_HOSTS to allow a server of your own."
+    return refusal
 
 
 def route_for(config: ProviderConfig) -> Route:

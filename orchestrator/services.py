@@ -17,7 +17,7 @@ import re
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -53,7 +53,7 @@ from .resilience import (
     breaker_record_failure,
     breaker_record_success,
 )
-from .routes import Route, route_for
+from .routes import Route, base_url_refusal, route_for
 from .selectors import provider_chain, routing_rules
 
 logger = logging.getLogger(__name__)
@@ -113,6 +113,8 @@ class _Call:
         )
         if route is not None:
             fields.update(provider_config_id=route.config_id, provider_type=route.provider_type)
+        if fields.get("error_message"):  # a second line of defence: no stored message holds a key
+            fields["error_message"] = scrub(fields["error_message"], route.api_key if route else "")
         row = UsageLog(
             user=self.user if self.user is not None and self.user.pk else None,
             model=model,
@@ -572,8 +574,10 @@ def attempt_done(
                 **usage,
             )
             error = errors.BadAIOutput(f"The AI answer was not usable: {exc}")
+            # The repair is told what is wrong in full: the vendor wrote it.
+            problem = getattr(exc, "detail", str(exc))
             raise _AttemptFailed(
-                error, kind=BAD_OUTPUT, retryable=False, problem=str(exc), answered=True
+                error, kind=BAD_OUTPUT, retryable=False, problem=problem, answered=True
             ) from None
     row = call.log(
         route,
@@ -702,8 +706,7 @@ def parse_json_answer(text: str, schema: dict) -> Any:
     try:
         validation.validate(data, schema)
     except jsonschema.ValidationError as exc:
-        where = "/".join(str(p) for p in exc.absolute_path) or "the top level"
-        raise ValueError(f"JSON does not match the schema at {where}: {exc.message}") from None
+        raise validation.SchemaMismatch(exc) from None
     return data
 
 
@@ -786,6 +789,8 @@ def provider_test(*, config: Any, user: Any = None) -> ProviderTestResult:
     try:
         route = route_for(config)
         answered: list[str] = []
+        if route.base_url and (refusal := base_url_refusal(route.base_url)):
+            route = replace(route, unusable=refusal)  # refused before any connection
         for tier, model in dict.fromkeys(
             [("fast", route.fast_model), ("quality", route.quality_model)]
         ):
@@ -817,7 +822,7 @@ def provider_test(*, config: Any, user: Any = None) -> ProviderTestResult:
         last_test_status=ProviderConfig.TestStatus.OK
         if outcome.ok
         else ProviderConfig.TestStatus.FAILED,
-        last_test_message=outcome.message[:2000],
+        last_test_message=scrub(outcome.message)[:2000],
         last_test_warnings=list(outcome.warnings),
     )
     configs = ProviderConfig.objects.filter(pk=config.pk)

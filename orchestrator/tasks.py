@@ -8,6 +8,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from core.errors import AppError
+from core.secrets import scrub
 
 from .models import AITask
 from .registry import runner_get
@@ -33,7 +34,9 @@ def run_ai_task(task_id: str) -> None:
         outcome["result"] = runner(user=task.owner, **task.params)
         outcome["status"] = AITask.Status.SUCCEEDED
     except AppError as exc:
-        outcome.update(status=AITask.Status.FAILED, error_code=exc.code, error_message=exc.message)
+        outcome.update(
+            status=AITask.Status.FAILED, error_code=exc.code, error_message=scrub(exc.message)
+        )
     except Exception:
         logger.exception("AI task %s (%s) failed unexpectedly", task_id, task.kind)
         outcome.update(

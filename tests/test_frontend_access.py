@@ -5,9 +5,9 @@ preflight requests answered before any authentication."""
 from __future__ import annotations
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.tokens import token_issue
 from tests.jobs.conftest import assert_error
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ APP = "https://app.example.com"
 
 @pytest.fixture
 def token(user) -> str:
-    return Token.objects.create(user=user).key
+    return token_issue(user=user).token
 
 
 @pytest.mark.parametrize("keyword", ["Bearer", "Token", "bearer"])

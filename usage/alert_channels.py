@@ -4,16 +4,15 @@ never written to a log, an error message or a delivery record."""
 
 from __future__ import annotations
 
-import ipaddress
 import re
-import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-import httpx
 from django.conf import settings
 from django.core.mail import mail_admins, send_mail
 
+from core import outbound
+from core.secrets import scrub
 from orchestrator import crypto
 
 from .models import Alert, AlertChannel
@@ -127,47 +126,36 @@ def _post(channel: AlertChannel, body: dict) -> None:
         ) from exc
     if not url:
         raise DeliveryFailed("No webhook URL is set.")
-    _check_destination(url, allow_private=channel.allow_private_network)
     try:
-        # No redirects: the destination checked is the one posted to.
-        response = httpx.post(url, json=body, timeout=WEBHOOK_TIMEOUT, follow_redirects=False)
+        # No redirects: the address checked is the one posted to, and the only one dialled.
+        answer = outbound.post_json(
+            url, body, timeout=WEBHOOK_TIMEOUT, allowed=channel.allow_private_network
+        )
+    except ValueError as exc:
+        raise DeliveryFailed("The webhook URL must be http:// or https:// with a host.") from exc
+    except outbound.AddressNotFound as exc:
+        raise DeliveryFailed(f"The webhook host of {channel.url_hint} does not resolve.") from exc
+    except outbound.AddressRefused as exc:
+        raise DeliveryFailed(
+            f"The webhook host of {channel.url_hint} is on a private network or this machine "
+            f"({exc.address}); tick “allow private network” on the channel to send there."
+        ) from exc
     except Exception as exc:  # noqa: BLE001 - any failure of one channel is that channel's
-        # httpx's messages may quote the URL; the hint stands in for it.
+        # Error messages may quote the URL; the hint stands in for it.
         raise DeliveryFailed(
             f"{type(exc).__name__} posting to {channel.url_hint}: {_scrub(str(exc), url)}"
         ) from exc
-    if not 200 <= response.status_code < 300:
+    if not 200 <= answer.status < 300:
         raise DeliveryFailed(
-            f"{channel.url_hint} answered HTTP {response.status_code}: "
-            f"{_scrub(response.text[:200], url)}"
+            f"{channel.url_hint} answered HTTP {answer.status}: {_scrub(answer.text[:200], url)}"
         )
 
 
 def _scrub(text: str, url: str) -> str:
-    """The text without the URL, nor its path or query on their own (where a token lives)."""
+    """The text without the URL, nor its path or query on their own (where a token lives), nor
+    anything shaped like a key."""
     parts = urlsplit(url)
     for secret in (url, parts.path, parts.query):
         if len(secret) > 1:
             text = text.replace(secret, "…")
-    return text
-
-
-def _check_destination(url: str, *, allow_private: bool) -> None:
-    """Refuse a URL whose host is on this machine or a private network unless the channel
-    allows it: an admin's typo or a pasted internal URL must not reach internal services."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise DeliveryFailed("The webhook URL must be http:// or https:// with a host.")
-    if allow_private:
-        return
-    try:
-        found = socket.getaddrinfo(parts.hostname, parts.port or 443, type=socket.SOCK_STREAM)
-    except OSError as exc:
-        raise DeliveryFailed(f"The webhook host of {url_hint(url)} does not resolve.") from exc
-    for *_, address in found:
-        ip = ipaddress.ip_address(address[0])
-        if not ip.is_global:
-            raise DeliveryFailed(
-                f"The webhook host of {url_hint(url)} is on a private network or this machine "
-                f"({ip}); tick “allow private network” on the channel to send there."
-            )
+    return scrub(text)

@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from core.secrets import scrub
+
 from .alert_channels import DeliveryFailed, News, channel_send
 from .models import Alert, AlertChannel, AlertDelivery
 
@@ -97,7 +99,7 @@ def alert_deliveries_send(*, now: datetime | None = None) -> int:
                 attempts = delivery.attempts + 1
                 AlertDelivery.objects.filter(pk=delivery.pk).update(
                     attempts=attempts,
-                    last_error=str(exc)[:2000],
+                    last_error=scrub(str(exc))[:2000],
                     last_attempt_at=now,
                     next_attempt_at=now + _wait(attempts),
                 )

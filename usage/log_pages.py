@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
@@ -131,6 +131,8 @@ def capture_state(*, request: HttpRequest, log: UsageLog) -> dict[str, Any]:
 
 
 def usage_log_detail(request: HttpRequest, object_id: str, *, model_admin) -> HttpResponse:
+    if not object_id.isascii() or not object_id.isdigit() or len(object_id) > 18:
+        raise Http404("No usage log has this id.")  # a query with "abc" would fail: a 500
     log = get_object_or_404(
         UsageLog.objects.select_related("user", "provider_config"), pk=object_id
     )

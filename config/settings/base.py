@@ -31,7 +31,7 @@ DJANGO_APPS = [
 THIRD_PARTY_APPS = [
     "corsheaders",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "solo",
@@ -53,6 +53,8 @@ MIDDLEWARE = [
     # First, so preflight requests are answered here, before sessions and authentication.
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # A NUL in an admin filter or search is a 400, not a database error (a 500).
+    "core.middleware.RefuseNulInQueryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -133,7 +135,7 @@ ADMINS = [tuple(a.split(":", 1)) for a in env.list("ADMINS", default=[]) if ":" 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # The first class names the scheme of 401 answers' WWW-Authenticate: Token.
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.TokenAuthentication",
         "accounts.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
@@ -176,7 +178,11 @@ from config.settings.topics.resilience import *  # noqa: E402, F403
 from config.settings.topics.secrets import *  # noqa: E402, F403
 
 # --- What the topics add to the shared settings above -----------------------------------------
-REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {**AI_THROTTLE_RATES, **AUTH_THROTTLE_RATES}  # noqa: F405
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    **AI_THROTTLE_RATES,  # noqa: F405
+    **AUTH_THROTTLE_RATES,  # noqa: F405
+    **EDIT_THROTTLE_RATES,  # noqa: F405
+}
 # DRF's own throttles read X-Forwarded-For the same way (with None they trust it whole).
 REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES  # noqa: F405
 REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = [

@@ -8,9 +8,11 @@ Adding a provider: write its module, its tests, and one line in ``ADAPTERS``.
 from __future__ import annotations
 
 import importlib
-import re
 from dataclasses import dataclass
 from typing import Any
+
+# Vendors echo keys in error text (masked or not): adapters scrub what they raise.
+from core.secrets import scrub as scrub
 
 # Our own small set of vendor failures. `retryable` says whether trying again (here or on the
 # next provider) may help; auth and bad requests will not get better by waiting.
@@ -55,18 +57,6 @@ class ProviderError(Exception):
         # A stream that broke after some text: what it had used by then (see `stream`).
         self.partial: ProviderReply | None = None
         super().__init__(message)
-
-
-# Vendors echo keys in error text (OpenAI prints a masked "sk-ab***cdef"); nothing of a key
-# may reach a log row or a response, masked or not.
-_KEY_PATTERNS = re.compile(r"(sk-[A-Za-z0-9_\-*.]{3,}|AIza[0-9A-Za-z_\-*.]{6,}|key=[^&\s\"']+)")
-
-
-def scrub(text: str, *secrets: str) -> str:
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "[redacted]")
-    return _KEY_PATTERNS.sub("[redacted]", text)
 
 
 def retry_after_seconds(headers: Any) -> float | None:

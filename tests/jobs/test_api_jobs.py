@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from rest_framework.authtoken.models import Token
 
+from accounts.tokens import token_issue
 from jobs.models import Job
 from tests.jobs.conftest import EXTRACT, assert_error
 
@@ -127,10 +127,10 @@ def test_without_credentials_every_job_endpoint_is_unauthorized(anonymous_client
 
 
 def test_a_token_in_the_authorization_header_works(anonymous_client, user):
-    token = Token.objects.create(user=user)
+    token = token_issue(user=user).token
     make_job(user, "Mine")
 
-    anonymous_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    anonymous_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     response = anonymous_client.get("/api/v1/jobs")
 
     assert response.status_code == 200

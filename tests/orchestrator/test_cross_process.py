@@ -11,8 +11,8 @@ import httpx
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from rest_framework.authtoken.models import Token
 
+from accounts.tokens import token_issue
 from cvs.services import profile_update
 from jobs.models import Job
 from orchestrator.models import UsageLog
@@ -44,8 +44,8 @@ def alice(user):
     call_command("seed_defaults", stdout=io.StringIO())
     profile_update(user=user, data=RICH)
     job = Job.objects.create(owner=user, source=Job.Source.TEXT, **BACKEND_JOB)
-    token = Token.objects.create(user=user)
-    return user, job, {"Authorization": f"Token {token.key}"}
+    token = token_issue(user=user).token
+    return user, job, {"Authorization": f"Token {token}"}
 
 
 @pytest.fixture

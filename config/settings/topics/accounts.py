@@ -1,6 +1,8 @@
 """Sign-up and sign-in (accounts/): password rules, throttles, and the client address behind
 reverse proxies."""
 
+from datetime import timedelta
+
 from config.settings.env import env
 
 # Django's own checks for passwords chosen through POST /api/v1/auth/register.
@@ -24,3 +26,13 @@ AUTH_THROTTLE_RATES = {
 # nearest one added to CLIENT_IP_HEADER. 0 ignores forwarding headers, which clients can forge.
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="X-Forwarded-For")
+# API tokens (accounts/tokens.py, django-rest-knox): one per sign-in, stored as a SHA-512
+# digest. Each expires API_TOKEN_DAYS after its last use (used tokens slide forward, at most one
+# write an hour), and never later than API_TOKEN_MAX_DAYS after sign-in.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=env.int("API_TOKEN_DAYS", default=30)),
+    "AUTO_REFRESH": True,
+    "AUTO_REFRESH_MAX_TTL": timedelta(days=env.int("API_TOKEN_MAX_DAYS", default=365)),
+    "MIN_REFRESH_INTERVAL": 3600,
+    "AUTH_HEADER_PREFIX": "Token",
+}

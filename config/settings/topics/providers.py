@@ -25,6 +25,10 @@ PROVIDER_ENV = {
         "quality_model": env("ANTHROPIC_MODEL_QUALITY", default=DEFAULT_MODELS["anthropic"][1]),
     },
 }
+# Hosts ("host" or "host:port") a provider's base URL may name although they resolve to a
+# private or local address (a self-hosted Ollama or vLLM); every other internal address is
+# refused (core/outbound.py), as EXTRACTOR_ALLOWED_HOSTS does for job pages.
+PROVIDER_ALLOWED_HOSTS = env.list("PROVIDER_ALLOWED_HOSTS", default=[])
 # The offline provider ends every fallback chain unless turned off.
 OFFLINE_PROVIDER_ENABLED = env.bool("OFFLINE_PROVIDER_ENABLED", default=True)
 

@@ -11,3 +11,7 @@ API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=32)
 # The master profile (cvs/services.py): every draft sends all of it to the AI.
 PROFILE_MAX_CHARS = env.int("PROFILE_MAX_CHARS", default=100_000)  # characters of JSON
 PROFILE_MAX_DEPTH = env.int("PROFILE_MAX_DEPTH", default=8)  # levels of objects and lists
+# Edits (PATCH/PUT) of jobs, CV drafts and letters per user (core/throttling.py), and how many
+# versions of a CV draft or letter are kept: the AI's version 1 and the newest others.
+EDIT_THROTTLE_RATES = {"document_edits": env("EDIT_THROTTLE", default="30/min")}
+DOCUMENT_VERSIONS_KEPT = env.int("DOCUMENT_VERSIONS_KEPT", default=20)
