@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("cvs.urls")),  # profile, cv-drafter, cvs
     path("", include("letters.urls")),  # cover-letter, letters
     path("", include("orchestrator.urls")),  # tasks
+    path("", include("privacy.urls")),  # me, me/export
 ]
 
 urlpatterns = [

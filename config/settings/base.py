@@ -37,6 +37,7 @@ THIRD_PARTY_APPS = [
     "solo",
 ]
 LOCAL_APPS = ["core", "billing", "accounts", "orchestrator", "usage", "jobs", "cvs", "letters"]
+LOCAL_APPS += ["privacy"]  # last: its admin adds to the user admin that billing registers
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
@@ -160,6 +161,7 @@ from config.settings.topics.alerts import *  # noqa: E402, F403
 from config.settings.topics.capture import *  # noqa: E402, F403
 from config.settings.topics.extraction import *  # noqa: E402, F403
 from config.settings.topics.periodic import *  # noqa: E402, F403
+from config.settings.topics.privacy import *  # noqa: E402, F403
 from config.settings.topics.providers import *  # noqa: E402, F403
 from config.settings.topics.requests import *  # noqa: E402, F403
 from config.settings.topics.resilience import *  # noqa: E402, F403
@@ -167,6 +169,7 @@ from config.settings.topics.secrets import *  # noqa: E402, F403
 
 # --- What the topics add to the shared settings above -----------------------------------------
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {**AI_THROTTLE_RATES, **AUTH_THROTTLE_RATES}  # noqa: F405
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].update(PRIVACY_THROTTLE_RATES)  # noqa: F405
 # DRF's own throttles read X-Forwarded-For the same way (with None they trust it whole).
 REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES  # noqa: F405
 REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = [
@@ -200,6 +203,7 @@ CELERY_IMPORTS = (
     "usage.rollup_tasks",
     "usage.capture_tasks",
     "orchestrator.provider_tasks",
+    "privacy.tasks",
 )
 CELERY_BEAT_SCHEDULE = {
     "alerts-check": {"task": "orchestrator.alerts_check", "schedule": ALERT_CHECK_SECONDS},  # noqa: F405
@@ -212,6 +216,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "usage.capture_purge",
         "schedule": AI_CAPTURE_PURGE_SECONDS,  # noqa: F405
     },
+}
+CELERY_BEAT_SCHEDULE["data-retention-purge"] = {
+    "task": "privacy.data_retention_purge",
+    "schedule": DATA_RETENTION_PURGE_SECONDS,  # noqa: F405
 }
 # Where no Celery beat runs (orchestrator/schedule.py), each server process runs the periodic
 # jobs on their intervals itself, one process per run between them. By default when tasks run
