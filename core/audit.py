@@ -35,7 +35,7 @@ class OpeningAudited:
             staff_opened_send(
                 staff=request.user,
                 action=self.audit_action,
-                subject=f"{obj._meta.verbose_name} {obj.pk}",
+                subject=f"{obj._meta.object_name} {obj.pk}",
                 subject_user_id=getattr(obj, self.audit_owner_field),
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
