@@ -20,10 +20,11 @@ digits. Matching ignores case and whole words only: the username `ada` is not in
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Generator, Iterator, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -44,81 +45,125 @@ INSTRUCTION = (
 )
 
 
-def _pattern(key: str, value: str) -> str | None:
-    """The regular expression of one value as it may stand in a prompt: as written, or
-    escaped inside a JSON string; any blanks where it has blanks; a phone number with any
-    separators between its digits. None for a value too short to say anything."""
-    if key.startswith("PHONE"):
-        digits = re.sub(r"\D", "", value)
-        if len(digits) < MIN_PHONE_DIGITS:
+def _lower(text: str) -> str:
+    """`text` in lower case, one character for one, so that a position in it is the same
+    position in `text` (str.lower turns a few characters into two, e.g. 'İ')."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+@dataclass(frozen=True)
+class _Known:
+    """One personal value and how to find it in lower-cased text: as written or escaped
+    inside a JSON string, any blanks where it has blanks; a phone number with any separators
+    between its digits. Each begins with a literal, so the search skips ahead fast."""
+
+    key: str
+    value: str
+    finder: re.Pattern[str]
+    phone: bool
+
+    @classmethod
+    @functools.lru_cache(maxsize=1024)  # the same user's values, call after call
+    def of(cls, key: str, value: str) -> _Known | None:
+        if not value:
             return None
-        return r"(?<![\d+])\+?" + _PHONE_SEPARATORS.join(digits) + r"(?!\d)"
-    if len(value) < MIN_CHARS:
-        return None
-    forms = {value, json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1]}
-    alternatives = []
-    for form in sorted(forms, key=len, reverse=True):
-        body = r"\s+".join(map(re.escape, form.split()))
-        # Whole words only where the value begins or ends with a letter or digit.
-        before = r"(?<!\w)" if re.match(r"\w", form) else ""
-        after = r"(?!\w)" if re.search(r"\w\Z", form) else ""
-        alternatives.append(f"{before}{body}{after}")
-    return "|".join(alternatives)
+        if key.startswith("PHONE"):
+            digits = re.sub(r"\D", "", value)
+            if len(digits) < MIN_PHONE_DIGITS:
+                return None
+            return cls(key, value, re.compile(_PHONE_SEPARATORS.join(digits) + r"(?!\d)"), True)
+        if len(value) < MIN_CHARS:
+            return None
+        forms = {value, json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1]}
+        alternatives = [
+            r"\s+".join(map(re.escape, _lower(form).split()))
+            for form in sorted(forms, key=len, reverse=True)
+        ]
+        return cls(key, value, re.compile("|".join(alternatives)), False)
+
+    def spans(self, text: str, low: str) -> Iterator[tuple[int, int]]:
+        """Where the value stands in `text` (`low` is it lower-cased): a whole word where it
+        begins or ends with a letter or digit; a phone number not inside a longer number, with
+        its leading + if it has one."""
+        position = 0
+        while (match := self.finder.search(low, position)) is not None:
+            start, end = match.span()
+            position = start + 1
+            before = text[start - 1] if start else ""
+            if self.phone:
+                if before == "+":
+                    start -= 1
+                    before = text[start - 1] if start else ""
+                if before.isdigit() or before == "+":
+                    continue
+            elif (before and _is_word(before) and _is_word(text[start])) or (
+                end < len(text) and _is_word(text[end]) and _is_word(text[end - 1])
+            ):
+                continue
+            yield start, end
+            position = end
 
 
 class Shield:
     """The placeholders of one call: `hide` them in a request, `leak` checks an outgoing one,
     `restore` puts the values back into an answer.
 
-    One regular expression finds them all in one pass; the placeholders already in a text are
-    its first alternative, so they are kept as they are (a username `name` stays out of
-    `[[NAME]]`)."""
+    Hiding and the last scan share one search (`_found`), so the scan finds exactly what a
+    hiding would replace. The placeholders already in a text are kept as they are (a username
+    `name` stays out of `[[NAME]]`); where two values begin at one place, the longer is taken
+    (the URL before the username inside it)."""
 
     def __init__(self, personal: Mapping[str, str]):
-        found = []
-        for key, value in personal.items():
-            value = (value or "").strip()
-            pattern = _pattern(key, value) if value else None
-            if pattern is not None:
-                found.append((key, value, pattern))
-        # The longest first: where two begin at one place, the URL is taken before the
-        # username inside it.
-        found.sort(key=lambda item: len(item[1]), reverse=True)
-        self._keys = [key for key, _, _ in found]
-        self._by_key = {key: value for key, value, _ in found}
-        alternatives = [rf"(?P<v{i}>{pattern})" for i, (_, _, pattern) in enumerate(found)]
-        self._pattern = (
-            re.compile("|".join([_PLACEHOLDER.pattern, *alternatives]), re.IGNORECASE)
-            if found
-            else None
-        )
+        known = [_Known.of(key, (value or "").strip()) for key, value in personal.items()]
+        known = [k for k in known if k is not None]
+        self._known = sorted(known, key=lambda k: len(k.value), reverse=True)
+        self._by_key = {k.key: k.value for k in self._known}
 
     def __bool__(self) -> bool:
-        return self._pattern is not None
+        return bool(self._known)
 
-    def _value_key(self, match: re.Match[str]) -> str | None:
-        if match.group(1) is not None:  # a placeholder: kept
-            return None
-        return self._keys[int(match.lastgroup[1:])]
+    def _found(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, key) of each known value in `text`, left to right, none overlapping
+        another or a placeholder."""
+        low = _lower(text)
+        candidates = [(m.start(), 0, m.end(), "") for m in _PLACEHOLDER.finditer(text)]
+        for rank, known in enumerate(self._known, start=1):
+            candidates.extend((a, rank, b, known.key) for a, b in known.spans(text, low))
+        found, taken_until = [], 0
+        for start, _, end, key in sorted(candidates):
+            if start >= taken_until:
+                taken_until = end
+                if key:
+                    found.append((start, end, key))
+        return found
+
+    def _hide_once(self, text: str) -> str:
+        parts, last = [], 0
+        for start, end, key in self._found(text):
+            parts += [text[last:start], f"[[{key}]]"]
+            last = end
+        return "".join(parts) + text[last:] if parts else text
 
     def hide_text(self, text: str) -> str:
-        if self._pattern is None:
+        if not self._known:
             return text
-
-        def placeholder(match: re.Match[str]) -> str:
-            key = self._value_key(match)
-            return match.group(0) if key is None else f"[[{key}]]"
-
         # Again until nothing changes: a placeholder put in may leave a neighbouring value
         # standing as a whole word that was not one before. Each pass that changes anything
         # turns value characters into a placeholder, so this ends (mostly after one pass).
-        while (hidden := self._pattern.sub(placeholder, text)) != text:
+        while (hidden := self._hide_once(text)) != text:
             text = hidden
         return text
 
     def hide(self, request: dict[str, Any]) -> dict[str, Any]:
         """The request with every known value replaced, and the model told about it."""
-        if self._pattern is None:
+        if not self._known:
             return request
         hidden = {f: self.hide_text(request[f]) for f in TEXT_FIELDS if request.get(f)}
         hidden["system_prompt"] = "\n\n".join(
@@ -130,13 +175,10 @@ class Shield:
         """The placeholder of the first known value still in an outgoing request, or None.
         Names the kind of value only: the value itself goes nowhere, not even the log. Our
         own INSTRUCTION is not the user's text and is not searched."""
-        if self._pattern is None:
-            return None
         for f in TEXT_FIELDS:
             text = (request.get(f) or "").replace(INSTRUCTION, "")
-            for match in self._pattern.finditer(text):
-                if (key := self._value_key(match)) is not None:
-                    return f"[[{key}]]"
+            if self._known and (found := self._found(text)):
+                return f"[[{found[0][2]}]]"
         return None
 
     def restore_text(self, text: str, *, in_json: bool = False) -> str:
@@ -162,7 +204,7 @@ class Shield:
 
     def restore(self, result: Any, *, in_json: bool) -> Any:
         """An AIResult (or None) with the values back in its text and data."""
-        if result is None or self._pattern is None:
+        if result is None or not self._known:
             return result
         return replace(
             result,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.http import content_disposition_header
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -49,8 +52,21 @@ class AccountDeleteSerializer(serializers.Serializer):
     password = serializers.CharField(trim_whitespace=False)
 
 
+class _DeleteWithBody(AutoSchema):
+    """drf-spectacular documents a body for POST, PUT and PATCH only; this DELETE takes one
+    (the password), so its schema is made as a POST's would be."""
+
+    def _get_request_body(self, direction: str = "request") -> Any:
+        method, self.method = self.method, "POST"
+        try:
+            return super()._get_request_body(direction)
+        finally:
+            self.method = method
+
+
 class MeView(APIView):
     parser_classes = [SafeJSONParser]
+    schema = _DeleteWithBody()
     throttle_classes = [DataExportThrottle]  # a stolen token must not guess the password
 
     @extend_schema(
@@ -68,5 +84,7 @@ class MeView(APIView):
         tags=["me"],
     )
     def delete(self, request: Request) -> Response:
-        services.account_delete(user=request.user, password=request.data.get("password"))
+        form = AccountDeleteSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        services.account_delete(user=request.user, password=form.validated_data["password"])
         return envelope(None, message="Your account and its data are deleted.")
