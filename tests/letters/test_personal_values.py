@@ -159,3 +159,18 @@ def test_a_personal_value_about_to_leave_stops_the_call_before_it_is_sent(
     assert all(c.tokens_reserved == 0 for c in QuotaCounter.objects.filter(user=user))
     usage = api_client.get("/api/v1/usage/logs").json()
     assert "stopped before it left" in json.dumps(usage)
+
+
+def test_a_cached_cv_is_kept_with_placeholders_and_served_with_the_values(
+    api_client, openai_double, make_provider, job, with_profile
+):
+    make_provider(openai_double)
+    openai_double.default = Reply.ok(json.dumps(CV_WITH_PLACEHOLDERS))
+
+    first = api_client.post(DRAFT_URL, {"job_id": job.pk}, format="json").json()["data"]
+    second = api_client.post(DRAFT_URL, {"job_id": job.pk}, format="json").json()["data"]
+
+    assert openai_double.request_count == 1  # the second came from the result cache
+    assert UsageLog.objects.filter(cache_hit=True).count() == 1
+    assert first["content"]["header"]["name"] == second["content"]["header"]["name"]
+    assert second["content"]["header"]["email"] == "amara.okafor@example.com"
