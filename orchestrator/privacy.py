@@ -257,7 +257,7 @@ class _Missing(Shield):
         super().__init__({})
 
     def leak(self, request: dict[str, Any]) -> str | None:
-        return "the personal values of a personal task (not given)"
+        return "the values of a personal task, none of them hidden (not given)"
 
 
 NO_SHIELD = Shield({})

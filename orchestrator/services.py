@@ -509,7 +509,7 @@ def refuse_if_personal(call: _Call, route: Route, model: str, request: dict[str,
             model,
             status=UsageLog.Status.ERROR,
             error_code=error.code,
-            error_message=f"Stopped before sending: {leaked} was still in the request.",
+            error_message=f"Stopped before sending: the request still held {leaked}.",
         )
         raise error
 

@@ -153,7 +153,7 @@ def test_a_personal_value_about_to_leave_stops_the_call_before_it_is_sent(
         ("BAD_AI_OUTPUT", "openai"),
         ("PII_BLOCKED", "openai"),
     ]
-    assert rows[1].error_message == "Stopped before sending: [[EMAIL]] was still in the request."
+    assert rows[1].error_message == "Stopped before sending: the request still held [[EMAIL]]."
     assert not CVDraft.objects.exists()
     # The refused attempt's hold on the quota is released; the first attempt is paid for.
     assert all(c.tokens_reserved == 0 for c in QuotaCounter.objects.filter(user=user))

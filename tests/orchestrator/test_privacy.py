@@ -135,3 +135,4 @@ def test_a_personal_task_called_without_its_values_is_refused_before_it_leaves(u
 
     row = UsageLog.objects.get(user=user)
     assert (row.error_code, row.provider_type) == ("PII_BLOCKED", "offline")
+    assert "none of them hidden" in row.error_message
