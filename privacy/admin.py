@@ -56,7 +56,7 @@ def export_user_data(modeladmin, request: HttpRequest, queryset) -> HttpResponse
         audit_record(
             staff=request.user,
             action=AuditEvent.Action.EXPORT,
-            subject=f"user {user.pk} ({user.get_username()})",
+            subject=f"user {user.pk}",
             subject_user_id=user.pk,
         )
     body = json.dumps({"users": exports}, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1)

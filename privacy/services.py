@@ -47,13 +47,13 @@ def user_delete(*, user: Any, staff: Any = None) -> None:
     """Delete the account and everything it owns (profile, jobs, drafts, letters, tasks,
     subscriptions, quota counters, tokens: they cascade). Its usage rows stay for accounting
     under a tombstone (usage_tombstone). With `staff`, the deletion is on the audit trail."""
-    user_id, username = user.pk, user.get_username()
+    user_id = user.pk
     with transaction.atomic():
         if staff is not None:
             audit_record(
                 staff=staff,
                 action=AuditEvent.Action.DELETE,
-                subject=f"user {user_id} ({username})",
+                subject=f"user {user_id}",  # no name: the trail outlives the account
                 subject_user_id=user_id,
             )
         user.delete()

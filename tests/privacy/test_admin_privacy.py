@@ -52,7 +52,7 @@ def test_a_superuser_downloads_a_users_data_and_the_export_is_on_the_trail(
     (export,) = json.loads(response.content)["users"]
     assert export["account"]["username"] == "alice"
     assert export["profile"]["data"]["basics"]["name"] == "Amara Okafor"
-    assert trail() == [("root", "export", f"user {user.pk} (alice)", user.pk)]
+    assert trail() == [("root", "export", f"user {user.pk}", user.pk)]
 
 
 def test_deleting_a_user_in_the_admin_asks_first_then_keeps_usage_under_a_tombstone(
@@ -72,7 +72,7 @@ def test_deleting_a_user_in_the_admin_asks_first_then_keeps_usage_under_a_tombst
     assert not get_user_model().objects.filter(pk=user.pk).exists()
     kept = UsageLog.objects.filter(user__username__startswith="deleted-")
     assert kept.count() == rows
-    assert trail() == [("root", "delete", f"user {user.pk} (alice)", user.pk)]
+    assert trail() == [("root", "delete", f"user {user.pk}", user.pk)]
 
 
 def test_opening_a_profile_a_document_or_a_capture_is_on_the_trail(
