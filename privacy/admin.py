@@ -44,7 +44,7 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.action(description="Export selected users' data (JSON)")
+@admin.action(description="Export selected users' data (JSON)", permissions=["export"])
 def export_user_data(modeladmin, request: HttpRequest, queryset) -> HttpResponse:
     """One JSON document per selected user, in one download; each export is on the trail.
     Superusers only: an export holds everything, documents and profile included."""
@@ -81,5 +81,6 @@ def _delete_queryset(request: HttpRequest, queryset) -> None:
 # it is on the audit trail and the usage rows keep their tombstone.
 _user_admin = admin.site.get_model_admin(get_user_model())
 _user_admin.actions = [*(_user_admin.actions or []), export_user_data]
+_user_admin.has_export_permission = lambda request: request.user.is_superuser
 _user_admin.delete_model = _delete_model
 _user_admin.delete_queryset = _delete_queryset

@@ -114,3 +114,16 @@ def test_only_superusers_read_the_trail_and_nobody_changes_it(su_client, django_
     assert 'name="_save"' not in page  # shown, not editable
     assert _client_for(staff).get(TRAIL).status_code == 403
     assert AuditEvent.objects.count() == 1
+
+
+def test_staff_who_are_not_superusers_are_not_offered_the_export(db, django_user_model):
+    staff = django_user_model.objects.create_user("sam", "s@example.com", "x", is_staff=True)
+    staff.user_permissions.add(*Permission.objects.filter(content_type__app_label="auth"))
+
+    page = _client_for(staff).get("/admin/auth/user/")
+
+    assert page.status_code == 200
+    assert "export_user_data" not in page.content.decode()
+    refused = run_action(_client_for(staff), "user", "export_user_data", [staff.pk], app="auth")
+    assert "application/json" not in refused["Content-Type"]
+    assert not AuditEvent.objects.exists()
