@@ -46,6 +46,7 @@ PREP_ENVELOPE = enveloped("InterviewPrepEnvelope", InterviewPrepSerializer())
 
 class ApplicationListView(APIView):
     parser_classes = [SafeJSONParser]  # nullable ids and dates: a form cannot say null
+
     @extend_schema(
         operation_id="applications_list",
         summary="Your applications, most recently changed first.",

@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("letters.urls")),  # cover-letter, letters
     path("", include("applications.urls")),  # applications, interview-preps
     path("", include("orchestrator.urls")),  # tasks
+    path("", include("privacy.urls")),  # me, me/export
 ]
 
 urlpatterns = [

@@ -83,6 +83,17 @@ class BadAIOutput(AppError):
     code, status, default_message = "BAD_AI_OUTPUT", 502, "The AI answer was not usable."
 
 
+class PIIBlocked(AppError):
+    """A personal value of the user was about to leave for a vendor: the call was stopped
+    before it was sent (orchestrator.privacy). Never expected; a defect to report."""
+
+    code, status = "PII_BLOCKED", 422
+    default_message = (
+        "The request was stopped before it reached the AI provider because it still held your "
+        "personal details (name, email, phone or links); nothing was sent. Please report this."
+    )
+
+
 # What a user reads about a failed attempt in their usage log. The stored error message is the
 # vendor's own text, for admins: it names providers, HTTP statuses and key fragments.
 USER_MESSAGES = {
@@ -92,6 +103,7 @@ USER_MESSAGES = {
     BadAIOutput.code: "The AI answer was not usable.",
     QuotaExceeded.code: "Your plan's quota was used up; the call was not made.",
     NoProviderConfigured.code: "No AI provider was available.",
+    PIIBlocked.code: "The call was stopped before it left: it still held your personal details.",
 }
 UNKNOWN_USER_MESSAGE = "The AI call failed."
 

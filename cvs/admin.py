@@ -3,6 +3,8 @@ from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from core.audit import OpeningAudited
+
 from .export import BULLET, ENTRY, HEADING, META, TITLE, Block, cv_blocks
 from .models import CVDraft, CVDraftVersion, MasterProfile
 
@@ -17,7 +19,8 @@ _HTML = {
 
 
 @admin.register(MasterProfile)
-class MasterProfileAdmin(admin.ModelAdmin):
+class MasterProfileAdmin(OpeningAudited, admin.ModelAdmin):
+    audit_action, audit_owner_field = "open_profile", "user_id"
     list_display = ["user", "version", "updated_at"]
     list_select_related = ["user"]
     search_fields = ["user__username", "user__email"]
@@ -62,7 +65,7 @@ class CVDraftVersionInline(VersionInline):
     model = CVDraftVersion
 
 
-class DraftAdmin(admin.ModelAdmin):
+class DraftAdmin(OpeningAudited, admin.ModelAdmin):
     """Drafts are the user's documents: the admin reads them, formatted, and never edits
     their JSON (a user edits through the API, which keeps every version)."""
 

@@ -10,6 +10,7 @@ from orchestrator.services import AIResult, generate_task
 
 from . import prompts
 from .offline import answer_cv_draft
+from .personal import profile_personal_values
 from .schemas import CV_SCHEMA
 
 # Paying plans get the quality tier for the documents a recruiter reads.
@@ -20,6 +21,7 @@ CV_DRAFT = AITaskSpec(
     response_schema=CV_SCHEMA,
     temperature=0.3,
     offline=answer_cv_draft,
+    personal=True,
     tiers={PlanCode.PAYGO: QUALITY, PlanCode.PRO_MONTHLY: QUALITY, PlanCode.PRO_ANNUAL: QUALITY},
 )
 
@@ -37,5 +39,10 @@ def draft_cv(
     if feedback:
         prompt += f"\n\nYour previous draft was rejected: {feedback}. Fix this."
     return generate_task(
-        user=user, task=CV_DRAFT, prompt=prompt, provider_type=provider_type, use_cache=use_cache
+        user=user,
+        task=CV_DRAFT,
+        prompt=prompt,
+        provider_type=provider_type,
+        use_cache=use_cache,
+        personal=profile_personal_values(profile=master_profile),
     )

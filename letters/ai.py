@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from billing.models import PlanCode
+from cvs.personal import profile_personal_values
 from orchestrator.registry import QUALITY, AITaskSpec
 from orchestrator.services import AIResult, generate, task_request
 
@@ -20,6 +21,7 @@ COVER_LETTER = AITaskSpec(
     response_schema=LETTER_SCHEMA,
     temperature=0.5,
     offline=answer_cover_letter,
+    personal=True,
     tiers={PlanCode.PAYGO: QUALITY, PlanCode.PRO_MONTHLY: QUALITY, PlanCode.PRO_ANNUAL: QUALITY},
 )
 
@@ -52,4 +54,6 @@ def cover_letter_request(
     prompt = prompts.letter_prompt(master_profile, job_data, tone)
     if feedback:
         prompt += f"\n\nYour previous letter broke a rule: {feedback}. Fix this."
-    return task_request(COVER_LETTER, prompt=prompt)
+    return task_request(
+        COVER_LETTER, prompt=prompt, personal=profile_personal_values(profile=master_profile)
+    )

@@ -29,6 +29,10 @@ class AITaskSpec:
     - `offline`: the offline provider's answer, a function of the prompt returning JSON-able
       data; without one it answers the smallest instance of the schema.
     - `in_matrix`: shown in the admin's plan × task routing matrix.
+    - `personal`: the prompt carries the user's personal details (a profile's name, email,
+      phone, links): every call must name them (`personal=`), and the gateway sends
+      placeholders in their place and restores the answer (orchestrator.privacy). A call
+      without them is refused before it leaves.
     """
 
     name: str
@@ -41,6 +45,7 @@ class AITaskSpec:
     shared_cache: bool = False
     offline: Callable[[str], Any] | None = None
     in_matrix: bool = True
+    personal: bool = False
 
 
 # The gateway's own task: a cheap call that checks a provider's credentials.

@@ -16,7 +16,7 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
@@ -32,7 +32,7 @@ from billing.quotas import Reservation, quota_reserve, quota_settle
 from core import errors, validation
 from orchestrator.plans import plan_and_own_limits
 
-from . import pricing, result_cache, snapshot
+from . import pricing, privacy, result_cache, snapshot
 from .catalogue import shutdown_date
 from .models import ProviderConfig, UsageCapture, UsageLog
 from .policy import tier_for
@@ -88,6 +88,7 @@ class _Call:
     tokens_spent: int = 0  # over all attempts: settles the quota reservation
     cost_spent: Decimal = Decimal(0)
     reservation: Reservation | None = None
+    shield: privacy.Shield = privacy.NO_SHIELD  # the placeholders of the user's personal values
 
     def settle(self) -> None:
         """Once per call: the reservation becomes what all its attempts really used."""
@@ -191,12 +192,15 @@ def generate(
     response_schema: dict | None = None,
     provider_type: str | None = None,
     use_cache: bool = True,
+    personal: Mapping[str, str] | None = None,
 ) -> AIResult:
-    """Serve one AI request: cache, quota, the provider chain with retries and fallback."""
+    """Serve one AI request: cache, quota, the provider chain with retries and fallback.
+    `personal` values go to the vendor only as placeholders (orchestrator.privacy)."""
     opened = _open_call(
         user=user,
         task=task,
         provider_type=provider_type,
+        personal=personal,
         request=request_of(
             prompt=prompt,
             image=image,
@@ -207,15 +211,17 @@ def generate(
             response_schema=response_schema,
         ),
     )
+    in_json = response_schema is not None
     if use_cache and (hit := result_cache.result_get(opened.key)) is not None:
-        return _serve_hit(opened.call, hit, opened.started, opened.request)
+        hit_result = _serve_hit(opened.call, hit, opened.started, opened.request)
+        return opened.call.shield.restore(hit_result, in_json=in_json)
     _reserve_quota(opened)
     try:
         result = _run_chain(opened.call, opened.chain, opened.request)
     finally:
         opened.call.settle()  # after a failure; a success settled with its log row
     cache_if_intended(opened, result)
-    return result
+    return opened.call.shield.restore(result, in_json=in_json)
 
 
 @dataclass
@@ -255,14 +261,23 @@ def request_of(
 
 
 def _open_call(
-    *, user: Any, task: str, provider_type: str | None, request: dict[str, Any]
+    *,
+    user: Any,
+    task: str,
+    provider_type: str | None,
+    request: dict[str, Any],
+    personal: Mapping[str, str] | None = None,
 ) -> _Opened:
-    """Plan, tier and chain of one request (a chain with no provider is logged and raised)."""
+    """Plan, tier and chain of one request (a chain with no provider is logged and raised).
+    From here on the request holds placeholders for the `personal` values: the cache key, the
+    capture, every provider (the offline one too) see only those."""
     started = time.perf_counter()
     plan, own_limits = plan_and_own_limits(user=user)
     call = _Call(
         user=user, task=task, plan=plan.code, tier=tier_for(plan.code, task, routing_rules())
     )
+    call.shield = privacy.shield_for(personal)
+    request = call.shield.hide(request)
     chain = provider_chain(provider_type=provider_type)
     if request["image"] is not None:
         # The offline provider cannot see images: falling back to it would only hide the
@@ -476,6 +491,7 @@ def _attempt(call: _Call, route: Route, request: dict[str, Any]) -> AIResult:
     """One call to one provider, logged whatever happens."""
     call.attempts += 1
     model = route.model_for(call.tier)
+    refuse_if_personal(call, route, model, request)
     _release_db_connection()
     started = time.perf_counter()
     try:
@@ -485,6 +501,21 @@ def _attempt(call: _Call, route: Route, request: dict[str, Any]) -> AIResult:
     except Exception as exc:
         raise attempt_failed(call, route, model, exc, started, sent=request) from None
     return attempt_done(call, route, model, reply, _ms_since(started), request)
+
+
+def refuse_if_personal(call: _Call, route: Route, model: str, request: dict[str, Any]) -> None:
+    """The last look before a request leaves: a known personal value still in it stops the
+    call (logged, never sent); placeholders make this never happen in normal operation."""
+    if (leaked := call.shield.leak(request)) is not None:
+        error = errors.PIIBlocked()
+        call.log(
+            route,
+            model,
+            status=UsageLog.Status.ERROR,
+            error_code=error.code,
+            error_message=f"Stopped before sending: the request still held {leaked}.",
+        )
+        raise error
 
 
 def adapter_for(route: Route, call: _Call) -> Any:
@@ -727,12 +758,16 @@ def task_request(
     image: bytes | None = None,
     image_mime: str | None = None,
     system_prompt: str | None = None,
+    personal: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """generate()'s (or generate_stream()'s) arguments for a call of a registered task: what
     its registration says every call sends. Streamed or not, the same request, and so the same
-    cached answer."""
+    cached answer. `personal`: the user's personal values, for a task registered `personal`."""
+    if task.personal and personal is None:
+        personal = privacy.MISSING  # refused before it leaves, never sent as it is
     return dict(
         task=task.name,
+        personal=personal,
         prompt=prompt,
         image=image,
         image_mime=image_mime,
@@ -752,12 +787,18 @@ def generate_task(
     system_prompt: str | None = None,
     provider_type: str | None = None,
     use_cache: bool = True,
+    personal: Mapping[str, str] | None = None,
 ) -> AIResult:
     """generate() for a registered task (task_request)."""
     return generate(
         user=user,
         **task_request(
-            task, prompt=prompt, image=image, image_mime=image_mime, system_prompt=system_prompt
+            task,
+            prompt=prompt,
+            image=image,
+            image_mime=image_mime,
+            system_prompt=system_prompt,
+            personal=personal,
         ),
         provider_type=provider_type,
         use_cache=use_cache,

@@ -15,7 +15,7 @@ import functools
 import inspect
 import re
 import time
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass
 from inspect import GEN_CREATED
 from typing import Any
@@ -52,6 +52,7 @@ from .services import (
     attempt_failed,
     cache_if_intended,
     estimate_tokens,
+    refuse_if_personal,
     request_of,
 )
 
@@ -119,6 +120,7 @@ def generate_stream(
     response_schema: dict | None = None,
     provider_type: str | None = None,
     use_cache: bool = True,
+    personal: Mapping[str, str] | None = None,
 ) -> AIStream:
     """generate() as a stream. Returns once the first piece is there (or the cache answered);
     until then it raises what generate() raises."""
@@ -126,6 +128,7 @@ def generate_stream(
         user=user,
         task=task,
         provider_type=provider_type,
+        personal=personal,
         request=request_of(
             prompt=prompt,
             image=image,
@@ -136,8 +139,10 @@ def generate_stream(
             response_schema=response_schema,
         ),
     )
+    shield, in_json = opened.call.shield, response_schema is not None
     if use_cache and (hit := result_cache.result_get(opened.key)) is not None:
         result = _serve_hit(opened.call, hit, opened.started, opened.request)
+        result = shield.restore(result, in_json=in_json)
         return AIStream(result.provider, result.model, True, iter([result.text]), result)
     _reserve_quota(opened)
     try:
@@ -147,6 +152,8 @@ def generate_stream(
         raise
     stream = AIStream(live.route.provider_type, live.model, False, iter(()))
     stream.pieces = _pieces(stream, live, opened)
+    if shield:  # the pieces hold placeholders: the client reads the values
+        stream.pieces = shield.restored_stream(stream, stream.pieces, in_json=in_json)
     stream.unread = functools.partial(_unread, opened.call, live, opened.request)
     return stream
 
@@ -165,6 +172,7 @@ def _stream_attempt(call: _Call, route: Route, request: dict[str, Any]) -> _Live
     failed attempt, which the chain retries or falls back from."""
     call.attempts += 1
     model = route.model_for(call.tier)
+    refuse_if_personal(call, route, model, request)
     _release_db_connection()
     started = time.perf_counter()
     pieces: Generator[str, None, ProviderReply] | None = None

@@ -10,7 +10,17 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PRODUCT = {"core", "billing", "accounts", "orchestrator", "usage", "jobs", "cvs", "letters"}
+PRODUCT = {
+    "core",
+    "billing",
+    "accounts",
+    "orchestrator",
+    "usage",
+    "jobs",
+    "cvs",
+    "letters",
+    "privacy",
+}
 
 
 def _private(name: str) -> bool:

@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
 from core import errors
+from core.audit import staff_opened_send
 from orchestrator import pricing
 from orchestrator.models import UsageCapture, UsageLog
 
@@ -118,6 +119,12 @@ def capture_state(*, request: HttpRequest, log: UsageLog) -> dict[str, Any]:
         return {"note": "Prompts and answers are shown to superusers only."}
     capture = UsageCapture.objects.filter(usage_log=log).first()
     if capture is not None:
+        staff_opened_send(
+            staff=request.user,
+            action="open_capture",
+            subject=f"capture of usage log {log.pk}",
+            subject_user_id=log.user_id,
+        )
         return {"capture": capture}
     if not settings.AI_CAPTURE_PAYLOADS:
         return {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from billing.models import PlanCode
+from cvs.personal import profile_personal_values
 from orchestrator.registry import QUALITY, AITaskSpec
 from orchestrator.services import AIResult, generate_task
 
@@ -19,16 +20,20 @@ INTERVIEW_PREP = AITaskSpec(
     response_schema=PREP_ANSWER_SCHEMA,
     temperature=0.4,
     offline=answer_interview_prep,
+    # Only facts are sent, never `basics`; a fact quoting a personal value still goes as its
+    # placeholder, and the scan before sending stays on guard.
+    personal=True,
     tiers={PlanCode.PAYGO: QUALITY, PlanCode.PRO_MONTHLY: QUALITY, PlanCode.PRO_ANNUAL: QUALITY},
 )
 
 
 def prepare_interview(
-    *, user: Any, facts: list[dict], job_data: dict, use_cache: bool = True
+    *, user: Any, profile: dict, facts: list[dict], job_data: dict, use_cache: bool = True
 ) -> AIResult:
     return generate_task(
         user=user,
         task=INTERVIEW_PREP,
         prompt=prompts.prep_prompt(facts=facts, job=job_data),
         use_cache=use_cache,
+        personal=profile_personal_values(profile=profile),
     )

@@ -27,7 +27,11 @@ def interview_prep_create(*, user: Any, application_id: int, force: bool = False
     job, profile = job_and_profile_for_drafting(user=user, job_id=application.job_id)
     facts = profile_facts(profile.data)
     result = prepare_interview(
-        user=user, facts=facts, job_data=job_ai_fields(job=job), use_cache=not force
+        user=user,
+        profile=profile.data,
+        facts=facts,
+        job_data=job_ai_fields(job=job),
+        use_cache=not force,
     )
     content, warnings = prep_checked(result.data, facts)
     with transaction.atomic():

@@ -46,6 +46,7 @@ LOCAL_APPS = [
     "cvs",
     "letters",
     "applications",
+    "privacy",  # last: its admin adds to the user admin that billing registers
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -172,6 +173,7 @@ from config.settings.topics.alerts import *  # noqa: E402, F403
 from config.settings.topics.capture import *  # noqa: E402, F403
 from config.settings.topics.extraction import *  # noqa: E402, F403
 from config.settings.topics.periodic import *  # noqa: E402, F403
+from config.settings.topics.privacy import *  # noqa: E402, F403
 from config.settings.topics.providers import *  # noqa: E402, F403
 from config.settings.topics.requests import *  # noqa: E402, F403
 from config.settings.topics.resilience import *  # noqa: E402, F403
@@ -182,6 +184,7 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
     **AI_THROTTLE_RATES,  # noqa: F405
     **AUTH_THROTTLE_RATES,  # noqa: F405
     **EDIT_THROTTLE_RATES,  # noqa: F405
+    **PRIVACY_THROTTLE_RATES,  # noqa: F405
 }
 # DRF's own throttles read X-Forwarded-For the same way (with None they trust it whole).
 REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES  # noqa: F405
@@ -217,6 +220,7 @@ CELERY_IMPORTS = (
     "usage.rollup_tasks",
     "usage.capture_tasks",
     "orchestrator.provider_tasks",
+    "privacy.tasks",
 )
 CELERY_BEAT_SCHEDULE = {
     "alerts-check": {"task": "orchestrator.alerts_check", "schedule": ALERT_CHECK_SECONDS},  # noqa: F405
@@ -229,6 +233,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "usage.capture_purge",
         "schedule": AI_CAPTURE_PURGE_SECONDS,  # noqa: F405
     },
+}
+CELERY_BEAT_SCHEDULE["data-retention-purge"] = {
+    "task": "privacy.data_retention_purge",
+    "schedule": DATA_RETENTION_PURGE_SECONDS,  # noqa: F405
 }
 # Where no Celery beat runs (orchestrator/schedule.py), each server process runs the periodic
 # jobs on their intervals itself, one process per run between them. By default when tasks run

@@ -9,12 +9,11 @@ import pytest
 from django.db.models import Sum
 
 from orchestrator.models import UsageLog
-from usage.charts import usd
-
 from tests.admin.conftest import su_client, superuser  # noqa: F401  (admin fixtures)
 from tests.applications.conftest import APPLICATIONS_URL
 from tests.cvs.conftest import DRAFT_URL, GOOD_CV
 from tests.doubles import Reply
+from usage.charts import usd
 
 pytestmark = pytest.mark.django_db
 DASHBOARD = "/admin/orchestrator/usagelog/dashboard/"
@@ -26,7 +25,7 @@ def _row(html: str, task_label: str) -> str:
 
 
 def test_the_dashboard_shows_what_became_of_the_drafts(
-    su_client,
+    su_client,  # noqa: F811
     api_client,
     make_job,
     user,
@@ -79,7 +78,7 @@ def test_the_dashboard_shows_what_became_of_the_drafts(
 
 
 def test_an_application_without_a_draft_is_left_out_of_the_figures(
-    su_client,
+    su_client,  # noqa: F811
     api_client,
     make_job,
     user,  # noqa: F811

@@ -1,0 +1,1 @@
+from tests.admin.conftest import su_client, superuser  # noqa: F401  (the admin tests' fixtures)
