@@ -83,6 +83,15 @@ class BadAIOutput(AppError):
     code, status, default_message = "BAD_AI_OUTPUT", 502, "The AI answer was not usable."
 
 
+class Abandoned(AppError):
+    """A call or task whose process died before it ended, closed by the reaper."""
+
+    code, status = "ABANDONED", 503
+    default_message = (
+        "The server handling this request stopped before it finished; please try again."
+    )
+
+
 # What a user reads about a failed attempt in their usage log. The stored error message is the
 # vendor's own text, for admins: it names providers, HTTP statuses and key fragments.
 USER_MESSAGES = {
@@ -92,6 +101,7 @@ USER_MESSAGES = {
     BadAIOutput.code: "The AI answer was not usable.",
     QuotaExceeded.code: "Your plan's quota was used up; the call was not made.",
     NoProviderConfigured.code: "No AI provider was available.",
+    Abandoned.code: "The server stopped before the call ended; the tokens sent are counted.",
 }
 UNKNOWN_USER_MESSAGE = "The AI call failed."
 

@@ -123,13 +123,31 @@ def test_an_unexpected_error_fails_the_task_with_a_generic_message(user, caplog)
     assert "failed unexpectedly" in caplog.text  # the details are in the log, for us
 
 
-def test_a_task_that_already_started_is_not_run_again(user):
+def test_a_task_whose_worker_died_runs_again_once_its_message_comes_back(user):
+    # The first run's worker was killed: the task says running, its message was put back.
     task = AITask.objects.create(
-        owner=user, kind="extraction", params={"text": POSTING}, status="running"
+        owner=user, kind="extraction", params={"text": POSTING}, status="running", runs=1
     )
 
     run_ai_task(str(task.pk))
 
     task.refresh_from_db()
-    assert task.status == "running"
+    assert (task.status, task.runs) == ("succeeded", 2)
+    assert Job.objects.count() == 1
+
+
+def test_a_task_that_ran_twice_or_finished_is_not_run_again(user):
+    twice = AITask.objects.create(
+        owner=user, kind="extraction", params={"text": POSTING}, status="running", runs=2
+    )
+    done = AITask.objects.create(
+        owner=user, kind="extraction", params={"text": POSTING}, status="succeeded", runs=1
+    )
+
+    run_ai_task(str(twice.pk))
+    run_ai_task(str(done.pk))
+
+    twice.refresh_from_db()
+    done.refresh_from_db()
+    assert (twice.status, done.status) == ("running", "succeeded")
     assert Job.objects.count() == 0
