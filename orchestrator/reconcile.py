@@ -96,7 +96,7 @@ def _drift(counter: QuotaCounter) -> CounterDrift | None:
         period=counter.period,
         period_start=counter.period_start.isoformat(),
         tokens_used=used,
-        cost_used_usd=str(cost),
+        cost_used_usd=f"{cost:f}",
         tokens_reserved=reserved,
-        cost_reserved_usd=str(cost_reserved),
+        cost_reserved_usd=f"{cost_reserved:f}",
     )
