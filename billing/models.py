@@ -124,10 +124,15 @@ class QuotaHold(models.Model):
     after `expires_at` belongs to a call whose process died, and the reaper closes it as an
     abandoned call (orchestrator/reaper.py)."""
 
+    # One index only (the key), as every call writes and deletes a row: the table holds only
+    # the calls in flight, so the reaper's and the admin's other lookups scan it.
+    request_id = models.CharField(max_length=36, primary_key=True)  # the call's usage rows'
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quota_holds"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="quota_holds",
+        db_index=False,
     )
-    request_id = models.CharField(max_length=36, unique=True)  # the call's usage rows' id
     day = models.DateField()
     month = models.DateField()
     tokens = models.BigIntegerField()
@@ -141,7 +146,7 @@ class QuotaHold(models.Model):
     model = models.CharField(max_length=100, blank=True)
     owner = models.CharField(max_length=100, blank=True, help_text="host:pid of the process")
     created_at = models.DateTimeField()
-    expires_at = models.DateTimeField(db_index=True)
+    expires_at = models.DateTimeField()
 
     class Meta:
         ordering = ["created_at"]

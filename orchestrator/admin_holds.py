@@ -53,7 +53,7 @@ class QuotaHoldAdmin(admin.ModelAdmin):
         permissions=["release"],
     )
     def release(self, request, queryset):
-        released = sum(hold_abandon(hold_id=pk) for pk in queryset.values_list("pk", flat=True))
+        released = sum(hold_abandon(request_id=pk) for pk in queryset.values_list("pk", flat=True))
         self.message_user(
             request,
             f"Released {released} hold(s); each call is in the usage log as ABANDONED, "

@@ -63,7 +63,7 @@ def reap(*, now: dt.datetime | None = None, repair: bool = True) -> ReapReport:
     expired = list(holds_expired(now=now).values_list("pk", flat=True))
     report.holds_open = QuotaHold.objects.count() - len(expired)
     if repair:
-        report.holds_released = sum(hold_abandon(hold_id=pk, now=now) for pk in expired)
+        report.holds_released = sum(hold_abandon(request_id=pk, now=now) for pk in expired)
         report.tasks_failed = tasks_abandon(now=now)
     else:
         report.holds_released = len(expired)
@@ -75,12 +75,12 @@ def reap(*, now: dt.datetime | None = None, repair: bool = True) -> ReapReport:
     return report
 
 
-def hold_abandon(*, hold_id: int, now: dt.datetime | None = None) -> bool:
+def hold_abandon(*, request_id: str, now: dt.datetime | None = None) -> bool:
     """Close one hold as an abandoned call (the admin's "release" does it before its expiry
     with `now` = None). False when the call settled meanwhile."""
     with transaction.atomic():
         # The hold's lock first, as a settlement takes it; a call settling right now keeps it.
-        holds = QuotaHold.objects.select_for_update(skip_locked=True).filter(pk=hold_id)
+        holds = QuotaHold.objects.select_for_update(skip_locked=True).filter(pk=request_id)
         if now is not None:
             holds = holds.filter(expires_at__lt=now)
         hold = holds.first()
