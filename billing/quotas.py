@@ -116,8 +116,7 @@ def _reserve_checked(
         if len(rows) < 2:
             raise _NoCounters
         _check(limits, rows[DAY], rows[MONTH], r.tokens, r.cost, now)
-        with connection.cursor() as cursor:
-            cursor.execute(_HOLD_INSERT + " VALUES (" + ", ".join(["%s"] * len(held)) + ")", held)
+        QuotaHold.objects.create(**dict(zip(HOLD_COLUMNS, held, strict=True)))
 
 
 _TABLE = QuotaCounter._meta.db_table
