@@ -2,10 +2,10 @@
 
 from celery import shared_task
 
-from .reaper import reap
+from .reaper import reap_recent
 
 
 @shared_task(name="orchestrator.reap", ignore_result=True)
 def reap_task() -> dict:
     """What was closed and repaired, for the worker's log."""
-    return reap().as_dict()
+    return reap_recent().as_dict()

@@ -47,9 +47,14 @@ def _sum(queryset, column: str, output=None):
     return Coalesce(Subquery(total, output_field=output), zero)
 
 
-def usage_reconcile(*, now: dt.datetime | None = None, repair: bool = True) -> list[CounterDrift]:
-    """The counters of the current day and month that disagree with the log or the holds;
-    with `repair`, set right."""
+def usage_reconcile(
+    *,
+    now: dt.datetime | None = None,
+    repair: bool = True,
+    user_ids: set[int] | None = None,
+) -> list[CounterDrift]:
+    """The counters of the current day and month that disagree with the log or the holds
+    (of `user_ids` only, when given); with `repair`, set right."""
     now = now or timezone.now()
     day, month = period_starts(now)
     drift: list[CounterDrift] = []
@@ -63,7 +68,10 @@ def usage_reconcile(*, now: dt.datetime | None = None, repair: bool = True) -> l
         ).exclude(provider_type=ProviderType.OFFLINE)
         holds = QuotaHold.objects.filter(user_id=OuterRef("user_id"))
         holds = holds.filter(day=start) if period == DAY else holds.filter(month=start)
-        counters = QuotaCounter.objects.filter(period=period, period_start=start).annotate(
+        counters = QuotaCounter.objects.filter(period=period, period_start=start)
+        if user_ids is not None:
+            counters = counters.filter(user_id__in=user_ids)
+        counters = counters.annotate(
             log_tokens=_sum(rows, "total_tokens"),
             log_cost=_sum(rows, "cost_usd", _MONEY),
             held_tokens=_sum(holds, "tokens"),
@@ -82,6 +90,17 @@ def usage_reconcile(*, now: dt.datetime | None = None, repair: bool = True) -> l
                     cost_reserved_usd=F("cost_reserved_usd") - Decimal(found.cost_reserved_usd),
                 )
     return drift
+
+
+def users_to_reconcile(*, since: dt.datetime, now: dt.datetime) -> set[int]:
+    """Whose counters may have drifted since `since`: a counter and the log only part when a
+    user calls (or a call of theirs is closed), or when a counter holds what no hold does."""
+    day, _ = period_starts(now)
+    logged = UsageLog.objects.filter(created_at__gte=since, user_id__isnull=False)
+    holding = QuotaCounter.objects.filter(period=DAY, period_start=day, tokens_reserved__gt=0)
+    return set(logged.values_list("user_id", flat=True).distinct()) | set(
+        holding.values_list("user_id", flat=True)
+    )
 
 
 def _drift(counter: QuotaCounter) -> CounterDrift | None:

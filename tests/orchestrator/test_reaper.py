@@ -18,7 +18,7 @@ from billing.models import Plan, QuotaCounter, QuotaHold
 from billing.quotas import quota_reserve, quota_reset
 from core import errors
 from orchestrator.models import AITask, UsageLog
-from orchestrator.reaper import reap
+from orchestrator.reaper import reap, reap_recent
 from orchestrator.services import generate
 from tests.doubles import Reply
 from tests.quota import quota_counters
@@ -234,4 +234,25 @@ def test_the_reaper_is_a_periodic_job_of_beat_and_of_the_embedded_schedule(setti
 
     assert settings.CELERY_BEAT_SCHEDULE["reaper"]["task"] == "orchestrator.reap"
     interval, run = schedule.jobs()["reaper"]
-    assert interval == settings.REAPER_SECONDS and run is reap
+    assert interval == settings.REAPER_SECONDS and run is reap_recent
+
+
+def test_the_periodic_run_reconciles_the_users_who_called_lately_and_leaks(user, other_user):
+    dead_call(user, tokens=5_000)
+    QuotaHold.objects.all().delete()  # a leak: the counter holds what no hold does
+    today = timezone.now().date()
+    for period, start in (("day", today), ("month", today.replace(day=1))):
+        # Drift with no call lately: only the full run looks at it.
+        QuotaCounter.objects.create(
+            user=other_user, period=period, period_start=start, tokens_used=300
+        )
+    UsageLog.objects.create(
+        user=other_user, provider_type="openai", task_type="cv_draft", request_id="old"
+    )
+    UsageLog.objects.filter(user=other_user).update(created_at=later(-3600))
+
+    report = reap_recent()
+
+    assert {d.user_id for d in report.drift} == {user.pk}
+    assert quota_counters(user_id=user.pk)["day"].tokens_reserved == 0
+    assert reconcile()["counters_out_of_step"] == 2  # the full run finds the other one
