@@ -70,6 +70,9 @@ class QuotaCounter(models.Model):
     tokens_reserved = models.BigIntegerField(default=0)
     cost_used_usd = models.DecimalField(max_digits=14, decimal_places=8, default=0)
     cost_reserved_usd = models.DecimalField(max_digits=14, decimal_places=8, default=0)
+    # An admin's reset (quota_reset): the usage log before it no longer counts here, which
+    # the reconciliation with the log must know.
+    reset_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -112,3 +115,41 @@ class UserLimits(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}"
+
+
+class QuotaHold(models.Model):
+    """What one AI call in flight holds on its user's day and month counters (their
+    `*_reserved` columns are the sum of these rows). Written with the reservation, in its
+    statement, before any vendor is called, and deleted with the settlement: a hold still here
+    after `expires_at` belongs to a call whose process died, and the reaper closes it as an
+    abandoned call (orchestrator/reaper.py)."""
+
+    # One index only (the key), as every call writes and deletes a row: the table holds only
+    # the calls in flight, so the reaper's and the admin's other lookups scan it.
+    request_id = models.CharField(max_length=36, primary_key=True)  # the call's usage rows'
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="quota_holds",
+        db_index=False,
+    )
+    day = models.DateField()
+    month = models.DateField()
+    tokens = models.BigIntegerField()
+    cost_usd = models.DecimalField(max_digits=14, decimal_places=8)
+    # What the call sends, estimated from the request: the abandoned call's usage row.
+    input_tokens = models.PositiveIntegerField(default=0)
+    task_type = models.CharField(max_length=20, blank=True)
+    plan = models.CharField(max_length=20, blank=True)
+    tier = models.CharField(max_length=10, blank=True)
+    provider_type = models.CharField(max_length=20, blank=True)
+    model = models.CharField(max_length=100, blank=True)
+    owner = models.CharField(max_length=100, blank=True, help_text="host:pid of the process")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.tokens:,} tokens held by {self.request_id}"

@@ -3,7 +3,10 @@
 Days and months are UTC. The check and the reservation happen in one transaction holding
 the row locks on the user's two counters (day, month), always taken in that order so
 concurrent calls queue instead of deadlocking; N calls racing for a quota that fits K let
-exactly K through.
+exactly K through. Each reservation is also a QuotaHold row (billing/holds.py), written in the
+same statement: it names the call and when it expires, so a reservation whose process died
+is found and closed (orchestrator/reaper.py). Lock order everywhere: the call's hold, then
+the day counter, then the month counter.
 """
 
 from __future__ import annotations
@@ -13,13 +16,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from core.errors import QuotaExceeded
 
+from .holds import HOLD_COLUMNS, HoldSpec, hold_values
 from .limits import Limits, OwnLimits
-from .models import Plan, QuotaCounter
+from .models import Plan, QuotaCounter, QuotaHold
 
 DAY, MONTH = QuotaCounter.Period.DAY, QuotaCounter.Period.MONTH
 
@@ -31,6 +34,7 @@ class Reservation:
     month: dt.date
     tokens: int
     cost: Decimal
+    request_id: str = ""  # its QuotaHold's
 
 
 def period_starts(now: dt.datetime) -> tuple[dt.date, dt.date]:
@@ -48,23 +52,20 @@ def next_reset(now: dt.datetime, period: str) -> dt.datetime:
     return dt.datetime.combine(start, dt.time(), tzinfo=dt.UTC)
 
 
-def _counters(user_id: int, day: dt.date, month: dt.date) -> list[QuotaCounter]:
-    query = (
-        QuotaCounter.objects.filter(user_id=user_id)
-        .filter(Q(period=DAY, period_start=day) | Q(period=MONTH, period_start=month))
-        .order_by("period")
+def _counters_create(user_id: int, day: dt.date, month: dt.date) -> None:
+    """The day and month rows, where missing; in a transaction of their own, holding no lock
+    on either row once done."""
+    QuotaCounter.objects.bulk_create(
+        [
+            QuotaCounter(user_id=user_id, period=DAY, period_start=day),
+            QuotaCounter(user_id=user_id, period=MONTH, period_start=month),
+        ],
+        ignore_conflicts=True,
     )
-    rows = list(query)
-    if len(rows) < 2:
-        QuotaCounter.objects.bulk_create(
-            [
-                QuotaCounter(user_id=user_id, period=DAY, period_start=day),
-                QuotaCounter(user_id=user_id, period=MONTH, period_start=month),
-            ],
-            ignore_conflicts=True,
-        )
-        rows = list(query.all())  # a fresh query: the first one's result is cached
-    return rows
+
+
+class _NoCounters(Exception):
+    """The first call of a day or month: a counter row is missing."""
 
 
 def quota_reserve(
@@ -75,26 +76,47 @@ def quota_reserve(
     cost: Decimal,
     own: OwnLimits | None = None,
     now: dt.datetime | None = None,
+    hold: HoldSpec | None = None,
 ) -> Reservation:
-    """Reserve against the plan's limits, or the user's own limits where they have some."""
+    """Reserve against the plan's limits, or the user's own limits where they have some.
+    `hold` says which call holds the reservation (a call of its own by default)."""
     now = now or timezone.now()
     day, month = period_starts(now)
     limits = Limits.of(plan, own)
+    hold = hold or HoldSpec()
+    held = hold_values(hold, user_id=user_id, day=day, month=month, tokens=tokens, cost=cost)
+    reservation = Reservation(
+        user_id=user_id, day=day, month=month, tokens=tokens, cost=cost, request_id=hold.request_id
+    )
     if connection.vendor == "postgresql" and _reserve_if_fits(
-        user_id, day, month, limits, tokens, cost
+        user_id, day, month, limits, tokens, cost, held
     ):
-        return Reservation(user_id=user_id, day=day, month=month, tokens=tokens, cost=cost)
+        return reservation
     # The long way, which decides the same: the first call of a day or month (no rows yet)
     # and a refusal (its message needs the totals) are rare; SQLite always comes here.
+    try:
+        _reserve_checked(limits, reservation, held, now)
+    except _NoCounters:
+        # Rolled back, so no lock is kept: the rows are created apart, and the second try
+        # locks both in the one order (holding the month while waiting for the day would
+        # deadlock with a call that locked the day first).
+        _counters_create(user_id, day, month)
+        _reserve_checked(limits, reservation, held, now)
+    return reservation
+
+
+def _reserve_checked(
+    limits: Limits, reservation: Reservation, held: list, now: dt.datetime
+) -> None:
     with transaction.atomic():
         # The UPDATE takes both row locks (day, then month: one order for everybody) and
         # returns the new totals; over a limit, raising rolls the reservation back.
-        rows = _reserve(user_id, day, month, tokens, cost)
+        r = reservation
+        rows = _reserve(r.user_id, r.day, r.month, r.tokens, r.cost)
         if len(rows) < 2:
-            _counters(user_id, day, month)  # first call of the day or month
-            rows = _reserve(user_id, day, month, tokens, cost)
-        _check(limits, rows[DAY], rows[MONTH], tokens, cost, now)
-    return Reservation(user_id=user_id, day=day, month=month, tokens=tokens, cost=cost)
+            raise _NoCounters
+        _check(limits, rows[DAY], rows[MONTH], r.tokens, r.cost, now)
+        QuotaHold.objects.create(**dict(zip(HOLD_COLUMNS, held, strict=True)))
 
 
 _TABLE = QuotaCounter._meta.db_table
@@ -105,6 +127,8 @@ _RETURNING = "RETURNING period, tokens_used, tokens_reserved, cost_used_usd, cos
 # month): a plain two-row UPDATE locks in scan order, which two transactions need not share,
 # and a reservation meeting a settlement would deadlock. SQLite serialises writers.
 _LOCKED = f"locked AS (SELECT id FROM {_TABLE} WHERE {_WHERE} ORDER BY period FOR UPDATE)"
+_HOLDS = QuotaHold._meta.db_table
+_HOLD_INSERT = f"INSERT INTO {_HOLDS} ({', '.join(HOLD_COLUMNS)})"
 
 
 def _update_pair(
@@ -144,7 +168,9 @@ _RESERVE_IF_FITS = f"""
                       WHEN 'day' THEN %s::bigint IS NULL OR tokens <= %s::bigint
                       ELSE (%s::bigint IS NULL OR tokens <= %s::bigint)
                            AND (%s::numeric IS NULL OR cost <= %s::numeric) END) AS ok
-                  FROM locked, no_flush)
+                  FROM locked, no_flush),
+         hold AS ({_HOLD_INSERT} SELECT {", ".join(["%s"] * len(HOLD_COLUMNS))} FROM fits
+                  WHERE fits.ok)
     UPDATE {_TABLE}
     SET tokens_reserved = tokens_reserved + %s, cost_reserved_usd = cost_reserved_usd + %s
     FROM locked, fits WHERE {_TABLE}.id = locked.id AND fits.ok
@@ -152,13 +178,20 @@ _RESERVE_IF_FITS = f"""
 
 
 def _reserve_if_fits(
-    user_id: int, day: dt.date, month: dt.date, limits: Limits, tokens: int, cost: Decimal
+    user_id: int,
+    day: dt.date,
+    month: dt.date,
+    limits: Limits,
+    tokens: int,
+    cost: Decimal,
+    held: list,
 ) -> bool:
-    """Reserve when both counters exist and every limit still fits; False changes nothing."""
+    """Reserve (and write its hold) when both counters exist and every limit still fits;
+    False changes nothing."""
     day_tokens, month_tokens = limits.daily_tokens, limits.monthly_tokens
     month_cost = limits.monthly_cost_usd
     params = [tokens, cost, user_id, day, month, day_tokens, day_tokens]
-    params += [month_tokens, month_tokens, month_cost, month_cost, tokens, cost]
+    params += [month_tokens, month_tokens, month_cost, month_cost, *held, tokens, cost]
     with connection.cursor() as cursor:
         cursor.execute(_RESERVE_IF_FITS, params)
         return len(cursor.fetchall()) == 2
@@ -241,15 +274,24 @@ def _check(
             )
 
 
-def _settle_assignments() -> str:
-    """Never below zero: a reservation lost to a database crash (see _RESERVE_IF_FITS) must
-    not leave a negative hold that lets later calls past the limit."""
-    floor = "GREATEST" if connection.vendor == "postgresql" else "MAX"  # SQLite's is MAX
-    return (
-        f"tokens_reserved = {floor}(tokens_reserved - %s, 0), tokens_used = tokens_used + %s, "
-        f"cost_reserved_usd = {floor}(cost_reserved_usd - %s, 0), "
-        "cost_used_usd = cost_used_usd + %s"
-    )
+# The settlement first deletes the call's hold (its lock comes first, as for the reaper),
+# then locks the counters in their order and moves what the hold held from reserved to what
+# the call used. A hold already gone (closed by the reaper as abandoned) releases nothing: the
+# counters only count what was used. Never below zero: a reservation lost to a database crash
+# (see _RESERVE_IF_FITS) must not leave a negative hold that lets later calls past the limit.
+_SETTLE = f"""
+    WITH released AS (DELETE FROM {_HOLDS} WHERE request_id = %s RETURNING tokens, cost_usd),
+         locked AS (SELECT {_TABLE}.id, coalesce(released.tokens, 0) AS tokens,
+                           coalesce(released.cost_usd, 0) AS cost
+                    FROM {_TABLE} LEFT JOIN released ON true WHERE {_WHERE}
+                    ORDER BY period FOR UPDATE OF {_TABLE}),
+         settled AS (UPDATE {_TABLE}
+                     SET tokens_reserved = greatest(tokens_reserved - locked.tokens, 0),
+                         tokens_used = tokens_used + %s,
+                         cost_reserved_usd = greatest(cost_reserved_usd - locked.cost, 0),
+                         cost_used_usd = cost_used_usd + %s
+                     FROM locked WHERE {_TABLE}.id = locked.id RETURNING 1)
+    """
 
 
 def quota_settle(
@@ -265,31 +307,44 @@ def quota_settle(
     e.g. the call's usage-log row; its returned row is returned. On PostgreSQL both go in one
     statement: one round trip and one commit for the end of every served call.
     """
-    values = [reservation.tokens, tokens, reservation.cost, cost]
-    pair = [reservation.user_id, reservation.day, reservation.month]
-    if along is None:
-        _update_pair(*pair, _settle_assignments(), values)
-        return None
-    insert, insert_params = along
+    r = reservation
+    if connection.vendor != "postgresql":
+        return _settle_sqlite(r, tokens, cost, along)
+    insert, insert_params = along or ("SELECT count(*) FROM settled", [])
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"""WITH {_LOCKED},
-                         settled AS (UPDATE {_TABLE} SET {_settle_assignments()} FROM locked
-                                     WHERE {_TABLE}.id = locked.id)
-                    {insert}""",
-                [*pair, *values, *insert_params],
-            )
-            return cursor.fetchone()
-        with transaction.atomic():
-            cursor.execute(insert, insert_params)
+        cursor.execute(
+            _SETTLE + insert,
+            [r.request_id, r.user_id, r.day, r.month, tokens, cost, *insert_params],
+        )
+        returned = cursor.fetchone()
+    return returned if along is not None else None
+
+
+def _settle_sqlite(
+    r: Reservation, tokens: int, cost: Decimal, along: tuple[str, list] | None
+) -> tuple | None:
+    """quota_settle on SQLite, whose transactions serialise writers anyway."""
+    returned = None
+    with transaction.atomic(), connection.cursor() as cursor:
+        if along is not None:
+            cursor.execute(*along)
             returned = cursor.fetchone()
-            _update_pair(*pair, _settle_assignments(), values)
-        return returned
+        held = QuotaHold.objects.filter(request_id=r.request_id).values_list("tokens", "cost_usd")
+        held_tokens, held_cost = held.first() or (0, Decimal(0))
+        QuotaHold.objects.filter(request_id=r.request_id).delete()
+        assignments = (
+            "tokens_reserved = MAX(tokens_reserved - %s, 0), tokens_used = tokens_used + %s, "
+            "cost_reserved_usd = MAX(cost_reserved_usd - %s, 0), "
+            "cost_used_usd = cost_used_usd + %s"
+        )
+        _update_pair(r.user_id, r.day, r.month, assignments, [held_tokens, tokens, held_cost, cost])
+    return returned
 
 
 def quota_reset(*, user_id: int, now: dt.datetime | None = None) -> int:
     """An admin's reset of the current day and month. Reservations in flight are kept so
     their settlement still balances."""
-    day, month = period_starts(now or timezone.now())
-    return len(_update_pair(user_id, day, month, "tokens_used = 0, cost_used_usd = 0", []))
+    now = now or timezone.now()
+    day, month = period_starts(now)
+    assignments = "tokens_used = 0, cost_used_usd = 0, reset_at = %s"
+    return len(_update_pair(user_id, day, month, assignments, [now]))

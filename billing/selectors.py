@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -192,3 +193,22 @@ def user_limit_uses(*, user_id: int, now: dt.datetime | None = None) -> list[Lim
         LimitUse(name, used[name], getattr(limits, name), name in limits.own)
         for name in LIMIT_NAMES
     ]
+
+
+def held_in_flight(*, user_id: int, now: dt.datetime | None = None) -> dict[str, Any]:
+    """What the user's calls in flight hold of each limit, as the quota check counts it (the
+    counters' reserved columns, which the reaper keeps equal to the holds)."""
+    day, month = period_starts(now or timezone.now())
+    held: dict[str, Any] = {"daily_tokens": 0, "monthly_tokens": 0, "monthly_cost_usd": Decimal(0)}
+    counters = QuotaCounter.objects.filter(user_id=user_id).filter(
+        Q(period=QuotaCounter.Period.DAY, period_start=day)
+        | Q(period=QuotaCounter.Period.MONTH, period_start=month)
+    )
+    for period, tokens, cost in counters.values_list(
+        "period", "tokens_reserved", "cost_reserved_usd"
+    ):
+        if period == QuotaCounter.Period.DAY:
+            held["daily_tokens"] = tokens
+        else:
+            held.update(monthly_tokens=tokens, monthly_cost_usd=cost)
+    return held

@@ -94,6 +94,15 @@ class PIIBlocked(AppError):
     )
 
 
+class Abandoned(AppError):
+    """A call or task whose process died before it ended, closed by the reaper."""
+
+    code, status = "ABANDONED", 503
+    default_message = (
+        "The server handling this request stopped before it finished; please try again."
+    )
+
+
 # What a user reads about a failed attempt in their usage log. The stored error message is the
 # vendor's own text, for admins: it names providers, HTTP statuses and key fragments.
 USER_MESSAGES = {
@@ -104,6 +113,7 @@ USER_MESSAGES = {
     QuotaExceeded.code: "Your plan's quota was used up; the call was not made.",
     NoProviderConfigured.code: "No AI provider was available.",
     PIIBlocked.code: "The call was stopped before it left: it still held your personal details.",
+    Abandoned.code: "The server stopped before the call ended; the tokens sent are counted.",
 }
 UNKNOWN_USER_MESSAGE = "The AI call failed."
 

@@ -22,7 +22,7 @@ from django.utils.timesince import timesince
 from django.views.decorators.debug import sensitive_post_parameters
 from genai_prices.types import TieredPrices
 
-from . import admin_routing, pricing
+from . import admin_holds, admin_routing, pricing  # noqa: F401 - admin_holds registers
 from .admin_services import (
     KEY_UNREADABLE,
     is_provider_admin,

@@ -237,6 +237,7 @@ class AITask(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    runs = models.PositiveSmallIntegerField(default=0)  # a killed worker's task runs again
 
     class Meta:
         ordering = ["-created_at"]

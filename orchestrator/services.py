@@ -33,6 +33,7 @@ from core import errors, validation
 from orchestrator.plans import plan_and_own_limits
 
 from . import pricing, privacy, result_cache, snapshot
+from .attempts import hold_spec
 from .catalogue import shutdown_date
 from .models import ProviderConfig, UsageCapture, UsageLog
 from .policy import tier_for
@@ -326,7 +327,12 @@ def _reserve_quota(opened: _Opened) -> None:
     )
     try:
         call.reservation = quota_reserve(
-            user_id=user_id, plan=opened.plan, own=opened.own_limits, tokens=tokens, cost=estimate
+            user_id=user_id,
+            plan=opened.plan,
+            own=opened.own_limits,
+            tokens=tokens,
+            cost=estimate,
+            hold=hold_spec(call, paid, model, input_tokens=tokens - _max_tokens(request)),
         )
     except errors.QuotaExceeded as exc:
         call.log(status=UsageLog.Status.ERROR, error_code=exc.code, error_message=exc.message)

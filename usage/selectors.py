@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from billing.quotas import DAY, MONTH, next_reset
+from billing.selectors import held_in_flight
 from orchestrator.models import ProviderType, UsageLog
 from orchestrator.plans import limits_for_user
 from usage import reports
@@ -75,6 +76,8 @@ def usage_summary(*, user: Any, now: dt.datetime | None = None) -> dict:
 
     # Free answers are logged with their tokens but spend no quota (they cost nothing).
     free = _free_tokens(user=user, since=day_start, month_since=month_start)
+    # What calls in flight hold counts against the limits, as the quota check counts it.
+    held = held_in_flight(user_id=user.pk, now=now)
     return {
         "plan": limits.plan,
         "limits": {
@@ -85,10 +88,17 @@ def usage_summary(*, user: Any, now: dt.datetime | None = None) -> dict:
         },
         "today": today,
         "month": month,
+        "held": held,
         "remaining": {
-            "daily_tokens": left(limits.daily_tokens, today.tokens - free["day"]),
-            "monthly_tokens": left(limits.monthly_tokens, month.tokens - free["month"]),
-            "monthly_cost_usd": left(limits.monthly_cost_usd, month.cost_usd),
+            "daily_tokens": left(
+                limits.daily_tokens, today.tokens - free["day"] + held["daily_tokens"]
+            ),
+            "monthly_tokens": left(
+                limits.monthly_tokens, month.tokens - free["month"] + held["monthly_tokens"]
+            ),
+            "monthly_cost_usd": left(
+                limits.monthly_cost_usd, month.cost_usd + held["monthly_cost_usd"]
+            ),
         },
     }
 

@@ -50,6 +50,12 @@ class RemainingSerializer(serializers.Serializer):
     )
 
 
+class HeldSerializer(serializers.Serializer):
+    daily_tokens = serializers.IntegerField()
+    monthly_tokens = serializers.IntegerField()
+    monthly_cost_usd = serializers.DecimalField(max_digits=20, decimal_places=8)
+
+
 class LimitsSerializer(serializers.Serializer):
     daily_tokens = serializers.IntegerField(allow_null=True, help_text="null: unlimited.")
     monthly_tokens = serializers.IntegerField(allow_null=True, help_text="null: unlimited.")
@@ -67,6 +73,9 @@ class UsageSummarySerializer(serializers.Serializer):
     limits = LimitsSerializer(help_text="The limits your calls run under.")
     today = PeriodUsageSerializer()
     month = PeriodUsageSerializer()
+    held = HeldSerializer(
+        help_text="Held by your requests in progress until they end; counted in `remaining`."
+    )
     remaining = RemainingSerializer()
 
 

@@ -118,6 +118,12 @@ CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL or "cache
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = CELERY_RESULT_SERIALIZER = "json"
+# A task's message is acknowledged when the task ends, and put back when its worker process
+# dies, so a killed worker's task runs again (orchestrator/tasks.py makes a re-run safe);
+# one message at a time per process, so a dying process takes no others down with it.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 
 LANGUAGE_CODE = "en-us"
@@ -221,6 +227,7 @@ CELERY_IMPORTS = (
     "usage.capture_tasks",
     "orchestrator.provider_tasks",
     "privacy.tasks",
+    "orchestrator.reaper_tasks",
 )
 CELERY_BEAT_SCHEDULE = {
     "alerts-check": {"task": "orchestrator.alerts_check", "schedule": ALERT_CHECK_SECONDS},  # noqa: F405
@@ -233,6 +240,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "usage.capture_purge",
         "schedule": AI_CAPTURE_PURGE_SECONDS,  # noqa: F405
     },
+    "reaper": {"task": "orchestrator.reap", "schedule": REAPER_SECONDS},  # noqa: F405
 }
 CELERY_BEAT_SCHEDULE["data-retention-purge"] = {
     "task": "privacy.data_retention_purge",

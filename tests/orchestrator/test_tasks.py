@@ -13,10 +13,10 @@ import pytest
 from rest_framework.test import APIClient
 
 from jobs.models import Job
-from orchestrator.models import AITask
+from orchestrator.models import AITask, UsageLog
 from orchestrator.tasks import INTERNAL, run_ai_task
 from tests.doubles import Reply
-from tests.jobs.conftest import EXTRACT, assert_error
+from tests.jobs.conftest import EXTRACT, assert_error, job_answer
 
 pytestmark = pytest.mark.django_db
 
@@ -123,13 +123,51 @@ def test_an_unexpected_error_fails_the_task_with_a_generic_message(user, caplog)
     assert "failed unexpectedly" in caplog.text  # the details are in the log, for us
 
 
-def test_a_task_that_already_started_is_not_run_again(user):
+def test_a_task_whose_worker_died_runs_again_once_its_message_comes_back(user):
+    # The first run's worker was killed: the task says running, its message was put back.
     task = AITask.objects.create(
-        owner=user, kind="extraction", params={"text": POSTING}, status="running"
+        owner=user, kind="extraction", params={"text": POSTING}, status="running", runs=1
     )
 
     run_ai_task(str(task.pk))
 
     task.refresh_from_db()
-    assert task.status == "running"
+    assert (task.status, task.runs) == ("succeeded", 2)
+    assert Job.objects.count() == 1
+
+
+def test_a_task_that_ran_twice_or_finished_is_not_run_again(user):
+    twice = AITask.objects.create(
+        owner=user, kind="extraction", params={"text": POSTING}, status="running", runs=2
+    )
+    done = AITask.objects.create(
+        owner=user, kind="extraction", params={"text": POSTING}, status="succeeded", runs=1
+    )
+
+    run_ai_task(str(twice.pk))
+    run_ai_task(str(done.pk))
+
+    twice.refresh_from_db()
+    done.refresh_from_db()
+    assert (twice.status, done.status) == ("running", "succeeded")
     assert Job.objects.count() == 0
+
+
+def test_a_rerun_does_not_pay_again_for_an_answer_the_first_run_had_logged(
+    user, openai_double, make_provider
+):
+    make_provider(openai_double)
+    openai_double.default = Reply.ok(job_answer(), input_tokens=500, output_tokens=120)
+    task = AITask.objects.create(owner=user, kind="extraction", params={"text": POSTING})
+    run_ai_task(str(task.pk))
+    # The worker died after the call settled and before the task's outcome was saved.
+    AITask.objects.filter(pk=task.pk).update(status="running", result=None, finished_at=None)
+
+    run_ai_task(str(task.pk))
+
+    task.refresh_from_db()
+    assert (task.status, task.runs) == ("succeeded", 2)
+    assert openai_double.request_count == 1
+    paid, again = UsageLog.objects.filter(user=user).order_by("id")
+    assert (paid.cache_hit, paid.total_tokens > 0) == (False, True)
+    assert (again.cache_hit, again.cost_usd) == (True, 0)

@@ -9,3 +9,13 @@ USAGE_ROLLUP_SECONDS = env.int("USAGE_ROLLUP_SECONDS", default=300)
 # Every active provider config is tested daily, so an expired or revoked key raises the
 # "Provider credentials failing" alert before users meet it.
 PROVIDER_RETEST_SECONDS = env.int("PROVIDER_RETEST_SECONDS", default=24 * 3600)
+
+# The reaper (orchestrator/reaper.py): closes quota holds and AI tasks whose process died, and
+# reconciles the quota counters with the usage log. A hold (and a running task) is abandoned
+# once AI_CALL_BUDGET plus this margin has passed.
+REAPER_SECONDS = env.int("REAPER_SECONDS", default=60)
+QUOTA_HOLD_MARGIN = env.int("QUOTA_HOLD_MARGIN", default=60)
+# A background AI task may make two calls (a cover letter regenerated once), each within the
+# call budget: running longer than this, its worker died. Pending longer, no worker took it.
+AI_TASK_DEADLINE = env.int("AI_TASK_DEADLINE", default=300)
+AI_TASK_PENDING_MAX = env.int("AI_TASK_PENDING_MAX", default=3600)
