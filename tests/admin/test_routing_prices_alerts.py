@@ -30,11 +30,18 @@ def test_the_matrix_shows_plans_by_tasks(su_client):
 
     html = response.content.decode()
     assert response.status_code == 200
-    for heading in ("Job extraction", "CV draft", "Cover letter", "FREEMIUM", "PRO_ANNUAL"):
+    for heading in (
+        "Job extraction",
+        "CV draft",
+        "Cover letter",
+        "Interview prep",
+        "FREEMIUM",
+        "PRO_ANNUAL",
+    ):
         assert heading in html
     freemium = Plan.objects.get(code="FREEMIUM")
     assert f'name="tier_{freemium.pk}_cv_draft"' in html
-    assert html.count("<select") == 4 * 3
+    assert html.count("<select") == 4 * 4  # plans × tasks in the matrix
 
 
 def test_saving_the_matrix_changes_the_next_call(su_client, openai_double, make_provider, user):

@@ -22,8 +22,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 from kombu import pools
-from rest_framework.authtoken.models import Token
 
+from accounts.tokens import token_issue
 from billing.models import QuotaHold
 from config.celery import app
 from orchestrator.models import AITask, UsageLog
@@ -91,7 +91,7 @@ def test_a_server_killed_while_the_vendor_thinks_leaves_a_hold_the_reaper_logs(
     paid, user, tmp_path
 ):
     paid.script(Reply.slow(15))
-    token = Token.objects.create(user=user)
+    token = token_issue(user=user).token
     with running_server(tmp_path, embedded_env(EMBEDDED_SCHEDULE="false")) as server:
 
         def extract() -> None:
@@ -99,7 +99,7 @@ def test_a_server_killed_while_the_vendor_thinks_leaves_a_hold_the_reaper_logs(
                 httpx.post(
                     server.base_url + EXTRACT,
                     json={"text": POSTING},
-                    headers={"Authorization": f"Token {token.key}"},
+                    headers={"Authorization": f"Token {token}"},
                     timeout=30,
                 )
             except httpx.TransportError:
