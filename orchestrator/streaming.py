@@ -203,7 +203,7 @@ def _pieces(stream: AIStream, live: _Live, opened: _Opened) -> Generator[str, No
         except StopIteration as end:
             reply: ProviderReply = end.value
         except ProviderError as exc:
-            if exc.kind != BAD_REQUEST:
+            if exc.kind != BAD_REQUEST and exc.kind not in outcomes.ANSWERED:
                 breaker_record_failure(route.key)
             used = _reported_or_estimated(exc, opened.request)
             failure = attempt_failed(

@@ -156,13 +156,14 @@ class AnthropicAdapter(VendorAdapter):
         output: dict[str, Any] = {}
         cap = max_tokens or settings.AI_DEFAULT_MAX_TOKENS
         row = capabilities("anthropic", model)
+        probe = cap <= PROBE_CAP
         if row.control is not None and "effort" not in omit:
-            probe = cap <= PROBE_CAP
             output["effort"] = (
                 row.least if probe else (row.quality if tier == "quality" else row.fast)
             )
-            # Thinking comes out of max_tokens: a probe gets room so it still answers.
-            cap += PROBE_ROOM if probe else 0
+        # Thinking comes out of max_tokens: a probe gets room so it still answers (a model no
+        # row knows may think adaptively too).
+        cap += PROBE_ROOM if probe else 0
         if json_schema is not None:
             # The SDK's own transform_schema (anthropic/lib/_parse/_transform.py) turns a JSON
             # Schema into the subset structured outputs accept; optional fields stay optional.

@@ -58,7 +58,8 @@ def output_config(
     probe = cap <= PROBE_CAP
     setting = row.least if probe else (row.quality if tier == "quality" else row.fast)
     if setting is None or row.control is None or _THINKING_FIELD[row.control] in omit:
-        return {"max_output_tokens": cap}
+        # A probe gets room even so: a model no row knows may think by default.
+        return {"max_output_tokens": cap + (PROBE_ROOM if probe else 0)}
     if row.control == THINKING_BUDGET:
         budget = int(setting) if probe else max(int(row.levels[0]), min(int(setting), cap // 2))
         config = types.ThinkingConfig(thinking_budget=budget)

@@ -136,13 +136,13 @@ class OpenAIAdapter(VendorAdapter):
         # Always a cap, the one the quota reserved: reasoning tokens come out of it too, so
         # answer and reasoning together stay within the reservation.
         cap = max_tokens or settings.AI_DEFAULT_MAX_TOKENS
-        kwargs: dict[str, Any] = {"max_completion_tokens": cap}
+        probe = cap <= PROBE_CAP
+        # Room for a probe whatever the row says: a model no row knows yet may reason too.
+        kwargs: dict[str, Any] = {"max_completion_tokens": cap + (PROBE_ROOM if probe else 0)}
         if row.control is not None:
-            probe = cap <= PROBE_CAP
             effort = row.least if probe else (row.quality if tier == "quality" else row.fast)
             if effort is not None and "reasoning_effort" not in omit:
                 kwargs["reasoning_effort"] = effort
-            kwargs["max_completion_tokens"] = cap + (PROBE_ROOM if probe else 0)
         if temperature is not None and row.sampling and "temperature" not in omit:
             kwargs["temperature"] = temperature
         if json_schema is not None:

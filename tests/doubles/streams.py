@@ -193,8 +193,8 @@ def _anthropic(reply: StreamReply, seen: Seen) -> list[tuple[bool, str]]:
     if cap and thoughts >= cap:
         thoughts, stop = cap, "max_tokens"
         reply = StreamReply((), reply.input_tokens, 0, reply.cached_input_tokens)
-    if reply.ending == "blocked":
-        reply = StreamReply((), reply.input_tokens, 0, reply.cached_input_tokens)
+    if reply.ending in ("refusal", "blocked"):  # declined before writing anything
+        reply = StreamReply((), reply.input_tokens, reply.output_tokens, reply.cached_input_tokens)
     message = {
         "id": f"msg_01{_rid(22)}",
         "type": "message",

@@ -72,6 +72,7 @@ class Reply:
     # (the output cap reached with `text` partly written: OpenAI "length", Anthropic
     # "max_tokens", Gemini MAX_TOKENS).
     ending: str = "stop"
+    retry_after_ms: float | None = None  # OpenAI's finer hint, read first by its SDK
 
     @classmethod
     def ok(
@@ -156,7 +157,10 @@ def _json(status: int, body: dict[str, Any], headers: dict[str, str]) -> Rendere
 
 
 def _retry_hdr(r: Reply) -> dict[str, str]:
-    return {} if r.retry_after is None else {"retry-after": f"{r.retry_after:g}"}
+    headers = {} if r.retry_after is None else {"retry-after": f"{r.retry_after:g}"}
+    if r.retry_after_ms is not None:
+        headers["retry-after-ms"] = f"{r.retry_after_ms:g}"
+    return headers
 
 
 def _req_model(seen: Seen) -> str | None:
