@@ -18,6 +18,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from anthropic.types.message_create_params import MessageCreateParamsBase
+from google.genai import types as genai_types
+from openai.types.chat.completion_create_params import CompletionCreateParamsBase
+
 # --------------------------------------------------------------------------- model tables
 
 # OpenAI reasoning models (o-series, GPT-5 and later) and the reasoning efforts each accepts.
@@ -111,7 +115,65 @@ def refusal(vendor: str, body: Any, model: str, size: int) -> Refusal | None:
         return Refusal(400, f"Request payload size exceeds the limit: {GEMINI_REQUEST_MAX} bytes.")
     if not isinstance(body, dict):
         return None
-    return {"openai": _openai, "anthropic": _anthropic, "gemini": _gemini}[vendor](body, model)
+    found = {"openai": _openai, "anthropic": _anthropic, "gemini": _gemini}[vendor](body, model)
+    return found or unknown_field(vendor, body)
+
+
+# --------------------------------------------------------------------------- known fields
+# The fields a request may carry are the ones the installed SDK's own request types declare
+# (so a double takes no body the SDK could not have sent), plus what the vendor documents
+# beyond them. Anything else is refused as each vendor refuses it.
+
+
+# Read at import: the first import of an SDK's types takes seconds, too long inside a request.
+# Anthropic's API still documents temperature/top_p/top_k (refused by 5.x models, above);
+# the 2.x SDK's create() no longer has them.
+REQUEST_FIELDS: dict[str, dict[str, frozenset[str]]] = {
+    "openai": {"": frozenset(CompletionCreateParamsBase.__annotations__) | {"stream"}},
+    "anthropic": {
+        "": frozenset(MessageCreateParamsBase.__annotations__)
+        | {"temperature", "top_p", "top_k", "stream"}
+    },
+    "gemini": {
+        "generationConfig": frozenset(genai_types.GenerationConfig.model_fields),
+        "thinkingConfig": frozenset(genai_types.ThinkingConfig.model_fields),
+    },
+}
+
+
+def request_fields(vendor: str) -> dict[str, frozenset[str]]:
+    """Field names per level of a request body, as the installed SDK's types declare them."""
+    return REQUEST_FIELDS[vendor]
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"([A-Z])", lambda m: "_" + m.group(1).lower(), name)
+
+
+def unknown_field(vendor: str, body: dict[str, Any]) -> Refusal | None:
+    fields = request_fields(vendor)
+    if vendor == "openai":
+        extra = next((k for k in body if k not in fields[""]), None)
+        if extra:  # platform.openai.com error for an unknown body field
+            return Refusal(400, f"Unknown parameter: '{extra}'.", "unknown_parameter", extra)
+        return None
+    if vendor == "anthropic":
+        extra = next((k for k in body if k not in fields[""]), None)
+        return Refusal(400, f"{extra}: Extra inputs are not permitted") if extra else None
+    config = _field(body, "generationConfig") or {}
+    levels = (("generation_config", config, "generationConfig"),)
+    thinking = _field(config, "thinkingConfig")
+    if isinstance(thinking, dict):
+        levels += (("generation_config.thinking_config", thinking, "thinkingConfig"),)
+    for where, message, level in levels:
+        extra = next((k for k in message if _snake(k) not in fields[level]), None)
+        if extra:  # google.rpc BadRequest for an unknown JSON field
+            return Refusal(
+                400,
+                f"Invalid JSON payload received. Unknown name \"{extra}\" at '{where}': "
+                "Cannot find field.",
+            )
+    return None
 
 
 def _openai(body: dict[str, Any], model: str) -> Refusal | None:
