@@ -31,7 +31,8 @@ def doubles():
 def events(double: VendorDouble, reply: StreamReply) -> list[tuple[str | None, str]]:
     double.reset()
     double.default = reply
-    with httpx.stream("POST", double.base_url + PATH[double.vendor], json=BODIES.get(double.vendor, BODY)) as response:
+    body = BODIES.get(double.vendor, BODY)
+    with httpx.stream("POST", double.base_url + PATH[double.vendor], json=body) as response:
         assert response.status_code == 200
         assert response.headers["content-type"] == "text/event-stream"
         text = "".join(response.iter_text())
