@@ -49,6 +49,7 @@ class StreamReply:
     # Thinking tokens; None: what the request's thinking settings let the model spend.
     thinking_tokens: int | None = None
     ending: str = "stop"  # as Reply.ending: "stop", "refusal", "blocked" or "truncated"
+    first_after: float = 0.0  # seconds before the first piece: a model thinking first
 
     @classmethod
     def of(cls, text: str, size: int = 40, **fields: Any) -> StreamReply:
@@ -84,8 +85,14 @@ def send(handler: Any, vendor: str, reply: StreamReply, seen: Seen) -> None:
         "transfer-encoding: chunked\r\nconnection: keep-alive\r\n\r\n"
     ).encode("latin-1")
     stopping = handler.server.double._stopping
+    waited = False
     try:
         for is_piece, event in events:
+            if is_piece and not waited and reply.first_after:
+                waited = True
+                if stopping.wait(reply.first_after):
+                    handler.close_connection = True
+                    return
             if event == _CUT:  # no terminating chunk: the body is cut short
                 if head:
                     handler.wfile.write(head)

@@ -13,8 +13,8 @@ from orchestrator.models import UsageLog
 from orchestrator.outcomes import unsupported_for
 from orchestrator.resilience import breaker_state
 from orchestrator.services import generate, provider_test
-from orchestrator.streaming import generate_stream
-from tests.doubles import Reply
+from orchestrator.streaming import StreamBroken, generate_stream
+from tests.doubles import Reply, StreamReply
 from tests.jobs.conftest import EXTRACT
 
 pytestmark = pytest.mark.django_db
@@ -335,3 +335,46 @@ def test_the_gemini_sdk_logs_no_afc_line(gemini_double, make_provider, user, cap
 
     assert gemini_double.request_count == 1  # the call was made
     assert "AFC is enabled" not in caplog.text
+
+
+# --------------------------------------------------------------------------- cut streams
+
+
+def test_a_cut_anthropic_stream_is_billed_for_the_text_and_thinking_it_sent(
+    anthropic_double, make_provider, user
+):
+    make_provider(anthropic_double)  # claude-haiku-5-5: thinks adaptively, at low effort here
+    text = "Dear hiring manager, " * 12  # 252 characters, about 63 tokens
+    anthropic_double.default = StreamReply.of(
+        text, size=21, input_tokens=321, output_tokens=400, fail_after=10, failure="cut"
+    )
+
+    stream = generate_stream(user=user, task="extraction", prompt="Write to them")
+    with pytest.raises(StreamBroken):
+        "".join(stream)
+
+    row = UsageLog.objects.get()
+    # Not message_start's 2: what the deltas carried (text and thinking), estimated, and said.
+    assert row.input_tokens == 321
+    assert row.output_tokens >= len(text[: 21 * 10]) // 4
+    assert "tokens estimated" in row.error_message
+
+
+def test_a_cut_openai_stream_s_estimate_counts_the_reasoning_before_the_first_piece(
+    openai_double, make_provider, user
+):
+    make_provider(openai_double, fast_model="o3")
+    text = "x" * 24 * 12
+    openai_double.default = StreamReply.of(
+        text, size=24, pause=0.01, first_after=0.3, fail_after=10, failure="cut"
+    )
+
+    stream = generate_stream(user=user, task="extraction", prompt="Write to them")
+    with pytest.raises(StreamBroken):
+        "".join(stream)
+
+    row = UsageLog.objects.get()
+    written = len(text[: 24 * 10]) // 4 + 1
+    # About 6 tokens written every 10 ms: the 300 ms before the first piece were reasoning.
+    assert row.output_tokens > written + 50
+    assert "tokens estimated" in row.error_message
