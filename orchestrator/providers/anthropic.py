@@ -109,7 +109,7 @@ class AnthropicAdapter(VendorAdapter):
             input_tokens=usage.input_tokens + cache_read + cache_write,
             output_tokens=usage.output_tokens,
             cached_input_tokens=cache_read,
-            thinking_tokens=min(usage.output_tokens, thought // 4),
+            thinking_tokens=_thinking_tokens(usage, thought),
         )
         _check_stop(response.stop_reason, getattr(response, "stop_details", None), reply)
         if json_schema is not None:
@@ -206,6 +206,7 @@ class AnthropicAdapter(VendorAdapter):
         # Until then the thinking and text deltas are counted (about four characters a token),
         # so a stream cut short is billed for what was written, and says it was estimated.
         thought = 0
+        thought_reported: int | None = None
         delta_seen = False
         stop: str | None = None
         stop_details: Any = None
@@ -230,6 +231,7 @@ class AnthropicAdapter(VendorAdapter):
                     elif event.type == "message_delta":
                         delta_seen = True
                         usage.output_tokens = event.usage.output_tokens  # cumulative
+                        thought_reported = _thinking_tokens(event.usage, thought)
                         stop = event.delta.stop_reason or stop
                         stop_details = getattr(event.delta, "stop_details", None) or stop_details
         except StreamStopped as stop_error:
@@ -260,7 +262,11 @@ class AnthropicAdapter(VendorAdapter):
                 error, pieces, _counted(usage, pieces, thought, delta_seen)
             ) from None
         usage.text = "".join(pieces)
-        usage.thinking_tokens = min(usage.output_tokens, thought // 4)
+        usage.thinking_tokens = (
+            thought_reported
+            if thought_reported is not None
+            else min(usage.output_tokens, thought // 4)
+        )
         if stop == "refusal" or (stop == "max_tokens" and not pieces):
             _check_stop(stop, stop_details, usage)
         if json_schema is not None:
@@ -281,6 +287,16 @@ class AnthropicAdapter(VendorAdapter):
         ):
             error.unsupported = "effort"
         return error
+
+
+def _thinking_tokens(usage: Any, thought_chars: int) -> int:
+    """The thinking part of output_tokens: usage.output_tokens_details.thinking_tokens
+    (anthropic/types/output_tokens_details.py) when reported, else estimated from the thinking
+    text returned (which may be a summary, so less)."""
+    details = getattr(usage, "output_tokens_details", None)
+    if details is not None and details.thinking_tokens is not None:
+        return details.thinking_tokens
+    return min(usage.output_tokens or 0, thought_chars // 4)
 
 
 def _counted(

@@ -270,7 +270,9 @@ ANTHROPIC_IMAGE_SIDE_MAX = 8000
 # Default effort: Sonnet high, Haiku and Opus medium (the 5.5 overview pages' comparison table).
 ANTHROPIC_ADAPTIVE = re.compile(r"claude-(sonnet|haiku|opus)-5")
 ANTHROPIC_EFFORTS = ("low", "medium", "high", "xhigh", "max")
-ANTHROPIC_EFFORT_THOUGHTS = {"low": 100, "medium": 400, "high": 1000, "xhigh": 2000, "max": 4000}
+# Thinking spent per effort, a model of the behaviour: at low effort adaptive thinking skips
+# thinking on simple requests (platform.claude.com/docs/en/build-with-claude/effort).
+ANTHROPIC_EFFORT_THOUGHTS = {"low": 0, "medium": 400, "high": 1000, "xhigh": 2000, "max": 4000}
 
 
 def anthropic_default_effort(model: str) -> str:

@@ -266,7 +266,10 @@ def _anthropic(reply: StreamReply, seen: Seen) -> list[tuple[bool, str]]:
                 {
                     "type": "message_delta",
                     "delta": delta_body,
-                    "usage": {"output_tokens": reply.output_tokens + thoughts},
+                    "usage": {"output_tokens": reply.output_tokens + thoughts}
+                    | (
+                        {"output_tokens_details": {"thinking_tokens": thoughts}} if thoughts else {}
+                    ),
                 },
                 "message_delta",
             ),

@@ -340,6 +340,8 @@ def anthropic_message(r: Reply, seen: Seen, model: str) -> dict[str, Any]:
         "service_tier": "standard",
         "inference_geo": "not_available",
     }
+    if thoughts:  # anthropic/types/output_tokens_details.py
+        usage["output_tokens_details"] = {"thinking_tokens": thoughts}
     return {
         "model": model,
         "id": f"msg_01{_rid(22)}",

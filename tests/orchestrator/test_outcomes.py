@@ -343,10 +343,16 @@ def test_the_gemini_sdk_logs_no_afc_line(gemini_double, make_provider, user, cap
 def test_a_cut_anthropic_stream_is_billed_for_the_text_and_thinking_it_sent(
     anthropic_double, make_provider, user
 ):
-    make_provider(anthropic_double)  # claude-haiku-5-5: thinks adaptively, at low effort here
+    make_provider(anthropic_double)  # claude-haiku-5-5: thinks adaptively
     text = "Dear hiring manager, " * 12  # 252 characters, about 63 tokens
     anthropic_double.default = StreamReply.of(
-        text, size=21, input_tokens=321, output_tokens=400, fail_after=10, failure="cut"
+        text,
+        size=21,
+        input_tokens=321,
+        output_tokens=400,
+        thinking_tokens=300,  # streamed first, as thinking_delta events
+        fail_after=10,
+        failure="cut",
     )
 
     stream = generate_stream(user=user, task="extraction", prompt="Write to them")
@@ -356,7 +362,8 @@ def test_a_cut_anthropic_stream_is_billed_for_the_text_and_thinking_it_sent(
     row = UsageLog.objects.get()
     # Not message_start's 2: what the deltas carried (text and thinking), estimated, and said.
     assert row.input_tokens == 321
-    assert row.output_tokens >= len(text[: 21 * 10]) // 4
+    thinking_sent = len("Let me think. " * 4)  # the double's thinking_delta text
+    assert row.output_tokens >= (len(text[: 21 * 10]) + thinking_sent) // 4
     assert "tokens estimated" in row.error_message
 
 
@@ -378,3 +385,20 @@ def test_a_cut_openai_stream_s_estimate_counts_the_reasoning_before_the_first_pi
     # About 6 tokens written every 10 ms: the 300 ms before the first piece were reasoning.
     assert row.output_tokens > written + 50
     assert "tokens estimated" in row.error_message
+
+
+def test_an_anthropic_answer_lost_to_thinking_logs_the_thinking_it_paid_for(
+    anthropic_double, make_provider, user
+):
+    make_provider(anthropic_double)
+    anthropic_double.default = Reply.ok("never seen", thinking_tokens=10**6)
+
+    with pytest.raises(errors.OutputTruncated):
+        generate(
+            user=user, task="extraction", prompt="Hi", max_tokens=400, provider_type="anthropic"
+        )
+
+    first, second = UsageLog.objects.order_by("id")
+    assert "no answer written (400 output tokens, 400 of them thinking)" in first.error_message
+    assert "(800 output tokens, 800 of them thinking)" in second.error_message
+    assert [s.body["max_tokens"] for s in anthropic_double.requests] == [400, 800]
