@@ -16,6 +16,8 @@ from orchestrator.services import generate, provider_test
 from orchestrator.streaming import StreamBroken, generate_stream
 from tests.doubles import Reply, StreamReply
 from tests.jobs.conftest import EXTRACT
+from usage.alerts import alerts_check
+from usage.models import Alert
 
 pytestmark = pytest.mark.django_db
 
@@ -295,6 +297,9 @@ def test_openai_insufficient_quota_is_billing_not_a_rate_limit(openai_double, ma
     assert "billing" in caught.value.message
     assert "rate limiting" not in caught.value.message
     assert openai_double.request_count == 1  # waiting will not help
+    assert UsageLog.objects.get().error_code == "PROVIDER_BILLING"
+    alerts_check()
+    assert Alert.objects.filter(kind=Alert.Kind.PROVIDER_BILLING).exists()
 
 
 def test_openai_retry_after_ms_is_honoured(openai_double, make_provider, user):
