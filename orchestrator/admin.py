@@ -155,7 +155,7 @@ class ProviderConfigAdmin(ProviderAdminsOnly, admin.ModelAdmin):
         ),
         (None, {"fields": ["created_at", "updated_at"]}),
     ]
-    actions = ["test_credentials", "make_default", "activate", "deactivate"]
+    actions = ["test_credentials", "make_default", "activate", "deactivate", "forget_refused"]
 
     @method_decorator(sensitive_post_parameters("api_key"))
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -333,6 +333,18 @@ class ProviderConfigAdmin(ProviderAdminsOnly, admin.ModelAdmin):
                 "next provider until it is fixed; test it, or make a working config default.",
                 messages.WARNING,
             )
+
+    @admin.action(description="Forget the parameters its models refused (send them again)")
+    def forget_refused(self, request, queryset):
+        """After the catalogue's row is corrected: calls send the model's parameters again."""
+        for config in queryset:
+            for model in {config.fast_model, config.quality_model}:
+                outcomes.unsupported_forget(provider_type=config.provider_type, model=model)
+        self.message_user(
+            request,
+            f"Forgot the refused parameters of {queryset.count()} provider(s).",
+            messages.SUCCESS,
+        )
 
     @admin.action(description="Activate")
     def activate(self, request, queryset):

@@ -27,6 +27,7 @@ from django.core.cache import cache
 
 from core import errors
 
+from . import snapshot
 from .catalogue import capabilities
 from .providers import MODEL_ACCESS, REFUSED, REGION, TRUNCATED, ProviderError
 
@@ -37,10 +38,6 @@ OMITTABLE = frozenset(
 # Kinds whose failed attempt is an answer, not a sign the provider is down (no breaker count).
 ANSWERED = frozenset({REFUSED, TRUNCATED})
 _HEALED_KEY = "ai:unsupported:{provider}:{model}"
-# The remembered parameters are read on every attempt: a process keeps them this long before
-# it asks the shared cache again, so the hot path costs no cache round trip.
-_LOCAL_SECONDS = 30.0
-_local: dict[str, tuple[float, tuple[str, ...]]] = {}
 
 
 def app_error(exc: ProviderError, provider_name: str) -> errors.AppError | None:
@@ -114,28 +111,24 @@ def _key(provider_type: str, model: str) -> str:
 
 
 def unsupported_for(*, provider_type: str, model: str) -> tuple[str, ...]:
-    """The parameters this model has refused, as every process remembers them."""
+    """The parameters this model has refused, as every process remembers them. Read on every
+    attempt, so kept with the config snapshot (snapshot.remember): a cache round trip at most
+    once a second per process, and another process's discovery is seen within that second."""
     key = _key(provider_type, model)
-    now = time.monotonic()
-    seen = _local.get(key)
-    if seen is not None and now - seen[0] < _LOCAL_SECONDS:
-        return seen[1]
-    params = tuple(cache.get(key) or ())
-    _local[key] = (now, params)
-    return params
+    return snapshot.remember(key, lambda: tuple(cache.get(key) or ()))
 
 
 def unsupported_remember(*, provider_type: str, model: str, param: str) -> None:
     key = _key(provider_type, model)
-    params = tuple(sorted({*(cache.get(key) or ()), param}))
-    cache.set(key, list(params), timeout=None)  # until an admin forgets it (or a restart)
-    _local[key] = (time.monotonic(), params)
+    params = sorted({*(cache.get(key) or ()), param})
+    cache.set(key, params, timeout=None)  # kept until forgotten (or the cache is flushed)
+    snapshot.drop(key)
 
 
 def unsupported_forget(*, provider_type: str, model: str) -> None:
     key = _key(provider_type, model)
     cache.delete(key)
-    _local.pop(key, None)
+    snapshot.drop(key)
 
 
 def with_remembered(provider_type: str, model: str, request: dict[str, Any]) -> dict[str, Any]:

@@ -194,3 +194,10 @@ def test_the_change_page_shows_each_model_s_capabilities_and_a_refused_parameter
     )
     assert "refused at run time, now left out: temperature" in html
     assert "gpt-7-nova refused temperature: calls to it now leave temperature out" in html
+
+    response = run_action(su_client, "providerconfig", "forget_refused", [config.pk])
+
+    assert ("success", "Forgot the refused parameters of 1 provider(s).") in messages_of(response)
+    assert "refused at run time" not in su_client.get(change_url(config)).content.decode()
+    generate(user=user, task="extraction", prompt="Again", temperature=0.3)
+    assert "temperature" in openai_double.requests[-2].body  # sent again, refused, healed
