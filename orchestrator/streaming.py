@@ -210,7 +210,9 @@ def _pieces(stream: AIStream, live: _Live, opened: _Opened) -> Generator[str, No
                 call, route, model, exc, live.started, used, sent=opened.request
             )
             error = failure.error
-            if exc.kind != TIMEOUT:  # "is unavailable" would not say the answer is cut short
+            # "is unavailable" would not say the answer is cut short; a refusal or the output
+            # cap says so itself.
+            if exc.kind != TIMEOUT and exc.kind not in outcomes.ANSWERED:
                 error = errors.ProviderFailed(f"The AI provider {route.name} broke off its answer.")
             raise StreamBroken(error) from None
         except Exception as exc:

@@ -267,7 +267,7 @@ class AnthropicAdapter(VendorAdapter):
             if thought_reported is not None
             else min(usage.output_tokens, thought // 4)
         )
-        if stop == "refusal" or (stop == "max_tokens" and not pieces):
+        if stop in ("refusal", "max_tokens"):
             _check_stop(stop, stop_details, usage)
         if json_schema is not None:
             usage.text = drop_nulls_text(usage.text, json_schema)

@@ -290,7 +290,7 @@ class GeminiAdapter(VendorAdapter):
             error = ProviderError(BAD_OUTPUT, f"The provider's answer was malformed: {message}")
             raise broken_stream(error, pieces, usage) from None
         usage.text = "".join(pieces)
-        if blocked or _value(finish) in _SAFETY_FINISH or not pieces:
+        if blocked or _value(finish) in {*_SAFETY_FINISH, "MAX_TOKENS"} or not pieces:
             _check_finish(blocked, finish, usage)
         return usage
 

@@ -226,7 +226,7 @@ class OpenAIAdapter(VendorAdapter):
             error = ProviderError(BAD_OUTPUT, "The provider's answer was not valid JSON.")
             raise broken_stream(error, pieces, clock.estimate(usage)) from None
         usage.text = "".join(pieces)
-        if refusal or finish == "content_filter" or (not pieces and finish == "length"):
+        if refusal or finish in ("content_filter", "length"):
             _check_ending(refusal, finish, usage)
         if json_schema is not None and not self.compatible:
             usage.text = drop_nulls_text(usage.text, json_schema)

@@ -407,3 +407,17 @@ def test_an_anthropic_answer_lost_to_thinking_logs_the_thinking_it_paid_for(
     assert "no answer written (400 output tokens, 400 of them thinking)" in first.error_message
     assert "(800 output tokens, 800 of them thinking)" in second.error_message
     assert [s.body["max_tokens"] for s in anthropic_double.requests] == [400, 800]
+
+
+def test_a_stream_cut_at_the_cap_after_its_first_pieces_says_so(any_double, make_provider, user):
+    make_provider(any_double)
+    any_double.default = StreamReply.of(
+        '{"title": "Senior Engineer", "sum', size=8, ending="truncated"
+    )
+
+    stream = generate_stream(user=user, task="extraction", prompt="Extract this job")
+    with pytest.raises(StreamBroken) as caught:
+        "".join(stream)
+
+    assert caught.value.code == "OUTPUT_TRUNCATED"  # not "broke off" nor "not valid JSON"
+    assert UsageLog.objects.get().error_code == "OUTPUT_TRUNCATED"
