@@ -421,3 +421,18 @@ def test_a_stream_cut_at_the_cap_after_its_first_pieces_says_so(any_double, make
 
     assert caught.value.code == "OUTPUT_TRUNCATED"  # not "broke off" nor "not valid JSON"
     assert UsageLog.objects.get().error_code == "OUTPUT_TRUNCATED"
+
+
+def test_an_effort_anthropic_refuses_is_left_out_once_and_remembered(
+    anthropic_double, make_provider, user
+):
+    make_provider(anthropic_double)
+    anthropic_double.script(
+        Reply("refused", 400, message="output_config.effort: Input should be 'high' or 'max'")
+    )
+
+    assert generate(user=user, task="extraction", prompt="Say hello").text == "OK"
+
+    first, second = (seen.body for seen in anthropic_double.requests)
+    assert first["output_config"] == {"effort": "low"} and "output_config" not in second
+    assert unsupported_for(provider_type="anthropic", model="claude-haiku-5-5") == ("effort",)
