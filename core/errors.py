@@ -103,6 +103,25 @@ class Abandoned(AppError):
     )
 
 
+class ContentRefused(AppError):
+    """Every provider's model declined the request, or a safety filter blocked it: the content
+    is the problem, so no other provider (nor the offline one) answers in their place."""
+
+    code, status = "CONTENT_REFUSED", 422
+    default_message = (
+        "The AI models declined this request on content or safety grounds. Change the text "
+        "(or the image) and try again."
+    )
+
+
+class OutputTruncated(AppError):
+    """The answer reached the model's output cap before it was complete (often because the
+    model spent the cap thinking), and a larger cap did not help or was not allowed."""
+
+    code, status = "OUTPUT_TRUNCATED", 502
+    default_message = "The AI answer was cut off at its length limit."
+
+
 # What a user reads about a failed attempt in their usage log. The stored error message is the
 # vendor's own text, for admins: it names providers, HTTP statuses and key fragments.
 USER_MESSAGES = {
@@ -110,6 +129,8 @@ USER_MESSAGES = {
     "request.",
     ProviderTimeout.code: "The AI provider did not answer in time.",
     BadAIOutput.code: "The AI answer was not usable.",
+    ContentRefused.code: "The AI model declined the request on content or safety grounds.",
+    OutputTruncated.code: "The AI answer was cut off at its length limit.",
     QuotaExceeded.code: "Your plan's quota was used up; the call was not made.",
     NoProviderConfigured.code: "No AI provider was available.",
     PIIBlocked.code: "The call was stopped before it left: it still held your personal details.",

@@ -22,14 +22,14 @@ from django.utils.timesince import timesince
 from django.views.decorators.debug import sensitive_post_parameters
 from genai_prices.types import TieredPrices
 
-from . import admin_holds, admin_routing, pricing  # noqa: F401 - admin_holds registers
+from . import admin_holds, admin_routing, outcomes, pricing  # noqa: F401 - admin_holds registers
 from .admin_services import (
     KEY_UNREADABLE,
     is_provider_admin,
     provider_config_make_default,
     provider_config_set_active,
 )
-from .catalogue import shutdown_date
+from .catalogue import capabilities, shutdown_date
 from .forms import ProviderConfigForm
 from .models import AITask, ModelPrice, ProviderConfig, RoutingRule
 from .resilience import breaker_state
@@ -155,7 +155,7 @@ class ProviderConfigAdmin(ProviderAdminsOnly, admin.ModelAdmin):
         ),
         (None, {"fields": ["created_at", "updated_at"]}),
     ]
-    actions = ["test_credentials", "make_default", "activate", "deactivate"]
+    actions = ["test_credentials", "make_default", "activate", "deactivate", "forget_refused"]
 
     @method_decorator(sensitive_post_parameters("api_key"))
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -267,11 +267,16 @@ class ProviderConfigAdmin(ProviderAdminsOnly, admin.ModelAdmin):
 
     @admin.display(description="Warnings")
     def test_warnings(self, config):
-        if not config.last_test_warnings:
+        # The last test's, and any parameter a vendor refused since (outcomes.py heals it).
+        healed = outcomes.healing_warnings(
+            config.provider_type, [config.fast_model, config.quality_model]
+        )
+        warnings = list(dict.fromkeys([*config.last_test_warnings, *healed]))
+        if not warnings:
             return "—"
         return format_html(
             "<ul style='margin:0;padding-left:16px'>{}</ul>",
-            format_html_join("", "<li>{}</li>", ((w,) for w in config.last_test_warnings)),
+            format_html_join("", "<li>{}</li>", ((w,) for w in warnings)),
         )
 
     @admin.display(description="Model check")
@@ -288,6 +293,7 @@ class ProviderConfigAdmin(ProviderAdminsOnly, admin.ModelAdmin):
                 notes.append(f"shuts down {retiring}")
             elif pricing.library_deprecated(config.provider_type, model):
                 notes.append("deprecated by its vendor")
+            notes.append(capability_summary(config.provider_type, model))
             rows.append((tier, model, "; ".join(notes)))
         return format_html(
             "<ul style='margin:0;padding-left:16px'>{}</ul>",
@@ -327,6 +333,18 @@ class ProviderConfigAdmin(ProviderAdminsOnly, admin.ModelAdmin):
                 "next provider until it is fixed; test it, or make a working config default.",
                 messages.WARNING,
             )
+
+    @admin.action(description="Forget the parameters its models refused (send them again)")
+    def forget_refused(self, request, queryset):
+        """After the catalogue's row is corrected: calls send the model's parameters again."""
+        for config in queryset:
+            for model in {config.fast_model, config.quality_model}:
+                outcomes.unsupported_forget(provider_type=config.provider_type, model=model)
+        self.message_user(
+            request,
+            f"Forgot the refused parameters of {queryset.count()} provider(s).",
+            messages.SUCCESS,
+        )
 
     @admin.action(description="Activate")
     def activate(self, request, queryset):
@@ -433,3 +451,24 @@ class AITaskAdmin(ProviderAdminsOnly, ReadOnly, admin.ModelAdmin):
         if request.user.is_superuser:
             return super().get_fields(request, obj)
         return self.METADATA_FIELDS
+
+
+def capability_summary(provider_type: str, model: str) -> str:
+    """What the catalogue's capability row says the model takes, in one line."""
+    row = capabilities(provider_type, model)
+    parts = []
+    if row.control:
+        parts.append(f"{row.control} {'/'.join(row.levels)} (default {row.default or '?'})")
+    else:
+        parts.append("no thinking setting sent")
+    parts.append("temperature" if row.sampling else "no temperature")
+    if row.min_temperature:
+        parts[-1] += f" (not below {row.min_temperature:g})"
+    if row.max_output:
+        parts.append(f"max output {row.max_output:,}")
+    if row.context_window:
+        parts.append(f"context {row.context_window:,}")
+    refused = outcomes.unsupported_for(provider_type=provider_type, model=model)
+    if refused:
+        parts.append(f"refused at run time, now left out: {', '.join(refused)}")
+    return "; ".join(parts)

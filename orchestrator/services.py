@@ -32,7 +32,7 @@ from billing.quotas import Reservation, quota_reserve, quota_settle
 from core import errors, validation
 from orchestrator.plans import plan_and_own_limits
 
-from . import pricing, privacy, result_cache, snapshot
+from . import outcomes, pricing, privacy, result_cache, snapshot
 from .attempts import hold_spec
 from .catalogue import shutdown_date
 from .models import ProviderConfig, UsageCapture, UsageLog
@@ -174,6 +174,7 @@ class _AttemptFailed(Exception):
         self.problem = problem  # what was wrong with an unusable answer, fed back on repair
         # The vendor answered, only not usably for this request: no sign it is down.
         self.answered = answered
+        self.unsupported: str | None = None  # a parameter the vendor's 400 named (outcomes.py)
         super().__init__(error.message)
 
 
@@ -405,7 +406,9 @@ def _run_chain(
         if route.unusable:
             failures.append(_skip_unusable(call, route))
             continue
-        attempt_request, repaired, retry = request, False, 0
+        if route.free and outcomes.refused(failures):
+            continue  # a model refused the content: the offline provider must not answer it
+        attempt_request, repaired, retry, tried = request, False, 0, set()
         while True:
             allowed = breaker_allows(route.key)
             if allowed is False:
@@ -416,6 +419,18 @@ def _run_chain(
                 failures.append(failure)
                 if failure.kind != BAD_REQUEST and not failure.answered:
                     breaker_record_failure(route.key)
+                if failure.kind in outcomes.ANSWERED or failure.unsupported:
+                    attempt_request = outcomes.retry_request(
+                        failure,
+                        provider_type=route.provider_type,
+                        model=route.model_for(call.tier),
+                        request=attempt_request,
+                        tried=tried,
+                        deadline=deadline,
+                    )
+                    if attempt_request is None:
+                        break
+                    continue
                 if failure.kind == BAD_OUTPUT:
                     # The provider answered, unusably: one repair with the problem named,
                     # as a person would ask again; a second unusable answer moves on.
@@ -481,6 +496,8 @@ def _final_error(
             error_message="circuit open for: " + ", ".join(r.name for r in chain),
         )
         return error
+    if refused := outcomes.all_refused(failures):
+        return refused
     messages = list(dict.fromkeys(f.error.message for f in failures))
     if len(messages) == 1:
         return failures[-1].error
@@ -502,7 +519,10 @@ def _attempt(call: _Call, route: Route, request: dict[str, Any]) -> AIResult:
     started = time.perf_counter()
     try:
         reply = adapter_for(route, call).generate(
-            model=model, task=call.task, tier=call.tier, **request
+            model=model,
+            task=call.task,
+            tier=call.tier,
+            **outcomes.with_remembered(route.provider_type, model, request),
         )
     except Exception as exc:
         raise attempt_failed(call, route, model, exc, started, sent=request) from None
@@ -560,13 +580,16 @@ def attempt_failed(
             sent=sent,
             **usage,
         )
-        return _AttemptFailed(
+        failed = _AttemptFailed(
             error,
             kind=exc.kind,
             retryable=exc.retryable,
             retry_after=exc.retry_after,
             problem=exc.message,
+            answered=exc.kind in outcomes.ANSWERED,
         )
+        failed.unsupported = exc.unsupported
+        return failed
     # An SDK surprise must still leave its row, and no key.
     message = scrub(f"{type(exc).__name__}: {exc}", route.api_key)
     logger.error("Unexpected failure calling %s", route.name, exc_info=exc)
@@ -708,6 +731,8 @@ def estimate_tokens(request: dict[str, Any]) -> int:
 
 
 def _app_error(exc: ProviderError, route: Route) -> errors.AppError:
+    if own := outcomes.app_error(exc, route.name):
+        return own
     if exc.kind == TIMEOUT:
         return errors.ProviderTimeout(f"The AI provider {route.name} did not answer in time.")
     if exc.kind == BAD_OUTPUT:
@@ -849,7 +874,12 @@ def provider_test(*, config: Any, user: Any = None) -> ProviderTestResult:
                 continue  # one model for both tiers: tested once
             call = _Call(user=user, task=PROVIDER_TEST.name, plan="", tier=tier)
             try:
-                result = _attempt(call, route, dict(_TEST_REQUEST))
+                result = outcomes.attempt_healed(
+                    functools.partial(_attempt, call, route),
+                    dict(_TEST_REQUEST),
+                    provider_type=route.provider_type,
+                    model=model,
+                )
             except _AttemptFailed as exc:
                 row = UsageLog.objects.filter(request_id=call.request_id).first()
                 detail = row.error_message if row else exc.error.message
@@ -917,7 +947,9 @@ def model_warnings(route: Route) -> list[str]:
                 f"{model} is unpriced: its calls are charged at the ceiling price until a "
                 "Model price row prices it."
             )
-    return warnings
+    return warnings + outcomes.healing_warnings(
+        route.provider_type, [route.fast_model, route.quality_model]
+    )
 
 
 def provider_test_active() -> list[ProviderTestResult]:

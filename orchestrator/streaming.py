@@ -22,7 +22,7 @@ from typing import Any
 
 from core import errors
 
-from . import result_cache
+from . import outcomes, result_cache
 from .models import UsageLog
 from .providers import (
     BAD_REQUEST,
@@ -177,7 +177,8 @@ def _stream_attempt(call: _Call, route: Route, request: dict[str, Any]) -> _Live
     started = time.perf_counter()
     pieces: Generator[str, None, ProviderReply] | None = None
     try:
-        pieces = _vendor_stream(adapter_for(route, call), model, call, request)
+        sent = outcomes.with_remembered(route.provider_type, model, request)
+        pieces = _vendor_stream(adapter_for(route, call), model, call, sent)
         while not (first := next(pieces)):
             pass
     except StopIteration as ended:
@@ -210,14 +211,16 @@ def _pieces(stream: AIStream, live: _Live, opened: _Opened) -> Generator[str, No
         except StopIteration as end:
             reply: ProviderReply = end.value
         except ProviderError as exc:
-            if exc.kind != BAD_REQUEST:
+            if exc.kind != BAD_REQUEST and exc.kind not in outcomes.ANSWERED:
                 breaker_record_failure(route.key)
             used = _reported_or_estimated(exc, opened.request)
             failure = attempt_failed(
                 call, route, model, exc, live.started, used, sent=opened.request
             )
             error = failure.error
-            if exc.kind != TIMEOUT:  # "is unavailable" would not say the answer is cut short
+            # "is unavailable" would not say the answer is cut short; a refusal or the output
+            # cap says so itself.
+            if exc.kind != TIMEOUT and exc.kind not in outcomes.ANSWERED:
                 error = errors.ProviderFailed(f"The AI provider {route.name} broke off its answer.")
             raise StreamBroken(error) from None
         except Exception as exc:
@@ -242,16 +245,25 @@ def _pieces(stream: AIStream, live: _Live, opened: _Opened) -> Generator[str, No
 
 def _reported_or_estimated(exc: ProviderError, request: dict[str, Any]) -> ProviderReply | None:
     """What a broken stream used: as the vendor reported it, or, from a vendor that reports
-    usage only at the end of a stream (OpenAI), estimated from the prompt and the text it
-    wrote, and said so, because the vendor bills it all the same."""
+    usage only at the end of a stream (OpenAI, Anthropic's output count), estimated from the
+    prompt, the text it wrote and the thinking the adapter measured or counted, and said so,
+    because the vendor bills it all the same."""
     used = exc.partial
-    if used is None or used.input_tokens or used.output_tokens or not used.text:
+    if used is None:
         return used
-    exc.message += " (tokens estimated: the stream ended before the vendor reported usage)"
+    note = " (tokens estimated: the stream ended before the vendor reported usage)"
+    if used.estimated:  # the adapter counted what it could not be told
+        exc.message += note
+        return used
+    if used.input_tokens or used.output_tokens or not (used.text or used.thinking_tokens):
+        return used
+    exc.message += note
     return ProviderReply(
         text=used.text,
         input_tokens=estimate_tokens(request) - _max_tokens(request),
-        output_tokens=len(used.text) // 4 + 1,
+        # Reasoning is billed as output: a reasoning model thought before it wrote.
+        output_tokens=len(used.text) // 4 + 1 + used.thinking_tokens,
+        thinking_tokens=used.thinking_tokens,
     )
 
 

@@ -11,6 +11,8 @@ import pytest
 from tests.doubles import StreamReply, VendorDouble
 
 BODY = {"model": "m", "stream": True, "stream_options": {"include_usage": True}}
+# Anthropic refuses a field its API does not have (stream_options is OpenAI's).
+BODIES = {"anthropic": {"model": "m", "stream": True, "max_tokens": 64}}
 PATH = {
     "openai": "/chat/completions",
     "anthropic": "/v1/messages",
@@ -29,7 +31,8 @@ def doubles():
 def events(double: VendorDouble, reply: StreamReply) -> list[tuple[str | None, str]]:
     double.reset()
     double.default = reply
-    with httpx.stream("POST", double.base_url + PATH[double.vendor], json=BODY) as response:
+    body = BODIES.get(double.vendor, BODY)
+    with httpx.stream("POST", double.base_url + PATH[double.vendor], json=body) as response:
         assert response.status_code == 200
         assert response.headers["content-type"] == "text/event-stream"
         text = "".join(response.iter_text())

@@ -257,3 +257,154 @@ def test_gemini_refuses_a_request_over_20_mb(gem):
     blob = genai_types.Part.from_bytes(data=os.urandom(16 * 1024 * 1024), mime_type="image/png")
     with pytest.raises(genai_errors.ClientError, match="payload size exceeds"):
         gem.models.generate_content(model="gemini-2.5-flash", contents=[blob, "hi"])
+
+
+# --------------------------------------------------------------------------- effort per model
+# Which model takes which effort (rules.py cites each source): the doubles refuse with the
+# vendor's own error body what the real API refuses, and take what it takes.
+
+
+@pytest.mark.parametrize(
+    ("model", "effort"),
+    [("gpt-6.1-sol", "none"), ("gpt-6.1-sol", "minimal"), ("gpt-6-luna", "minimal")],
+)
+def test_openai_refuses_an_effort_the_model_does_not_take_naming_the_parameter(oai, model, effort):
+    with pytest.raises(openai.BadRequestError) as caught:
+        oai.chat.completions.create(model=model, messages=HI, reasoning_effort=effort)
+    assert caught.value.status_code == 400
+    assert caught.value.code == "unsupported_value"
+    assert caught.value.param == "reasoning_effort"
+    assert caught.value.body["type"] == "invalid_request_error"
+
+
+@pytest.mark.parametrize(
+    ("model", "effort"),
+    [("gpt-6-luna", "max"), ("gpt-6-luna", "none"), ("gpt-6.1-sol", "max"), ("gpt-6.1-sol", "low")],
+)
+def test_openai_takes_the_efforts_the_gpt6_models_document(oai, model, effort):
+    answer = oai.chat.completions.create(model=model, messages=HI, reasoning_effort=effort)
+    assert answer.choices[0].message.content == "OK"
+
+
+@pytest.mark.parametrize(
+    ("model", "level", "taken"),
+    [
+        ("gemini-3.8-flash", "MINIMAL", False),
+        ("gemini-3.8-flash", "LOW", True),
+        ("gemini-3.7-flash", "MINIMAL", False),
+        ("gemini-3.5-flash-lite", "MINIMAL", True),
+        ("gemini-3.1-pro-preview", "MEDIUM", True),
+        ("gemini-3-pro-preview", "MEDIUM", False),
+    ],
+)
+def test_gemini_takes_only_the_thinking_levels_each_model_documents(gem, model, level, taken):
+    config = gemini_config(thinking_config=genai_types.ThinkingConfig(thinking_level=level))
+    if taken:
+        assert gem.models.generate_content(model=model, contents="hi", config=config).text == "OK"
+        return
+    with pytest.raises(genai_errors.ClientError) as caught:
+        gem.models.generate_content(model=model, contents="hi", config=config)
+    assert caught.value.code == 400 and caught.value.status == "INVALID_ARGUMENT"
+    assert f"Thinking level {level} is not supported" in caught.value.message
+
+
+def test_gemini_refuses_a_thinking_budget_from_gemini_3_5_on(gem):
+    config = gemini_config(thinking_config=genai_types.ThinkingConfig(thinking_budget=256))
+    for model in ("gemini-3.5-flash-lite", "gemini-3.8-flash"):
+        with pytest.raises(genai_errors.ClientError, match="budget is not supported"):
+            gem.models.generate_content(model=model, contents="hi", config=config)
+
+
+@pytest.mark.parametrize(
+    ("extra", "words"),
+    [
+        ({"thinking": {"type": "disabled"}}, 'thinking.type: "disabled"'),
+        ({"thinking": {"type": "enabled", "budget_tokens": 1024}}, "budget_tokens"),
+        ({"extra_body": {"temperature": 0.2}}, "temperature: sampling parameters"),
+        ({"extra_body": {"top_p": 0.9}}, "top_p: sampling parameters"),
+        ({"output_config": {"effort": "extreme"}}, "output_config.effort"),
+    ],
+)
+@pytest.mark.parametrize("model", ["claude-sonnet-5-5", "claude-haiku-5-5"])
+def test_anthropic_5_5_refuses_thinking_switches_budgets_and_sampling(claude, model, extra, words):
+    with pytest.raises(anthropic.BadRequestError) as caught:
+        claude.messages.create(model=model, max_tokens=2048, messages=HI, **extra)
+    assert caught.value.body["error"]["type"] == "invalid_request_error"
+    assert words in caught.value.body["error"]["message"]
+
+
+def test_anthropic_5_5_thinks_adaptively_and_counts_it_as_output(claude, doubles):
+    doubles["anthropic"].script(Reply.ok("hi", output_tokens=40, thinking_tokens=300))
+    answer = claude.messages.create(
+        model="claude-sonnet-5-5", max_tokens=2048, messages=HI, output_config={"effort": "low"}
+    )
+    assert [block.type for block in answer.content] == ["thinking", "text"]
+    assert answer.usage.output_tokens == 340
+
+    starved = claude.messages.create(model="claude-sonnet-5-5", max_tokens=16, messages=HI)
+    assert starved.stop_reason == "max_tokens"
+    assert [block.type for block in starved.content] == ["thinking"]
+
+
+# --------------------------------------------------------------------------- refusals, blocks,
+# truncation: each vendor's own shape, whole and streamed, read by the real SDK.
+
+
+def test_openai_refusal_shapes(oai, doubles):
+    doubles["openai"].script(Reply.refusal("I can't help with that."), Reply.blocked())
+    refused = oai.chat.completions.create(model="gpt-6-luna", messages=HI)
+    assert refused.choices[0].message.refusal == "I can't help with that."
+    assert refused.choices[0].message.content is None
+    filtered = oai.chat.completions.create(model="gpt-6-luna", messages=HI)
+    assert filtered.choices[0].finish_reason == "content_filter"
+
+    doubles["openai"].script(Reply.refusal("No."))
+    stream = oai.chat.completions.create(model="gpt-6-luna", messages=HI, stream=True)
+    deltas = [c.choices[0].delta for c in stream if c.choices]
+    assert "".join(d.refusal or "" for d in deltas) == "No."
+    assert not "".join(d.content or "" for d in deltas)
+
+
+def test_openai_truncation_shape(oai, doubles):
+    doubles["openai"].script(Reply.truncated('{"title": "Sen'))
+    cut = oai.chat.completions.create(model="gpt-6-luna", messages=HI)
+    assert cut.choices[0].finish_reason == "length"
+    assert cut.choices[0].message.content == '{"title": "Sen'
+
+
+def test_anthropic_refusal_and_truncation_shapes(claude, doubles):
+    doubles["anthropic"].script(Reply.refusal(), Reply.truncated("Dear hiring"))
+    refused = claude.messages.create(model="claude-haiku-4-5", max_tokens=64, messages=HI)
+    assert refused.stop_reason == "refusal"
+    assert refused.stop_details.category == "general_harms"
+    cut = claude.messages.create(model="claude-haiku-4-5", max_tokens=64, messages=HI)
+    assert (cut.stop_reason, cut.content[0].text) == ("max_tokens", "Dear hiring")
+
+    doubles["anthropic"].script(Reply.refusal())
+    with claude.messages.stream(model="claude-haiku-4-5", max_tokens=64, messages=HI) as stream:
+        final = stream.get_final_message()
+    assert final.stop_reason == "refusal"
+
+
+def test_gemini_safety_block_and_truncation_shapes(gem, doubles):
+    doubles["gemini"].script(Reply.refusal(), Reply.blocked(), Reply.truncated("Dear"))
+    stopped = gem.models.generate_content(model="gemini-3.8-flash", contents="hi")
+    assert stopped.candidates[0].finish_reason == genai_types.FinishReason.SAFETY
+    assert stopped.candidates[0].safety_ratings[0].blocked is True
+    assert stopped.text is None
+    blocked = gem.models.generate_content(model="gemini-3.8-flash", contents="hi")
+    assert not blocked.candidates
+    assert blocked.prompt_feedback.block_reason == genai_types.BlockedReason.SAFETY
+    cut = gem.models.generate_content(model="gemini-3.8-flash", contents="hi")
+    assert cut.candidates[0].finish_reason == genai_types.FinishReason.MAX_TOKENS
+
+    doubles["gemini"].script(Reply.blocked())
+    chunks = list(gem.models.generate_content_stream(model="gemini-3.8-flash", contents="hi"))
+    assert chunks[-1].prompt_feedback.block_reason == genai_types.BlockedReason.SAFETY
+
+
+def test_openai_retry_hint_in_milliseconds(oai, doubles):
+    doubles["openai"].script(Reply("rate_limited", 429, retry_after_ms=250))
+    with pytest.raises(openai.RateLimitError) as caught:
+        oai.chat.completions.create(model="gpt-6-luna", messages=HI)
+    assert caught.value.response.headers["retry-after-ms"] == "250"

@@ -22,8 +22,21 @@ UNAVAILABLE = "unavailable"
 TIMEOUT = "timeout"
 BAD_REQUEST = "bad_request"
 BAD_OUTPUT = "bad_output"
-# The vendor account cannot pay (Anthropic 402 billing_error): only an admin can fix it.
+# The vendor account cannot pay (Anthropic 402 billing_error, OpenAI insufficient_quota):
+# only an admin can fix it.
 BILLING = "billing"
+# The model declined, or a safety filter blocked the prompt or the answer (OpenAI
+# message.refusal / finish_reason "content_filter", Anthropic stop_reason "refusal", Gemini
+# finishReason SAFETY and its kin / promptFeedback.blockReason). The content is the problem:
+# not a sign the vendor is down, and no repair prompt will change it.
+REFUSED = "refused"
+# The answer hit the output cap (OpenAI "length", Anthropic "max_tokens", Gemini MAX_TOKENS),
+# often because thinking used most of it.
+TRUNCATED = "truncated"
+# A 403 (or Gemini's 400 FAILED_PRECONDITION) that is not about the key: the vendor does not
+# serve the region the call comes from, or the model is not enabled for this key or project.
+REGION = "region"
+MODEL_ACCESS = "model_access"
 RETRYABLE = {RATE_LIMITED, UNAVAILABLE, TIMEOUT}
 
 
@@ -33,6 +46,8 @@ class ProviderReply:
     input_tokens: int = 0
     output_tokens: int = 0
     cached_input_tokens: int = 0
+    thinking_tokens: int = 0  # part of output_tokens: what the model spent thinking
+    estimated: bool = False  # the output count is ours, not the vendor's (a cut stream)
 
 
 class ProviderError(Exception):
@@ -45,8 +60,12 @@ class ProviderError(Exception):
         retry_after: float | None = None,
         retryable: bool | None = None,
         spent: ProviderReply | None = None,
+        unsupported: str | None = None,
     ):
         self.kind = kind
+        # A 400 that names a parameter (or value) the model does not take: the request can be
+        # retried once without it (orchestrator/healing.py).
+        self.unsupported = unsupported
         # What the failed call still cost (a reasoning model that used its whole allowance
         # thinking): billed by the vendor, so logged and counted like an answer's tokens.
         self.spent = spent
@@ -60,11 +79,19 @@ class ProviderError(Exception):
 
 
 def retry_after_seconds(headers: Any) -> float | None:
-    value = headers.get("retry-after") if headers is not None else None
-    try:
-        return max(0.0, float(value)) if value is not None else None
-    except (TypeError, ValueError):
-        return None  # an HTTP date; rare from these vendors, and backoff covers it
+    """The vendor's retry hint: OpenAI's `retry-after-ms` (milliseconds, the finer one, read
+    first as openai/_base_client.py does), else `retry-after` in seconds."""
+    if headers is None:
+        return None
+    for name, divisor in (("retry-after-ms", 1000), ("retry-after", 1)):
+        value = headers.get(name)
+        if value is None:
+            continue
+        try:
+            return max(0.0, float(value) / divisor)
+        except (TypeError, ValueError):
+            continue  # an HTTP date; rare from these vendors, and backoff covers it
+    return None
 
 
 def by_family(model: str, table: dict[str, Any], default: Any = None) -> Any:
@@ -107,6 +134,16 @@ def _transport_errors() -> tuple[type[BaseException], ...]:
 
 
 STREAM_TRANSPORT_ERRORS = _transport_errors()
+
+
+def truncated_message(reply: ProviderReply) -> str:
+    """What a cut answer says in its log row: where it stopped and what thinking cost."""
+    thinking = f", {reply.thinking_tokens} of them thinking" if reply.thinking_tokens else ""
+    written = "with no answer written" if not reply.text else "mid-answer"
+    return (
+        f"The answer reached the output cap {written} ({reply.output_tokens} output tokens"
+        f"{thinking})."
+    )
 
 
 def broken_stream(error: ProviderError, pieces: list[str], usage: ProviderReply) -> ProviderError:

@@ -4,28 +4,37 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Generator
+from collections.abc import Collection, Generator
 from functools import lru_cache
 from typing import Any
 
 import anthropic
 from django.conf import settings
 
+from ..catalogue import capabilities
 from . import (
     BAD_OUTPUT,
     BAD_REQUEST,
     BILLING,
+    REFUSED,
     STREAM_TRANSPORT_ERRORS,
+    TRUNCATED,
     UNAVAILABLE,
     ProviderError,
     ProviderReply,
     StreamStopped,
     broken_stream,
     scrub,
+    truncated_message,
 )
 from .base import VendorAdapter
 from .images import LIMITS, ImageUnfit, fit_image
 from .schemas import drop_nulls_text
+
+# A cap this small is a probe (the credentials test asks for 16 tokens): it asks for the least
+# effort, with this much room on top for the thinking adaptive thinking may still do.
+PROBE_CAP = 256
+PROBE_ROOM = 1024
 
 
 @lru_cache(maxsize=32)
@@ -66,12 +75,21 @@ class AnthropicAdapter(VendorAdapter):
         max_tokens: int | None = None,
         json_schema: dict | None = None,
         task: str | None = None,
-        tier: str = "fast",  # no per-tier setting: extended thinking stays off on every tier
+        tier: str = "fast",
+        omit: Collection[str] = (),
     ) -> ProviderReply:
         try:
             response = self.client.messages.create(
                 **self._request(
-                    model, prompt, system_prompt, image, image_mime, max_tokens, json_schema
+                    model,
+                    prompt,
+                    system_prompt,
+                    image,
+                    image_mime,
+                    max_tokens,
+                    json_schema,
+                    tier,
+                    omit,
                 )
             )
         except anthropic.APIError as exc:
@@ -79,19 +97,24 @@ class AnthropicAdapter(VendorAdapter):
         except json.JSONDecodeError:
             raise ProviderError(BAD_OUTPUT, "The provider's answer was not valid JSON.") from None
         text = "".join(block.text for block in response.content if block.type == "text")
-        if json_schema is not None:
-            text = drop_nulls_text(text, json_schema)
+        thought = sum(len(b.thinking) for b in response.content if b.type == "thinking")
         usage = response.usage
         cache_read = usage.cache_read_input_tokens or 0
         cache_write = usage.cache_creation_input_tokens or 0
         # Anthropic counts cache reads and writes apart from input_tokens; we report all
-        # input, and the cached part separately so it is priced at its own rate.
-        return ProviderReply(
+        # input, and the cached part separately so it is priced at its own rate. output_tokens
+        # includes the thinking (5.x models think adaptively), billed as output.
+        reply = ProviderReply(
             text=text,
             input_tokens=usage.input_tokens + cache_read + cache_write,
             output_tokens=usage.output_tokens,
             cached_input_tokens=cache_read,
+            thinking_tokens=_thinking_tokens(usage, thought),
         )
+        _check_stop(response.stop_reason, getattr(response, "stop_details", None), reply)
+        if json_schema is not None:
+            reply.text = drop_nulls_text(text, json_schema)
+        return reply
 
     def _request(
         self,
@@ -102,6 +125,8 @@ class AnthropicAdapter(VendorAdapter):
         image_mime: str | None,
         max_tokens: int | None,
         json_schema: dict | None,
+        tier: str = "fast",
+        omit: Collection[str] = (),
     ) -> dict[str, Any]:
         content: list[dict[str, Any]] = []
         if image is not None:
@@ -125,14 +150,30 @@ class AnthropicAdapter(VendorAdapter):
             kwargs["system"] = system_prompt
         # `temperature` is not sent: the Messages API of this SDK generation no longer takes
         # sampling parameters (messages.create has none), so it is accepted and ignored here.
+        # Nor is `thinking`: on 5.x models leaving it out means adaptive thinking, which is
+        # on (at the model's default effort, high for Sonnet 5.5); `{type: "disabled"}` and
+        # budgets are 400s there. The depth is set by output_config.effort, per tier.
+        output: dict[str, Any] = {}
+        cap = max_tokens or settings.AI_DEFAULT_MAX_TOKENS
+        row = capabilities("anthropic", model)
+        probe = cap <= PROBE_CAP
+        if row.control is not None and "effort" not in omit:
+            output["effort"] = (
+                row.least if probe else (row.quality if tier == "quality" else row.fast)
+            )
+        # Thinking comes out of max_tokens: a probe gets room so it still answers (a model no
+        # row knows may think adaptively too).
+        cap += PROBE_ROOM if probe else 0
         if json_schema is not None:
             # The SDK's own transform_schema (anthropic/lib/_parse/_transform.py) turns a JSON
             # Schema into the subset structured outputs accept; optional fields stay optional.
             schema = anthropic.transform_schema(json_schema)
-            kwargs["output_config"] = {"format": {"type": "json_schema", "schema": schema}}
+            output["format"] = {"type": "json_schema", "schema": schema}
+        if output:
+            kwargs["output_config"] = output
         return dict(
             model=model,
-            max_tokens=max_tokens or settings.AI_DEFAULT_MAX_TOKENS,
+            max_tokens=cap,
             messages=[{"role": "user", "content": content}],
             **kwargs,
         )
@@ -150,16 +191,25 @@ class AnthropicAdapter(VendorAdapter):
         json_schema: dict | None = None,
         task: str | None = None,
         tier: str = "fast",
+        omit: Collection[str] = (),
     ) -> Generator[str, None, ProviderReply]:
         """generate() as a stream of Messages events: message_start carries the input usage,
         content_block_delta the text, message_delta the output tokens so far
         (anthropic/types/raw_message_stream_event.py); an `error` event mid-stream is raised
         by anthropic/_streaming.py as a status error of the 200 response."""
         request = self._request(
-            model, prompt, system_prompt, image, image_mime, max_tokens, json_schema
+            model, prompt, system_prompt, image, image_mime, max_tokens, json_schema, tier, omit
         )
         pieces: list[str] = []
         usage = ProviderReply(text="")
+        # The output count comes only with the last message_delta; message_start says 1 or 2.
+        # Until then the thinking and text deltas are counted (about four characters a token),
+        # so a stream cut short is billed for what was written, and says it was estimated.
+        thought = 0
+        thought_reported: int | None = None
+        delta_seen = False
+        stop: str | None = None
+        stop_details: Any = None
         try:
             events = self.client.messages.create(stream=True, **request)
             with events:
@@ -174,26 +224,51 @@ class AnthropicAdapter(VendorAdapter):
                     elif event.type == "content_block_delta" and event.delta.type == "text_delta":
                         pieces.append(event.delta.text)
                         yield event.delta.text
+                    elif (
+                        event.type == "content_block_delta" and event.delta.type == "thinking_delta"
+                    ):
+                        thought += len(event.delta.thinking)
                     elif event.type == "message_delta":
+                        delta_seen = True
                         usage.output_tokens = event.usage.output_tokens  # cumulative
-        except StreamStopped as stop:
-            raise broken_stream(stop.error, pieces, usage) from None
+                        thought_reported = _thinking_tokens(event.usage, thought)
+                        stop = event.delta.stop_reason or stop
+                        stop_details = getattr(event.delta, "stop_details", None) or stop_details
+        except StreamStopped as stop_error:
+            raise broken_stream(
+                stop_error.error, pieces, _counted(usage, pieces, thought, delta_seen)
+            ) from None
         except STREAM_TRANSPORT_ERRORS:
             error = ProviderError(UNAVAILABLE, "The connection to the provider broke.")
-            raise broken_stream(error, pieces, usage) from None
+            raise broken_stream(
+                error, pieces, _counted(usage, pieces, thought, delta_seen)
+            ) from None
         except anthropic.APIStatusError as exc:
             if exc.status_code < 400:  # an `error` event inside the stream
                 message = scrub(_vendor_message(exc), self.api_key)
                 error = ProviderError(UNAVAILABLE, f"The provider broke off its answer: {message}")
             else:
                 error = self._error(exc)
-            raise broken_stream(error, pieces, usage) from None
+            raise broken_stream(
+                error, pieces, _counted(usage, pieces, thought, delta_seen)
+            ) from None
         except anthropic.APIError as exc:
-            raise broken_stream(self._error(exc), pieces, usage) from None
+            raise broken_stream(
+                self._error(exc), pieces, _counted(usage, pieces, thought, delta_seen)
+            ) from None
         except json.JSONDecodeError:
             error = ProviderError(BAD_OUTPUT, "The provider's answer was not valid JSON.")
-            raise broken_stream(error, pieces, usage) from None
+            raise broken_stream(
+                error, pieces, _counted(usage, pieces, thought, delta_seen)
+            ) from None
         usage.text = "".join(pieces)
+        usage.thinking_tokens = (
+            thought_reported
+            if thought_reported is not None
+            else min(usage.output_tokens, thought // 4)
+        )
+        if stop in ("refusal", "max_tokens"):
+            _check_stop(stop, stop_details, usage)
         if json_schema is not None:
             usage.text = drop_nulls_text(usage.text, json_schema)
         return usage
@@ -204,7 +279,51 @@ class AnthropicAdapter(VendorAdapter):
             # 402 billing_error (anthropic/_exceptions.py): the account's credit or payment,
             # which no retry and no wait will fix.
             return ProviderError(BILLING, message, status=exc.status_code, retryable=False)
-        return self._sdk_error(exc, anthropic, message)
+        error = self._sdk_error(exc, anthropic, message)
+        # An invalid_request_error names the field first ("output_config.effort: ..."): the
+        # one we can leave out is the effort.
+        if isinstance(exc, anthropic.BadRequestError) and message.startswith(
+            "output_config.effort"
+        ):
+            error.unsupported = "effort"
+        return error
+
+
+def _thinking_tokens(usage: Any, thought_chars: int) -> int:
+    """The thinking part of output_tokens: usage.output_tokens_details.thinking_tokens
+    (anthropic/types/output_tokens_details.py) when reported, else estimated from the thinking
+    text returned (which may be a summary, so less)."""
+    details = getattr(usage, "output_tokens_details", None)
+    if details is not None and details.thinking_tokens is not None:
+        return details.thinking_tokens
+    return min(usage.output_tokens or 0, thought_chars // 4)
+
+
+def _counted(
+    usage: ProviderReply, pieces: list[str], thought: int, delta_seen: bool
+) -> ProviderReply:
+    """A cut stream's usage: the vendor's count if its message_delta came, else the thinking
+    and text written, estimated at about four characters a token."""
+    if not delta_seen:
+        written = (sum(len(p) for p in pieces) + thought) // 4 + (1 if pieces or thought else 0)
+        usage.output_tokens = max(usage.output_tokens, written)
+        usage.thinking_tokens = thought // 4
+        usage.estimated = True
+    return usage
+
+
+def _check_stop(stop_reason: str | None, details: Any, reply: ProviderReply) -> None:
+    """stop_reason "refusal" (anthropic/types/stop_reason.py; its category in
+    refusal_stop_details.py) and "max_tokens" are not answers."""
+    if stop_reason == "refusal":
+        category = getattr(details, "category", None) or "unnamed"
+        raise ProviderError(
+            REFUSED,
+            f"The model declined the request (stop_reason refusal, category {category}).",
+            spent=reply,
+        )
+    if stop_reason == "max_tokens":
+        raise ProviderError(TRUNCATED, truncated_message(reply), spent=reply)
 
 
 def _vendor_message(exc: anthropic.APIError) -> str:

@@ -7,18 +7,25 @@ status means the same thing whichever vendor sent it.
 
 from __future__ import annotations
 
+import re
 from types import ModuleType
 
 from . import (
     AUTH,
     BAD_OUTPUT,
     BAD_REQUEST,
+    MODEL_ACCESS,
     RATE_LIMITED,
+    REGION,
     TIMEOUT,
     UNAVAILABLE,
     ProviderError,
     retry_after_seconds,
 )
+
+_REGION = re.compile(r"\b(country|region|territory|location)\b", re.IGNORECASE)
+_LOCATION = re.compile(r"location is not supported", re.IGNORECASE)
+_MODEL = re.compile(r"\bmodel\b", re.IGNORECASE)
 
 
 class VendorAdapter:
@@ -35,6 +42,16 @@ class VendorAdapter:
         """An HTTP error answer: bad keys and bad requests go straight to the next provider;
         rate limits, overload and server errors are worth another try (a rate limit not,
         when it is the account's quota rather than load)."""
+        if status == 400 and _LOCATION.search(message):
+            return ProviderError(REGION, message, status=status)
+        if status == 403:
+            # OpenAI 403 unsupported_country_region_territory, Gemini 400 "User location is
+            # not supported for the API use.", OpenAI 403 "You are not allowed to sample from
+            # this model", Anthropic 403 permission_error: a new key would not help.
+            if _REGION.search(message):
+                return ProviderError(REGION, message, status=status)
+            if _MODEL.search(message):
+                return ProviderError(MODEL_ACCESS, message, status=status)
         if status in (401, 403):
             return ProviderError(AUTH, message, status=status)
         if status == 429:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Generator
+from collections.abc import Collection, Generator
 from contextlib import closing
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -15,11 +14,14 @@ from django.conf import settings
 from google import genai
 from google.genai import errors, types
 
+from ..catalogue import THINKING_BUDGET, THINKING_LEVEL, capabilities
 from . import (
     AUTH,
     BAD_OUTPUT,
     BAD_REQUEST,
+    REFUSED,
     TIMEOUT,
+    TRUNCATED,
     UNAVAILABLE,
     ProviderError,
     ProviderReply,
@@ -27,65 +29,58 @@ from . import (
     broken_stream,
     retry_after_seconds,
     scrub,
+    truncated_message,
 )
 from .base import VendorAdapter
 from .images import LIMITS, ImageUnfit, fit_image
 from .schemas import gemini_schema
 
-
-@dataclass(frozen=True)
-class Thinking:
-    control: str  # "budget": thinkingBudget in tokens (2.5); "level": thinkingLevel (3 and on)
-    setting: int | str  # for the fast tier's answers (extraction: little to think about)
-    quality: int | str  # for the quality tier's (a CV or a letter worth more thought)
-    least: int | str  # the least the model accepts, for a probe; 0 / MINIMAL is (nearly) none
-    room: int  # added to a probe's cap: what thinking at `least` may still spend
-
-
-# Gemini 2.5 and later think before answering, and the thinking counts against
-# maxOutputTokens (googleapis/python-genai#782): a 16-token probe is spent thinking and comes
-# back without text. First match wins; no match: a model that does not think. Budgets and
-# levels per ThinkingConfig in google/genai/types.py ("0 is DISABLED"; "Starting from Gemini
-# 3.5 models, the old thinking_budget will no longer be supported"); flash can switch thinking
-# off, pro cannot (its least budget is 128).
-THINKING: list[tuple[re.Pattern[str], Thinking | None]] = [
-    (re.compile(r"gemini-(1\.|2\.0)"), None),
-    (re.compile(r"gemini-2\.5-flash"), Thinking("budget", 1024, 2048, 0, 0)),
-    (re.compile(r"gemini-2\.5-pro"), Thinking("budget", 2048, 4096, 128, 128)),
-    (re.compile(r"gemini-\d+(\.\d+)?-flash"), Thinking("level", "LOW", "MEDIUM", "MINIMAL", 256)),
-    # Pro models of Gemini 3 take only LOW and HIGH.
-    (re.compile(r"gemini-\d+(\.\d+)?-pro"), Thinking("level", "LOW", "HIGH", "LOW", 1024)),
-]
-# A cap this small is a probe (the credentials test asks for 16 tokens).
+# A cap this small is a probe (the credentials test asks for 16 tokens): the model thinks as
+# little as it accepts, and gets this much room on top so thinking cannot eat the answer.
 PROBE_CAP = 256
+PROBE_ROOM = 1024
 # Quota ids of the per-day quotas (QuotaFailure.violations[].quotaId, e.g.
 # "GenerateRequestsPerDayPerProjectPerModel-FreeTier"): retrying today cannot help.
 _PER_DAY = "PerDay"
+_NAMED_FIELD = re.compile(r"\b(thinking[ _]level|thinking[ _]budget|temperature)\b", re.I)
 
 
-def thinking_for(model: str) -> Thinking | None:
-    name = model.lower().rsplit("/", 1)[-1]
-    return next((entry for pattern, entry in THINKING if pattern.match(name)), None)
-
-
-def output_config(model: str, max_tokens: int | None, tier: str = "fast") -> dict[str, Any]:
-    """maxOutputTokens and thinkingConfig for a model: the cap always covers thinking and
-    answer together (so the quota reservation, made for the cap, covers both), thinking gets
-    at most half of it, and a probe thinks as little as the model allows."""
+def output_config(
+    model: str, max_tokens: int | None, tier: str = "fast", omit: Collection[str] = ()
+) -> dict[str, Any]:
+    """maxOutputTokens and thinkingConfig for a model, from its capability row: the cap always
+    covers thinking and answer together (so the quota reservation, made for the cap, covers
+    both), a budget gets at most half of it, and a probe thinks as little as the model
+    accepts. Gemini 2.5 takes a budget in tokens; from Gemini 3.5 a budget is a user error
+    (google/genai/types.py ThinkingConfig.thinking_budget), so 3 and on get a level."""
     cap = max_tokens or settings.AI_DEFAULT_MAX_TOKENS
-    thinking = thinking_for(model)
-    if thinking is None:
-        return {"max_output_tokens": cap}
+    row = capabilities("gemini", model)
     probe = cap <= PROBE_CAP
-    setting = (
-        thinking.least if probe else (thinking.quality if tier == "quality" else thinking.setting)
-    )
-    if thinking.control == "budget":
-        budget = setting if probe else max(int(thinking.least), min(int(setting), cap // 2))
-        config = types.ThinkingConfig(thinking_budget=int(budget))
+    setting = row.least if probe else (row.quality if tier == "quality" else row.fast)
+    if setting is None or row.control is None or _THINKING_FIELD[row.control] in omit:
+        # A probe gets room even so: a model no row knows may think by default.
+        return {"max_output_tokens": cap + (PROBE_ROOM if probe else 0)}
+    if row.control == THINKING_BUDGET:
+        budget = int(setting) if probe else max(int(row.levels[0]), min(int(setting), cap // 2))
+        config = types.ThinkingConfig(thinking_budget=budget)
     else:
         config = types.ThinkingConfig(thinking_level=types.ThinkingLevel(setting))
-    return {"max_output_tokens": cap + (thinking.room if probe else 0), "thinking_config": config}
+    return {"max_output_tokens": cap + (PROBE_ROOM if probe else 0), "thinking_config": config}
+
+
+# The wire names a vendor's 400 gives for each thinking control.
+_THINKING_FIELD = {THINKING_BUDGET: "thinking_budget", THINKING_LEVEL: "thinking_level"}
+
+
+def sampling(model: str, temperature: float | None, omit: Collection[str] = ()) -> float | None:
+    """The temperature to send, if any: Gemini 3 models keep their default 1.0 (Google's
+    Gemini 3 guidance: lower values can loop and then run into the output cap)."""
+    row = capabilities("gemini", model)
+    if temperature is None or not row.sampling or "temperature" in omit:
+        return None
+    if row.min_temperature is not None and temperature < row.min_temperature:
+        return None
+    return temperature
 
 
 @lru_cache(maxsize=32)
@@ -159,6 +154,7 @@ class GeminiAdapter(VendorAdapter):
         json_schema: dict | None = None,
         task: str | None = None,
         tier: str = "fast",
+        omit: Collection[str] = (),
     ) -> ProviderReply:
         contents, config = self._request(
             model,
@@ -170,6 +166,7 @@ class GeminiAdapter(VendorAdapter):
             max_tokens,
             json_schema,
             tier,
+            omit,
         )
         try:
             response = self.client.models.generate_content(
@@ -186,23 +183,13 @@ class GeminiAdapter(VendorAdapter):
             raise ProviderError(
                 BAD_OUTPUT, f"The provider's answer was malformed: {message}"
             ) from None
-        usage = response.usage_metadata
-        text = response.text
-        reply = ProviderReply(
-            text=text or "",
-            input_tokens=(usage.prompt_token_count or 0) if usage else 0,
-            # Thinking tokens (thoughtsTokenCount, apart from candidatesTokenCount) are billed
-            # as output, so cost and quota count them.
-            output_tokens=((usage.candidates_token_count or 0) + (usage.thoughts_token_count or 0))
-            if usage
-            else 0,
-            cached_input_tokens=(usage.cached_content_token_count or 0) if usage else 0,
-        )
-        if not text:
-            reason = response.candidates[0].finish_reason if response.candidates else "none"
-            raise ProviderError(
-                BAD_OUTPUT, f"The provider returned no text (finish reason {reason}).", spent=reply
-            )
+        # Thinking tokens (thoughtsTokenCount, apart from candidatesTokenCount) are billed as
+        # output, so cost and quota count them.
+        reply = _with_usage(ProviderReply(text=""), response.usage_metadata)
+        blocked = response.prompt_feedback and response.prompt_feedback.block_reason
+        finish = response.candidates[0].finish_reason if response.candidates else None
+        reply.text = (response.text or "") if not blocked and response.candidates else ""
+        _check_finish(blocked, finish, reply)
         return reply
 
     def _request(
@@ -216,6 +203,7 @@ class GeminiAdapter(VendorAdapter):
         max_tokens: int | None,
         json_schema: dict | None,
         tier: str,
+        omit: Collection[str] = (),
     ) -> tuple[list[Any], types.GenerateContentConfig]:
         contents: list[Any] = []
         if image is not None:
@@ -227,10 +215,13 @@ class GeminiAdapter(VendorAdapter):
         contents.append(prompt)
         config = types.GenerateContentConfig(
             system_instruction=system_prompt or None,
-            temperature=temperature,
+            temperature=sampling(model, temperature, omit),
             response_mime_type="application/json" if json_schema is not None else None,
             response_json_schema=gemini_schema(json_schema) if json_schema is not None else None,
-            **output_config(model, max_tokens, tier),
+            # No tools are sent, so nothing for automatic function calling to do; turning it off
+            # also ends the SDK's "AFC is enabled" INFO line on every call (google/genai/models.py).
+            automatic_function_calling=types.AutomaticFunctionCallingConfig(disable=True),
+            **output_config(model, max_tokens, tier, omit),
         )
         return contents, config
 
@@ -247,6 +238,7 @@ class GeminiAdapter(VendorAdapter):
         json_schema: dict | None = None,
         task: str | None = None,
         tier: str = "fast",
+        omit: Collection[str] = (),
     ) -> Generator[str, None, ProviderReply]:
         """generate() through :streamGenerateContent?alt=sse: every chunk carries the usage
         so far in usageMetadata (google/genai/models.py generate_content_stream); an error
@@ -262,10 +254,12 @@ class GeminiAdapter(VendorAdapter):
             max_tokens,
             json_schema,
             tier,
+            omit,
         )
         pieces: list[str] = []
         usage = ProviderReply(text="")
         finish: Any = None
+        blocked: Any = None
         try:
             chunks = self.client.models.generate_content_stream(
                 model=model, contents=contents, config=config
@@ -274,6 +268,8 @@ class GeminiAdapter(VendorAdapter):
                 for chunk in chunks:
                     if chunk.usage_metadata is not None:
                         _with_usage(usage, chunk.usage_metadata)
+                    if chunk.prompt_feedback and chunk.prompt_feedback.block_reason:
+                        blocked = chunk.prompt_feedback.block_reason
                     if chunk.candidates and chunk.candidates[0].finish_reason:
                         finish = chunk.candidates[0].finish_reason
                     if chunk.text:
@@ -293,13 +289,9 @@ class GeminiAdapter(VendorAdapter):
             message = scrub(str(exc), self.api_key)
             error = ProviderError(BAD_OUTPUT, f"The provider's answer was malformed: {message}")
             raise broken_stream(error, pieces, usage) from None
-        if not pieces:  # e.g. thinking used the whole cap (finish reason MAX_TOKENS)
-            raise ProviderError(
-                BAD_OUTPUT,
-                f"The provider returned no text (finish reason {finish or 'none'}).",
-                spent=usage,
-            )
         usage.text = "".join(pieces)
+        if blocked or _value(finish) in {*_SAFETY_FINISH, "MAX_TOKENS"} or not pieces:
+            _check_finish(blocked, finish, usage)
         return usage
 
     def _error(self, exc: errors.APIError) -> ProviderError:
@@ -321,7 +313,56 @@ class GeminiAdapter(VendorAdapter):
             )
         if status == 504 or exc.status == "DEADLINE_EXCEEDED":
             return ProviderError(TIMEOUT, message, status=status)
-        return self._status_error(status, message, retry_after=retry_after)
+        error = self._status_error(status, message, retry_after=retry_after)
+        if status == 400 and (match := _NAMED_FIELD.search(message)):
+            # INVALID_ARGUMENT naming a thinking setting or the temperature ("Thinking level
+            # MINIMAL is not supported for this model."): one we can leave out.
+            error.unsupported = re.sub(r"[ _]", "_", match.group(1).lower())
+        return error
+
+
+# FinishReason values (google/genai/types.py) that mean a safety or policy filter stopped the
+# answer; BlockedReason (promptFeedback.blockReason) is the same for the prompt.
+_SAFETY_FINISH = frozenset(
+    {
+        "SAFETY",
+        "RECITATION",
+        "BLOCKLIST",
+        "PROHIBITED_CONTENT",
+        "SPII",
+        "IMAGE_SAFETY",
+        "IMAGE_PROHIBITED_CONTENT",
+        "IMAGE_RECITATION",
+    }
+)
+
+
+def _value(enum: Any) -> str:
+    """An SDK enum's own value ("SAFETY"), not its Python name (FinishReason.SAFETY)."""
+    return str(getattr(enum, "value", enum) or "")
+
+
+def _check_finish(blocked: Any, finish: Any, reply: ProviderReply) -> None:
+    """A blocked prompt, a safety stop or an answer cut at maxOutputTokens is not an answer;
+    an answer with no text and no such reason is an unreadable one."""
+    if blocked:
+        raise ProviderError(
+            REFUSED,
+            f"Gemini blocked the prompt (promptFeedback.blockReason {_value(blocked)}).",
+            spent=reply,
+        )
+    if _value(finish) in _SAFETY_FINISH:
+        raise ProviderError(
+            REFUSED, f"Gemini stopped the answer (finish reason {_value(finish)}).", spent=reply
+        )
+    if _value(finish) == "MAX_TOKENS":
+        raise ProviderError(TRUNCATED, truncated_message(reply), spent=reply)
+    if not reply.text:
+        raise ProviderError(
+            BAD_OUTPUT,
+            f"The provider returned no text (finish reason {_value(finish) or 'none'}).",
+            spent=reply,
+        )
 
 
 def _quota_details(body: Any) -> tuple[float | None, bool]:
@@ -363,4 +404,5 @@ def _with_usage(reply: ProviderReply, usage: Any) -> ProviderReply:
             usage.thoughts_token_count or 0
         )
         reply.cached_input_tokens = usage.cached_content_token_count or 0
+        reply.thinking_tokens = usage.thoughts_token_count or 0
     return reply

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Collection
 from typing import Any
 
 from core.prompting import read_block
@@ -41,6 +42,7 @@ class OfflineAdapter:
         json_schema: dict | None = None,
         task: str | None = None,
         tier: str = "fast",  # the offline answer is the same on every tier
+        omit: Collection[str] = (),  # it takes no vendor parameters to leave out
     ) -> ProviderReply:
         if image is not None:
             raise ProviderError(BAD_REQUEST, NO_IMAGES, retryable=False)

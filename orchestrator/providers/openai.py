@@ -4,58 +4,35 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Generator
-from dataclasses import dataclass
+import time
+from collections.abc import Collection, Generator
 from functools import lru_cache
 from typing import Any
 
 import openai
 from django.conf import settings
 
+from ..catalogue import capabilities
 from . import (
     BAD_OUTPUT,
     BAD_REQUEST,
+    BILLING,
+    REFUSED,
     STREAM_TRANSPORT_ERRORS,
     TIMEOUT,
+    TRUNCATED,
     UNAVAILABLE,
     ProviderError,
     ProviderReply,
     StreamStopped,
     broken_stream,
-    by_family,
     scrub,
+    truncated_message,
 )
 from .base import VendorAdapter
 from .images import LIMITS, ImageUnfit, fit_image
 from .schemas import drop_nulls_text, openai_strict
 
-
-@dataclass(frozen=True)
-class ModelParams:
-    reasoning: bool = False  # refuses `temperature`, takes `reasoning_effort`
-    effort: str | None = None  # the effort asked for the fast tier's answers
-    quality_effort: str | None = None  # for the quality tier's (a CV or a letter)
-    least_effort: str | None = None  # the least it accepts, asked for a tiny probe
-
-
-# Per model family, longest prefix wins; anything else is a classic chat model. Reasoning
-# models answer 400 "Unsupported parameter: 'temperature' is not supported with this model."
-# (code unsupported_parameter), and spend hidden reasoning tokens out of max_completion_tokens
-# (the SDK's `chat.completions.create` docstring: "including visible output tokens and
-# reasoning tokens"). Efforts per the SDK's `ReasoningEffort` and its docstring: "Not all
-# reasoning models support every value" (o-series: low and up; gpt-5: minimal; 5.1 on: none).
-# Reasoning models think a little for the fast tier and more for the quality tier.
-_REASONING = dict(reasoning=True, effort="low", quality_effort="medium")
-MODEL_PARAMS: dict[str, ModelParams] = {
-    "o1": ModelParams(**_REASONING, least_effort="low"),
-    "o3": ModelParams(**_REASONING, least_effort="low"),
-    "o4": ModelParams(**_REASONING, least_effort="low"),
-    "gpt-5": ModelParams(**_REASONING, least_effort="minimal"),
-    "gpt-5.": ModelParams(**_REASONING, least_effort="none"),
-    "gpt-5-chat": ModelParams(),  # the ChatGPT snapshot is not a reasoning model
-    "gpt-6": ModelParams(**_REASONING, least_effort="none"),
-}
-CLASSIC = ModelParams()
 # A cap this small is a probe (the credentials test asks for 16 tokens): the model reasons as
 # little as it may, and gets this much room on top so its reasoning cannot eat the answer.
 PROBE_CAP = 256
@@ -101,9 +78,10 @@ class OpenAIAdapter(VendorAdapter):
         json_schema: dict | None = None,
         task: str | None = None,
         tier: str = "fast",
+        omit: Collection[str] = (),
     ) -> ProviderReply:
         messages = self._messages(prompt, system_prompt, image, image_mime)
-        kwargs = self._params(model, temperature, max_tokens, json_schema, tier)
+        kwargs = self._params(model, temperature, max_tokens, json_schema, tier, omit)
         try:
             response = self.client.chat.completions.create(model=model, messages=messages, **kwargs)
         except openai.APIError as exc:
@@ -114,31 +92,24 @@ class OpenAIAdapter(VendorAdapter):
             raise ProviderError(BAD_OUTPUT, "The provider returned no choices.")
         usage = response.usage
         details = getattr(usage, "prompt_tokens_details", None)
-        choice = response.choices[0]
-        text = choice.message.content or ""
-        spent = ProviderReply(
-            text="",
-            input_tokens=usage.prompt_tokens if usage else 0,
-            output_tokens=usage.completion_tokens if usage else 0,
-            cached_input_tokens=(getattr(details, "cached_tokens", 0) or 0) if details else 0,
+        reasoning = getattr(
+            getattr(usage, "completion_tokens_details", None), "reasoning_tokens", 0
         )
-        if not text and choice.finish_reason == "length":
-            raise ProviderError(
-                BAD_OUTPUT,
-                "The model spent its whole output allowance reasoning and wrote no answer.",
-                spent=spent,
-            )
-        if json_schema is not None and not self.compatible:
-            text = drop_nulls_text(text, json_schema)
-        return ProviderReply(
-            text=text,
+        choice = response.choices[0]
+        reply = ProviderReply(
+            text=choice.message.content or "",
             input_tokens=usage.prompt_tokens if usage else 0,
             # completion_tokens includes the reasoning tokens (CompletionUsage in
             # openai/types/completion_usage.py breaks them out in completion_tokens_details):
             # they are billed as output, so cost and quota count them.
             output_tokens=usage.completion_tokens if usage else 0,
             cached_input_tokens=(getattr(details, "cached_tokens", 0) or 0) if details else 0,
+            thinking_tokens=reasoning or 0,
         )
+        _check_ending(choice.message.refusal, choice.finish_reason, reply)
+        if json_schema is not None and not self.compatible:
+            reply.text = drop_nulls_text(reply.text, json_schema)
+        return reply
 
     def _params(
         self,
@@ -147,28 +118,32 @@ class OpenAIAdapter(VendorAdapter):
         max_tokens: int | None,
         json_schema: dict | None,
         tier: str = "fast",
+        omit: Collection[str] = (),
     ) -> dict[str, Any]:
+        """The request's parameters: only what the model's capability row says it takes, less
+        what a vendor has refused for this model before (`omit`, see orchestrator/healing.py)."""
         if self.compatible:
             # Other servers know the classic names and plain JSON mode, not OpenAI's newer ones.
             kwargs: dict[str, Any] = {}
-            if temperature is not None:
+            if temperature is not None and "temperature" not in omit:
                 kwargs["temperature"] = temperature
             if max_tokens:
                 kwargs["max_tokens"] = max_tokens
             if json_schema is not None:
                 kwargs["response_format"] = {"type": "json_object"}
             return kwargs
-        params = by_family(model, MODEL_PARAMS, CLASSIC)
+        row = capabilities("openai", model)
         # Always a cap, the one the quota reserved: reasoning tokens come out of it too, so
         # answer and reasoning together stay within the reservation.
         cap = max_tokens or settings.AI_DEFAULT_MAX_TOKENS
-        kwargs: dict[str, Any] = {"max_completion_tokens": cap}
-        if params.reasoning:
-            probe = cap <= PROBE_CAP
-            effort = params.quality_effort if tier == "quality" else params.effort
-            kwargs["reasoning_effort"] = params.least_effort if probe else effort
-            kwargs["max_completion_tokens"] = cap + (PROBE_ROOM if probe else 0)
-        elif temperature is not None:
+        probe = cap <= PROBE_CAP
+        # Room for a probe whatever the row says: a model no row knows yet may reason too.
+        kwargs: dict[str, Any] = {"max_completion_tokens": cap + (PROBE_ROOM if probe else 0)}
+        if row.control is not None:
+            effort = row.least if probe else (row.quality if tier == "quality" else row.fast)
+            if effort is not None and "reasoning_effort" not in omit:
+                kwargs["reasoning_effort"] = effort
+        if temperature is not None and row.sampling and "temperature" not in omit:
             kwargs["temperature"] = temperature
         if json_schema is not None:
             kwargs["response_format"] = {
@@ -194,15 +169,18 @@ class OpenAIAdapter(VendorAdapter):
         json_schema: dict | None = None,
         task: str | None = None,
         tier: str = "fast",
+        omit: Collection[str] = (),
     ) -> Generator[str, None, ProviderReply]:
         """generate() as a stream of chat.completion.chunk events; usage comes in the last
         chunk, which has no choices, when asked for with stream_options.include_usage
         (openai/types/chat/chat_completion_chunk.py)."""
         messages = self._messages(prompt, system_prompt, image, image_mime)
-        kwargs = self._params(model, temperature, max_tokens, json_schema, tier)
+        kwargs = self._params(model, temperature, max_tokens, json_schema, tier, omit)
         pieces: list[str] = []
         usage = ProviderReply(text="")
         finish: str | None = None
+        refusal: str | None = None
+        clock = _Clock(reasoning="reasoning_effort" in kwargs or self._reasons(model))
         try:
             chunks = self.client.chat.completions.create(
                 model=model,
@@ -219,16 +197,21 @@ class OpenAIAdapter(VendorAdapter):
                         usage.input_tokens = chunk.usage.prompt_tokens
                         usage.output_tokens = chunk.usage.completion_tokens
                         usage.cached_input_tokens = (details and details.cached_tokens) or 0
+                        completion = chunk.usage.completion_tokens_details
+                        usage.thinking_tokens = (completion and completion.reasoning_tokens) or 0
                     for choice in chunk.choices:
                         finish = choice.finish_reason or finish
+                        if choice.delta and getattr(choice.delta, "refusal", None):
+                            refusal = (refusal or "") + choice.delta.refusal
                         if choice.delta and choice.delta.content:
                             pieces.append(choice.delta.content)
+                            clock.wrote(choice.delta.content)
                             yield choice.delta.content
         except StreamStopped as stop:
-            raise broken_stream(stop.error, pieces, usage) from None
+            raise broken_stream(stop.error, pieces, clock.estimate(usage)) from None
         except STREAM_TRANSPORT_ERRORS:
             error = ProviderError(UNAVAILABLE, "The connection to the provider broke.")
-            raise broken_stream(error, pieces, usage) from None
+            raise broken_stream(error, pieces, clock.estimate(usage)) from None
         except openai.APIError as exc:
             error = self._error(exc)
             if pieces and isinstance(exc, openai.APIConnectionError) and error.kind != TIMEOUT:
@@ -238,20 +221,19 @@ class OpenAIAdapter(VendorAdapter):
                 # APIError): the vendor broke off its answer.
                 message = scrub(exc.message, self.api_key)
                 error = ProviderError(UNAVAILABLE, f"The provider broke off its answer: {message}")
-            raise broken_stream(error, pieces, usage) from None
+            raise broken_stream(error, pieces, clock.estimate(usage)) from None
         except json.JSONDecodeError:
             error = ProviderError(BAD_OUTPUT, "The provider's answer was not valid JSON.")
-            raise broken_stream(error, pieces, usage) from None
-        if not pieces and finish == "length":
-            raise ProviderError(
-                BAD_OUTPUT,
-                "The model spent its whole output allowance reasoning and wrote no answer.",
-                spent=usage,
-            )
+            raise broken_stream(error, pieces, clock.estimate(usage)) from None
         usage.text = "".join(pieces)
+        if refusal or finish in ("content_filter", "length"):
+            _check_ending(refusal, finish, usage)
         if json_schema is not None and not self.compatible:
             usage.text = drop_nulls_text(usage.text, json_schema)
         return usage
+
+    def _reasons(self, model: str) -> bool:
+        return not self.compatible and capabilities("openai", model).control is not None
 
     def _messages(
         self, prompt: str, system_prompt: str | None, image: bytes | None, image_mime: str | None
@@ -280,9 +262,67 @@ class OpenAIAdapter(VendorAdapter):
 
     def _error(self, exc: openai.APIError) -> ProviderError:
         message = scrub(getattr(exc, "message", None) or str(exc), self.api_key)
-        # insufficient_quota is the account's billing, not load: waiting will not help.
-        billing = getattr(exc, "code", None) == "insufficient_quota"
-        return self._sdk_error(exc, openai, message, rate_limit_retryable=not billing)
+        code = getattr(exc, "code", None)
+        if code == "insufficient_quota":
+            # A 429 whose error.code says the account is out of credit: billing, not load
+            # (OpenAI's error-code guide); waiting will not help, an admin must pay.
+            return ProviderError(BILLING, message, status=429, retryable=False)
+        error = self._sdk_error(exc, openai, message)
+        if code in ("unsupported_parameter", "unsupported_value") and getattr(exc, "param", None):
+            # error.param names what the model does not take (e.g. "reasoning_effort").
+            error.unsupported = str(exc.param)
+        return error
+
+
+# Tokens a second a model writes when a stream is too short to measure it (two pieces or
+# fewer): a middle value for current OpenAI models, used only to estimate a cut stream.
+_TYPICAL_RATE = 60.0
+
+
+class _Clock:
+    """Times a stream, so that a stream cut before OpenAI's usage chunk (which comes last)
+    can still be billed for its hidden reasoning: the model reasoned from the request until
+    its first piece, at about the rate it then wrote."""
+
+    def __init__(self, *, reasoning: bool):
+        self.reasoning = reasoning
+        self.started = time.monotonic()
+        self.first: float | None = None
+        self.last: float | None = None
+        self.chars = 0
+
+    def wrote(self, piece: str) -> None:
+        self.last = time.monotonic()
+        self.first = self.first or self.last
+        self.chars += len(piece)
+
+    def estimate(self, usage: ProviderReply) -> ProviderReply:
+        if usage.output_tokens or not self.reasoning:
+            return usage  # reported by the vendor, or nothing hidden to estimate
+        written = self.chars / 4
+        thinking_until = self.first if self.first is not None else time.monotonic()
+        span = (self.last or 0) - (self.first or 0)
+        rate = written / span if span > 0 and self.chars > 8 else _TYPICAL_RATE
+        # Left for orchestrator/streaming.py to add to its estimate of the text written.
+        usage.thinking_tokens = int(rate * (thinking_until - self.started))
+        return usage
+
+
+def _check_ending(refusal: str | None, finish: str | None, reply: ProviderReply) -> None:
+    """A refusal (message.refusal, openai/types/chat/chat_completion_message.py), a content
+    filter or an answer cut at the cap (finish_reason "content_filter" / "length",
+    chat_completion.py) is not an answer. The refusal's own words are not kept: they may
+    quote the request."""
+    if refusal:
+        raise ProviderError(
+            REFUSED, "The model declined the request (message.refusal).", spent=reply
+        )
+    if finish == "content_filter":
+        raise ProviderError(
+            REFUSED, "OpenAI's content filter withheld the answer (content_filter).", spent=reply
+        )
+    if finish == "length":
+        raise ProviderError(TRUNCATED, truncated_message(reply), spent=reply)
 
 
 class OpenAICompatibleAdapter(OpenAIAdapter):

@@ -178,3 +178,26 @@ def test_a_price_row_shows_the_genai_prices_rate_it_overrides(su_client):
     assert "Price in genai-prices (this row overrides it)" in html
     assert "input $2 (+tiers), output $10 (+tiers), cached $0.1 (+tiers)" in html
     assert "— (unknown: this row is its only price)" in html
+
+
+def test_the_change_page_shows_each_model_s_capabilities_and_a_refused_parameter(
+    su_client, openai_double, make_provider, user
+):
+    config = make_provider(openai_double, fast_model="gpt-7-nova", quality_model="gpt-6.1-sol")
+    generate(user=user, task="extraction", prompt="Say hello", temperature=0.3)  # healed
+
+    html = su_client.get(change_url(config)).content.decode()
+
+    assert (
+        "reasoning_effort low/medium/high/xhigh/max (default medium); no temperature; "
+        "max output 128,000; context 1,050,000" in html
+    )
+    assert "refused at run time, now left out: temperature" in html
+    assert "gpt-7-nova refused temperature: calls to it now leave temperature out" in html
+
+    response = run_action(su_client, "providerconfig", "forget_refused", [config.pk])
+
+    assert ("success", "Forgot the refused parameters of 1 provider(s).") in messages_of(response)
+    assert "refused at run time" not in su_client.get(change_url(config)).content.decode()
+    generate(user=user, task="extraction", prompt="Again", temperature=0.3)
+    assert "temperature" in openai_double.requests[-2].body  # sent again, refused, healed

@@ -18,17 +18,28 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from anthropic.types.message_create_params import MessageCreateParamsBase
+from google.genai import types as genai_types
+from openai.types.chat.completion_create_params import CompletionCreateParamsBase
+
 # --------------------------------------------------------------------------- model tables
 
 # OpenAI reasoning models (o-series, GPT-5 and later) and the reasoning efforts each accepts.
-# Efforts: the SDK's `ReasoningEffort` and its docstring in chat/completions ("Not all reasoning
-# models support every value"): o-series low..high, gpt-5 adds minimal, 5.1 and later none.
-# None: a classic chat model.
+# The SDK's `ReasoningEffort` (openai/types/shared/reasoning_effort.py) lists every value and
+# the docstring of chat.completions.create says "Not all reasoning models support every value";
+# which model takes which: o-series low..high, gpt-5 adds minimal, gpt-5.1 none..high (community
+# thread "Compatibility Matrix: Reasoning Effort & Sampling Parameters", learn.microsoft.com
+# ReasoningEffort), gpt-5.2 adds xhigh; gpt-6-luna and gpt-6-sol none..max
+# (developers.openai.com/api/docs/models/gpt-6-luna); gpt-6.1 and later low..max, "none and
+# minimal are gone" (developers.openai.com/api/docs/models/gpt-6.1-sol). None: a classic model.
 OPENAI_REASONING: list[tuple[re.Pattern[str], frozenset[str] | None]] = [
     (re.compile(r"o\d"), frozenset({"low", "medium", "high"})),
     (re.compile(r"gpt-5-chat"), None),
     (re.compile(r"gpt-5(-|$)"), frozenset({"minimal", "low", "medium", "high"})),
-    (re.compile(r"gpt-(5\.|[6-9])"), frozenset({"none", "low", "medium", "high", "xhigh"})),
+    (re.compile(r"gpt-5\.1"), frozenset({"none", "low", "medium", "high"})),
+    (re.compile(r"gpt-5\."), frozenset({"none", "low", "medium", "high", "xhigh"})),
+    (re.compile(r"gpt-6(-|$)"), frozenset({"none", "low", "medium", "high", "xhigh", "max"})),
+    (re.compile(r"gpt-([6-9]\.|[7-9])"), frozenset({"low", "medium", "high", "xhigh", "max"})),
 ]
 # Reasoning tokens a request spends by effort (medium is the API's default): a model of the
 # behaviour, not measured numbers.
@@ -39,6 +50,7 @@ OPENAI_REASONING_TOKENS = {
     "medium": 600,
     "high": 1500,
     "xhigh": 3000,
+    "max": 6000,
 }
 
 
@@ -51,23 +63,22 @@ class GeminiThinking:
 
 
 _ALL_LEVELS = frozenset({"MINIMAL", "LOW", "MEDIUM", "HIGH"})
+_NO_MINIMAL = frozenset({"LOW", "MEDIUM", "HIGH"})
 # Gemini models that think first; thinking counts against maxOutputTokens and is reported as
-# thoughtsTokenCount (googleapis/python-genai#782, #811). Pro models of Gemini 3 take only
-# LOW and HIGH (ai.google.dev/gemini-api/docs/thinking, "Thinking levels").
+# thoughtsTokenCount (googleapis/python-genai#782, #811). Levels per model: Gemini 3 Pro LOW and
+# HIGH (ai.google.dev/gemini-api/docs/thinking; "Thinking level MEDIUM is not supported for
+# this model.", heyhuynhgiabuu/proxypal#170); 3.1 Pro, 3.7 Flash and 3.8 Flash LOW, MEDIUM,
+# HIGH (docs.cloud.google.com "Developer's guide to Gemini 3.8 Flash", comparison table);
+# 3.5 Flash-Lite MINIMAL..HIGH (docs.cloud.google.com .../models/gemini/3-5-flash-lite).
 GEMINI_THINKING: list[tuple[re.Pattern[str], GeminiThinking | None]] = [
     (re.compile(r"gemini-(1\.|2\.0)"), None),
     (re.compile(r"gemini-2\.5-flash"), GeminiThinking(True, True, frozenset())),
     (re.compile(r"gemini-2\.5-pro"), GeminiThinking(False, True, frozenset())),
-    (
-        re.compile(r"gemini-3(\.[0-4])?-.*pro"),
-        GeminiThinking(False, True, frozenset({"LOW", "HIGH"})),
-    ),
+    (re.compile(r"gemini-3-.*pro"), GeminiThinking(False, True, frozenset({"LOW", "HIGH"}))),
+    (re.compile(r"gemini-3\.[0-4]-.*pro"), GeminiThinking(False, True, _NO_MINIMAL)),
     (re.compile(r"gemini-3(\.[0-4])?-"), GeminiThinking(True, True, _ALL_LEVELS)),
-    (
-        re.compile(r"gemini-\d+(\.\d+)?-.*pro"),
-        GeminiThinking(False, False, frozenset({"LOW", "HIGH"})),
-    ),
-    (re.compile(r"gemini-\d+(\.\d+)?-"), GeminiThinking(True, False, _ALL_LEVELS)),
+    (re.compile(r"gemini-\d+(\.\d+)?-flash-lite"), GeminiThinking(True, False, _ALL_LEVELS)),
+    (re.compile(r"gemini-\d+(\.\d+)?-"), GeminiThinking(True, False, _NO_MINIMAL)),
 ]
 # Thoughts a request spends: with no thinking config the model decides ("dynamic").
 GEMINI_DYNAMIC_THOUGHTS = 600
@@ -104,7 +115,65 @@ def refusal(vendor: str, body: Any, model: str, size: int) -> Refusal | None:
         return Refusal(400, f"Request payload size exceeds the limit: {GEMINI_REQUEST_MAX} bytes.")
     if not isinstance(body, dict):
         return None
-    return {"openai": _openai, "anthropic": _anthropic, "gemini": _gemini}[vendor](body, model)
+    found = {"openai": _openai, "anthropic": _anthropic, "gemini": _gemini}[vendor](body, model)
+    return found or unknown_field(vendor, body)
+
+
+# --------------------------------------------------------------------------- known fields
+# The fields a request may carry are the ones the installed SDK's own request types declare
+# (so a double takes no body the SDK could not have sent), plus what the vendor documents
+# beyond them. Anything else is refused as each vendor refuses it.
+
+
+# Read at import: the first import of an SDK's types takes seconds, too long inside a request.
+# Anthropic's API still documents temperature/top_p/top_k (refused by 5.x models, above);
+# the 2.x SDK's create() no longer has them.
+REQUEST_FIELDS: dict[str, dict[str, frozenset[str]]] = {
+    "openai": {"": frozenset(CompletionCreateParamsBase.__annotations__) | {"stream"}},
+    "anthropic": {
+        "": frozenset(MessageCreateParamsBase.__annotations__)
+        | {"temperature", "top_p", "top_k", "stream"}
+    },
+    "gemini": {
+        "generationConfig": frozenset(genai_types.GenerationConfig.model_fields),
+        "thinkingConfig": frozenset(genai_types.ThinkingConfig.model_fields),
+    },
+}
+
+
+def request_fields(vendor: str) -> dict[str, frozenset[str]]:
+    """Field names per level of a request body, as the installed SDK's types declare them."""
+    return REQUEST_FIELDS[vendor]
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"([A-Z])", lambda m: "_" + m.group(1).lower(), name)
+
+
+def unknown_field(vendor: str, body: dict[str, Any]) -> Refusal | None:
+    fields = request_fields(vendor)
+    if vendor == "openai":
+        extra = next((k for k in body if k not in fields[""]), None)
+        if extra:  # platform.openai.com error for an unknown body field
+            return Refusal(400, f"Unknown parameter: '{extra}'.", "unknown_parameter", extra)
+        return None
+    if vendor == "anthropic":
+        extra = next((k for k in body if k not in fields[""]), None)
+        return Refusal(400, f"{extra}: Extra inputs are not permitted") if extra else None
+    config = _field(body, "generationConfig") or {}
+    levels = (("generation_config", config, "generationConfig"),)
+    thinking = _field(config, "thinkingConfig")
+    if isinstance(thinking, dict):
+        levels += (("generation_config.thinking_config", thinking, "thinkingConfig"),)
+    for where, message, level in levels:
+        extra = next((k for k in message if _snake(k) not in fields[level]), None)
+        if extra:  # google.rpc BadRequest for an unknown JSON field
+            return Refusal(
+                400,
+                f"Invalid JSON payload received. Unknown name \"{extra}\" at '{where}': "
+                "Cannot find field.",
+            )
+    return None
 
 
 def _openai(body: dict[str, Any], model: str) -> Refusal | None:
@@ -193,7 +262,71 @@ ANTHROPIC_IMAGE_BASE64_MAX = 5 * 1024 * 1024
 ANTHROPIC_IMAGE_SIDE_MAX = 8000
 
 
+# Anthropic 5.x models think adaptively unless told otherwise, and refuse what the older
+# models took: "thinking budgets, sampling parameters, assistant prefill, forced tool choice,
+# and thinking: {"type": "disabled"}" return a 400 (platform.claude.com/docs/en/models/
+# sonnet-5-5/migration-guide; the Haiku 5.5 guide lists the same). Effort values per the SDK's
+# OutputConfigParam (anthropic/types/output_config_param.py): low, medium, high, xhigh, max.
+# Default effort: Sonnet high, Haiku and Opus medium (the 5.5 overview pages' comparison table).
+ANTHROPIC_ADAPTIVE = re.compile(r"claude-(sonnet|haiku|opus)-5")
+ANTHROPIC_EFFORTS = ("low", "medium", "high", "xhigh", "max")
+# Thinking spent per effort, a model of the behaviour: at low effort adaptive thinking skips
+# thinking on simple requests (platform.claude.com/docs/en/build-with-claude/effort).
+ANTHROPIC_EFFORT_THOUGHTS = {"low": 0, "medium": 400, "high": 1000, "xhigh": 2000, "max": 4000}
+
+
+def anthropic_default_effort(model: str) -> str:
+    return "high" if "sonnet" in model else "medium"
+
+
+def _anthropic_adaptive(body: dict[str, Any], model: str) -> Refusal | None:
+    for param in ("temperature", "top_p", "top_k"):
+        if body.get(param) is not None:
+            return Refusal(
+                400,
+                f"{param}: sampling parameters are not supported on {model}; "
+                "use output_config.effort instead",
+            )
+    thinking = body.get("thinking")
+    kind = thinking.get("type") if isinstance(thinking, dict) else None
+    if kind == "disabled":
+        return Refusal(
+            400,
+            f'thinking.type: "disabled" is not supported on {model}; leave `thinking` out '
+            "and set output_config.effort",
+        )
+    if kind == "enabled" or (isinstance(thinking, dict) and "budget_tokens" in thinking):
+        return Refusal(
+            400,
+            f'thinking.type: "enabled" with budget_tokens is not supported on {model}; use '
+            'thinking: {"type": "adaptive"} and output_config.effort',
+        )
+    effort = (body.get("output_config") or {}).get("effort")
+    if effort is not None and effort not in ANTHROPIC_EFFORTS:
+        return Refusal(
+            400,
+            f"output_config.effort: Input should be {', '.join(map(repr, ANTHROPIC_EFFORTS))}",
+        )
+    messages = body.get("messages") or []
+    if messages and isinstance(messages[-1], dict) and messages[-1].get("role") == "assistant":
+        return Refusal(400, f"messages: assistant message prefill is not supported on {model}")
+    return None
+
+
+def anthropic_thoughts(body: Any, model: str, scripted: int | None = None) -> int:
+    """Thinking tokens a 5.x model spends (adaptive thinking, at the asked or default effort);
+    0 for an older model, which thinks only when asked to."""
+    if not ANTHROPIC_ADAPTIVE.match(model) or not isinstance(body, dict):
+        return 0
+    if scripted is not None:
+        return scripted
+    effort = (body.get("output_config") or {}).get("effort") or anthropic_default_effort(model)
+    return ANTHROPIC_EFFORT_THOUGHTS[effort]
+
+
 def _anthropic(body: dict[str, Any], model: str) -> Refusal | None:
+    if ANTHROPIC_ADAPTIVE.match(model) and (problem := _anthropic_adaptive(body, model)):
+        return problem
     for m, message in enumerate(body.get("messages") or ()):
         content = message.get("content") if isinstance(message, dict) else None
         for c, block in enumerate(content if isinstance(content, list) else ()):

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import rules
-from .vendors import Reply, Seen, _rid
+from .vendors import Reply, Seen, _rid, gemini_ending
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,8 @@ class StreamReply:
     kind: str = "stream"
     # Thinking tokens; None: what the request's thinking settings let the model spend.
     thinking_tokens: int | None = None
+    ending: str = "stop"  # as Reply.ending: "stop", "refusal", "blocked" or "truncated"
+    first_after: float = 0.0  # seconds before the first piece: a model thinking first
 
     @classmethod
     def of(cls, text: str, size: int = 40, **fields: Any) -> StreamReply:
@@ -71,6 +73,7 @@ def as_stream(reply: Reply | StreamReply) -> StreamReply:
         reply.output_tokens,
         reply.cached_input_tokens,
         thinking_tokens=reply.thinking_tokens,
+        ending=reply.ending,
     )
 
 
@@ -82,8 +85,14 @@ def send(handler: Any, vendor: str, reply: StreamReply, seen: Seen) -> None:
         "transfer-encoding: chunked\r\nconnection: keep-alive\r\n\r\n"
     ).encode("latin-1")
     stopping = handler.server.double._stopping
+    waited = False
     try:
         for is_piece, event in events:
+            if is_piece and not waited and reply.first_after:
+                waited = True
+                if stopping.wait(reply.first_after):
+                    handler.close_connection = True
+                    return
             if event == _CUT:  # no terminating chunk: the body is cut short
                 if head:
                     handler.wfile.write(head)
@@ -150,7 +159,16 @@ def _openai(reply: StreamReply, seen: Seen) -> list[tuple[bool, str]]:
         }
     }
     events = [(False, chunk({"role": "assistant", "content": "", "refusal": None}))]
-    body = _pieces_then_failure(reply, lambda p: chunk({"content": p}), lambda: _sse(error))
+    # A refusal streams as delta.refusal (chat_completion_chunk.py ChoiceDelta.refusal).
+    field = "refusal" if reply.ending == "refusal" else "content"
+    if reply.ending == "blocked":
+        reply, finish = (
+            StreamReply((), reply.input_tokens, 0, reply.cached_input_tokens),
+            ("content_filter"),
+        )
+    elif reply.ending == "truncated" and finish == "stop":
+        finish = "length"
+    body = _pieces_then_failure(reply, lambda p: chunk({field: p}), lambda: _sse(error))
     events += body
     if reply.fail_after is not None and reply.fail_after < len(reply.pieces):
         return events
@@ -169,7 +187,21 @@ def _openai(reply: StreamReply, seen: Seen) -> list[tuple[bool, str]]:
 
 
 def _anthropic(reply: StreamReply, seen: Seen) -> list[tuple[bool, str]]:
+    """message_start carries the input usage and a token or two of output; the output count
+    arrives only in the last message_delta, so a stream cut before it reports none of what
+    was written. A 5.x model streams its thinking first (thinking_delta), counted as output and
+    out of max_tokens, as in vendors.anthropic_message."""
     model = seen.body.get("model") or "claude-sonnet-4-5"
+    thoughts = rules.anthropic_thoughts(seen.body, model, reply.thinking_tokens)
+    cap = seen.body.get("max_tokens") or 0
+    stop = {"refusal": "refusal", "blocked": "refusal", "truncated": "max_tokens"}.get(
+        reply.ending, "end_turn"
+    )
+    if cap and thoughts >= cap:
+        thoughts, stop = cap, "max_tokens"
+        reply = StreamReply((), reply.input_tokens, 0, reply.cached_input_tokens)
+    if reply.ending in ("refusal", "blocked"):  # declined before writing anything
+        reply = StreamReply((), reply.input_tokens, reply.output_tokens, reply.cached_input_tokens)
     message = {
         "id": f"msg_01{_rid(22)}",
         "type": "message",
@@ -182,44 +214,62 @@ def _anthropic(reply: StreamReply, seen: Seen) -> list[tuple[bool, str]]:
             "input_tokens": reply.input_tokens,
             "cache_creation_input_tokens": 0,
             "cache_read_input_tokens": reply.cached_input_tokens,
-            "output_tokens": 1,
+            "output_tokens": 2,
             "service_tier": "standard",
         },
     }
-    events = [
-        (False, _sse({"type": "message_start", "message": message}, "message_start")),
-        (
-            False,
-            _sse(
-                {
-                    "type": "content_block_start",
-                    "index": 0,
-                    "content_block": {"type": "text", "text": ""},
-                },
-                "content_block_start",
-            ),
-        ),
-    ]
+
+    def block_start(index: int, block: dict[str, Any]) -> tuple[bool, str]:
+        event = {"type": "content_block_start", "index": index, "content_block": block}
+        return False, _sse(event, "content_block_start")
+
+    def delta(index: int, body: dict[str, Any]) -> str:
+        return _sse(
+            {"type": "content_block_delta", "index": index, "delta": body}, "content_block_delta"
+        )
+
+    events = [(False, _sse({"type": "message_start", "message": message}, "message_start"))]
+    index = 0
+    if thoughts:
+        events += [
+            block_start(0, {"type": "thinking", "thinking": "", "signature": ""}),
+            (False, delta(0, {"type": "thinking_delta", "thinking": "Let me think. " * 4})),
+            (False, delta(0, {"type": "signature_delta", "signature": _rid(40)})),
+            (False, _sse({"type": "content_block_stop", "index": 0}, "content_block_stop")),
+        ]
+        index = 1
     error = {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}
+    if reply.pieces:
+        events.append(block_start(index, {"type": "text", "text": ""}))
     events += _pieces_then_failure(
         reply,
-        lambda p: _sse(
-            {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": p}},
-            "content_block_delta",
-        ),
+        lambda p: delta(index, {"type": "text_delta", "text": p}),
         lambda: _sse(error, "error"),
     )
     if reply.fail_after is not None and reply.fail_after < len(reply.pieces):
         return events
+    if reply.pieces:
+        events.append(
+            (False, _sse({"type": "content_block_stop", "index": index}, "content_block_stop"))
+        )
+    delta_body: dict[str, Any] = {"stop_reason": stop, "stop_sequence": None}
+    if stop == "refusal":
+        delta_body["stop_details"] = {
+            "type": "refusal",
+            "category": "general_harms",
+            "explanation": None,
+        }
     events += [
-        (False, _sse({"type": "content_block_stop", "index": 0}, "content_block_stop")),
         (
             False,
             _sse(
                 {
                     "type": "message_delta",
-                    "delta": {"stop_reason": "end_turn", "stop_sequence": None},
-                    "usage": {"output_tokens": reply.output_tokens},
+                    "delta": delta_body,
+                    "usage": {"output_tokens": reply.output_tokens + thoughts}
+                    | (
+                        {"output_tokens_details": {"thinking_tokens": thoughts}} if thoughts else {}
+                    ),
                 },
                 "message_delta",
             ),
@@ -249,6 +299,18 @@ def _gemini(reply: StreamReply, seen: Seen) -> list[tuple[bool, str]]:
             "responseId": response_id,
         }
         return [(False, f"data: {json.dumps(body)}\r\n\r\n")]
+    if reply.ending in ("refusal", "blocked"):
+        body = {
+            "candidates": [{"content": {"role": "model"}, "finishReason": "STOP", "index": 0}],
+            "usageMetadata": {
+                "promptTokenCount": reply.input_tokens,
+                "totalTokenCount": reply.input_tokens,
+            },
+            "modelVersion": model,
+            "responseId": response_id,
+        }
+        gemini_ending(body, reply.ending, "STOP")
+        return [(False, f"data: {json.dumps(body)}\r\n\r\n")]
     count = len(reply.pieces)
 
     def chunk(number: int, piece: str) -> str:
@@ -266,7 +328,7 @@ def _gemini(reply: StreamReply, seen: Seen) -> list[tuple[bool, str]]:
             usage["cachedContentTokenCount"] = reply.cached_input_tokens
         candidate: dict[str, Any] = {"content": {"parts": [{"text": piece}], "role": "model"}}
         if last:
-            candidate["finishReason"] = "STOP"
+            candidate["finishReason"] = "MAX_TOKENS" if reply.ending == "truncated" else "STOP"
         body = {
             "candidates": [candidate],
             "usageMetadata": usage,

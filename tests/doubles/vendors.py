@@ -65,6 +65,14 @@ class Reply:
     # Thinking/reasoning tokens of a thinking model's answer; None: what the request's
     # thinking settings let the model spend (rules.py). Either way they come out of the cap.
     thinking_tokens: int | None = None
+    # How an "ok" answer ends: "stop" (a whole answer), "refusal" (the model declines:
+    # OpenAI message.refusal, Anthropic stop_reason "refusal", Gemini finishReason SAFETY),
+    # "blocked" (a safety filter on the prompt: Gemini promptFeedback.blockReason with no
+    # candidate, OpenAI finish_reason "content_filter", Anthropic as a refusal) or "truncated"
+    # (the output cap reached with `text` partly written: OpenAI "length", Anthropic
+    # "max_tokens", Gemini MAX_TOKENS).
+    ending: str = "stop"
+    retry_after_ms: float | None = None  # OpenAI's finer hint, read first by its SDK
 
     @classmethod
     def ok(
@@ -85,6 +93,20 @@ class Reply:
             cached_input_tokens,
             model,
             thinking_tokens=thinking_tokens,
+        )
+
+    @classmethod
+    def refusal(cls, text: str = "I can't help with that request.") -> Reply:
+        return cls("ok", text=text, output_tokens=9, ending="refusal")
+
+    @classmethod
+    def blocked(cls) -> Reply:
+        return cls("ok", text="", output_tokens=0, ending="blocked")
+
+    @classmethod
+    def truncated(cls, text: str = '{"title": "Senior Eng', thinking_tokens: int = 0) -> Reply:
+        return cls(
+            "ok", text=text, output_tokens=40, thinking_tokens=thinking_tokens, ending="truncated"
         )
 
     @classmethod
@@ -135,7 +157,10 @@ def _json(status: int, body: dict[str, Any], headers: dict[str, str]) -> Rendere
 
 
 def _retry_hdr(r: Reply) -> dict[str, str]:
-    return {} if r.retry_after is None else {"retry-after": f"{r.retry_after:g}"}
+    headers = {} if r.retry_after is None else {"retry-after": f"{r.retry_after:g}"}
+    if r.retry_after_ms is not None:
+        headers["retry-after-ms"] = f"{r.retry_after_ms:g}"
+    return headers
 
 
 def _req_model(seen: Seen) -> str | None:
@@ -198,7 +223,14 @@ def _openai(r: Reply, seen: Seen) -> Rendered:
                 "rejected_prediction_tokens": 0,
             },
         }
-        message = {"role": "assistant", "content": text, "refusal": None, "annotations": []}
+        refusal = None
+        if r.ending == "refusal":  # openai/types/chat/chat_completion_message.py
+            text, refusal = None, r.text
+        elif r.ending == "blocked":  # chat_completion.py: finish_reason "content_filter"
+            text, finish = None, "content_filter"
+        elif r.ending == "truncated" and finish == "stop":
+            finish = "length"
+        message = {"role": "assistant", "content": text, "refusal": refusal, "annotations": []}
         choice = {"index": 0, "message": message, "logprobs": None, "finish_reason": finish}
         return _json(
             200,
@@ -275,6 +307,54 @@ _ANTHROPIC_TYPES = {
 }
 
 
+def anthropic_message(r: Reply, seen: Seen, model: str) -> dict[str, Any]:
+    """A whole Messages answer (anthropic/types/message.py). A 5.x model thinks first
+    (adaptive thinking), its thinking counted in output_tokens and taken out of max_tokens:
+    a cap it uses up leaves a thinking block only, stop_reason "max_tokens"
+    (anthropic/types/stop_reason.py). A refusal is stop_reason "refusal" with stop_details
+    (anthropic/types/refusal_stop_details.py)."""
+    asked = seen.body if isinstance(seen.body, dict) else {}
+    thoughts = rules.anthropic_thoughts(asked, _req_model(seen) or model, r.thinking_tokens)
+    cap = asked.get("max_tokens") or 0
+    text, output, stop = r.text, r.output_tokens, "end_turn"
+    if cap and thoughts >= cap:
+        thoughts, text, output, stop = cap, "", 0, "max_tokens"
+    content: list[dict[str, Any]] = []
+    if thoughts:
+        content.append({"type": "thinking", "thinking": "…", "signature": _rid(40)})
+    stop_details = None
+    if r.ending in ("refusal", "blocked"):
+        stop = "refusal"
+        text = ""
+        stop_details = {"type": "refusal", "category": "general_harms", "explanation": None}
+    elif r.ending == "truncated":
+        stop = "max_tokens"
+    if text:
+        content.append({"type": "text", "text": text})
+    usage = {
+        "input_tokens": r.input_tokens,
+        "cache_creation_input_tokens": 0,
+        "cache_read_input_tokens": r.cached_input_tokens,
+        "cache_creation": {"ephemeral_5m_input_tokens": 0, "ephemeral_1h_input_tokens": 0},
+        "output_tokens": output + thoughts,
+        "service_tier": "standard",
+        "inference_geo": "not_available",
+    }
+    if thoughts:  # anthropic/types/output_tokens_details.py
+        usage["output_tokens_details"] = {"thinking_tokens": thoughts}
+    return {
+        "model": model,
+        "id": f"msg_01{_rid(22)}",
+        "type": "message",
+        "role": "assistant",
+        "content": content,
+        "stop_reason": stop,
+        "stop_details": stop_details,
+        "stop_sequence": None,
+        "usage": usage,
+    }
+
+
 def _anthropic(r: Reply, seen: Seen) -> Rendered:
     model = r.model or _req_model(seen) or "claude-sonnet-4-5"
     request_id = f"req_011C{_rid(20)}"
@@ -291,29 +371,7 @@ def _anthropic(r: Reply, seen: Seen) -> Rendered:
         return _json(status, body, hdrs)
 
     if r.kind == "ok":
-        usage = {
-            "input_tokens": r.input_tokens,
-            "cache_creation_input_tokens": 0,
-            "cache_read_input_tokens": r.cached_input_tokens,
-            "cache_creation": {"ephemeral_5m_input_tokens": 0, "ephemeral_1h_input_tokens": 0},
-            "output_tokens": r.output_tokens,
-            "service_tier": "standard",
-            "inference_geo": "not_available",
-        }
-        return _json(
-            200,
-            {
-                "model": model,
-                "id": f"msg_01{_rid(22)}",
-                "type": "message",
-                "role": "assistant",
-                "content": [{"type": "text", "text": r.text}],
-                "stop_reason": "end_turn",
-                "stop_sequence": None,
-                "usage": usage,
-            },
-            hdrs,
-        )
+        return _json(200, anthropic_message(r, seen, model), hdrs)
     if r.kind == "invalid_key":
         return err(
             401,
@@ -413,6 +471,29 @@ def _gemini_quota(r: Reply, model: str) -> list[dict[str, Any]]:
     return details
 
 
+_SAFETY_RATINGS = [
+    {"category": "HARM_CATEGORY_DANGEROUS_CONTENT", "probability": "HIGH", "blocked": True},
+    {"category": "HARM_CATEGORY_HARASSMENT", "probability": "NEGLIGIBLE"},
+]
+
+
+def gemini_ending(body: dict[str, Any], ending: str, finish: str) -> None:
+    """A refusal, block or truncation on a GenerateContentResponse (google/genai/types.py):
+    a candidate stopped by FinishReason SAFETY (with safetyRatings, no text), a prompt blocked
+    before any candidate (promptFeedback.blockReason, BlockedReason), or MAX_TOKENS."""
+    candidate = body["candidates"][0]
+    if ending == "refusal":
+        candidate.update(finishReason="SAFETY", safetyRatings=_SAFETY_RATINGS)
+        candidate["content"] = {"role": "model"}
+        body["usageMetadata"].pop("candidatesTokenCount", None)
+    elif ending == "blocked":
+        body.pop("candidates")
+        body["promptFeedback"] = {"blockReason": "SAFETY", "safetyRatings": _SAFETY_RATINGS}
+        body["usageMetadata"].pop("candidatesTokenCount", None)
+    elif ending == "truncated" and finish == "STOP":
+        candidate["finishReason"] = "MAX_TOKENS"
+
+
 def _gemini(r: Reply, seen: Seen) -> Rendered:
     hdrs = {"content-type": "application/json; charset=UTF-8"}
     asked = seen.body if isinstance(seen.body, dict) else {}
@@ -451,12 +532,14 @@ def _gemini(r: Reply, seen: Seen) -> Rendered:
         content: dict[str, Any] = {"role": "model"}
         if output:
             content["parts"] = [{"text": r.text}]
-        body = {
-            "candidates": [{"content": content, "finishReason": finish, "index": 0}],
+        candidate: dict[str, Any] = {"content": content, "finishReason": finish, "index": 0}
+        body: dict[str, Any] = {
+            "candidates": [candidate],
             "usageMetadata": usage,
             "modelVersion": model,
             "responseId": _rid(23),
         }
+        gemini_ending(body, r.ending, finish)
         return _json(200, body, hdrs)
     if r.kind == "invalid_key":
         if not seen.api_key:

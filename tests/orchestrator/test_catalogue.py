@@ -126,3 +126,21 @@ def test_the_migration_is_reversible():
         op for op in migration.Migration.operations if op.__class__.__name__ == "RunPython"
     ]
     assert operation.reversible
+
+
+def test_every_default_model_has_a_capability_row_with_its_sources():
+    for provider_type, models in catalogue.DEFAULT_MODELS.items():
+        for model in models:
+            row = catalogue.capabilities(provider_type, model)
+            assert row is not catalogue.UNKNOWN, model
+            assert row.source and row.max_output and row.context_window, model
+            # What the probe and both tiers ask for is among the values the model accepts.
+            for asked in (row.least, row.fast, row.quality):
+                assert asked in row.levels, (model, asked)
+            assert row.default in row.levels
+
+
+def test_a_dated_snapshot_finds_its_family_row():
+    assert catalogue.capabilities("openai", "gpt-6.1-sol-2026-09-29").levels[0] == "low"
+    assert catalogue.capabilities("gemini", "models/gemini-3.8-flash").least == "LOW"
+    assert catalogue.capabilities("anthropic", "claude-sonnet-5-5-20261001").default == "high"

@@ -83,23 +83,41 @@ def test_thinking_tokens_are_billed_as_output(request, make_provider, user, vend
     assert row.total_tokens == 550
 
 
-def test_an_answer_lost_to_reasoning_is_bad_output_not_an_empty_success(
+def test_an_answer_lost_to_reasoning_is_asked_again_once_with_twice_the_cap(
     openai_double, make_provider, user
 ):
     make_provider(openai_double, fast_model="o3")
-    openai_double.default = Reply.ok("never seen", thinking_tokens=settings.AI_DEFAULT_MAX_TOKENS)
+    cap = settings.AI_DEFAULT_MAX_TOKENS
+    openai_double.script(Reply.ok("never seen", thinking_tokens=cap), Reply.ok("Hello"))
 
-    with pytest.raises(errors.BadAIOutput) as caught:
+    result = generate(user=user, task="extraction", prompt="Say hello", provider_type="openai")
+
+    assert result.text == "Hello"
+    first, second = UsageLog.objects.order_by("id")
+    assert (first.error_code, second.status) == ("OUTPUT_TRUNCATED", "success")
+    assert (
+        "no answer written" in first.error_message
+        and f"{cap} of them thinking" in first.error_message
+    )
+    sent = [seen.body["max_completion_tokens"] for seen in openai_double.requests[-2:]]
+    assert sent == [cap, 2 * cap]
+    # The vendor bills the reasoning all the same: the row and the quota count it.
+    assert first.output_tokens >= cap and first.cost_usd > 0
+    spent = sum(r.input_tokens + r.output_tokens for r in (first, second))
+    assert quota_counters(user_id=user.pk)["day"].tokens_used == spent
+
+
+def test_an_answer_lost_to_reasoning_twice_is_output_truncated_not_bad_json(
+    openai_double, make_provider, user
+):
+    make_provider(openai_double, fast_model="o3")
+    openai_double.default = Reply.ok("never seen", thinking_tokens=10**6)
+
+    with pytest.raises(errors.OutputTruncated) as caught:
         generate(user=user, task="extraction", prompt="Say hello", provider_type="openai")
 
-    assert caught.value.code == "BAD_AI_OUTPUT"
-    rows = UsageLog.objects.all()  # the answer and its one repair
-    assert len(rows) == 2
-    assert all(r.error_code == "BAD_AI_OUTPUT" and "reasoning" in r.error_message for r in rows)
-    # The vendor bills the reasoning all the same: the rows and the quota count it.
-    assert all(r.output_tokens >= settings.AI_DEFAULT_MAX_TOKENS and r.cost_usd > 0 for r in rows)
-    spent = sum(r.input_tokens + r.output_tokens for r in rows)
-    assert quota_counters(user_id=user.pk)["day"].tokens_used == spent
+    assert caught.value.status == 502 and "length limit" in caught.value.message
+    assert [r.error_code for r in UsageLog.objects.all()] == ["OUTPUT_TRUNCATED"] * 2
 
 
 @pytest.mark.parametrize(
