@@ -11,6 +11,8 @@ import re
 from jobs.parsing import keywords_for
 from orchestrator.providers.offline import required_json
 
+from .contact import profile_contact
+
 
 def sentence_words(sentence: str) -> set[str]:
     return {w for w in re.findall(r"\w+", sentence.casefold()) if len(w) > 2}
@@ -125,28 +127,12 @@ def draft_cv(profile: dict, job: dict) -> dict:
     elif current and current.get("position") and current.get("name"):
         summary += f" Currently {current['position']} at {current['name']}."
     summary = unique_sentences(summary)
-    location = basics.get("location") or {}
     groups = skill_groups(profile)
     # A group's name ("Backend", "Data") heads a list of skills; it is not one itself.
     own = [s for s in profile_skills(profile) if term_key(s) not in groups]
     first = [s for s in skills if term_key(s) in {term_key(o) for o in own}]
     return {
-        "header": {
-            "name": basics.get("name") or "",
-            "headline": own_title,
-            "email": basics.get("email") or "",
-            "phone": basics.get("phone") or "",
-            "location": ", ".join(
-                v
-                for v in (location.get("city"), location.get("region"), location.get("countryCode"))
-                if v
-            ),
-            "links": [
-                u
-                for u in [basics.get("url")] + [p.get("url") for p in basics.get("profiles") or []]
-                if u
-            ],
-        },
+        "header": {**profile_contact(profile), "headline": own_title},
         "summary": summary,
         "experience": [_cv_role(work, terms) for work in profile.get("work") or []],
         "education": [

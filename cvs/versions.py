@@ -21,7 +21,7 @@ from core.errors import InvalidInput, NotFound
 from core.merge_patch import merge_patch
 from core.validation import validator
 
-from .factcheck import cv_fact_problems
+from .factcheck import cv_user_edit_notes
 from .models import CVDraft
 from .schemas import CV_SCHEMA
 from .selectors import profile_data
@@ -97,13 +97,14 @@ def content_edit(
 
 def cv_draft_edit(*, user: Any, draft_id: int, patch: Any) -> tuple[CVDraft, bool]:
     """Save the user's edit of a CV draft as its next version, fact-checked against the
-    profile as it is now."""
+    profile as it is now: what the edit claims beyond the profile is the user's, so it is
+    kept, and marked "Added by you" in the warnings."""
     facts = profile_data(user=user)
     return content_edit(
         items=CVDraft.objects.filter(owner=user),
         item_id=draft_id,
         patch=patch,
         schema=CV_SCHEMA,
-        check=lambda cv: cv_fact_problems(cv, facts),
+        check=lambda cv: cv_user_edit_notes(cv, facts),
         what="CV draft",
     )
