@@ -21,7 +21,7 @@ from django.db import transaction
 
 from core.errors import InvalidInput
 from core.merge_patch import merge_patch
-from core.validation import json_problem, validator
+from core.validation import control_character_problem, json_problem, validator
 from jobs.selectors import job_ai_fields
 from orchestrator.background import ai_task_submit
 from orchestrator.checked import generate_checked
@@ -34,6 +34,7 @@ from .models import CVDraft, MasterProfile
 from .prompts import VERSION as CV_PROMPT_VERSION
 from .schemas import PROFILE_PATCH_SCHEMA, PROFILE_SCHEMA
 from .selectors import cv_draft_get, job_and_profile_for_drafting
+from .text import text_clean
 from .versions import version_record
 
 logger = logging.getLogger(__name__)
@@ -59,7 +60,9 @@ def profile_validate(*, data: Any) -> dict:
     overflow the stack of every later comparison and copy of it, and a NUL or an unpaired
     surrogate could be stored (SQLite) but never sent back, so one bad save would break every
     read of the profile and every draft written from it."""
-    problem = json_problem(data, max_depth=int(settings.PROFILE_MAX_DEPTH), path="data")
+    problem = json_problem(
+        data, max_depth=int(settings.PROFILE_MAX_DEPTH), path="data"
+    ) or control_character_problem(data, path="data")
     if problem:
         raise InvalidInput(f"The profile is not valid: {problem}")
     _refuse_unless_valid(_VALIDATOR, data, what="The profile")
@@ -133,7 +136,7 @@ def cv_draft_create(*, user: Any, job_id: int, force: bool = False) -> CVDraft:
     result, _ = generate_checked(
         ask=ask, check=lambda cv: cv_retry_problems(cv, facts), use_cache=not force
     )
-    checked = cv_fact_check(result.data, facts)
+    checked = cv_fact_check(text_clean(result.data), facts)
     with transaction.atomic():
         draft = CVDraft.objects.create(
             owner=user,

@@ -11,7 +11,6 @@ fact check for a CV, the letter rules for a letter): their problems become its w
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -21,12 +20,12 @@ from core.errors import InvalidInput, NotFound
 from core.merge_patch import merge_patch
 from core.validation import validator
 
+from .bounds import document_problem
 from .factcheck import cv_user_edit_notes
 from .models import CVDraft
 from .schemas import CV_SCHEMA
 from .selectors import profile_data
 
-MAX_CONTENT_CHARS = 100_000
 MAX_LISTED_PROBLEMS = 5
 
 
@@ -44,12 +43,9 @@ def content_validate(*, content: Any, schema: dict, what: str) -> dict:
             f"The edited {what} is not valid: {shown}"
             + (f" (and {more} more)." if more > 0 else ".")
         )
-    size = len(json.dumps(content, ensure_ascii=False))
-    if size > MAX_CONTENT_CHARS:
-        raise InvalidInput(
-            f"The edited {what} is too long ({size} characters of JSON); the limit is "
-            f"{MAX_CONTENT_CHARS}."
-        )
+    problem = document_problem(content, what=what)
+    if problem:
+        raise InvalidInput(f"The edited {what} cannot be saved: {problem}")
     return content
 
 
