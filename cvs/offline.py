@@ -71,9 +71,9 @@ def profile_text(profile: dict) -> str:
 
 
 def job_terms(job: dict) -> list[str]:
-    return list(
-        job.get("keywords") or job.get("skills") or keywords_for(job.get("title") or "", [])
-    )
+    """What the job asks for: its keywords and its skills (each once), or its title's words."""
+    terms = [*(job.get("keywords") or []), *(job.get("skills") or [])]
+    return list(dict.fromkeys(terms)) or keywords_for(job.get("title") or "", [])
 
 
 def matched_skills(profile: dict, job: dict) -> list[str]:
