@@ -12,10 +12,10 @@ from typing import Any
 
 from core.validation import control_character_problem
 
-MAX_DOCUMENT_CHARS = 30_000  # the whole document as JSON
+MAX_DOCUMENT_CHARS = 20_000  # the whole document as JSON (a long 3-page CV is ~12,000)
 MAX_FIELD_CHARS = 2_000  # one text: a summary, a bullet, a paragraph
 MAX_LIST_ITEMS = 40  # entries of one list: roles, bullets of a role, skills, paragraphs
-MAX_BULLETS = 120  # bullets of all roles together
+MAX_BULLETS = 80  # bullets of all roles together
 
 
 def _shape_problem(content: Any, path: str) -> str | None:

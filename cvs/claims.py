@@ -105,7 +105,9 @@ STOPWORDS = frozenset(
 
 def fold(text: str) -> str:
     """Lower case without accents: "Lycée" and "lycee" are one school to a reader."""
-    text = unicodedata.normalize("NFKD", (text or "").casefold())
+    if not text or text.isascii():
+        return (text or "").lower()
+    text = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
@@ -176,17 +178,22 @@ AMBIGUOUS = frozenset("go rust swift react express spark flask excel r c dart ru
 def grams(text: str, n: int = 3) -> set[str]:
     """Every run of 1..n words, joined and aliased, so "Google Cloud" and "GitHub Actions" are
     found as skills inside a sentence."""
-    cased = _TOKEN.findall(unicodedata.normalize("NFKC", text).replace("&", " and "))
-    tokens = [fold(t) for t in cased]
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    cased = _TOKEN.findall(text.replace("&", " and "))
+    # A token holds no space, hyphen or slash; of what skill_key drops only "." and "_".
+    tokens = [fold(t).replace(".", "").replace("_", "") for t in cased]
     grams = set()
-    for i in range(len(tokens)):
-        for size in range(1, n + 1):
+    for i, token in enumerate(tokens):
+        key = ALIASES.get(token, token)
+        if not (key in AMBIGUOUS and not cased[i][:1].isupper()):
+            grams.add(key)
+        joined = token
+        for size in range(2, n + 1):
             if i + size > len(tokens):
                 break
-            key = skill_key("".join(tokens[i : i + size]))
-            if size == 1 and key in AMBIGUOUS and not cased[i][:1].isupper():
-                continue
-            grams.add(key)
+            joined += tokens[i + size - 1]
+            grams.add(ALIASES.get(joined, joined))
     return grams
 
 

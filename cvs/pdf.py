@@ -16,6 +16,7 @@ A character no installed font can draw is never dropped silently: the export is 
 from __future__ import annotations
 
 import functools
+import logging
 import re
 import time
 from pathlib import Path
@@ -52,6 +53,10 @@ _NEEDS_SHAPING = re.compile(
 )
 # Invisible characters that need no glyph (zero-width joiners are kept for the shaper).
 _INVISIBLE = {0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD}
+
+
+# fontTools reports every table of every subset it writes at INFO.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
 class ExportUnavailable(AppError):
