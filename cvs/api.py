@@ -353,6 +353,7 @@ class CVDraftExportView(APIView):
 
 class CVDraftMatchView(APIView):
     throttle_classes = AI_THROTTLES
+
     @extend_schema(
         operation_id="cvs_match",
         summary="How well one of your CV drafts matches a job, and where each bullet came from.",

@@ -18,6 +18,8 @@ CV costs time linear in its length.
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -73,7 +75,8 @@ _FIGURE = re.compile(
     r"(?![a-z\d])",
     re.I,
 )
-_WORD_NUMBER = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", re.I)
+_HAS_DIGIT = re.compile(r"\d")
+_PUNCTUATION = ".,;:!?()[]\"'’“”"
 _TOKEN = re.compile(r"[\w+#]+(?:\.[\w+#]+)*")
 _MONTHS = {
     m: n
@@ -131,10 +134,15 @@ def title_key(text: str) -> tuple[str, ...]:
 def numbers(text: str) -> set[float]:
     """The values of the figures in a text: "four" and "4" are both 4.0, "2M" is 2e6."""
     found = set()
-    for digits, scale in _FIGURE.findall(text or ""):
-        value = float(digits.replace(",", ""))
-        found.add(value * _SCALE.get(scale.lower(), 1) if scale else value)
-    found.update(float(NUMBER_WORDS[w.lower()]) for w in _WORD_NUMBER.findall(text or ""))
+    text = text or ""
+    if _HAS_DIGIT.search(text):
+        for digits, scale in _FIGURE.findall(text):
+            value = float(digits.replace(",", ""))
+            found.add(value * _SCALE.get(scale.lower(), 1) if scale else value)
+    for word in text.lower().split():
+        value = NUMBER_WORDS.get(word.strip(_PUNCTUATION))
+        if value is not None:
+            found.add(float(value))
     return found
 
 
@@ -287,6 +295,22 @@ def _work_facts(work: dict) -> list[dict]:
 
 
 def profile_index(profile: dict) -> ProfileIndex:
+    """The index of a profile; the last few are kept, so a fact check and a match report of
+    the same profile (or a page of drafts) build it once."""
+    return _cached_index(json.dumps(profile, sort_keys=True, ensure_ascii=False))
+
+
+@functools.lru_cache(maxsize=8)
+def _cached_index(profile_json: str) -> ProfileIndex:
+    return _build_index(json.loads(profile_json))
+
+
+def profile_index_forget() -> None:
+    """Drop the kept indexes (the benchmark measures a first build)."""
+    _cached_index.cache_clear()
+
+
+def _build_index(profile: dict) -> ProfileIndex:
     index = ProfileIndex()
     names = _skill_names(profile)
     for name in names:
