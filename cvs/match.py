@@ -34,7 +34,6 @@ number, "35%") gets a warning too.
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from .claims import (
@@ -142,12 +141,25 @@ def _fact_index(facts: list[dict]) -> dict[str, list[int]]:
     return postings
 
 
+# The facts a bullet is compared with in full: those sharing its rarest words, at most this
+# many, so a bullet never meets every fact of a long profile (its words are common to all).
+MAX_CANDIDATES = 64
+
+
 def _best_fact(bullet_stems: set[str], facts: list[dict], postings: dict) -> tuple[dict, float]:
-    shared = Counter(n for stem in bullet_stems for n in postings.get(stem, ()))
-    if not shared:
+    candidates: dict[int, None] = {}
+    for stem in sorted(bullet_stems, key=lambda s: (len(postings.get(s, ())), s)):
+        for number in postings.get(stem, ()):
+            candidates.setdefault(number)
+            if len(candidates) >= MAX_CANDIDATES:
+                break
+        if len(candidates) >= MAX_CANDIDATES:
+            break
+    if not candidates:
         return {}, 0.0
-    number, count = min(shared.items(), key=lambda item: (-item[1], item[0]))
-    return facts[number], count / len(bullet_stems)
+    shared = {n: len(bullet_stems & facts[n]["stems"]) for n in candidates}
+    number = min(shared, key=lambda n: (-shared[n], n))
+    return facts[number], shared[number] / len(bullet_stems)
 
 
 def _bullet_source(bullet: str, employer: str, facts: list[dict] | None, postings: dict) -> dict:
