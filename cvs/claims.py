@@ -235,20 +235,29 @@ class ProfileIndex:
         return None
 
 
+# Where the profile states facts in prose: list -> the keys of each entry that hold text.
+_TEXT_FIELDS = {
+    "work": ("position", "summary", "highlights"),
+    "education": ("area", "studyType"),
+    "certificates": ("name", "issuer"),
+    "projects": ("name", "description", "highlights"),
+}
+
+
+def _entry_texts(entry: object, keys: tuple[str, ...]) -> list[str]:
+    if not isinstance(entry, dict):
+        return []
+    values = [entry.get(key) for key in keys]
+    flat = [v for value in values for v in (value if isinstance(value, list) else [value])]
+    return [v for v in flat if isinstance(v, str) and v]
+
+
 def _profile_texts(profile: dict) -> list[str]:
-    basics = profile.get("basics") or {}
-    texts = [basics.get("label") or "", basics.get("summary") or ""]
-    for work in profile.get("work") or []:
-        texts += [work.get("position") or "", work.get("summary") or ""]
-        texts += [h for h in work.get("highlights") or [] if isinstance(h, str)]
-    for entry in profile.get("education") or []:
-        texts += [entry.get("area") or "", entry.get("studyType") or ""]
-    for cert in profile.get("certificates") or []:
-        texts += [cert.get("name") or "", cert.get("issuer") or ""]
-    for project in profile.get("projects") or []:
-        if isinstance(project, dict):
-            texts += [str(project.get("name") or ""), str(project.get("description") or "")]
-    return [t for t in texts if t]
+    texts = _entry_texts(profile.get("basics"), ("label", "summary"))
+    for section, keys in _TEXT_FIELDS.items():
+        for entry in profile.get(section) or []:
+            texts += _entry_texts(entry, keys)
+    return texts
 
 
 def stems(text: str) -> set[str]:

@@ -112,24 +112,28 @@ def job_terms(job: Any) -> list[dict[str, Any]]:
     return list(terms.values())
 
 
+def _dicts(items: object) -> list[dict]:
+    return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+
+
+def _strings(items: object) -> list[str]:
+    return [i for i in items if isinstance(i, str)] if isinstance(items, list) else []
+
+
 def _cv_sections(cv: dict) -> dict[str, set[str]]:
     """The keys of every run of 1-3 words of each CV section."""
-    experience = [e for e in cv.get("experience") or [] if isinstance(e, dict)]
-    education = [e for e in cv.get("education") or [] if isinstance(e, dict)]
+    experience, education = _dicts(cv.get("experience")), _dicts(cv.get("education"))
     header = cv.get("header") if isinstance(cv.get("header"), dict) else {}
     texts = {
-        "headline": [header.get("headline") or ""],
-        "summary": [cv.get("summary") or ""],
-        "experience": [e.get("title") or "" for e in experience]
-        + [b for e in experience for b in e.get("bullets") or [] if isinstance(b, str)],
+        "headline": _strings([header.get("headline")]),
+        "summary": _strings([cv.get("summary")]),
+        "experience": _strings([e.get("title") for e in experience])
+        + [b for e in experience for b in _strings(e.get("bullets"))],
         "education": [f"{e.get('degree') or ''} {e.get('field') or ''}" for e in education],
-        "skills": [s for s in cv.get("skills") or [] if isinstance(s, str)],
-        "certifications": [c for c in cv.get("certifications") or [] if isinstance(c, str)],
+        "skills": _strings(cv.get("skills")),
+        "certifications": _strings(cv.get("certifications")),
     }
-    return {
-        name: set().union(*(grams(t) for t in parts if isinstance(t, str)))
-        for name, parts in texts.items()
-    }
+    return {name: set().union(*map(grams, parts)) for name, parts in texts.items()}
 
 
 def _fact_index(facts: list[dict]) -> dict[str, list[int]]:

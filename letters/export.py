@@ -29,18 +29,26 @@ def _long_date(value: str) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def _heading_blocks(letter: dict) -> list[Block]:
-    sender = letter.get("sender") if isinstance(letter.get("sender"), dict) else {}
-    recipient = letter.get("recipient") if isinstance(letter.get("recipient"), dict) else {}
-    blocks: list[Block] = []
-    if sender.get("name"):
-        blocks.append((TITLE, sender["name"]))
-    contact = [sender.get(k) or "" for k in ("email", "phone", "location")]
-    contact += [link for link in sender.get("links") or [] if isinstance(link, str)]
+def _part(letter: dict, name: str) -> dict:
+    value = letter.get(name)
+    return value if isinstance(value, dict) else {}
+
+
+def _sender_blocks(sender: dict) -> list[Block]:
+    blocks: list[Block] = [(TITLE, sender["name"])] if sender.get("name") else []
+    links = [link for link in sender.get("links") or [] if isinstance(link, str)]
+    contact = [sender.get(k) or "" for k in ("email", "phone", "location")] + links
     if any(contact):
         blocks.append((SUBTITLE, " | ".join(c for c in contact if c)))
+    return blocks
+
+
+def _heading_blocks(letter: dict) -> list[Block]:
+    """Sender's contact block, date, recipient: the top of a letter."""
+    blocks = _sender_blocks(_part(letter, "sender"))
     if letter.get("date"):
         blocks.append((META, _long_date(letter["date"])))
+    recipient = _part(letter, "recipient")
     to = [recipient.get(k) or "" for k in ("name", "company", "location")]
     if any(to):
         blocks.append((PARAGRAPH, "\n".join(t for t in to if t)))

@@ -70,15 +70,15 @@ def _other_skills(profile: dict, job: dict, named: list[str]) -> list[str]:
     ]
 
 
-def _background(add, profile: dict, job: dict, context: dict) -> None:
-    """Achievements, education, credentials, other skills and languages, in that order of
-    importance."""
-    _add_experience(add, profile, job_terms(job))
+def _credentials(add, profile: dict) -> None:
     for n, entry in enumerate(profile.get("education") or []):
         add(1, 4 if n == 0 else 6, _education(entry))
     for cert in profile.get("certificates") or []:
         if cert.get("name"):
             add(1, 5, f"I also hold the {cert['name']} credential.")
+
+
+def _skills_and_languages(add, profile: dict, job: dict, context: dict) -> None:
     groups = skill_groups(profile)
     own = [s for s in profile_skills(profile) if term_key(s) not in groups]
     if not context["matched"] and own:
@@ -92,6 +92,14 @@ def _background(add, profile: dict, job: dict, context: dict) -> None:
     ]
     if len(languages) > 1:
         add(1, 7, f"I speak {join_words(languages)}.")
+
+
+def _background(add, profile: dict, job: dict, context: dict) -> None:
+    """Achievements, education, credentials, other skills and languages, in that order of
+    importance."""
+    _add_experience(add, profile, job_terms(job))
+    _credentials(add, profile)
+    _skills_and_languages(add, profile, job, context)
 
 
 def _closing(add, phrases: dict) -> None:
@@ -207,10 +215,9 @@ def _introduction(label: str, current: dict | None) -> str:
     return ""
 
 
-def _add_experience(add, profile: dict, terms: list[str]) -> None:
-    works = profile.get("work") or []
-    current = current_work(profile)
-    items = []  # (relevance, work index, item index, sentence)
+def _achievements(works: list[dict], terms: list[str]) -> list[tuple]:
+    """(strength, work index, item index, sentence) of every highlight worth a sentence."""
+    items = []
     for w, work in enumerate(works):
         employer = work.get("name") or ""
         texts = work.get("highlights") or ([work["summary"]] if work.get("summary") else [])
@@ -220,16 +227,19 @@ def _add_experience(add, profile: dict, terms: list[str]) -> None:
                 # The most relevant first; among equals, one with a figure.
                 strength = (-relevance(text, terms), -bool(re.search(r"\d", text)))
                 items.append((strength, w, h, sentence))
+    return items
+
+
+def _add_experience(add, profile: dict, terms: list[str]) -> None:
+    works = profile.get("work") or []
+    current = current_work(profile)
+    items = _achievements(works, terms)
     rank = {(w, h): r for r, (_, w, h, _) in enumerate(sorted(items))}
     earlier = "Before that"
     for w, work in enumerate(works):
         if work is not current and work.get("position") and work.get("name"):
-            add(
-                1,
-                5,
-                f"{earlier}, I worked as {article(work['position'])} {work['position']} at "
-                f"{work['name']}.",
-            )
+            position = work["position"]
+            add(1, 5, f"{earlier}, I worked as {article(position)} {position} at {work['name']}.")
             earlier = "Earlier"
         # Within an employer, the most relevant highlight first; beyond the best three
         # overall, highlights compete with the padding in order of relevance.
