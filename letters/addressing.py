@@ -10,20 +10,27 @@ from typing import Any
 from cvs.contact import profile_contact
 
 # "Hiring manager: Jane Doe", "Contact person - Jan Kowalski", "Reports to: Priya Shah".
+# A name is two or three capitalised words on the same line.
 _NAMED_CONTACT = re.compile(
-    r"\b(?:hiring manager|contact person|contact|recruiter|reports to)\s*(?:is\s*)?[:\-–—]?\s*"
-    r"((?:Dr\.?\s+|Ms\.?\s+|Mr\.?\s+|Mrs\.?\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})",
-    re.I,
+    r"\b(?i:hiring manager|contact person|contact|recruiter|reports to)[ \t]*(?:is[ \t]*)?"
+    r"[:\-–—]?[ \t]*((?:(?:Dr|Ms|Mr|Mrs)\.?[ \t]+)?[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){1,2})"
 )
+
+
+def hiring_manager_in(texts: list[str]) -> str:
+    """The person the texts name as the hiring manager or contact, or ""."""
+    for text in texts:
+        found = _NAMED_CONTACT.search(text or "")
+        if found:
+            return found.group(1).strip()
+    return ""
 
 
 def hiring_manager(job: Any) -> str:
     """The person the job names as its hiring manager or contact, or ""."""
-    for text in (getattr(job, "description", "") or "", *(getattr(job, "requirements", []) or [])):
-        found = _NAMED_CONTACT.search(text)
-        if found and found.group(1)[0].isupper():
-            return found.group(1).strip()
-    return ""
+    return hiring_manager_in(
+        [getattr(job, "description", "") or "", *(getattr(job, "requirements", []) or [])]
+    )
 
 
 def letter_addressing(*, profile: dict, job: Any, today: date | None = None) -> dict:

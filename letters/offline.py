@@ -21,6 +21,7 @@ from cvs.offline import (
 )
 from orchestrator.providers.offline import required_json
 
+from .addressing import hiring_manager_in
 from .offline_phrases import ACTION_VERBS, RESERVE, TONE_PHRASES
 from .rules import body_word_count
 from .schemas import BODY_MAX_WORDS, BODY_MIN_WORDS
@@ -131,14 +132,21 @@ def draft_letter(profile: dict, job: dict, tone: str) -> dict:
         "subject": f"Application for {title} at {company}"
         if title and company
         else f"Application for {title or company or 'your advertised role'}",
-        "greeting": _greeting(title, company, tone),
+        "greeting": _greeting(
+            title,
+            company,
+            tone,
+            hiring_manager_in([job.get("description") or "", *(job.get("requirements") or [])]),
+        ),
         "paragraphs": _vary_repeats(_fit(candidates), profile),
         "sign_off": phrases["sign_off"],
         "signature": (profile.get("basics") or {}).get("name") or "",
     }
 
 
-def _greeting(title: str, company: str, tone: str) -> str:
+def _greeting(title: str, company: str, tone: str, manager: str = "") -> str:
+    if manager:  # the person the posting names
+        return f"Dear {manager},"
     if not title:
         return f"Dear {company} team," if company else "Dear Hiring Manager,"
     if tone in ("enthusiastic", "friendly"):

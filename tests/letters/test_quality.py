@@ -14,6 +14,7 @@ from types import SimpleNamespace
 import pytest
 from pypdf import PdfReader
 
+from letters.addressing import hiring_manager_in
 from letters.offline import draft_letter
 from letters.quality import letter_quality_problems
 from letters.schemas import TONES
@@ -139,5 +140,13 @@ def test_an_exported_letter_has_the_sender_block_the_date_and_the_recipient(
         "company": "Acme Freight",
         "location": "London, UK",
     }
+    assert created["content"]["greeting"] == "Dear Priya Shah,"
     assert date.fromisoformat(day).strftime("%B %Y") in text
     assert text.index("Priya Shah") < text.index("Acme Freight") < text.index("Subject:")
+
+
+def test_the_hiring_manager_is_a_name_on_the_line_that_names_them():
+    posting = "We build APIs. Hiring manager: Priya Shah\n\nRequirements:\n- Python"
+
+    assert hiring_manager_in([posting]) == "Priya Shah"
+    assert hiring_manager_in(["Contact us at jobs@example.com"]) == ""
