@@ -12,15 +12,19 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
-# PDF exports embed DejaVu Sans (Debian's fonts-dejavu-core, 1.5 MB); a root shell with apt
-# installs it, anywhere else this only says what is missing.
-FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
-$(FONT):
+# PDF exports embed Noto Sans and, for other scripts, the Noto script and CJK fonts (Debian's
+# fonts-noto-core and fonts-noto-cjk), DejaVu Sans for symbols (fonts-dejavu-core); a root
+# shell with apt installs them, anywhere else this only says what is missing.
+FONTS := /usr/share/fonts/truetype/noto/NotoSans-Regular.ttf \
+	/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc \
+	/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+FONT_PACKAGES := fonts-noto-core fonts-noto-cjk fonts-dejavu-core
+$(FONTS):
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		(apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core >/dev/null; \
-	else echo "PDF export needs fonts-dejavu-core (or EXPORT_FONT_DIR)" >&2; fi
+		(apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(FONT_PACKAGES) >/dev/null; \
+	else echo "PDF export needs $(FONT_PACKAGES) (or EXPORT_FONT_DIR)" >&2; fi
 
-install: $(STAMP) | $(FONT)
+install: $(STAMP) | $(FONTS)
 
 run: install
 	$(PY) manage.py migrate --noinput

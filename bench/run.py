@@ -3,7 +3,8 @@
     python -m bench [--quick] [--only overhead,quota,...] [--no-write]
 
 Phases: overhead (1), throughput (2), reports (3), quota (4), profile (5), match (6),
-extraction (7). Each runs as `python -m bench.<module> --json bench/out/<phase>.json`, so one
+extraction (7), streaming (8), export (9). Each runs as
+`python -m bench.<module> --json bench/out/<phase>.json`, so one
 failing phase is reported and the others still run. See bench/README.md.
 """
 
@@ -34,6 +35,7 @@ PHASES = {  # name -> module, in the order they run
     "extraction": "bench.extraction",
     "streaming": "bench.streaming",
     "outcomes": "bench.outcomes",
+    "export": "bench.export",
 }
 PACKAGES = (
     "django",

@@ -69,7 +69,12 @@ EXPORT_RESPONSES = {
         )
         for name, media_type in FORMATS.items()
     },
-    **error_responses(400, 401, 404),
+    **error_responses(400, 401, 404, 429),
+    422: OpenApiResponse(
+        ErrorEnvelopeSerializer,
+        description="EXPORT_UNAVAILABLE: the document has characters no font on this server "
+        "can draw (named in the message), or took too long to lay out.",
+    ),
     503: OpenApiResponse(
         ErrorEnvelopeSerializer,
         description="EXPORT_UNAVAILABLE: PDF export lacks its fonts on this server.",
@@ -77,19 +82,23 @@ EXPORT_RESPONSES = {
 }
 EXPORT_DESCRIPTION = (
     "One column of real text with the standard section headings, as applicant tracking "
-    "systems read best; the PDF embeds its font (DejaVu Sans), so accented and Cyrillic "
-    "names print and copy out correctly. The latest version is exported."
+    "systems read best; the PDF embeds its fonts (Noto, with HarfBuzz shaping), so names in "
+    "any script — Latin, Cyrillic, Greek, Chinese, Japanese, Korean, Arabic, Hebrew, "
+    "Devanagari — print and copy out correctly, and a character no font has refuses the "
+    "export (422) instead of vanishing. Markdown escapes your text. The latest version is "
+    "exported. Throttled like the AI endpoints."
 )
 
 
 MATCH_FORMULA_DOC = (
-    "The score is round(100 × found weight / total weight) over the job's skills and "
+    "The score is round(100 × matched weight / total weight) over the job's skills and "
     "keywords: a skill weighs 2 (1 when the requirements name it only as optional: nice to "
-    "have, preferred, a plus), a keyword that is not a skill 1. A term is found when its words "
-    "appear as whole words, ignoring case and accents, in the CV's headline, summary, "
-    "experience, education, skills or certifications. Each bullet is traced to the highlight "
-    "or summary of its employer in your profile that shares at least half of its words, or "
-    "gets a warning. `job_id` matches the draft against another of your jobs."
+    "have, preferred, a plus), a keyword that is not a skill 1; generic words (Data, Engineer, "
+    "Communication) are not terms. A term is matched when the CV names it and your profile "
+    "backs it (`backed_by` names the fact); a term only the CV names counts nothing and is "
+    "listed under `unbacked`. Each bullet is traced to the highlight or summary of its "
+    "employer in your profile that shares at least half of its words, or gets a warning. "
+    "`job_id` matches the draft against another of your jobs. Throttled like the AI endpoints."
 )
 
 
@@ -185,9 +194,12 @@ class CVDraftView(APIView):
         summary="Draft a CV for one of your jobs from your master profile.",
         description=(
             "The AI orders and words your profile for the job's keywords; it may use only facts "
-            "from the profile. Every employer, school and degree in the draft is checked against "
-            "the profile: a draft that invents one is regenerated once, and if it still does, "
-            "it is returned with `warnings` naming the problems. An identical earlier request "
+            "from the profile. Every employer, school, degree, title, date range, skill, "
+            "certification and figure in the draft is checked against the profile: an invented "
+            "employer, school or degree gets the draft regenerated once; whatever the answer "
+            "still claims beyond the profile is removed, and `warnings` lists each removal and "
+            "its reason. The header's name, email, phone, location and links are your "
+            "profile's, never the AI's. An identical earlier request "
             "is answered from the cache unless `force` is true. "
             "With `?async=1` or `Prefer: respond-async` the work runs as a task (202)."
         ),
@@ -318,6 +330,8 @@ class CVDraftVersionDetailView(APIView):
 
 class CVDraftExportView(APIView):
     content_negotiation_class = ExportNegotiation
+    # Laying out a PDF costs far more than the request: throttled like the AI endpoints.
+    throttle_classes = AI_THROTTLES
 
     @extend_schema(
         operation_id="cvs_export",
@@ -340,12 +354,14 @@ class CVDraftExportView(APIView):
 
 
 class CVDraftMatchView(APIView):
+    throttle_classes = AI_THROTTLES
+
     @extend_schema(
         operation_id="cvs_match",
         summary="How well one of your CV drafts matches a job, and where each bullet came from.",
         description="Deterministic, no AI call. " + MATCH_FORMULA_DOC,
         parameters=[MatchQuerySerializer],
-        responses={200: MATCH_ENVELOPE, **error_responses(400, 401, 404)},
+        responses={200: MATCH_ENVELOPE, **error_responses(400, 401, 404, 429)},
         tags=["cvs"],
     )
     def get(self, request: Request, draft_id: int) -> Response:

@@ -6,11 +6,13 @@ reading order, with the standard section headings (Summary, Experience, Educatio
 Certifications): ATS parsers split a CV on those words and lose text kept in images, tables
 or side columns.
 
-PDF: fpdf2 with DejaVu Sans embedded (subset) — a TrueType font with Latin, Greek and
-Cyrillic, so "é", "ł", "ş" and "Жанна" print and copy out as themselves; fpdf2 writes a
-ToUnicode map for it, which is what keeps the text selectable and searchable. DOCX:
-python-docx with Word's built-in Title, Heading 1 and List Bullet styles, which parsers
-recognise as structure.
+PDF: cvs.pdf (fpdf2 with the Noto fonts, every script, shaped). DOCX: python-docx with Word's
+built-in Title, Heading 1 and List Bullet styles, which parsers recognise as structure.
+Markdown: user text is escaped, so a CV or letter can add no heading, HTML, link or image of
+its own.
+
+Every text is cleaned first: control characters (which a pasted job can carry, and which the
+Word format forbids) and invisible zero-width spaces are dropped, so an export always works.
 """
 
 from __future__ import annotations
@@ -18,12 +20,10 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
-from django.conf import settings
 from django.utils.text import slugify
 
-from core.errors import AppError
+from .pdf import ExportUnavailable, render_pdf
 
 FORMATS = {
     "pdf": "application/pdf",
@@ -32,7 +32,7 @@ FORMATS = {
     "txt": "text/plain; charset=utf-8",
 }
 PAPERS = ("a4", "letter")
-FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
+__all__ = ["ExportUnavailable", "render_pdf"]
 
 # Block kinds, in the order a reader meets them.
 TITLE, SUBTITLE, HEADING, ENTRY, META, BULLET, PARAGRAPH = (
@@ -45,11 +45,6 @@ TITLE, SUBTITLE, HEADING, ENTRY, META, BULLET, PARAGRAPH = (
     "paragraph",
 )
 Block = tuple[str, str]
-
-
-class ExportUnavailable(AppError):
-    code, status = "EXPORT_UNAVAILABLE", 503
-    default_message = "This export format is not available on this server."
 
 
 @dataclass(frozen=True)
@@ -110,72 +105,6 @@ def cv_blocks(cv: dict) -> list[Block]:
 # --- Renderers -----------------------------------------------------------------------------
 
 
-def _font_paths() -> dict[str, Path]:
-    folder = Path(settings.EXPORT_FONT_DIR)
-    paths = {style: folder / name for style, name in FONT_FILES.items()}
-    missing = [str(p) for p in paths.values() if not p.is_file()]
-    if missing:
-        raise ExportUnavailable(
-            "PDF export needs the DejaVu Sans fonts, which this server lacks "
-            f"({', '.join(missing)}). An admin can install Debian's fonts-dejavu-core or set "
-            "EXPORT_FONT_DIR. DOCX, Markdown and text exports work without them."
-        )
-    return paths
-
-
-def render_pdf(blocks: list[Block], *, paper: str, title: str, author: str) -> bytes:
-    from fpdf import FPDF
-    from fpdf.enums import XPos, YPos
-
-    pdf = FPDF(unit="mm", format="Letter" if paper == "letter" else "A4")
-    for style, path in _font_paths().items():
-        pdf.add_font("DejaVu", style, str(path))
-    pdf.set_title(title)
-    pdf.set_author(author)
-    pdf.set_creator("AI Orchestrator")
-    pdf.set_margins(left=18, top=16, right=18)
-    pdf.set_auto_page_break(auto=True, margin=16)
-    pdf.add_page()
-    # Left-aligned: justified lines stretch the spaces, which some parsers read as columns.
-    line = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT, "align": "L"}
-    previous = ""
-    for kind, text in blocks:
-        if kind == PARAGRAPH and previous == ENTRY:
-            pdf.ln(2)  # a letter's subject line stands apart from its greeting
-        previous = kind
-        if kind == TITLE:
-            pdf.set_font("DejaVu", "B", 18)
-            pdf.multi_cell(0, 8, text, **line)
-        elif kind == SUBTITLE:
-            pdf.set_font("DejaVu", "", 10.5)
-            pdf.multi_cell(0, 5.5, text, **line)
-        elif kind == HEADING:
-            pdf.ln(4)
-            pdf.set_font("DejaVu", "B", 12.5)
-            pdf.multi_cell(0, 7, text, **line)
-            pdf.set_draw_color(150, 150, 150)
-            pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
-            pdf.ln(1.5)
-        elif kind == ENTRY:
-            pdf.ln(1.5)
-            pdf.set_font("DejaVu", "B", 10.5)
-            pdf.multi_cell(0, 5.5, text, **line)
-        elif kind == META:
-            pdf.set_font("DejaVu", "", 9.5)
-            pdf.set_text_color(80, 80, 80)
-            pdf.multi_cell(0, 5, text, **line)
-            pdf.set_text_color(0, 0, 0)
-        elif kind == BULLET:
-            pdf.set_font("DejaVu", "", 10.5)
-            pdf.cell(5, 5.5, "•")
-            pdf.multi_cell(0, 5.5, text, **line)
-        else:
-            pdf.set_font("DejaVu", "", 10.5)
-            pdf.multi_cell(0, 5.5, text, **line)
-            pdf.ln(2)
-    return bytes(pdf.output())
-
-
 def render_docx(blocks: list[Block], *, paper: str, title: str, author: str) -> bytes:
     from docx import Document
     from docx.shared import Inches, Mm, Pt
@@ -207,12 +136,25 @@ def render_docx(blocks: list[Block], *, paper: str, title: str, author: str) -> 
     return buffer.getvalue()
 
 
-_MD_LINE_START = re.compile(r"^([#>*+-]|\d+[.)])")
+# Characters that make Markdown (or the HTML it may hold) anywhere in a line: emphasis, code,
+# links and images ("[", "]"), raw HTML ("<"), tables, headings, strikethrough.
+_MD_ANYWHERE = re.compile(r"([\\`*_\[\]<>#|~])")
+# What starts a list item or a quote only at the start of a line.
+_MD_LIST_MARK = re.compile(r"^([+-])")
+_MD_NUMBERED = re.compile(r"^(\d+)([.)])")
+# Control characters (Word files may not hold them; U+FFFE and U+FFFF are no characters) and
+# invisible zero-width spaces; tabs become spaces.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff\u200b\u2060\ufeff\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    return _UNPRINTABLE.sub("", (text or "").replace("\t", " "))
 
 
 def _md(text: str) -> str:
-    # Only what would turn a line into a heading, quote or list item needs escaping.
-    return _MD_LINE_START.sub(r"\\\1", text.strip())
+    """User text as Markdown that shows it as written, and nothing more."""
+    escaped = _MD_ANYWHERE.sub(r"\\\1", " ".join(text.split()))
+    return _MD_NUMBERED.sub(r"\1\\\2", _MD_LIST_MARK.sub(r"\\\1", escaped))
 
 
 def render_markdown(blocks: list[Block]) -> str:
@@ -252,6 +194,8 @@ def _squeeze(lines: list[str]) -> list[str]:
 def document_export(
     *, blocks: list[Block], file_format: str, paper: str, title: str, author: str, stem: str
 ) -> ExportedFile:
+    blocks = [(kind, clean_text(text)) for kind, text in blocks]
+    title, author = clean_text(title), clean_text(author)
     if file_format == "pdf":
         body = render_pdf(blocks, paper=paper, title=title, author=author)
     elif file_format == "docx":

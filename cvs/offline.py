@@ -11,6 +11,8 @@ import re
 from jobs.parsing import keywords_for
 from orchestrator.providers.offline import required_json
 
+from .contact import profile_contact
+
 
 def sentence_words(sentence: str) -> set[str]:
     return {w for w in re.findall(r"\w+", sentence.casefold()) if len(w) > 2}
@@ -69,9 +71,9 @@ def profile_text(profile: dict) -> str:
 
 
 def job_terms(job: dict) -> list[str]:
-    return list(
-        job.get("keywords") or job.get("skills") or keywords_for(job.get("title") or "", [])
-    )
+    """What the job asks for: its keywords and its skills (each once), or its title's words."""
+    terms = [*(job.get("keywords") or []), *(job.get("skills") or [])]
+    return list(dict.fromkeys(terms)) or keywords_for(job.get("title") or "", [])
 
 
 def matched_skills(profile: dict, job: dict) -> list[str]:
@@ -108,61 +110,60 @@ def current_work(profile: dict) -> dict | None:
     return next((w for w in work if not w.get("endDate")), work[0] if work else None)
 
 
-def draft_cv(profile: dict, job: dict) -> dict:
+def own_title(profile: dict) -> str:
+    """The candidate's own headline: what they are (label, or current position), not the job
+    they want."""
+    current = current_work(profile) or {}
+    return (profile.get("basics") or {}).get("label") or current.get("position") or ""
+
+
+def _summary(profile: dict, skills: list[str]) -> str:
     basics = profile.get("basics") or {}
-    title, company = job.get("title") or "", job.get("company") or ""
-    terms = job_terms(job)
-    skills = matched_skills(profile, job)
-    current = current_work(profile)
-    # The candidate's own headline: what they are, not the job they want.
-    own_title = basics.get("label") or (current or {}).get("position") or ""
-    lead = own_title or "Professional"
+    current = current_work(profile) or {}
+    lead = own_title(profile) or "Professional"
     summary = f"{lead} skilled in {join_words(skills[:4])}." if skills else f"{lead}."
     if basics.get("summary"):
         # Without matching skills the bare headline adds nothing the summary does not say.
         own_summary = basics["summary"].strip()
         summary = f"{summary} {own_summary}" if skills else own_summary
-    elif current and current.get("position") and current.get("name"):
+    elif current.get("position") and current.get("name"):
         summary += f" Currently {current['position']} at {current['name']}."
-    summary = unique_sentences(summary)
-    location = basics.get("location") or {}
+    return unique_sentences(summary)
+
+
+def _cv_education(profile: dict) -> list[dict]:
+    return [
+        {
+            "institution": e.get("institution") or "",
+            "degree": f"{e.get('studyType') or ''} {e.get('area') or ''}".strip(),
+            "field": e.get("area") or "",
+            "start_date": e.get("startDate") or "",
+            "end_date": e.get("endDate") or "",
+        }
+        for e in profile.get("education") or []
+    ]
+
+
+def _cv_skills(profile: dict, matched: list[str]) -> list[str]:
+    """Only skills the profile has; those the job asks for first. A group's name ("Backend",
+    "Data") heads a list of skills; it is not one itself."""
     groups = skill_groups(profile)
-    # A group's name ("Backend", "Data") heads a list of skills; it is not one itself.
     own = [s for s in profile_skills(profile) if term_key(s) not in groups]
-    first = [s for s in skills if term_key(s) in {term_key(o) for o in own}]
+    first = [s for s in matched if term_key(s) in {term_key(o) for o in own}]
+    return first + [s for s in own if s not in first]
+
+
+def draft_cv(profile: dict, job: dict) -> dict:
+    terms = job_terms(job)
+    skills = matched_skills(profile, job)
     return {
-        "header": {
-            "name": basics.get("name") or "",
-            "headline": own_title,
-            "email": basics.get("email") or "",
-            "phone": basics.get("phone") or "",
-            "location": ", ".join(
-                v
-                for v in (location.get("city"), location.get("region"), location.get("countryCode"))
-                if v
-            ),
-            "links": [
-                u
-                for u in [basics.get("url")] + [p.get("url") for p in basics.get("profiles") or []]
-                if u
-            ],
-        },
-        "summary": summary,
+        "header": {**profile_contact(profile), "headline": own_title(profile)},
+        "summary": _summary(profile, skills),
         "experience": [_cv_role(work, terms) for work in profile.get("work") or []],
-        "education": [
-            {
-                "institution": e.get("institution") or "",
-                "degree": f"{e.get('studyType') or ''} {e.get('area') or ''}".strip(),
-                "field": e.get("area") or "",
-                "start_date": e.get("startDate") or "",
-                "end_date": e.get("endDate") or "",
-            }
-            for e in profile.get("education") or []
-        ],
-        # Only skills the profile has; those the job asks for first.
-        "skills": first + [s for s in own if s not in first],
+        "education": _cv_education(profile),
+        "skills": _cv_skills(profile, skills),
         "certifications": [c["name"] for c in profile.get("certificates") or [] if c.get("name")],
-        "target": {"job_title": title, "company": company},
+        "target": {"job_title": job.get("title") or "", "company": job.get("company") or ""},
     }
 
 

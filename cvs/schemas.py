@@ -2,11 +2,18 @@
 
 _str = {"type": "string"}
 _strings = {"type": "array", "items": _str}
+# A profile's texts hold no control character (core.validation refuses them: nothing a
+# person types, and no Word export can hold one); said in the schema, so clients know.
+_text = {
+    "type": "string",
+    "pattern": "^[^\\u0001-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f\\ufffe\\uffff]*$",
+}
+_texts = {"type": "array", "items": _text}
 
 # Fields JSON Resume has and we do not list (basics.image, work.url, education.courses, ...)
 # are kept, as a text, number, yes/no or list of those. Nothing nests deeper than the schema
 # says, so a valid profile is always within PROFILE_MAX_DEPTH.
-_scalar = {"anyOf": [_str, {"type": "number"}, {"type": "boolean"}]}
+_scalar = {"anyOf": [_text, {"type": "number"}, {"type": "boolean"}]}
 _EXTRA = {"anyOf": [*_scalar["anyOf"], {"type": "array", "items": _scalar}]}
 
 
@@ -27,41 +34,41 @@ PROFILE_SCHEMA = {
     "properties": {
         "basics": _object(
             {
-                "name": _str,
-                "label": _str,
-                "email": _str,
-                "phone": _str,
-                "url": _str,
-                "summary": _str,
-                "location": _object({"city": _str, "region": _str, "countryCode": _str}),
-                "profiles": _list_of({"network": _str, "username": _str, "url": _str}, []),
+                "name": _text,
+                "label": _text,
+                "email": _text,
+                "phone": _text,
+                "url": _text,
+                "summary": _text,
+                "location": _object({"city": _text, "region": _text, "countryCode": _text}),
+                "profiles": _list_of({"network": _text, "username": _text, "url": _text}, []),
             }
         ),
         "work": _list_of(
             {
-                "name": _str,
-                "position": _str,
-                "location": _str,
-                "startDate": _str,
-                "endDate": _str,
-                "summary": _str,
-                "highlights": _strings,
+                "name": _text,
+                "position": _text,
+                "location": _text,
+                "startDate": _text,
+                "endDate": _text,
+                "summary": _text,
+                "highlights": _texts,
             },
             ["name", "position"],
         ),
         "education": _list_of(
             {
-                "institution": _str,
-                "area": _str,
-                "studyType": _str,
-                "startDate": _str,
-                "endDate": _str,
+                "institution": _text,
+                "area": _text,
+                "studyType": _text,
+                "startDate": _text,
+                "endDate": _text,
             },
             ["institution"],
         ),
-        "skills": _list_of({"name": _str, "level": _str, "keywords": _strings}, ["name"]),
-        "certificates": _list_of({"name": _str, "issuer": _str, "date": _str}, ["name"]),
-        "languages": _list_of({"language": _str, "fluency": _str}, ["language"]),
+        "skills": _list_of({"name": _text, "level": _text, "keywords": _texts}, ["name"]),
+        "certificates": _list_of({"name": _text, "issuer": _text, "date": _text}, ["name"]),
+        "languages": _list_of({"language": _text, "fluency": _text}, ["language"]),
     },
     "additionalProperties": False,
 }

@@ -79,6 +79,14 @@ class DraftListQuerySerializer(serializers.Serializer):
     job_id = IdField(required=False, help_text="Only those for this job.")
 
 
+class TermBackingSerializer(serializers.Serializer):
+    field = serializers.ChoiceField(
+        choices=["skills", "text"],
+        help_text="skills: a skill of your profile; text: a sentence of your profile names it.",
+    )
+    text = serializers.CharField(help_text="The skill, or the profile's sentence.")
+
+
 class MatchTermSerializer(serializers.Serializer):
     term = serializers.CharField(help_text="As the job lists it.")
     kind = serializers.ChoiceField(
@@ -90,7 +98,13 @@ class MatchTermSerializer(serializers.Serializer):
     found_in = serializers.ListField(
         child=serializers.CharField(),
         required=False,
-        help_text="The CV sections it was found in (matched terms only).",
+        help_text="The CV sections that name it (matched and unbacked terms).",
+    )
+    backed_by = TermBackingSerializer(
+        required=False,
+        allow_null=True,
+        help_text="The profile fact that backs it (matched terms; for missing ones, what in "
+        "your profile could be added to the CV, or null).",
     )
 
 
@@ -113,11 +127,16 @@ class MatchReportSerializer(serializers.Serializer):
     score = serializers.IntegerField(
         min_value=0,
         max_value=100,
-        help_text="round(100 × found weight / total weight) over the job's skills and "
-        "keywords; required skills weigh 2, the others 1.",
+        help_text="round(100 × matched weight / total weight) over the job's skills and "
+        "keywords; a term is matched when the CV names it and your profile backs it; required "
+        "skills weigh 2, the others 1.",
     )
     matched = MatchTermSerializer(many=True)
     missing = MatchTermSerializer(many=True)
+    unbacked = MatchTermSerializer(
+        many=True,
+        help_text="Terms the CV names but your profile does not back: they count nothing.",
+    )
     bullets = BulletReportSerializer(many=True)
     unsourced_bullets = serializers.IntegerField(help_text="Bullets no profile fact backs.")
     formula = serializers.CharField()
@@ -133,8 +152,9 @@ class CVDraftSerializer(ModelSerializer):
     warnings = serializers.ListField(
         child=serializers.CharField(),
         read_only=True,
-        help_text="Problems the fact check still found after one regeneration (for example an "
-        "employer that is not in your profile). Empty when the draft passed.",
+        help_text="What the fact check removed from the AI's draft and why (\"Removed: Skill "
+        '"Go" is not in your profile."), or, after your edits, what you added beyond your '
+        'profile ("Added by you: …", kept). Empty when every claim is backed.',
     )
     provider = serializers.CharField(
         source="provider_type", read_only=True, help_text="The AI provider type."

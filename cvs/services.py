@@ -2,8 +2,9 @@
 
 A draft is written by the AI from the user's profile and one of their jobs, then checked
 against the profile (cvs.factcheck): an invented employer, school or degree gets the draft
-regenerated once with the problem named; a draft that still has it is saved with the problems
-as warnings, so the user always sees them.
+regenerated once with the problem named; every claim the answer still makes beyond the
+profile is then removed and listed in its warnings, and the header's contact details are the
+profile's (cvs.contact), so the user always sees what was taken out and why.
 """
 
 from __future__ import annotations
@@ -20,18 +21,20 @@ from django.db import transaction
 
 from core.errors import InvalidInput
 from core.merge_patch import merge_patch
-from core.validation import json_problem, validator
+from core.validation import control_character_problem, json_problem, validator
 from jobs.selectors import job_ai_fields
 from orchestrator.background import ai_task_submit
 from orchestrator.checked import generate_checked
 from orchestrator.models import AITask
 
 from .ai import CV_DRAFT, draft_cv
-from .factcheck import cv_fact_problems
+from .contact import cv_header_fill
+from .factcheck import cv_fact_check, cv_retry_problems
 from .models import CVDraft, MasterProfile
 from .prompts import VERSION as CV_PROMPT_VERSION
 from .schemas import PROFILE_PATCH_SCHEMA, PROFILE_SCHEMA
 from .selectors import cv_draft_get, job_and_profile_for_drafting
+from .text import text_clean
 from .versions import version_record
 
 logger = logging.getLogger(__name__)
@@ -57,7 +60,9 @@ def profile_validate(*, data: Any) -> dict:
     overflow the stack of every later comparison and copy of it, and a NUL or an unpaired
     surrogate could be stored (SQLite) but never sent back, so one bad save would break every
     read of the profile and every draft written from it."""
-    problem = json_problem(data, max_depth=int(settings.PROFILE_MAX_DEPTH), path="data")
+    problem = json_problem(
+        data, max_depth=int(settings.PROFILE_MAX_DEPTH), path="data"
+    ) or control_character_problem(data, path="data")
     if problem:
         raise InvalidInput(f"The profile is not valid: {problem}")
     _refuse_unless_valid(_VALIDATOR, data, what="The profile")
@@ -126,16 +131,19 @@ def cv_draft_create(*, user: Any, job_id: int, force: bool = False) -> CVDraft:
     ask = functools.partial(
         draft_cv, user=user, master_profile=facts, job_data=job_ai_fields(job=job)
     )
-    result, problems = generate_checked(
-        ask=ask, check=lambda cv: cv_fact_problems(cv, facts), use_cache=not force
+    # An invented employer, school or degree is worth one more try; whatever the answer still
+    # claims beyond the profile is then removed, and listed in the warnings.
+    result, _ = generate_checked(
+        ask=ask, check=lambda cv: cv_retry_problems(cv, facts), use_cache=not force
     )
+    checked = cv_fact_check(text_clean(result.data), facts)
     with transaction.atomic():
         draft = CVDraft.objects.create(
             owner=user,
             job=job,
             profile_version=profile.version,
-            content=result.data,
-            warnings=problems,
+            content=cv_header_fill(checked.cv, facts),
+            warnings=checked.warnings,
             prompt_version=CV_PROMPT_VERSION,
             provider_type=result.provider,
             model=result.model,

@@ -11,7 +11,6 @@ fact check for a CV, the letter rules for a letter): their problems become its w
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -22,12 +21,12 @@ from core.errors import InvalidInput, NotFound
 from core.merge_patch import merge_patch
 from core.validation import validator
 
-from .factcheck import cv_fact_problems
+from .bounds import document_problem
+from .factcheck import cv_user_edit_notes
 from .models import CVDraft
 from .schemas import CV_SCHEMA
 from .selectors import profile_data
 
-MAX_CONTENT_CHARS = 100_000
 MAX_LISTED_PROBLEMS = 5
 
 
@@ -45,12 +44,9 @@ def content_validate(*, content: Any, schema: dict, what: str) -> dict:
             f"The edited {what} is not valid: {shown}"
             + (f" (and {more} more)." if more > 0 else ".")
         )
-    size = len(json.dumps(content, ensure_ascii=False))
-    if size > MAX_CONTENT_CHARS:
-        raise InvalidInput(
-            f"The edited {what} is too long ({size} characters of JSON); the limit is "
-            f"{MAX_CONTENT_CHARS}."
-        )
+    problem = document_problem(content, what=what)
+    if problem:
+        raise InvalidInput(f"The edited {what} cannot be saved: {problem}")
     return content
 
 
@@ -107,13 +103,14 @@ def versions_prune(*, item: models.Model) -> None:
 
 def cv_draft_edit(*, user: Any, draft_id: int, patch: Any) -> tuple[CVDraft, bool]:
     """Save the user's edit of a CV draft as its next version, fact-checked against the
-    profile as it is now."""
+    profile as it is now: what the edit claims beyond the profile is the user's, so it is
+    kept, and marked "Added by you" in the warnings."""
     facts = profile_data(user=user)
     return content_edit(
         items=CVDraft.objects.filter(owner=user),
         item_id=draft_id,
         patch=patch,
         schema=CV_SCHEMA,
-        check=lambda cv: cv_fact_problems(cv, facts),
+        check=lambda cv: cv_user_edit_notes(cv, facts),
         what="CV draft",
     )

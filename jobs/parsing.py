@@ -132,10 +132,20 @@ _REQ_HEADING = re.compile(
     r"|^(?:you have|you bring|who you are|about you|you are|you should have|experience)$",
     re.I,
 )
+# Headings over what a posting would like but does not require: their items are kept as
+# requirements that say so ("Nice to have: Kubernetes"), so the match score weighs them as
+# preferred, apart from the required ones.
+_PREFERRED_HEADING = re.compile(
+    r"^(?:nice[ -]to[ -]haves?|bonus(?: points)?|preferred(?: qualifications| skills| "
+    r"experience)?|desirable(?: skills)?|(?:it'?s )?a plus|good to have|extra credit|"
+    r"pluspunkte|wünschenswert)\b",
+    re.I,
+)
+PREFERRED_PREFIX = "Nice to have: "
 _OTHER_HEADING = re.compile(
     r"^(?:responsibilities|what you(?:'|’)?ll do|your role|the role|about (?:us|the role|the "
     r"team|the company)|benefits|perks|what we offer|we offer|compensation|salary|how to "
-    r"apply|nice to have|bonus points|duties|key responsibilities|day to day|why join)\b",
+    r"apply|duties|key responsibilities|day to day|why join)\b",
     re.I,
 )
 
@@ -210,30 +220,52 @@ def main_text(html: str) -> str:
     return _tree_text(root)
 
 
+def _heading_kind(line: str) -> str:
+    """ "required", "preferred", "other" for a heading line, "" for any other line."""
+    stripped = line.strip()
+    heading = stripped.rstrip(":").strip()
+    if BULLET.match(line):
+        return ""
+    if len(heading) <= 60 and _PREFERRED_HEADING.match(heading):
+        return "preferred"
+    if len(heading) <= 60 and _REQ_HEADING.match(heading):
+        return "required"
+    if _OTHER_HEADING.match(heading) or stripped.endswith(":"):
+        return "other"
+    return ""
+
+
 def requirements_from_text(text: str) -> list[str]:
-    """The list under a Requirements / Qualifications / You have heading, bullets stripped."""
-    sections: list[list[tuple[bool, str, bool]]] = []
+    """The list under a Requirements / Qualifications / You have heading, bullets stripped;
+    then the items under a Nice to have / Bonus / Preferred heading, each marked "Nice to
+    have: " so they stay apart from the required ones."""
+    sections: list[tuple[str, list[tuple[bool, str, bool]]]] = []
     current: list[tuple[bool, str, bool]] | None = None
     blank = False
     for line in text.splitlines():
-        stripped = line.strip()
-        if not stripped:
+        if not line.strip():
             blank = True
             continue
-        bullet = bool(BULLET.match(line))
-        heading = stripped.rstrip(":").strip()
-        if not bullet and len(heading) <= 60 and _REQ_HEADING.match(heading):
+        kind = _heading_kind(line)
+        if kind in ("required", "preferred"):
             current = []
-            sections.append(current)
-        elif not bullet and (_OTHER_HEADING.match(heading) or stripped.endswith(":")):
+            sections.append((kind, current))
+        elif kind == "other":
             current = None
         elif current is not None:
-            current.append((bullet, BULLET.sub("", stripped).strip(), blank))
+            current.append((bool(BULLET.match(line)), BULLET.sub("", line.strip()).strip(), blank))
         blank = False
     found: list[str] = []
-    for section in sections:
-        found.extend(_section_items(section))
+    for kind, section in sections:
+        items = _section_items(section)
+        if kind == "preferred":
+            items = [i if _says_optional(i) else PREFERRED_PREFIX + i for i in items]
+        found.extend(items)
     return list(dict.fromkeys(found))
+
+
+def _says_optional(item: str) -> bool:
+    return bool(re.search(r"nice to have|preferred|a plus|bonus|desirable|ideally", item, re.I))
 
 
 def _section_items(section: list[tuple[bool, str, bool]]) -> list[str]:

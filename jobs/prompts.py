@@ -5,12 +5,14 @@ Bump VERSION when the wording changes: every result records the version that mad
 
 from core.prompting import block
 
-VERSION = "extraction-v2"
+VERSION = "extraction-v3"
 
 SYSTEM = (
     "You extract structured data from job postings. Answer with one JSON object only, "
     "matching the given schema. Use the posting's own words; never invent a company, salary "
-    "or requirement. Unknown text fields are empty strings, unknown lists are empty. Lines "
+    "or requirement. Keep what the posting only prefers (a 'Nice to have', 'Bonus' or "
+    "'Preferred' section) in requirements too, each item starting 'Nice to have: '. Unknown "
+    "text fields are empty strings, unknown lists are empty. Lines "
     "such as 'Page title:' or 'Site name:' before a posting describe the page it came from."
 )
 

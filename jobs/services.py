@@ -26,7 +26,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from core.errors import FetchFailed, InvalidInput, NoProviderConfigured
-from core.validation import strip_bad_text, validator
+from core.validation import (
+    control_character_problem,
+    strip_bad_text,
+    strip_control_characters,
+    validator,
+)
 from orchestrator.background import ai_task_submit
 from orchestrator.models import AITask, ProviderType
 from orchestrator.selectors import provider_chain
@@ -281,13 +286,15 @@ def _job_fields(data: dict) -> dict[str, Any]:
     response can carry; they are dropped, not refused: the page is not the user's fault."""
     fields: dict[str, Any] = {}
     for name in JOB_FIELDS:
-        value = strip_bad_text(data.get(name) or "").strip()
+        value = strip_control_characters(strip_bad_text(data.get(name) or "")).strip()
         if name != "description":  # one-line fields; the description keeps its paragraphs
             value = re.sub(r"\s+", " ", value)
         limit = Job._meta.get_field(name).max_length
         fields[name] = value[:limit] if limit else value
     for name in JOB_LISTS:
-        items = [strip_bad_text(item).strip() for item in data.get(name) or []]
+        items = [
+            strip_control_characters(strip_bad_text(item)).strip() for item in data.get(name) or []
+        ]
         items = [item for item in items if item]
         fields[name] = list(dict.fromkeys(items))[:MAX_LIST_ITEMS]
     return fields
@@ -337,6 +344,10 @@ def job_update(*, user: Any, job_id: int, changes: Any) -> Job:
         raise InvalidInput(
             f"{', '.join(unknown)}: not a field you can edit; the fields are {', '.join(editable)}."
         )
+    # A control character is nothing a person types, and no Word file can hold it.
+    problem = control_character_problem(changes, path="body")
+    if problem:
+        raise InvalidInput(problem)
     data = {name: getattr(job, name) for name in editable} | changes
     errors = sorted(validator(JOB_SCHEMA).iter_errors(data), key=lambda e: e.json_path)
     if errors:

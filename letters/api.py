@@ -224,6 +224,8 @@ class LetterVersionDetailView(APIView):
 
 class LetterExportView(APIView):
     content_negotiation_class = ExportNegotiation
+    # Laying out a PDF costs far more than the request: throttled like the AI endpoints.
+    throttle_classes = AI_THROTTLES
 
     @extend_schema(
         operation_id="letters_export",

@@ -2,7 +2,8 @@
 intent that fill a thin profile's letter up to the minimum length without inventing facts."""
 
 # Per tone: the fixed moves of the letter, plus statements of intent that fill a thin profile's
-# letter up to the minimum length without inventing facts.
+# letter up to the minimum length without inventing facts. Only the opening names the role:
+# the rest says "this role", so the letter never repeats the title.
 TONE_PHRASES = {
     "professional": {
         "sign_off": "Sincerely,",
@@ -10,13 +11,13 @@ TONE_PHRASES = {
         "why": [
             "The role's focus on {focus} matches both my experience and the direction I "
             "want my career to take.",
-            "The {title} role is the direction I want my career to take.",
+            "This role is the direction I want my career to take.",
             "I would value the opportunity to contribute to the work at {company} and to "
             "grow with its team.",
         ],
         "skills": "My experience covers {skills}, all of which your posting lists for this role.",
         "approach": [
-            "I have read the requirements of the {title} role carefully, and I am "
+            "I have read the requirements of this role carefully, and I am "
             "prepared to put in the work needed to meet them from the first day.",
             "I take care to understand the goals behind a task before I start, and I "
             "keep colleagues informed as the work progresses.",
@@ -38,7 +39,7 @@ TONE_PHRASES = {
         "why": [
             "Working on {focus} is exactly the kind of challenge that motivates me, and "
             "this role puts it at the centre.",
-            "The {title} role is exactly the kind of challenge that motivates me, and I would "
+            "This role is exactly the kind of challenge that motivates me, and I would "
             "bring real commitment to it.",
             "The chance to help {company} grow while learning from a strong team is "
             "something I would genuinely love.",
@@ -48,7 +49,7 @@ TONE_PHRASES = {
         "approach": [
             "I bring real energy to new problems, and I enjoy turning a rough idea "
             "into something that works well for the people who use it.",
-            "Reading the requirements for the {title} role, I found myself already "
+            "Reading the requirements for this role, I found myself already "
             "thinking about how I would tackle the first few months.",
         ],
         "close": "I would love the chance to talk about how I could help {company} reach its "
@@ -68,13 +69,13 @@ TONE_PHRASES = {
         "open": "Please accept my application for the {title} role at {company}.",
         "why": [
             "The role's focus on {focus} fits my experience well.",
-            "The {title} role is where I want to grow.",
+            "This role is where I want to grow.",
             "I want to contribute to {company} and grow with its team.",
         ],
-        "skills": "My skills include {skills}, as the posting asks.",
+        "skills": "The posting asks for {skills}, and I have used each of them at work.",
         "approach": [
             "I work carefully, communicate clearly and finish what I start.",
-            "I have read the requirements of the {title} role and I am ready to meet them.",
+            "I have read the requirements of this role and I am ready to meet them.",
             "I learn new tools quickly and ask for feedback early.",
         ],
         "close": "I would be glad to discuss the role in an interview.",
@@ -92,7 +93,7 @@ TONE_PHRASES = {
         "why": [
             "Reading about the work on {focus}, I could easily picture myself fitting "
             "into the team.",
-            "Reading about the {title} role, I could easily picture myself growing into it.",
+            "Reading about this role, I could easily picture myself growing into it.",
             "I'd really enjoy contributing to what {company} is building and growing "
             "alongside the people there.",
         ],
@@ -101,7 +102,7 @@ TONE_PHRASES = {
         "approach": [
             "I like working closely with colleagues, asking questions early and "
             "sharing what I learn along the way.",
-            "The requirements of the {title} role read like a good next step for me, "
+            "The requirements of this role read like a good next step for me, "
             "and I'm keen to take it.",
         ],
         "close": "It would be great to chat about the role and how I could help the team at "
@@ -117,7 +118,7 @@ TONE_PHRASES = {
 }
 # Tone-neutral statements of intent, used only when a very thin profile leaves a letter short.
 RESERVE = [
-    (0, "I am confident that my background gives me a solid base for the {title} role."),
+    (0, "I am confident that my background gives me a solid base for this role."),
     (1, "I am keen to keep learning on the job and to take on more responsibility over time."),
     (1, "I value clear communication, reliable delivery and honest feedback in a team."),
     (

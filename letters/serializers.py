@@ -8,12 +8,12 @@ from cvs.serializers import DraftListQuerySerializer
 
 from .models import CoverLetter, CoverLetterVersion
 from .rules import body_word_count
-from .schemas import LETTER_SCHEMA, TONES
+from .schemas import LETTER_CONTENT_SCHEMA, TONES
 
 TONE_ERROR = '"{input}" is not a tone; choose one of ' + ", ".join(TONES) + "."
 
 
-@extend_schema_field(LETTER_SCHEMA)
+@extend_schema_field(LETTER_CONTENT_SCHEMA)
 class LetterContentField(serializers.JSONField):
     pass
 
@@ -57,7 +57,10 @@ class LetterListQuerySerializer(DraftListQuerySerializer):
 class CoverLetterSerializer(ModelSerializer):
     job_id = serializers.IntegerField(read_only=True)
     content = LetterContentField(
-        read_only=True, help_text="subject, greeting, paragraphs (three), sign_off and signature."
+        read_only=True,
+        help_text="subject, greeting, paragraphs (three), sign_off and signature, as the AI "
+        "wrote them; sender (your contact details, from your profile), date and recipient "
+        "(the company, and the hiring manager when the job names one), added by the service.",
     )
     text = serializers.SerializerMethodField(
         help_text="Subject line, greeting, the paragraphs, sign-off and signature, separated "

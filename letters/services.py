@@ -3,7 +3,10 @@
 Every letter is checked against the rules in letters.rules (three body paragraphs, 220-320
 words, greeting and sign-off only in their places). A letter that breaks one is regenerated
 once with the rule named; one that still breaks it is saved with the rules as warnings, so
-the user always sees them.
+the user always sees them. The rules of letters.quality (no repeated phrase, no skill set
+apart from a posting that asks for it, a figure when the profile has some) add warnings
+without a regeneration. The sender block, the date and the recipient are the service's, from
+the profile and the job (letters.addressing), never the model's.
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ from typing import Any
 from django.db import transaction
 
 from core.errors import AppError, InvalidInput
-from cvs.selectors import job_and_profile_for_drafting
+from cvs.selectors import job_and_profile_for_drafting, profile_data
+from cvs.text import text_clean
 from cvs.versions import content_edit, version_record
 from jobs.selectors import job_ai_fields
 from orchestrator.background import ai_task_submit
@@ -24,12 +28,14 @@ from orchestrator.models import AITask
 from orchestrator.services import AIResult
 from orchestrator.streaming import AIStream, generate_stream
 
+from .addressing import letter_addressing
 from .ai import COVER_LETTER, cover_letter_request, draft_cover_letter
 from .live_text import LetterText
 from .models import CoverLetter
 from .prompts import VERSION as LETTER_PROMPT_VERSION
+from .quality import letter_quality_problems
 from .rules import letter_problems
-from .schemas import LETTER_SCHEMA, TONES
+from .schemas import LETTER_CONTENT_SCHEMA, TONES
 from .selectors import letter_get
 
 DEFAULT_TONE = "professional"
@@ -55,22 +61,27 @@ def letter_generate(
         job_data=job_ai_fields(job=job),
         tone=tone,
     )
-    result, problems = generate_checked(ask=ask, check=letter_problems, use_cache=not force)
-    return _letter_save(
-        user=user, job=job, tone=tone, profile=profile, result=result, problems=problems
+    result, _ = generate_checked(ask=ask, check=letter_problems, use_cache=not force)
+    return _letter_save(user=user, job=job, tone=tone, profile=profile, result=result)
+
+
+def _letter_save(*, user: Any, job: Any, tone: str, profile: Any, result: AIResult) -> CoverLetter:
+    """Store the AI's letter with the sender, date and recipient filled in from the profile and
+    the job, and every rule it breaks (letters.rules, letters.quality) as its warnings."""
+    content = {
+        **text_clean(result.data),
+        **letter_addressing(profile=profile.data, job=job),
+    }
+    problems = letter_problems(content) + letter_quality_problems(
+        content, profile=profile.data, job=job
     )
-
-
-def _letter_save(
-    *, user: Any, job: Any, tone: str, profile: Any, result: AIResult, problems: list[str]
-) -> CoverLetter:
     with transaction.atomic():
         letter = CoverLetter.objects.create(
             owner=user,
             job=job,
             tone=tone,
             profile_version=profile.version,
-            content=result.data,
+            content=content,
             warnings=problems,
             prompt_version=LETTER_PROMPT_VERSION,
             provider_type=result.provider,
@@ -123,14 +134,7 @@ def _letter_events(
     result = stream.result
     if delta := text.finish(result.data):
         yield "delta", {"text": delta}
-    letter = _letter_save(
-        user=user,
-        job=job,
-        tone=tone,
-        profile=profile,
-        result=result,
-        problems=letter_problems(result.data),
-    )
+    letter = _letter_save(user=user, job=job, tone=tone, profile=profile, result=result)
     yield "done", dict(CoverLetterSerializer(letter).data)
 
 
@@ -154,11 +158,16 @@ def letter_delete(*, user: Any, letter_id: int) -> None:
 def letter_edit(*, user: Any, letter_id: int, patch: Any) -> tuple[CoverLetter, bool]:
     """Save the user's edit of a letter as its next version; the letter rules run again and
     what they find becomes its warnings."""
+    facts = profile_data(user=user)
+    letter = letter_get(user=user, letter_id=letter_id)
     return content_edit(
         items=CoverLetter.objects.filter(owner=user),
         item_id=letter_id,
         patch=patch,
-        schema=LETTER_SCHEMA,
-        check=letter_problems,
+        schema=LETTER_CONTENT_SCHEMA,
+        check=lambda content: (
+            letter_problems(content)
+            + letter_quality_problems(content, profile=facts, job=letter.job)
+        ),
         what="cover letter",
     )

@@ -42,8 +42,12 @@ GOOD_CV = {
         "headline": "Senior Backend Engineer",
         "email": "amara.okafor@example.com",
         "phone": "+44 20 7946 0321",
-        "location": "London, GB",
-        "links": ["https://amara.dev"],
+        "location": "London, England, GB",
+        "links": [
+            "https://amara.dev",
+            "https://github.com/aokafor",
+            "https://linkedin.com/in/amaraokafor",
+        ],
     },
     "summary": "Backend engineer with seven years of Django, PostgreSQL and AWS.",
     "experience": [

@@ -97,7 +97,7 @@ def test_an_invented_employer_is_regenerated_once_with_the_problem_named(
     assert CVDraft.objects.get(pk=draft["id"]).usage_log_id == logs.last().pk
 
 
-def test_a_draft_that_invents_twice_is_returned_with_warnings(
+def test_a_draft_that_invents_twice_comes_without_the_invention_and_says_what_was_removed(
     api_client, openai_double, make_provider, job, with_profile
 ):
     make_provider(openai_double)
@@ -108,8 +108,13 @@ def test_a_draft_that_invents_twice_is_returned_with_warnings(
     assert response.status_code == 201
     body = response.json()
     assert body["message"] == "CV drafted with warnings: check them before you use it."
-    assert body["data"]["warnings"] == ['Employer "Globex Corporation" is not in your profile.']
-    assert body["data"]["content"]["experience"][0]["employer"] == "Globex Corporation"
+    assert body["data"]["warnings"] == [
+        'Removed: Employer "Globex Corporation" is not in your profile.'
+    ]
+    assert [e["employer"] for e in body["data"]["content"]["experience"]] == [
+        "Parcelly Ltd",
+        "ShopWave",
+    ]
     assert openai_double.request_count == 2
     stored = CVDraft.objects.get(pk=body["data"]["id"])
     assert stored.warnings == body["data"]["warnings"]
@@ -126,7 +131,8 @@ def test_an_invented_degree_is_caught_too(
     response = api_client.post(DRAFT_URL, {"job_id": job.pk}, format="json")
 
     [warning] = response.json()["data"]["warnings"]
-    assert warning.startswith('Degree "PhD" at University of Leeds is not in your profile')
+    assert warning.startswith('Removed: Degree "PhD" at University of Leeds is not in your profile')
+    assert response.json()["data"]["content"]["education"][0]["degree"] == "BSc Computer Science"
 
 
 def test_a_pro_user_gets_the_quality_model(
@@ -202,7 +208,7 @@ def test_when_the_regeneration_fails_the_first_draft_comes_with_its_warnings(
 
     assert response.status_code == 201
     assert response.json()["data"]["warnings"] == [
-        'Employer "Globex Corporation" is not in your profile.'
+        'Removed: Employer "Globex Corporation" is not in your profile.'
     ]
     assert openai_double.request_count == 2
 

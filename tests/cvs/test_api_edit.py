@@ -59,7 +59,7 @@ def test_an_edit_is_saved_as_the_next_version_and_the_old_one_stays_readable(api
     assert CVDraftVersion.objects.filter(draft_id=draft["id"]).count() == 2
 
 
-def test_an_edit_that_invents_an_employer_comes_back_with_the_fact_check_warning(api_client, draft):
+def test_an_employer_the_user_adds_is_kept_and_marked_added_by_them(api_client, draft):
     experience = copy.deepcopy(draft["content"]["experience"])
     experience.insert(0, {"employer": "Globex", "title": "CTO", "bullets": ["Ran everything"]})
 
@@ -68,7 +68,8 @@ def test_an_edit_that_invents_an_employer_comes_back_with_the_fact_check_warning
     assert response.status_code == 200
     body = response.json()
     assert body["message"] == "Saved as version 2, with warnings: check them."
-    assert body["data"]["warnings"] == ['Employer "Globex" is not in your profile.']
+    assert body["data"]["warnings"] == ['Added by you: Employer "Globex" is not in your profile.']
+    assert body["data"]["content"]["experience"][0]["employer"] == "Globex"
     assert CVDraft.objects.get(pk=draft["id"]).warnings == body["data"]["warnings"]
     # The bullet has no source in the match report either.
     (bullet,) = [b for b in body["data"]["match"]["bullets"] if b["experience"] == 0]

@@ -248,7 +248,7 @@ def test_without_the_fonts_a_pdf_export_says_what_is_missing(
     response = api_client.get(EXPORT.format(unicode_draft["id"]), {"format": "pdf"})
     assert response.status_code == 503
     assert response.json()["error_code"] == "EXPORT_UNAVAILABLE"
-    assert "fonts-dejavu-core" in response.json()["message"]
+    assert "fonts-noto-core" in response.json()["message"]
     # The other formats need no font file.
     assert api_client.get(EXPORT.format(unicode_draft["id"]), {"format": "docx"}).status_code == 200
 

@@ -42,7 +42,8 @@ def test_an_invented_employer_is_named():
 
 @pytest.mark.parametrize("employer", ["parcelly ltd", "Parcelly", "Parcelly Ltd.", "SHOPWAVE"])
 def test_employer_names_match_despite_case_punctuation_and_company_suffix(employer):
-    draft = cv([{"employer": employer, "title": "Engineer", "bullets": []}])
+    title = "Software Engineer" if employer == "SHOPWAVE" else "Senior Software Engineer"
+    draft = cv([{"employer": employer, "title": title, "bullets": []}])
 
     assert cv_fact_problems(draft, PROFILE) == []
 

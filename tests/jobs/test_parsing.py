@@ -8,7 +8,7 @@ import jsonschema
 import pytest
 
 from jobs.heuristics import job_from_text
-from jobs.parsing import main_text
+from jobs.parsing import main_text, requirements_from_text
 from jobs.schemas import JOB_SCHEMA
 from jobs.structured import structured_job
 
@@ -242,3 +242,17 @@ def test_empty_text_is_still_a_valid_job():
 
     assert job["title"] == job["company"] == job["description"] == ""
     assert job["requirements"] == job["skills"] == job["keywords"] == []
+
+
+def test_a_nice_to_have_section_is_kept_apart_from_the_requirements():
+    posting = (
+        "Requirements:\n- 5+ years of Python\n- Django and PostgreSQL\n\n"
+        "Nice to have:\n- Kubernetes\n- Terraform is a plus\n\nBenefits\n- Free lunch\n"
+    )
+
+    assert requirements_from_text(posting) == [
+        "5+ years of Python",
+        "Django and PostgreSQL",
+        "Nice to have: Kubernetes",
+        "Terraform is a plus",
+    ]

@@ -47,3 +47,8 @@ GOOD_LETTER = {
 def good_letter() -> dict:
     """A letter that keeps every rule: 3 paragraphs, 264 words, greeting and sign-off apart."""
     return copy.deepcopy(GOOD_LETTER)
+
+
+def as_written(content: dict) -> dict:
+    """A stored letter's content without what the service adds (sender, date, recipient)."""
+    return {k: v for k, v in content.items() if k not in {"sender", "date", "recipient"}}

@@ -1,0 +1,344 @@
+"""What a profile backs: the index of its facts that every claim of a CV or letter is read
+against (skills, titles, certifications, dates and numbers), and the paraphrase rules that
+let an honest rewording through.
+
+The rules (README, "What the fact check accepts"):
+
+- Case, accents, punctuation, "&"/"and", and hyphens or spaces inside a word never matter:
+  "Back-end" is "Backend", "CI/CD" is "CI CD", "Node.js" is "NodeJS".
+- A few names have a second spelling everyone uses (ALIASES: Postgres/PostgreSQL, K8s/
+  Kubernetes, JS/JavaScript, Golang/Go, ...), and a few title words an abbreviation (SHORT:
+  Sr/Senior, Jr/Junior, Eng/Engineer, Dev/Developer, Mgr/Manager).
+- Numbers are values: "four" is 4, "2 million" and "2M" are 2,000,000, "35%" is 35.
+- Nothing else is a synonym: "Developer" is not "Engineer", "Go" is not "Golang 2".
+
+Building the index walks the profile once; each question is then a set lookup, so checking a
+CV costs time linear in its length.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+# Second spellings of the same thing, in key form (see skill_key).
+ALIASES = {
+    "postgres": "postgresql",
+    "psql": "postgresql",
+    "k8s": "kubernetes",
+    "js": "javascript",
+    "ts": "typescript",
+    "golang": "go",
+    "reactjs": "react",
+    "vuejs": "vue",
+    "vue": "vue",
+    "nodejs": "node",
+    "node": "node",
+    "amazonwebservices": "aws",
+    "googlecloud": "gcp",
+    "googlecloudplatform": "gcp",
+    "mssql": "sqlserver",
+    "cicd": "cicd",
+    "ml": "machinelearning",
+    "ai": "artificialintelligence",
+    "py": "python",
+}
+SHORT = {
+    "sr": "senior",
+    "snr": "senior",
+    "jr": "junior",
+    "jnr": "junior",
+    "eng": "engineer",
+    "engr": "engineer",
+    "dev": "developer",
+    "mgr": "manager",
+    "mngr": "manager",
+    "asst": "assistant",
+    "assoc": "associate",
+}
+NUMBER_WORDS = {
+    w: n
+    for n, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+} | {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80}
+_SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "mn": 1e6, "bn": 1e9, "b": 1e9}
+_SCALE["billion"] = 1e9
+# A figure: digits (with thousands separators or decimals), an optional scale word. A figure
+# glued to letters ("p95", "S3", "EC2") is a name, not a number.
+_FIGURE = re.compile(
+    r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(k|m|mn|bn|b|thousand|million|billion)?"
+    r"(?![a-z\d])",
+    re.I,
+)
+_HAS_DIGIT = re.compile(r"\d")
+_PUNCTUATION = ".,;:!?()[]\"'’“”"
+_TOKEN = re.compile(r"[\w+#]+(?:\.[\w+#]+)*")
+_MONTHS = {
+    m: n
+    for n, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for m in names
+}
+ONGOING = {"", "present", "current", "now", "today", "ongoing", "heute", "aujourd'hui"}
+STOPWORDS = frozenset(
+    "a an and as at by for from in into of on or our the their to with within was were is are "
+    "be been that this those these it its over per via i my me we".split()
+)
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: "Lycée" and "lycee" are one school to a reader."""
+    if not text or text.isascii():
+        return (text or "").lower()
+    text = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def words(text: str) -> list[str]:
+    return _TOKEN.findall(fold(text).replace("&", " and "))
+
+
+def skill_key(text: str) -> str:
+    """One spelling per skill: "Back-end" -> "backend", "CI/CD" -> "cicd", "Postgres" ->
+    "postgresql"."""
+    key = re.sub(r"[\s\-_/.'’]+", "", fold(text).replace("&", "and"))
+    return ALIASES.get(key, key)
+
+
+def title_key(text: str) -> tuple[str, ...]:
+    """A job title's words, abbreviations spelled out and hyphens dropped, in order."""
+    joined = re.sub(r"(?<=\w)-(?=\w)", "", fold(text))
+    return tuple(SHORT.get(w, w) for w in _TOKEN.findall(joined.replace("&", " and ")))
+
+
+def numbers(text: str) -> set[float]:
+    """The values of the figures in a text: "four" and "4" are both 4.0, "2M" is 2e6."""
+    found = set()
+    text = text or ""
+    if _HAS_DIGIT.search(text):
+        for digits, scale in _FIGURE.findall(text):
+            value = float(digits.replace(",", ""))
+            found.add(value * _SCALE.get(scale.lower(), 1) if scale else value)
+    for word in text.lower().split():
+        value = NUMBER_WORDS.get(word.strip(_PUNCTUATION))
+        if value is not None:
+            found.add(float(value))
+    return found
+
+
+def show_number(value: float) -> str:
+    return f"{value:,.0f}" if value == int(value) else f"{value:g}"
+
+
+def year_month(text: str) -> tuple[int, int] | None:
+    """(year, month) of a date as CVs write them ("2021-03", "03/2021", "Mar 2021", "2021";
+    month 0 when only the year is given); None when the text is no date."""
+    lowered = fold(text).strip()
+    year = re.search(r"\b(19|20)\d{2}\b", lowered)
+    if not year:
+        return None
+    month = 0
+    numeric = re.search(r"\b(19|20)\d{2}[-/.](\d{1,2})\b|\b(\d{1,2})[-/.](19|20)\d{2}\b", lowered)
+    if numeric:
+        month = int(numeric.group(2) or numeric.group(3))
+    else:
+        named = next((n for w, n in _MONTHS.items() if re.search(rf"\b{w}\b", lowered)), 0)
+        month = named
+    return int(year.group(0)), month if 1 <= month <= 12 else 0
+
+
+def same_date(claimed: str, actual: str) -> bool:
+    """Does a CV's date say what the profile's does? An empty claim says nothing; "Present"
+    matches an open end; a year alone matches any month of that year."""
+    if fold(claimed).strip() in ONGOING:
+        return not fold(claimed).strip() or fold(actual).strip() in ONGOING
+    mine, theirs = year_month(claimed), year_month(actual)
+    if mine is None or theirs is None:
+        return fold(claimed).strip() == fold(actual).strip()
+    return mine[0] == theirs[0] and (not mine[1] or not theirs[1] or mine[1] == theirs[1])
+
+
+# Skills that are also everyday words: in prose they count only capitalised ("Go", not "go
+# live"; "Rust", not "rust").
+AMBIGUOUS = frozenset("go rust swift react express spark flask excel r c dart ruby".split())
+
+
+def grams(text: str, n: int = 3) -> set[str]:
+    """Every run of 1..n words, joined and aliased, so "Google Cloud" and "GitHub Actions" are
+    found as skills inside a sentence."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    cased = _TOKEN.findall(text.replace("&", " and "))
+    # A token holds no space, hyphen or slash; of what skill_key drops only "." and "_".
+    tokens = [fold(t).replace(".", "").replace("_", "") for t in cased]
+    grams = set()
+    for i, token in enumerate(tokens):
+        key = ALIASES.get(token, token)
+        if not (key in AMBIGUOUS and not cased[i][:1].isupper()):
+            grams.add(key)
+        joined = token
+        for size in range(2, n + 1):
+            if i + size > len(tokens):
+                break
+            joined += tokens[i + size - 1]
+            grams.add(ALIASES.get(joined, joined))
+    return grams
+
+
+@dataclass
+class ProfileIndex:
+    """The profile's facts in the shapes the checks look them up in."""
+
+    # skill key -> the profile's skill entry that names it
+    skill_keys: dict[str, str] = field(default_factory=dict)
+    # key of every run of 1-3 words of the profile's text -> the first text it is in
+    text_keys: dict[str, str] = field(default_factory=dict)
+    all_numbers: set[float] = field(default_factory=set)
+    vocabulary: set[str] = field(default_factory=set)
+    certificates: list[set[str]] = field(default_factory=list)
+    # key of the employer -> its work entries
+    work: dict[str, list[dict]] = field(default_factory=dict)
+    # fact texts per employer key, each with its stems and numbers
+    facts: dict[str, list[dict]] = field(default_factory=dict)
+
+    def backs_skill(self, name: str) -> bool:
+        key = skill_key(name)
+        return bool(key) and (key in self.skill_keys or key in self.text_keys)
+
+    def backing(self, name: str) -> dict | None:
+        """The profile fact that backs a skill: its skills list, or the text naming it."""
+        key = skill_key(name)
+        if key in self.skill_keys:
+            return {"field": "skills", "text": self.skill_keys[key]}
+        if key in self.text_keys:
+            return {"field": "text", "text": self.text_keys[key]}
+        return None
+
+
+# Where the profile states facts in prose: list -> the keys of each entry that hold text.
+_TEXT_FIELDS = {
+    "work": ("position", "summary", "highlights"),
+    "education": ("area", "studyType"),
+    "certificates": ("name", "issuer"),
+    "projects": ("name", "description", "highlights"),
+}
+
+
+def _entry_texts(entry: object, keys: tuple[str, ...]) -> list[str]:
+    if not isinstance(entry, dict):
+        return []
+    values = [entry.get(key) for key in keys]
+    flat = [v for value in values for v in (value if isinstance(value, list) else [value])]
+    return [v for v in flat if isinstance(v, str) and v]
+
+
+def _profile_texts(profile: dict) -> list[str]:
+    texts = _entry_texts(profile.get("basics"), ("label", "summary"))
+    for section, keys in _TEXT_FIELDS.items():
+        for entry in profile.get(section) or []:
+            texts += _entry_texts(entry, keys)
+    return texts
+
+
+def stems(text: str) -> set[str]:
+    return {w[:4] for w in words(text) if w not in STOPWORDS and (len(w) > 2 or w.isdigit())}
+
+
+def employer_key(name: str) -> str:
+    key = " ".join(words(name))
+    return re.sub(
+        r"\s+(?:inc|incorporated|ltd|limited|llc|plc|gmbh|ag|sa|bv|corp|corporation|co|company)$",
+        "",
+        key,
+    )
+
+
+def _skill_names(profile: dict) -> list[str]:
+    names = []
+    for skill in profile.get("skills") or []:
+        names += [skill.get("name") or "", *(skill.get("keywords") or [])]
+    return [n for n in names if isinstance(n, str) and n.strip()]
+
+
+def date_years(entry: dict) -> set[float]:
+    """The years of an entry's dates (a bullet may say "in 2019"; its month is no figure)."""
+    found = (year_month(entry.get(k) or "") for k in ("startDate", "endDate"))
+    return {float(ym[0]) for ym in found if ym}
+
+
+def _work_facts(work: dict) -> list[dict]:
+    texts = [("highlight", h) for h in work.get("highlights") or [] if isinstance(h, str)]
+    if work.get("summary"):
+        texts.append(("summary", work["summary"]))
+    dates = date_years(work)
+    return [
+        {
+            "employer": work.get("name") or "",
+            "field": kind,
+            "highlight": text,
+            "stems": stems(text),
+            "numbers": numbers(text) | dates,
+        }
+        for kind, text in texts
+    ]
+
+
+def profile_index(profile: dict) -> ProfileIndex:
+    """The index of a profile; the last few are kept, so a fact check and a match report of
+    the same profile (or a page of drafts) build it once."""
+    return _cached_index(json.dumps(profile, sort_keys=True, ensure_ascii=False))
+
+
+@functools.lru_cache(maxsize=8)
+def _cached_index(profile_json: str) -> ProfileIndex:
+    return _build_index(json.loads(profile_json))
+
+
+def profile_index_forget() -> None:
+    """Drop the kept indexes (the benchmark measures a first build)."""
+    _cached_index.cache_clear()
+
+
+def _build_index(profile: dict) -> ProfileIndex:
+    index = ProfileIndex()
+    names = _skill_names(profile)
+    for name in names:
+        index.skill_keys.setdefault(skill_key(name), name.strip())
+    texts = _profile_texts(profile)
+    for text in texts:
+        for key in grams(text):
+            index.text_keys.setdefault(key, text)
+    for text in [*texts, *names]:
+        index.vocabulary |= {SHORT.get(w, w) for w in words(text)}
+        index.all_numbers |= numbers(text)
+    index.certificates = [
+        set(words(f"{c.get('name') or ''} {c.get('issuer') or ''}"))
+        for c in profile.get("certificates") or []
+        if c.get("name")
+    ]
+    for work in profile.get("work") or []:
+        key = employer_key(work.get("name") or "")
+        index.work.setdefault(key, []).append(work)
+        index.facts.setdefault(key, []).extend(_work_facts(work))
+        index.all_numbers |= date_years(work)
+    return index
