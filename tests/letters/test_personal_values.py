@@ -65,9 +65,14 @@ def test_a_cv_request_holds_no_personal_value_and_the_cv_holds_them_all(
     assert "jo.smith@acme.example" in sent and "+44 161 496 0000" in sent  # the recruiter's
     assert "Parcelly Ltd" in sent  # the rest of the profile is there to write from
     header = response.json()["data"]["content"]["header"]
+    # The header is the profile's own (cvs.contact): every link, whatever the model wrote.
     assert header == {
         **GOOD_CV["header"],
-        "links": ["https://amara.dev", "https://github.com/aokafor"],
+        "links": [
+            "https://amara.dev",
+            "https://github.com/aokafor",
+            "https://linkedin.com/in/amaraokafor",
+        ],
     }
     assert CVDraft.objects.get().content["header"]["email"] == "amara.okafor@example.com"
     # The capture keeps what the vendor was sent and what it answered: placeholders.
@@ -88,7 +93,9 @@ def test_a_letter_request_holds_no_personal_value_and_the_letter_is_signed(
     assert holds_a_personal_value(sent) == []
     assert "jo.smith@acme.example" in sent
     letter = response.json()["data"]
-    assert letter["content"] == GOOD_LETTER
+    assert {key: letter["content"][key] for key in GOOD_LETTER} == GOOD_LETTER
+    sender = letter["content"]["sender"]
+    assert (sender["name"], sender["email"]) == ("Amara Okafor", "amara.okafor@example.com")
     assert letter["text"].endswith("Sincerely,\n\nAmara Okafor")
 
 
