@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
 
-.PHONY: install run serve worker beat test lint format bench clean
+.PHONY: install run serve worker beat test lint format bench clean client
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,7 +20,29 @@ $(FONT):
 		(apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core >/dev/null; \
 	else echo "PDF export needs fonts-dejavu-core (or EXPORT_FONT_DIR)" >&2; fi
 
-install: $(STAMP) | $(FONT)
+# The TypeScript client (clients/typescript/): Node from the machine (Debian's nodejs and npm,
+# installed here in a root shell with apt), its npm packages exactly as package-lock.json pins
+# them (npm ci).
+CLIENT := clients/typescript
+NODE_MODULES := $(CLIENT)/node_modules/.package-lock.json
+$(NODE_MODULES): $(CLIENT)/package-lock.json
+	@if ! command -v npm >/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			(apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+		else echo "The TypeScript client needs Node.js 18 or later and npm" >&2; exit 1; fi; \
+	fi
+	cd $(CLIENT) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(STAMP) $(NODE_MODULES) | $(FONT)
+
+# Regenerate the TypeScript client's types from the schema (commit the result; `make test`
+# fails while they differ from what the server describes).
+client: install
+	mkdir -p $(CLIENT)/build
+	$(PY) manage.py spectacular --format openapi-json --file $(CLIENT)/build/openapi.json
+	cd $(CLIENT) && npx openapi-typescript build/openapi.json --default-non-nullable false \
+		--output src/schema.d.ts
 
 run: install
 	$(PY) manage.py migrate --noinput

@@ -31,6 +31,9 @@ class Reservation:
     month: dt.date
     tokens: int
     cost: Decimal
+    # The counters just after reserving, this reservation included: today's tokens, this
+    # month's tokens and cost. What is left is told from them without another query.
+    totals: tuple[int, int, Decimal] | None = None
 
 
 def period_starts(now: dt.datetime) -> tuple[dt.date, dt.date]:
@@ -80,10 +83,12 @@ def quota_reserve(
     now = now or timezone.now()
     day, month = period_starts(now)
     limits = Limits.of(plan, own)
-    if connection.vendor == "postgresql" and _reserve_if_fits(
-        user_id, day, month, limits, tokens, cost
+    if connection.vendor == "postgresql" and (
+        totals := _reserve_if_fits(user_id, day, month, limits, tokens, cost)
     ):
-        return Reservation(user_id=user_id, day=day, month=month, tokens=tokens, cost=cost)
+        return Reservation(
+            user_id=user_id, day=day, month=month, tokens=tokens, cost=cost, totals=totals
+        )
     # The long way, which decides the same: the first call of a day or month (no rows yet)
     # and a refusal (its message needs the totals) are rare; SQLite always comes here.
     with transaction.atomic():
@@ -94,7 +99,15 @@ def quota_reserve(
             _counters(user_id, day, month)  # first call of the day or month
             rows = _reserve(user_id, day, month, tokens, cost)
         _check(limits, rows[DAY], rows[MONTH], tokens, cost, now)
-    return Reservation(user_id=user_id, day=day, month=month, tokens=tokens, cost=cost)
+    day_row, month_row = rows[DAY], rows[MONTH]
+    totals = (
+        day_row.tokens_used + day_row.tokens_reserved + tokens,
+        month_row.tokens_used + month_row.tokens_reserved + tokens,
+        month_row.cost_used_usd + month_row.cost_reserved_usd + cost,
+    )
+    return Reservation(
+        user_id=user_id, day=day, month=month, tokens=tokens, cost=cost, totals=totals
+    )
 
 
 _TABLE = QuotaCounter._meta.db_table
@@ -148,20 +161,24 @@ _RESERVE_IF_FITS = f"""
     UPDATE {_TABLE}
     SET tokens_reserved = tokens_reserved + %s, cost_reserved_usd = cost_reserved_usd + %s
     FROM locked, fits WHERE {_TABLE}.id = locked.id AND fits.ok
-    RETURNING {_TABLE}.id"""
+    RETURNING locked.period, locked.tokens, locked.cost"""
 
 
 def _reserve_if_fits(
     user_id: int, day: dt.date, month: dt.date, limits: Limits, tokens: int, cost: Decimal
-) -> bool:
-    """Reserve when both counters exist and every limit still fits; False changes nothing."""
+) -> tuple[int, int, Decimal] | None:
+    """Reserve when both counters exist and every limit still fits, answering the totals
+    (Reservation.totals); None changes nothing."""
     day_tokens, month_tokens = limits.daily_tokens, limits.monthly_tokens
     month_cost = limits.monthly_cost_usd
     params = [tokens, cost, user_id, day, month, day_tokens, day_tokens]
     params += [month_tokens, month_tokens, month_cost, month_cost, tokens, cost]
     with connection.cursor() as cursor:
         cursor.execute(_RESERVE_IF_FITS, params)
-        return len(cursor.fetchall()) == 2
+        rows = {period: (total, spent) for period, total, spent in cursor.fetchall()}
+    if len(rows) != 2:
+        return None
+    return rows[DAY][0], rows[MONTH][0], Decimal(rows[MONTH][1])
 
 
 def _reserve(

@@ -102,6 +102,16 @@ _DRF_CODES: list[tuple[type[exceptions.APIException], str]] = [
     (exceptions.ValidationError, "INVALID_INPUT"),
     (exceptions.ParseError, "INVALID_INPUT"),
 ]
+# Codes this module answers without an AppError of their own (with _DRF_CODES and every
+# AppError subclass's code, the list the schema's `error_code` enum is made from:
+# core.openapi.error_codes).
+# None: any status (ERROR is a DRF exception of a kind not listed above).
+HANDLER_CODES = {
+    "SERVICE_UNAVAILABLE": 503,
+    "PAYLOAD_TOO_LARGE": 413,
+    "INTERNAL_ERROR": 500,
+    "ERROR": None,
+}
 
 
 class SafeJSONRenderer(JSONRenderer):
@@ -157,7 +167,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
             headers["WWW-Authenticate"] = exc.auth_header
         if isinstance(exc, exceptions.ValidationError):
             message = _first_message(exc.detail)
-            return Response(error_body(message, code, exc.detail), exc.status_code, headers=headers)
+            # Always an object of fields, as the schema says (a bare error is the whole body's).
+            details = (
+                exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+            )
+            return Response(error_body(message, code, details), exc.status_code, headers=headers)
         if isinstance(exc, exceptions.Throttled):
             message = (
                 f"Too many requests. Try again in {headers.get('Retry-After', 'a few')} seconds."

@@ -11,4 +11,4 @@ class CvsConfig(AppConfig):
         from . import ai, runners
 
         task_register(ai.CV_DRAFT)
-        runner_register(ai.CV_DRAFT.name, runners.cv_draft_from_params)
+        runner_register(ai.CV_DRAFT.name, runners.cv_draft_from_params, result_schema="CVDraft")

@@ -26,7 +26,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from core.errors import FetchFailed, InvalidInput, NoProviderConfigured
-from core.validation import strip_bad_text, validator
+from core.validation import schema_problem, strip_bad_text, validator
 from orchestrator.background import ai_task_submit
 from orchestrator.models import AITask, ProviderType
 from orchestrator.selectors import provider_chain
@@ -339,7 +339,7 @@ def job_update(*, user: Any, job_id: int, changes: Any) -> Job:
     errors = sorted(validator(JOB_SCHEMA).iter_errors(data), key=lambda e: e.json_path)
     if errors:
         raise InvalidInput(
-            "; ".join(f"{e.json_path[2:] or 'body'}: {e.message}" for e in errors[:5]) + "."
+            "; ".join(f"{e.json_path[2:] or 'body'}: {schema_problem(e)}" for e in errors[:5]) + "."
         )
     for name in JOB_FIELDS:
         limit = Job._meta.get_field(name).max_length

@@ -32,7 +32,7 @@ from billing.quotas import Reservation, quota_reserve, quota_settle
 from core import errors, validation
 from orchestrator.plans import plan_and_own_limits
 
-from . import pricing, result_cache, snapshot
+from . import pricing, quota_headers, result_cache, snapshot
 from .catalogue import shutdown_date
 from .models import ProviderConfig, UsageCapture, UsageLog
 from .policy import tier_for
@@ -260,6 +260,7 @@ def _open_call(
     call = _Call(
         user=user, task=task, plan=plan.code, tier=tier_for(plan.code, task, routing_rules())
     )
+    quota_headers.call_opened(call=call, plan=plan, own=own_limits)
     chain = provider_chain(provider_type=provider_type)
     if request["image"] is not None:
         # The offline provider cannot see images: falling back to it would only hide the
@@ -310,6 +311,7 @@ def _reserve_quota(opened: _Opened) -> None:
         call.reservation = quota_reserve(
             user_id=user_id, plan=opened.plan, own=opened.own_limits, tokens=tokens, cost=estimate
         )
+        quota_headers.call_reserved(call=call)
     except errors.QuotaExceeded as exc:
         call.log(status=UsageLog.Status.ERROR, error_code=exc.code, error_message=exc.message)
         raise

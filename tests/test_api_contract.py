@@ -46,7 +46,11 @@ CHECKS = [
 #   usernames already taken;
 # - extraction: exactly one of url, text or image, the text's minimum length, an image that
 #   must really be PNG, JPEG or WebP, a page that must be reachable.
-RULES_BEYOND_THE_SCHEMA = {"POST /api/v1/auth/register", "POST /api/v1/job-extractor/extract"}
+RULES_BEYOND_THE_SCHEMA = {
+    "POST /api/v1/auth/register",
+    "POST /api/v1/job-extractor/extract",
+    "POST /api/v1/job-extractor/extract/async",
+}
 CONFIG = schemathesis.config.SchemathesisConfig.from_dict(
     {
         "seed": 20261129,
