@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
+# The port of `make run` and `make serve`: `make run PORT=8080` when 8000 is taken.
+PORT ?= 8000
 
 .PHONY: install run serve worker beat test lint format bench clean client
 
@@ -47,7 +49,7 @@ client: install
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_defaults --demo-admin
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Production-like: gunicorn with threads (the views wait on vendors, not on the CPU). Four
 # processes (4 x DB_POOL_MAX_SIZE 20 stays under PostgreSQL's default 100 connections) of 64
@@ -58,7 +60,7 @@ serve: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput >/dev/null
 	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.local} \
-	$(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:8000 --workers 4 --threads 64 \
+	$(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers 4 --threads 64 \
 		--worker-class gthread --timeout 120 --keep-alive 5
 
 worker: install

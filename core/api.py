@@ -212,8 +212,29 @@ def request_refusal(exc: SuspiciousOperation) -> tuple[str, str, int]:
 @csrf_exempt  # as the API views are: a DELETE to a wrong path is a 404, not a CSRF page
 def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """Any /api/ path no route matches (an id that is not a number, a task id that is not a
-    UUID, a mistyped path): the envelope, as for an object that does not exist."""
+    UUID, a mistyped path): the envelope, as for an object that does not exist. A path that
+    exists without its trailing slash says so."""
+    path = request.path
+    if path.endswith("/") and path != "/api/v1/" and _routed(path.rstrip("/")):
+        message = (
+            f"No such API path: {path}. The API's paths end without a slash: {path.rstrip('/')}"
+        )
+        return _json(error_body(message, "NOT_FOUND"), 404)
     return _json(error_body("No such API path.", "NOT_FOUND"), 404)
+
+
+def _routed(path: str) -> bool:
+    match = resolve_or_none(path)
+    return match is not None and match.func is not api_not_found
+
+
+def resolve_or_none(path: str) -> Any:
+    from django.urls import Resolver404, resolve
+
+    try:
+        return resolve(path)
+    except Resolver404:
+        return None
 
 
 def api_bad_request(request: HttpRequest, exception: Exception | None = None) -> Any:

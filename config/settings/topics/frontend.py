@@ -4,6 +4,8 @@ documentation's introduction and tags (drf-spectacular)."""
 
 from corsheaders.defaults import default_headers
 
+from config.settings.env import env
+
 # Request headers the API documents, beyond django-cors-headers' defaults (authorization,
 # content-type, ...): `Prefer: respond-async` asks for a background task.
 CORS_ALLOW_HEADERS = (*default_headers, "prefer", "x-request-id")
@@ -69,3 +71,7 @@ API_TAGS = [
     {"name": "tasks", "description": "Background AI tasks (the `/async` operations)."},
     {"name": "usage", "description": "What your calls used and cost, and what is left."},
 ]
+
+# /readyz (core/health.py): how long each check (database, Redis) may take before the instance
+# is reported not ready.
+READYZ_TIMEOUT = env.float("READYZ_TIMEOUT", default=2.0)
