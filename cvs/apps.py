@@ -3,6 +3,7 @@ from django.apps import AppConfig
 
 class CvsConfig(AppConfig):
     name = "cvs"
+    verbose_name = "CVs"
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
