@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.errors import QuotaExceeded
+from core.money import usd
 
 from .limits import Limits, OwnLimits
 from .models import Plan, QuotaCounter
@@ -245,7 +246,7 @@ def _check(
         if limit is not None and used + reserved + needed > limit:
             reset = next_reset(now, period)
             seconds = max(1, int((reset - now).total_seconds()))
-            shown = (lambda v: f"${v:.2f}") if "cost" in label else (lambda v: f"{v:,}")
+            shown = usd if "cost" in label else (lambda v: f"{v:,}")
             own = name in limits.own
             whose = "Your own" if own else f"Your {limits.plan.name} plan's"
             more = "ask us to raise it" if own else "upgrade your plan for more"

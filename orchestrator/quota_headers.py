@@ -64,7 +64,7 @@ def quota_headers(seen: _Seen, now: dt.datetime | None = None) -> dict[str, str]
     ):
         if limit is not None:
             left = max(limit - used, 0)
-            shown = (lambda v: f"{v:.6f}") if name == "Monthly-Cost" else str
+            shown = (lambda v: f"{v:.8f}") if name == "Monthly-Cost" else str  # as the API
             headers[f"X-Quota-{name}-Limit"] = shown(limit)
             headers[f"X-Quota-{name}-Remaining"] = shown(left)
     for name, period in (

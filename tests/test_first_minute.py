@@ -82,3 +82,24 @@ def test_a_path_that_does_not_exist_with_or_without_a_slash_is_a_plain_404(api_c
     response = api_client.get("/api/v1/nothing-here/")
 
     assert response.status_code == 404 and response.json()["message"] == "No such API path."
+
+
+@pytest.mark.parametrize(
+    "amount, shown",
+    [
+        ("0", "$0.00"),
+        ("1234.5", "$1,234.50"),
+        ("0.5", "$0.50"),
+        ("0.0123", "$0.0123"),
+        ("0.000123456", "$0.000123"),
+        ("0.00120000", "$0.0012"),
+    ],
+)
+def test_money_is_written_one_way_everywhere(amount, shown):
+    from decimal import Decimal
+
+    from billing.limits import limit_text
+    from core.money import usd
+
+    assert usd(Decimal(amount)) == shown
+    assert limit_text("monthly_cost_usd", Decimal(amount)) == shown

@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
 from core import errors
+from core.money import usd
 from orchestrator import pricing
 from orchestrator.models import UsageCapture, UsageLog
 
@@ -86,7 +87,7 @@ def outcome(log: UsageLog):
 
 
 def cost_text(log: UsageLog):
-    text = format(log.cost_usd.normalize(), "f") if log.cost_usd else "0"
+    text = usd(log.cost_usd)
     if log.price_source == pricing.UNPRICED:  # an estimate at the ceiling price
         return format_html(
             '{} <span title="{}">(unpriced)</span>', text, pricing.SOURCE_LABELS[pricing.UNPRICED]
