@@ -268,7 +268,7 @@ def _open_call(
         chain = [route for route in chain if route.provider_type != "offline"]
     if not chain:
         error = errors.NoProviderConfigured(
-            f"No active provider of type {provider_type!r} is configured."
+            f'No active provider of type "{provider_type}" is configured.'
             if provider_type
             else None
         )

@@ -290,7 +290,7 @@ def test_set_plan_renews_an_ended_period_of_the_same_plan(user):
 def test_set_plan_refuses_unknown_users_and_plans(user):
     with pytest.raises(CommandError, match="No user with username or email 'zed'"):
         run("set_plan", "zed", "PAYGO")
-    with pytest.raises(CommandError, match="Unknown plan 'GOLD'; choose one of FREEMIUM"):
+    with pytest.raises(CommandError, match='Unknown plan "GOLD"; choose one of FREEMIUM'):
         run("set_plan", "alice", "GOLD")
     assert plan_for_user(user=user).code == "FREEMIUM"
 
