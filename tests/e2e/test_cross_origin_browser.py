@@ -9,6 +9,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.core.management import call_command
 
 from tests.e2e.browser import CHROMIUM, chromium
 
@@ -98,6 +99,7 @@ def other_origin():
 def test_a_frontend_on_another_origin_reads_the_quota_file_name_and_retry_after(
     live_server, other_origin, settings, tmp_path, transactional_db
 ):
+    call_command("seed_defaults")  # the plans, which an earlier test's flush may have taken
     settings.CORS_ALLOWED_ORIGINS = [other_origin]
     rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
     # Two AI requests a minute: the third (the letter) is refused with Retry-After.

@@ -8,7 +8,7 @@ from config.settings.env import env
 
 # Request headers the API documents, beyond django-cors-headers' defaults (authorization,
 # content-type, ...): `Prefer: respond-async` asks for a background task.
-CORS_ALLOW_HEADERS = (*default_headers, "prefer", "x-request-id")
+CORS_ALLOW_HEADERS = (*default_headers, "prefer")
 # Response headers a page's script may read (a browser hides all others from it): the export's
 # file name, how long to wait after a 429 or 503, the task URL of a 202, the request id, and
 # the quota left (orchestrator/quota_headers.py).
