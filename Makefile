@@ -43,8 +43,7 @@ install: $(STAMP) $(NODE_MODULES) | $(FONT)
 client: install
 	mkdir -p $(CLIENT)/build
 	$(PY) manage.py spectacular --format openapi-json --file $(CLIENT)/build/openapi.json
-	cd $(CLIENT) && npx openapi-typescript build/openapi.json --default-non-nullable false \
-		--output src/schema.d.ts
+	cd $(CLIENT) && npm run --silent generate  # openapi-typescript, with the flags it needs
 
 run: install
 	$(PY) manage.py migrate --noinput
