@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
+# The port of `make run` and `make serve`: `make run PORT=8080` when 8000 is taken.
+PORT ?= 8000
 
-.PHONY: install run serve worker beat test lint format bench clean
+.PHONY: install run serve worker beat test lint format bench clean client
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,12 +26,33 @@ $(FONTS):
 		(apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(FONT_PACKAGES) >/dev/null; \
 	else echo "PDF export needs $(FONT_PACKAGES) (or EXPORT_FONT_DIR)" >&2; fi
 
-install: $(STAMP) | $(FONTS)
+# The TypeScript client (clients/typescript/): Node from the machine (Debian's nodejs and npm,
+# installed here in a root shell with apt), its npm packages exactly as package-lock.json pins
+# them (npm ci).
+CLIENT := clients/typescript
+NODE_MODULES := $(CLIENT)/node_modules/.package-lock.json
+$(NODE_MODULES): $(CLIENT)/package-lock.json
+	@if ! command -v npm >/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			(apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+		else echo "The TypeScript client needs Node.js 18 or later and npm" >&2; exit 1; fi; \
+	fi
+	cd $(CLIENT) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(STAMP) $(NODE_MODULES) | $(FONTS)
+
+# Regenerate the TypeScript client's types from the schema (commit the result; `make test`
+# fails while they differ from what the server describes).
+client: install
+	mkdir -p $(CLIENT)/build
+	$(PY) manage.py spectacular --format openapi-json --file $(CLIENT)/build/openapi.json
+	cd $(CLIENT) && npm run --silent generate  # openapi-typescript, with the flags it needs
 
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_defaults --demo-admin
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Production-like: gunicorn with threads (the views wait on vendors, not on the CPU). Four
 # processes (4 x DB_POOL_MAX_SIZE 20 stays under PostgreSQL's default 100 connections) of 64
@@ -40,7 +63,7 @@ serve: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput >/dev/null
 	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.local} \
-	$(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:8000 --workers 4 --threads 64 \
+	$(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers 4 --threads 64 \
 		--worker-class gthread --timeout 120 --keep-alive 5
 
 worker: install

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from core.money import usd
+
 from .models import Plan
 
 LIMIT_NAMES = ("daily_tokens", "monthly_tokens", "monthly_cost_usd")
@@ -57,4 +59,4 @@ def limit_text(name: str, value: int | Decimal | None) -> str:
     """A limit or an amount as an admin reads it: "20,000 tokens", "$1.00", "unlimited"."""
     if value is None:
         return "unlimited"
-    return f"${value:,.2f}" if name == "monthly_cost_usd" else f"{value:,} tokens"
+    return usd(value) if name == "monthly_cost_usd" else f"{value:,} tokens"

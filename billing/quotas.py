@@ -12,13 +12,14 @@ the day counter, then the month counter.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from core.errors import QuotaExceeded
+from core.money import usd
 
 from .holds import HOLD_COLUMNS, HoldSpec, hold_values
 from .limits import Limits, OwnLimits
@@ -35,6 +36,9 @@ class Reservation:
     tokens: int
     cost: Decimal
     request_id: str = ""  # its QuotaHold's
+    # The counters just after reserving, this reservation included: today's tokens, this
+    # month's tokens and cost. What is left is told from them without another query.
+    totals: tuple[int, int, Decimal] | None = None
 
 
 def period_starts(now: dt.datetime) -> tuple[dt.date, dt.date]:
@@ -88,26 +92,27 @@ def quota_reserve(
     reservation = Reservation(
         user_id=user_id, day=day, month=month, tokens=tokens, cost=cost, request_id=hold.request_id
     )
-    if connection.vendor == "postgresql" and _reserve_if_fits(
-        user_id, day, month, limits, tokens, cost, held
+    if connection.vendor == "postgresql" and (
+        totals := _reserve_if_fits(user_id, day, month, limits, tokens, cost, held)
     ):
-        return reservation
+        return replace(reservation, totals=totals)
     # The long way, which decides the same: the first call of a day or month (no rows yet)
     # and a refusal (its message needs the totals) are rare; SQLite always comes here.
     try:
-        _reserve_checked(limits, reservation, held, now)
+        totals = _reserve_checked(limits, reservation, held, now)
     except _NoCounters:
         # Rolled back, so no lock is kept: the rows are created apart, and the second try
         # locks both in the one order (holding the month while waiting for the day would
         # deadlock with a call that locked the day first).
         _counters_create(user_id, day, month)
-        _reserve_checked(limits, reservation, held, now)
-    return reservation
+        totals = _reserve_checked(limits, reservation, held, now)
+    return replace(reservation, totals=totals)
 
 
 def _reserve_checked(
     limits: Limits, reservation: Reservation, held: list, now: dt.datetime
-) -> None:
+) -> tuple[int, int, Decimal]:
+    """Reserve the long way and write the hold; answers the totals (Reservation.totals)."""
     with transaction.atomic():
         # The UPDATE takes both row locks (day, then month: one order for everybody) and
         # returns the new totals; over a limit, raising rolls the reservation back.
@@ -117,6 +122,12 @@ def _reserve_checked(
             raise _NoCounters
         _check(limits, rows[DAY], rows[MONTH], r.tokens, r.cost, now)
         QuotaHold.objects.create(**dict(zip(HOLD_COLUMNS, held, strict=True)))
+    day_row, month_row = rows[DAY], rows[MONTH]
+    return (
+        day_row.tokens_used + day_row.tokens_reserved + r.tokens,
+        month_row.tokens_used + month_row.tokens_reserved + r.tokens,
+        month_row.cost_used_usd + month_row.cost_reserved_usd + r.cost,
+    )
 
 
 _TABLE = QuotaCounter._meta.db_table
@@ -174,7 +185,7 @@ _RESERVE_IF_FITS = f"""
     UPDATE {_TABLE}
     SET tokens_reserved = tokens_reserved + %s, cost_reserved_usd = cost_reserved_usd + %s
     FROM locked, fits WHERE {_TABLE}.id = locked.id AND fits.ok
-    RETURNING {_TABLE}.id"""
+    RETURNING locked.period, locked.tokens, locked.cost"""
 
 
 def _reserve_if_fits(
@@ -185,16 +196,19 @@ def _reserve_if_fits(
     tokens: int,
     cost: Decimal,
     held: list,
-) -> bool:
-    """Reserve (and write its hold) when both counters exist and every limit still fits;
-    False changes nothing."""
+) -> tuple[int, int, Decimal] | None:
+    """Reserve (and write its hold) when both counters exist and every limit still fits,
+    answering the totals (Reservation.totals); None changes nothing."""
     day_tokens, month_tokens = limits.daily_tokens, limits.monthly_tokens
     month_cost = limits.monthly_cost_usd
     params = [tokens, cost, user_id, day, month, day_tokens, day_tokens]
     params += [month_tokens, month_tokens, month_cost, month_cost, *held, tokens, cost]
     with connection.cursor() as cursor:
         cursor.execute(_RESERVE_IF_FITS, params)
-        return len(cursor.fetchall()) == 2
+        rows = {period: (total, spent) for period, total, spent in cursor.fetchall()}
+    if len(rows) != 2:
+        return None
+    return rows[DAY][0], rows[MONTH][0], Decimal(rows[MONTH][1])
 
 
 def _reserve(
@@ -261,7 +275,7 @@ def _check(
         if limit is not None and used + reserved + needed > limit:
             reset = next_reset(now, period)
             seconds = max(1, int((reset - now).total_seconds()))
-            shown = (lambda v: f"${v:.2f}") if "cost" in label else (lambda v: f"{v:,}")
+            shown = usd if "cost" in label else (lambda v: f"{v:,}")
             own = name in limits.own
             whose = "Your own" if own else f"Your {limits.plan.name} plan's"
             more = "ask us to raise it" if own else "upgrade your plan for more"

@@ -16,7 +16,7 @@ def subscription_set_plan(*, user, plan_code: str) -> Subscription:
         plan = Plan.objects.get(code=plan_code.upper())
     except Plan.DoesNotExist:
         codes = ", ".join(Plan.objects.values_list("code", flat=True))
-        raise InvalidInput(f"Unknown plan {plan_code!r}; choose one of {codes}.") from None
+        raise InvalidInput(f'Unknown plan "{plan_code}"; choose one of {codes}.') from None
     now = timezone.now()
     active = Subscription.objects.select_for_update().filter(
         user=user, status=Subscription.Status.ACTIVE

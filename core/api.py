@@ -102,6 +102,16 @@ _DRF_CODES: list[tuple[type[exceptions.APIException], str]] = [
     (exceptions.ValidationError, "INVALID_INPUT"),
     (exceptions.ParseError, "INVALID_INPUT"),
 ]
+# Codes this module answers without an AppError of their own (with _DRF_CODES and every
+# AppError subclass's code, the list the schema's `error_code` enum is made from:
+# core.openapi.error_codes).
+# None: any status (ERROR is a DRF exception of a kind not listed above).
+HANDLER_CODES = {
+    "SERVICE_UNAVAILABLE": 503,
+    "PAYLOAD_TOO_LARGE": 413,
+    "INTERNAL_ERROR": 500,
+    "ERROR": None,
+}
 
 
 class SafeJSONRenderer(JSONRenderer):
@@ -157,7 +167,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
             headers["WWW-Authenticate"] = exc.auth_header
         if isinstance(exc, exceptions.ValidationError):
             message = _first_message(exc.detail)
-            return Response(error_body(message, code, exc.detail), exc.status_code, headers=headers)
+            # Always an object of fields, as the schema says (a bare error is the whole body's).
+            details = (
+                exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+            )
+            return Response(error_body(message, code, details), exc.status_code, headers=headers)
         if isinstance(exc, exceptions.Throttled):
             message = (
                 f"Too many requests. Try again in {headers.get('Retry-After', 'a few')} seconds."
@@ -198,8 +212,29 @@ def request_refusal(exc: SuspiciousOperation) -> tuple[str, str, int]:
 @csrf_exempt  # as the API views are: a DELETE to a wrong path is a 404, not a CSRF page
 def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """Any /api/ path no route matches (an id that is not a number, a task id that is not a
-    UUID, a mistyped path): the envelope, as for an object that does not exist."""
+    UUID, a mistyped path): the envelope, as for an object that does not exist. A path that
+    exists without its trailing slash says so."""
+    path = request.path
+    if path.endswith("/") and path != "/api/v1/" and _routed(path.rstrip("/")):
+        message = (
+            f"No such API path: {path}. The API's paths end without a slash: {path.rstrip('/')}"
+        )
+        return _json(error_body(message, "NOT_FOUND"), 404)
     return _json(error_body("No such API path.", "NOT_FOUND"), 404)
+
+
+def _routed(path: str) -> bool:
+    match = resolve_or_none(path)
+    return match is not None and match.func is not api_not_found
+
+
+def resolve_or_none(path: str) -> Any:
+    from django.urls import Resolver404, resolve
+
+    try:
+        return resolve(path)
+    except Resolver404:
+        return None
 
 
 def api_bad_request(request: HttpRequest, exception: Exception | None = None) -> Any:

@@ -9,7 +9,12 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import exceptions, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
@@ -18,16 +23,59 @@ from rest_framework.views import APIView
 
 from .api import envelope
 
+ERROR_CODE_REF = {"$ref": "#/components/schemas/ErrorCode"}
+FIELD_ERRORS_REF = {"$ref": "#/components/schemas/FieldErrors"}
+
+
+@extend_schema_field(ERROR_CODE_REF)
+class ErrorCodeField(serializers.CharField):
+    """An error code: the schema's `ErrorCode` enum, made from error_codes() (core/schema.py)."""
+
+
+@extend_schema_field(FIELD_ERRORS_REF)
+class FieldErrorsField(serializers.JSONField):
+    pass
+
 
 class ErrorEnvelopeSerializer(serializers.Serializer):
     success = serializers.BooleanField(default=False)
     message = serializers.CharField(help_text="A sentence a user can act on.")
-    error_code = serializers.CharField(
-        help_text="INVALID_INPUT, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, METHOD_NOT_ALLOWED, "
-        "PAYLOAD_TOO_LARGE, FETCH_FAILED, RATE_LIMITED, QUOTA_EXCEEDED, NO_PROVIDER, "
-        "SERVICE_UNAVAILABLE, PROVIDER_ERROR, PROVIDER_TIMEOUT, BAD_AI_OUTPUT, INTERNAL_ERROR"
+    error_code = ErrorCodeField(help_text="What went wrong, for a program to act on.")
+    errors = FieldErrorsField(
+        required=False,
+        help_text="With INVALID_INPUT: the messages per field of the request "
+        "(`non_field_errors` for the request as a whole).",
     )
-    errors = serializers.JSONField(required=False, help_text="Per-field validation details.")
+
+
+def error_codes() -> list[str]:
+    """Every error code the API answers or stores: each AppError subclass's code (all apps are
+    loaded, so their own subclasses count too) and the codes core.api gives DRF's and Django's
+    refusals. The schema's `ErrorCode` enum is this list, so it cannot drift from the code."""
+
+    return sorted(error_statuses())
+
+
+def error_statuses() -> dict[str, int | None]:
+    """Each error code and the HTTP status it comes with (None: several, or none)."""
+    from . import api
+    from .errors import AppError
+
+    statuses: dict[str, int | None] = dict.fromkeys(STORED_CODES)
+    statuses.update(api.HANDLER_CODES)
+    for drf_error, code in reversed(api._DRF_CODES):  # INVALID_INPUT: 400, not 415 (listed first)
+        statuses[code] = drf_error.status_code
+    pending: list[type[AppError]] = [AppError]
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if isinstance(cls.__dict__.get("code"), str):
+            statuses.setdefault(cls.code, cls.status)
+    return statuses
+
+
+# Codes that are only ever stored on a task or usage row, never raised as an AppError.
+STORED_CODES = ("QUEUE_UNAVAILABLE",)
 
 
 ERROR_DESCRIPTIONS = {
@@ -55,6 +103,11 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
     }
 
 
+@extend_schema_field({"nullable": True, "x-always-null": True})
+class NoDataField(serializers.JSONField):
+    """`data` of an answer that has none (a deletion): always null."""
+
+
 def enveloped(name: str, data: serializers.BaseSerializer | serializers.Field | None) -> Any:
     """The success envelope around `data`, as a named OpenAPI component."""
     return inline_serializer(
@@ -62,7 +115,7 @@ def enveloped(name: str, data: serializers.BaseSerializer | serializers.Field | 
         fields={
             "success": serializers.BooleanField(default=True),
             "message": serializers.CharField(),
-            "data": data if data is not None else serializers.JSONField(allow_null=True),
+            "data": data if data is not None else NoDataField(allow_null=True),
         },
     )
 

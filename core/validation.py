@@ -10,6 +10,8 @@ a response can carry, and a bounded depth.
 
 from __future__ import annotations
 
+import ast
+import contextlib
 import re
 from typing import Any
 
@@ -151,3 +153,45 @@ def schema_error_summary(error: jsonschema.ValidationError) -> str:
     elif rule in _SCHEMA_VALUE_SHOWN:
         rule = f"{rule} {error.validator_value!r}"[:120]
     return f"JSON does not match the schema at {where}: fails {rule}"
+
+
+# --- A schema error as a person reads it ------------------------------------------------------
+
+_KINDS = {
+    "string": "a text",
+    "number": "a number",
+    "integer": "a whole number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "an object",
+    "null": "null",
+}
+
+
+def schema_problem(error: Any) -> str:
+    """What a jsonschema error says, without the Python repr of the value (`{'a': None} is not
+    valid under any of the given schemas`) that its own message holds."""
+    kind, expected, value = error.validator, error.validator_value, error.instance
+    if kind == "type":
+        kinds = [expected] if isinstance(expected, str) else list(expected)
+        return "must be " + " or ".join(_KINDS.get(k, k) for k in kinds)
+    if kind == "required":  # one error per missing field; its message names it as a repr
+        name = error.message.removesuffix(" is a required property")
+        with contextlib.suppress(ValueError, SyntaxError):
+            name = ast.literal_eval(name)
+        return f"`{name}` is required"
+    if kind == "additionalProperties":
+        known = error.schema.get("properties", {})
+        extra = [name for name in value if name not in known] if isinstance(value, dict) else []
+        return "has fields it does not take: " + ", ".join(f"`{name}`" for name in extra)
+    if kind in ("anyOf", "oneOf"):
+        return "is not of a kind this field takes"
+    if kind == "enum":
+        return "must be one of " + ", ".join(str(item) for item in expected)
+    if kind in ("maxLength", "minLength"):
+        return f"must be at {'most' if kind == 'maxLength' else 'least'} {expected} characters"
+    if kind in ("maxItems", "minItems"):
+        return f"must have at {'most' if kind == 'maxItems' else 'least'} {expected} items"
+    if kind in ("maximum", "minimum"):
+        return f"must be at {'most' if kind == 'maximum' else 'least'} {expected}"
+    return "is not valid"

@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.contrib.admin import DateFieldListFilter
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from core.admin_filters import titled
 from core.audit import OpeningAudited
 
 from .export import BULLET, ENTRY, HEADING, META, TITLE, Block, cv_blocks
@@ -108,7 +110,7 @@ class CVDraftAdmin(DraftAdmin):
         "model",
         "created_at",
     ]
-    list_filter = ["provider_type", "created_at"]
+    list_filter = ["provider_type", ("created_at", titled(DateFieldListFilter, "date"))]
     list_select_related = ["owner", "job"]
     search_fields = ["owner__username", "owner__email", "job__title", "job__company"]
     date_hierarchy = "created_at"

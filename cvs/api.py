@@ -33,7 +33,7 @@ from core.parsers import SafeJSONParser
 from core.throttling import EditRateThrottle
 from orchestrator.background import (
     ACCEPTED_RESPONSE,
-    ASYNC_PARAMETERS,
+    LEGACY_MODES,
     accepted_response,
     wants_async,
 )
@@ -188,6 +188,7 @@ class ProfileView(APIView):
 
 class CVDraftView(APIView):
     throttle_classes = AI_THROTTLES
+    always_async = False  # else as the request asks: async=1 or Prefer: respond-async
 
     @extend_schema(
         operation_id="cv_draft",
@@ -201,13 +202,12 @@ class CVDraftView(APIView):
             "its reason. The header's name, email, phone, location and links are your "
             "profile's, never the AI's. An identical earlier request "
             "is answered from the cache unless `force` is true. "
-            "With `?async=1` or `Prefer: respond-async` the work runs as a task (202)."
+            "The same request to `/cv-drafter/draft/async` runs as a background task. "
+            + LEGACY_MODES
         ),
         request=CVDraftRequestSerializer,
-        parameters=ASYNC_PARAMETERS,
         responses={
             201: OpenApiResponse(CV_ENVELOPE, description="Drafted and stored."),
-            202: ACCEPTED_RESPONSE,
             **error_responses(*AI_ERRORS, 404),
         },
         tags=["cvs"],
@@ -215,7 +215,7 @@ class CVDraftView(APIView):
     def post(self, request: Request) -> Response:
         form = CVDraftRequestSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        if wants_async(request):
+        if self.always_async or wants_async(request):
             task = services.cv_draft_submit(user=request.user, **form.validated_data)
             return accepted_response(task, request)
         data = runners.cv_draft_from_params(user=request.user, **form.validated_data)
@@ -225,6 +225,23 @@ class CVDraftView(APIView):
             else "CV drafted."
         )
         return envelope(data, message=message, status=201)
+
+
+class CVDraftAsyncView(CVDraftView):
+    always_async = True
+
+    @extend_schema(
+        operation_id="cv_draft_async",
+        summary="Draft a CV as a background task.",
+        description="What `POST /cv-drafter/draft` does, run as a task: the answer is a 202 "
+        "with the task's URL (also in `Location`); `GET /tasks/{task_id}` until its status is "
+        "final, then its `result` is the CV draft.",
+        request=CVDraftRequestSerializer,
+        responses={202: ACCEPTED_RESPONSE, **error_responses(400, 401, 404, 429, 503)},
+        tags=["cvs"],
+    )
+    def post(self, request: Request) -> Response:
+        return super().post(request)
 
 
 class CVDraftListView(APIView):

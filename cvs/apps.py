@@ -3,6 +3,7 @@ from django.apps import AppConfig
 
 class CvsConfig(AppConfig):
     name = "cvs"
+    verbose_name = "CVs"
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
@@ -11,4 +12,4 @@ class CvsConfig(AppConfig):
         from . import ai, runners
 
         task_register(ai.CV_DRAFT)
-        runner_register(ai.CV_DRAFT.name, runners.cv_draft_from_params)
+        runner_register(ai.CV_DRAFT.name, runners.cv_draft_from_params, result_schema="CVDraft")

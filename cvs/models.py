@@ -55,6 +55,9 @@ class CVDraft(EditedDocument):
     )
     job = models.ForeignKey("jobs.Job", on_delete=models.CASCADE, related_name="cv_drafts")
 
+    class Meta(EditedDocument.Meta):
+        verbose_name, verbose_name_plural = "CV draft", "CV drafts"
+
     def __str__(self) -> str:
         return f"CV for {self.job}"
 
@@ -63,6 +66,7 @@ class CVDraftVersion(DocumentVersion):
     draft = models.ForeignKey(CVDraft, on_delete=models.CASCADE, related_name="versions")
 
     class Meta(DocumentVersion.Meta):
+        verbose_name, verbose_name_plural = "CV draft version", "CV draft versions"
         constraints = [
             models.UniqueConstraint(fields=["draft", "number"], name="one_cv_draft_version_number")
         ]

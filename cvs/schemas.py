@@ -18,7 +18,16 @@ _EXTRA = {"anyOf": [*_scalar["anyOf"], {"type": "array", "items": _scalar}]}
 
 
 def _object(properties: dict, required: list[str] | None = None) -> dict:
-    schema = {"type": "object", "properties": properties, "additionalProperties": _EXTRA}
+    # Other fields may also hold what the listed ones hold (basics.location, .profiles): the
+    # schema is the API's documentation too, and a generated client's types give every field
+    # of an object one index type, which the listed fields must fit.
+    nested = [
+        value
+        for value in properties.values()
+        if value.get("type") == "object" or value.get("items", {}).get("type") == "object"
+    ]
+    extra = {"anyOf": [*_EXTRA["anyOf"], *nested]} if nested else _EXTRA
+    schema = {"type": "object", "properties": properties, "additionalProperties": extra}
     if required:
         schema["required"] = required
     return schema

@@ -21,7 +21,7 @@ from django.db import transaction
 
 from core.errors import InvalidInput
 from core.merge_patch import merge_patch
-from core.validation import control_character_problem, json_problem, validator
+from core.validation import control_character_problem, json_problem, schema_problem, validator
 from jobs.selectors import job_ai_fields
 from orchestrator.background import ai_task_submit
 from orchestrator.checked import generate_checked
@@ -80,7 +80,7 @@ def _refuse_unless_valid(schema_validator: Any, data: Any, *, what: str) -> None
         schema_validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))
     )
     if errors:
-        problems = [f"{'data' + e.json_path[1:]}: {e.message}" for e in errors]
+        problems = [f"{'data' + e.json_path[1:]}: {schema_problem(e)}" for e in errors]
         shown = "; ".join(problems[:MAX_LISTED_PROBLEMS])
         more = len(problems) - MAX_LISTED_PROBLEMS
         raise InvalidInput(

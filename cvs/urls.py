@@ -5,6 +5,7 @@ from . import api
 urlpatterns = [
     path("profile", api.ProfileView.as_view(), name="profile"),
     path("cv-drafter/draft", api.CVDraftView.as_view(), name="cv-draft"),
+    path("cv-drafter/draft/async", api.CVDraftAsyncView.as_view(), name="cv-draft-async"),
     path("cvs", api.CVDraftListView.as_view(), name="cv-list"),
     path("cvs/<id:draft_id>", api.CVDraftDetailView.as_view(), name="cv-detail"),
     path("cvs/<id:draft_id>/versions", api.CVDraftVersionListView.as_view(), name="cv-versions"),

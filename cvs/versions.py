@@ -19,7 +19,7 @@ from django.db import models, transaction
 
 from core.errors import InvalidInput, NotFound
 from core.merge_patch import merge_patch
-from core.validation import validator
+from core.validation import schema_problem, validator
 
 from .bounds import document_problem
 from .factcheck import cv_user_edit_notes
@@ -37,7 +37,7 @@ def content_validate(*, content: Any, schema: dict, what: str) -> dict:
         validator(schema).iter_errors(content), key=lambda e: list(map(str, e.absolute_path))
     )
     if errors:
-        problems = [f"content{e.json_path[1:]}: {e.message}" for e in errors]
+        problems = [f"content{e.json_path[1:]}: {schema_problem(e)}" for e in errors]
         shown = "; ".join(problems[:MAX_LISTED_PROBLEMS])
         more = len(problems) - MAX_LISTED_PROBLEMS
         raise InvalidInput(

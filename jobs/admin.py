@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.contrib.admin import DateFieldListFilter
+
+from core.admin_filters import titled
 
 from .models import Job
 
@@ -15,7 +18,7 @@ class JobAdmin(admin.ModelAdmin):
         "model",
         "created_at",
     ]
-    list_filter = ["source", "provider_type", "created_at"]
+    list_filter = ["source", "provider_type", ("created_at", titled(DateFieldListFilter, "date"))]
     list_select_related = ["owner"]
     search_fields = ["title", "company", "owner__username", "owner__email", "source_url"]
     date_hierarchy = "created_at"

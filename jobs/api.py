@@ -19,7 +19,7 @@ from core.parsers import SafeJSONParser
 from core.throttling import EditRateThrottle
 from orchestrator.background import (
     ACCEPTED_RESPONSE,
-    ASYNC_PARAMETERS,
+    LEGACY_MODES,
     accepted_response,
     wants_async,
 )
@@ -34,11 +34,16 @@ from .serializers import (
 )
 
 JOB_ENVELOPE = enveloped("JobEnvelope", JobSerializer())
+EXTRACT_REQUEST = {
+    "application/json": ExtractRequestSerializer,
+    "multipart/form-data": ExtractFormSerializer,
+}
 
 
 class JobExtractView(APIView):
     parser_classes = [SafeJSONParser, MultiPartParser, FormParser]
     throttle_classes = AI_THROTTLES
+    always_async = False  # else as the request asks: async=1 or Prefer: respond-async
 
     @extend_schema(
         operation_id="job_extract",
@@ -47,17 +52,13 @@ class JobExtractView(APIView):
             "Exactly one of `url`, `text` or `image` (multipart upload). A URL you extracted "
             "before is answered from storage (200, no AI call) unless `force` is true. "
             "Pages with JSON-LD JobPosting data are read without an AI call. "
-            "With `?async=1` or `Prefer: respond-async` the work runs as a task (202)."
+            "The same request to `/job-extractor/extract/async` runs as a background task. "
+            + LEGACY_MODES
         ),
-        request={
-            "application/json": ExtractRequestSerializer,
-            "multipart/form-data": ExtractFormSerializer,
-        },
-        parameters=ASYNC_PARAMETERS,
+        request=EXTRACT_REQUEST,
         responses={
             201: OpenApiResponse(JOB_ENVELOPE, description="Extracted and stored."),
             200: OpenApiResponse(JOB_ENVELOPE, description="Already extracted, or re-extracted."),
-            202: ACCEPTED_RESPONSE,
             **error_responses(*AI_ERRORS, 422),
         },
         tags=["jobs"],
@@ -73,7 +74,7 @@ class JobExtractView(APIView):
             force=data["force"],
             image=services.image_read_upload(upload=upload) if upload is not None else None,
         )
-        if wants_async(request):
+        if self.always_async or wants_async(request):
             task = services.job_extract_submit(user=request.user, **inputs)
             return accepted_response(task, request)
         extraction = services.job_extract(user=request.user, **inputs)
@@ -82,6 +83,23 @@ class JobExtractView(APIView):
             message=extraction.message,
             status=201 if extraction.created else 200,
         )
+
+
+class JobExtractAsyncView(JobExtractView):
+    always_async = True
+
+    @extend_schema(
+        operation_id="job_extract_async",
+        summary="Extract a job posting as a background task.",
+        description="What `POST /job-extractor/extract` does, run as a task: the answer is a "
+        "202 with the task's URL (also in `Location`); `GET /tasks/{task_id}` until its status "
+        "is final, then its `result` is the job.",
+        request=EXTRACT_REQUEST,
+        responses={202: ACCEPTED_RESPONSE, **error_responses(400, 401, 429, 503)},
+        tags=["jobs"],
+    )
+    def post(self, request: Request) -> Response:
+        return super().post(request)
 
 
 class JobListView(APIView):

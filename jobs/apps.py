@@ -12,4 +12,4 @@ class JobsConfig(AppConfig):
 
         for spec in ai.TASKS:
             task_register(spec)
-        runner_register(ai.EXTRACTION.name, runners.job_extract_from_params)
+        runner_register(ai.EXTRACTION.name, runners.job_extract_from_params, result_schema="Job")

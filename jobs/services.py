@@ -28,6 +28,7 @@ from django.db import transaction
 from core.errors import FetchFailed, InvalidInput, NoProviderConfigured
 from core.validation import (
     control_character_problem,
+    schema_problem,
     strip_bad_text,
     strip_control_characters,
     validator,
@@ -352,7 +353,7 @@ def job_update(*, user: Any, job_id: int, changes: Any) -> Job:
     errors = sorted(validator(JOB_SCHEMA).iter_errors(data), key=lambda e: e.json_path)
     if errors:
         raise InvalidInput(
-            "; ".join(f"{e.json_path[2:] or 'body'}: {e.message}" for e in errors[:5]) + "."
+            "; ".join(f"{e.json_path[2:] or 'body'}: {schema_problem(e)}" for e in errors[:5]) + "."
         )
     for name in JOB_FIELDS:
         limit = Job._meta.get_field(name).max_length

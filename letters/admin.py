@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.contrib.admin import DateFieldListFilter
 
+from core.admin_filters import titled
 from cvs.admin import DraftAdmin, VersionInline, blocks_html
 
 from .export import letter_blocks
@@ -24,7 +26,7 @@ class CoverLetterAdmin(DraftAdmin):
         "model",
         "created_at",
     ]
-    list_filter = ["tone", "provider_type", "created_at"]
+    list_filter = ["tone", "provider_type", ("created_at", titled(DateFieldListFilter, "date"))]
     list_select_related = ["owner", "job"]
     search_fields = ["owner__username", "owner__email", "job__title", "job__company"]
     date_hierarchy = "created_at"

@@ -6,8 +6,7 @@ says why they stay apart); the services under them are shared.
 from __future__ import annotations
 
 from django.http import HttpResponse
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -33,13 +32,12 @@ from cvs.api import (
 from cvs.serializers import DraftEditSerializer, ExportQuerySerializer
 from orchestrator.background import (
     ACCEPTED_RESPONSE,
-    ASYNC_PARAMETERS,
+    LEGACY_MODES,
     accepted_response,
     wants_async,
 )
 from orchestrator.sse import (
     EVENT_STREAM,
-    STREAM_PARAMETERS,
     StreamNegotiation,
     event_stream_response,
     wants_stream,
@@ -49,6 +47,7 @@ from orchestrator.throttling import AI_THROTTLES
 from . import runners, selectors, services
 from .export import letter_export
 from .serializers import (
+    LETTER_STREAM_EVENTS,
     CoverLetterSerializer,
     CoverLetterVersionSerializer,
     LetterListQuerySerializer,
@@ -56,9 +55,9 @@ from .serializers import (
 )
 
 STREAM_DESCRIPTION = (
-    "With `Accept: text/event-stream` or `?stream=1` the letter is streamed as server-sent "
-    "events while the AI writes it: `start` (`provider`, `model`, `cached`) once the provider "
-    "has begun (or the cache answered), then `delta` events (`text`: the next piece of the "
+    "The letter is streamed as server-sent events while the AI writes it: `start` "
+    "(`provider`, `model`, `cached`) once the provider has begun (or the cache answered), "
+    "then `delta` events (`text`: the next piece of the "
     "letter's text; all of them together are the letter's `text`), then `done` with the saved "
     "letter (the same object as the 201 answer's `data`), or instead `error` (`error_code`, "
     "`message`) if the answer broke off: nothing is saved then, and the attempt is logged as "
@@ -72,6 +71,7 @@ LETTER_VERSION_ENVELOPE = enveloped("CoverLetterVersionEnvelope", CoverLetterVer
 class LetterGenerateView(APIView):
     throttle_classes = AI_THROTTLES
     content_negotiation_class = StreamNegotiation
+    mode = ""  # "async", "stream"; "" reads it from the request (async=1, Accept, stream=1)
 
     @extend_schema(
         operation_id="cover_letter_generate",
@@ -83,17 +83,13 @@ class LetterGenerateView(APIView):
             "that breaks a rule is regenerated once; if it still does, it is returned with "
             "`warnings` naming the rules. An identical earlier request is answered from the "
             "cache unless `force` is true. "
-            "With `?async=1` or `Prefer: respond-async` the work runs as a task (202). "
-            + STREAM_DESCRIPTION
+            "The same request to `/cover-letter/generate/async` runs as a background task, "
+            "and to `/cover-letter/generate/stream` streams the letter while it is written. "
+            + LEGACY_MODES
         ),
         request=LetterRequestSerializer,
-        parameters=[*ASYNC_PARAMETERS, *STREAM_PARAMETERS],
         responses={
-            (200, EVENT_STREAM): OpenApiResponse(
-                OpenApiTypes.STR, description="The letter streamed as server-sent events."
-            ),
             201: OpenApiResponse(LETTER_ENVELOPE, description="Written and stored."),
-            202: ACCEPTED_RESPONSE,
             **error_responses(*AI_ERRORS, 404),
         },
         tags=["letters"],
@@ -101,10 +97,10 @@ class LetterGenerateView(APIView):
     def post(self, request: Request) -> Response:
         form = LetterRequestSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        if wants_async(request):
+        if self.mode == "async" or (self.mode == "" and wants_async(request)):
             task = services.letter_generate_submit(user=request.user, **form.validated_data)
             return accepted_response(task, request)
-        if wants_stream(request):
+        if self.mode == "stream" or (self.mode == "" and wants_stream(request)):
             events = services.letter_generate_stream(user=request.user, **form.validated_data)
             return event_stream_response(events)
         data = runners.letter_generate_from_params(user=request.user, **form.validated_data)
@@ -114,6 +110,49 @@ class LetterGenerateView(APIView):
             else "Cover letter written."
         )
         return envelope(data, message=message, status=201)
+
+
+class LetterGenerateAsyncView(LetterGenerateView):
+    mode = "async"
+
+    @extend_schema(
+        operation_id="cover_letter_generate_async",
+        summary="Write a cover letter as a background task.",
+        description="What `POST /cover-letter/generate` does, run as a task: the answer is a "
+        "202 with the task's URL (also in `Location`); `GET /tasks/{task_id}` until its status "
+        "is final, then its `result` is the letter.",
+        request=LetterRequestSerializer,
+        responses={202: ACCEPTED_RESPONSE, **error_responses(400, 401, 404, 429, 503)},
+        tags=["letters"],
+    )
+    def post(self, request: Request) -> Response:
+        return super().post(request)
+
+
+class LetterGenerateStreamView(LetterGenerateView):
+    mode = "stream"
+
+    @extend_schema(
+        operation_id="cover_letter_generate_stream",
+        summary="Write a cover letter, streamed as server-sent events while the AI writes it.",
+        description=STREAM_DESCRIPTION,
+        request=LetterRequestSerializer,
+        responses={
+            (200, EVENT_STREAM): OpenApiResponse(
+                PolymorphicProxySerializer(
+                    component_name="LetterStreamEvent",
+                    serializers=LETTER_STREAM_EVENTS,
+                    resource_type_field_name="event",
+                ),
+                description="Server-sent events: each one's `event:` line names it and its "
+                "`data:` line is the JSON shown under `data`.",
+            ),
+            **error_responses(*AI_ERRORS, 404),
+        },
+        tags=["letters"],
+    )
+    def post(self, request: Request) -> Response:
+        return super().post(request)
 
 
 class LetterListView(APIView):

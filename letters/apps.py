@@ -11,4 +11,6 @@ class LettersConfig(AppConfig):
         from . import ai, runners
 
         task_register(ai.COVER_LETTER)
-        runner_register(ai.COVER_LETTER.name, runners.letter_generate_from_params)
+        runner_register(
+            ai.COVER_LETTER.name, runners.letter_generate_from_params, result_schema="CoverLetter"
+        )

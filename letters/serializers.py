@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api import IdField, ModelSerializer, RequestSerializer
+from core.openapi import ErrorCodeField
 from cvs.serializers import DraftListQuerySerializer
 
 from .models import CoverLetter, CoverLetterVersion
@@ -114,3 +115,55 @@ class CoverLetterVersionSerializer(ModelSerializer):
         model = CoverLetterVersion
         fields = ["number", "content", "warnings", "edited_by_user", "created_at"]
         read_only_fields = fields
+
+
+# --- The streamed letter's server-sent events (documentation: what `data:` of each holds) ------
+
+
+class LetterStreamStartSerializer(serializers.Serializer):
+    provider = serializers.CharField(help_text="The AI provider type writing the letter.")
+    model = serializers.CharField()
+    cached = serializers.BooleanField(
+        help_text="The cache answered: the whole text follows in one `delta`."
+    )
+
+
+class LetterStreamDeltaSerializer(serializers.Serializer):
+    text = serializers.CharField(
+        help_text="The next piece of the letter's `text`; all of them together are the text."
+    )
+
+
+class LetterStreamErrorSerializer(serializers.Serializer):
+    error_code = ErrorCodeField()
+    message = serializers.CharField(help_text="A sentence a user can act on.")
+
+
+def _event(name: str, data: serializers.Field, description: str) -> type[serializers.Serializer]:
+    """One server-sent event as a client reads it: its `event:` name and its `data:`."""
+    fields = {
+        "event": serializers.ChoiceField(choices=[name], help_text="The `event:` line."),
+        "data": data,
+    }
+    component = f"LetterStream{name.capitalize()}Event"
+    return type(component, (serializers.Serializer,), {**fields, "__doc__": description})
+
+
+LETTER_STREAM_EVENTS = {
+    "start": _event(
+        "start",
+        LetterStreamStartSerializer(),
+        "First: the provider has begun (or the cache answered).",
+    ),
+    "delta": _event("delta", LetterStreamDeltaSerializer(), "The next piece of the letter."),
+    "done": _event(
+        "done",
+        CoverLetterSerializer(),
+        "Last, when the letter is whole: the saved letter (the 201 answer's `data`).",
+    ),
+    "error": _event(
+        "error",
+        LetterStreamErrorSerializer(),
+        "Last, instead of `done`, when the answer broke off: nothing is saved.",
+    ),
+}

@@ -4,6 +4,16 @@ from . import api
 
 urlpatterns = [
     path("cover-letter/generate", api.LetterGenerateView.as_view(), name="letter-generate"),
+    path(
+        "cover-letter/generate/async",
+        api.LetterGenerateAsyncView.as_view(),
+        name="letter-generate-async",
+    ),
+    path(
+        "cover-letter/generate/stream",
+        api.LetterGenerateStreamView.as_view(),
+        name="letter-generate-stream",
+    ),
     path("letters", api.LetterListView.as_view(), name="letter-list"),
     path("letters/<id:letter_id>", api.LetterDetailView.as_view(), name="letter-detail"),
     path(

@@ -14,7 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from kombu.exceptions import OperationalError
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -87,18 +87,14 @@ def accepted_response(task: AITask, request: Request) -> Response:
 
 # --- OpenAPI: what an endpoint with async mode adds to its description --------------------------
 
-ASYNC_PARAMETERS = [
-    OpenApiParameter(
-        "async", bool, description="Run as a background task: answers 202 with a task to poll."
-    ),
-    OpenApiParameter(
-        "Prefer",
-        str,
-        OpenApiParameter.HEADER,
-        enum=["respond-async"],
-        description="`respond-async` does the same as async=1.",
-    ),
-]
+# An AI endpoint's background (`.../async`) and streamed (`.../stream`) forms are operations of
+# their own, so a generated client types each answer apart; the switches on the endpoint
+# itself still work for clients written before, undocumented in its responses.
+LEGACY_MODES = (
+    "(`?async=1` or `Prefer: respond-async` here still answer as `/async` does, and for a "
+    "letter `Accept: text/event-stream` or `?stream=1` as `/stream` does.)"
+)
+
 ACCEPTED_RESPONSE = OpenApiResponse(
     inline_serializer(
         name="AcceptedTaskEnvelope",

@@ -241,6 +241,7 @@ class AITask(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name, verbose_name_plural = "AI task", "AI tasks"
 
     def __str__(self) -> str:
         return f"{self.kind} task {self.id} ({self.status})"

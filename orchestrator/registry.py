@@ -52,6 +52,7 @@ class AITaskSpec:
 PROVIDER_TEST = AITaskSpec(name="provider_test", label="Provider credentials test", in_matrix=False)
 
 _tasks: dict[str, AITaskSpec] = {}
+_result_schemas: dict[str, str] = {}
 _runners: dict[str, Callable[..., Any]] = {}
 
 
@@ -88,12 +89,20 @@ def task_label(name: str) -> str:
     return spec.label if spec is not None else name
 
 
-def runner_register(kind: str, runner: Callable[..., Any]) -> None:
+def runner_register(kind: str, runner: Callable[..., Any], *, result_schema: str = "") -> None:
     """`runner(user=, **params)` does the work of a background task of this kind and returns
-    the JSON-able data the synchronous endpoint would answer with."""
+    the JSON-able data the synchronous endpoint would answer with; `result_schema` names that
+    data's OpenAPI component (the task's `result`, orchestrator/openapi.py)."""
     if _runners.get(kind, runner) is not runner:
         raise ValueError(f"A runner for background tasks of kind {kind!r} is registered twice.")
     _runners[kind] = runner
+    if result_schema:
+        _result_schemas[kind] = result_schema
+
+
+def runner_result_schemas() -> dict[str, str]:
+    """Each background task kind's result component, by kind."""
+    return dict(_result_schemas)
 
 
 def runner_get(kind: str) -> Callable[..., Any]:

@@ -32,7 +32,7 @@ from billing.quotas import Reservation, quota_reserve, quota_settle
 from core import errors, validation
 from orchestrator.plans import plan_and_own_limits
 
-from . import outcomes, pricing, privacy, result_cache, snapshot
+from . import outcomes, pricing, privacy, quota_headers, result_cache, snapshot
 from .attempts import hold_spec
 from .catalogue import shutdown_date
 from .models import ProviderConfig, UsageCapture, UsageLog
@@ -280,6 +280,7 @@ def _open_call(
     )
     call.shield = privacy.shield_for(personal)
     request = call.shield.hide(request)
+    quota_headers.call_opened(call=call, plan=plan, own=own_limits)
     chain = provider_chain(provider_type=provider_type)
     if request["image"] is not None:
         # The offline provider cannot see images: falling back to it would only hide the
@@ -287,7 +288,7 @@ def _open_call(
         chain = [route for route in chain if route.provider_type != "offline"]
     if not chain:
         error = errors.NoProviderConfigured(
-            f"No active provider of type {provider_type!r} is configured."
+            f'No active provider of type "{provider_type}" is configured.'
             if provider_type
             else None
         )
@@ -335,6 +336,7 @@ def _reserve_quota(opened: _Opened) -> None:
             cost=estimate,
             hold=hold_spec(call, paid, model, input_tokens=tokens - _max_tokens(request)),
         )
+        quota_headers.call_reserved(call=call)
     except errors.QuotaExceeded as exc:
         call.log(status=UsageLog.Status.ERROR, error_code=exc.code, error_message=exc.message)
         raise

@@ -13,7 +13,6 @@ import logging
 from collections.abc import Iterator
 
 from django.http import StreamingHttpResponse
-from drf_spectacular.utils import OpenApiParameter
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
@@ -24,13 +23,6 @@ logger = logging.getLogger(__name__)
 
 EVENT_STREAM = "text/event-stream"
 STREAM_VALUES = {"1", "true", "yes"}
-STREAM_PARAMETERS = [
-    OpenApiParameter(
-        "stream",
-        bool,
-        description="Stream the answer as server-sent events (as `Accept: text/event-stream`).",
-    ),
-]
 
 
 def wants_stream(request: Request) -> bool:

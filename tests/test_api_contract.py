@@ -51,7 +51,11 @@ CHECKS = [
 #   usernames already taken;
 # - extraction: exactly one of url, text or image, the text's minimum length, an image that
 #   must really be PNG, JPEG or WebP, a page that must be reachable.
-RULES_BEYOND_THE_SCHEMA = {"POST /api/v1/auth/register", "POST /api/v1/job-extractor/extract"}
+RULES_BEYOND_THE_SCHEMA = {
+    "POST /api/v1/auth/register",
+    "POST /api/v1/job-extractor/extract",
+    "POST /api/v1/job-extractor/extract/async",
+}
 # Examples per operation, and the stateful phase's scenarios and their length.
 EXAMPLES = 100
 STATEFUL_SCENARIOS = 100

@@ -113,3 +113,34 @@ def test_the_admin_is_never_cross_origin(settings):
     response = APIClient().get("/admin/login/", HTTP_ORIGIN=APP)
 
     assert "Access-Control-Allow-Origin" not in response
+
+
+def test_a_preflight_allows_the_prefer_header_the_api_documents(settings):
+    settings.CORS_ALLOWED_ORIGINS = [APP]
+
+    response = APIClient().options(
+        "/api/v1/cv-drafter/draft",
+        HTTP_ORIGIN=APP,
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="authorization, content-type, prefer",
+    )
+
+    allowed = {h.strip() for h in response["Access-Control-Allow-Headers"].split(",")}
+    assert {"authorization", "content-type", "prefer"} <= allowed
+
+
+def test_a_browser_may_read_the_file_name_retry_after_and_the_quota(settings, token):
+    settings.CORS_ALLOWED_ORIGINS = [APP]
+
+    response = APIClient().get(
+        "/api/v1/usage", HTTP_ORIGIN=APP, HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+
+    exposed = {h.strip().lower() for h in response["Access-Control-Expose-Headers"].split(",")}
+    assert {
+        "content-disposition",
+        "retry-after",
+        "x-request-id",
+        "x-quota-daily-tokens-remaining",
+        "x-quota-monthly-cost-remaining",
+    } <= exposed

@@ -10,6 +10,7 @@ from django.urls import path
 from django.utils.html import format_html
 from solo.admin import SingletonModelAdmin
 
+from core.admin_filters import OpenOrResolved
 from orchestrator.admin import ProviderAdminsOnly, ReadOnly, _badge
 from orchestrator.admin_services import is_provider_admin
 from orchestrator.models import UsageLog
@@ -116,7 +117,7 @@ class UsageLogAdmin(ProviderAdminsOnly, ReadOnly, admin.ModelAdmin):
 @admin.register(Alert)
 class AlertAdmin(ProviderAdminsOnly, ReadOnly, admin.ModelAdmin):
     list_display = ["what", "state", "message", "measured", "seen", "notified", "deliveries"]
-    list_filter = [("resolved_at", admin.EmptyFieldListFilter), "kind"]
+    list_filter = [OpenOrResolved, "kind"]
     search_fields = ["subject", "message"]
     actions = ["resolve"]
 

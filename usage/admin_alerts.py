@@ -12,6 +12,7 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from core.admin_filters import DeliveredOrNot
 from orchestrator.admin import ProviderAdminsOnly, ReadOnly, _badge
 
 from .alert_channels import DeliveryFailed, channel_set_url
@@ -106,7 +107,7 @@ class AlertChannelAdmin(ProviderAdminsOnly, admin.ModelAdmin):
 @admin.register(AlertDelivery)
 class AlertDeliveryAdmin(ProviderAdminsOnly, ReadOnly, admin.ModelAdmin):
     list_display = ["what", "channel", "state", "attempts", "times", "error"]
-    list_filter = ["channel", "event", ("delivered_at", admin.EmptyFieldListFilter)]
+    list_filter = ["channel", "event", DeliveredOrNot]
     list_select_related = ["alert", "channel"]
 
     @admin.display(description="Alert", ordering="alert__last_seen")

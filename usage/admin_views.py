@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import DateFieldListFilter
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -20,6 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from billing.models import PlanCode
+from core.admin_filters import titled
 from orchestrator import pricing
 from orchestrator.admin_services import is_provider_admin
 from orchestrator.models import ModelPrice, ProviderConfig, ProviderType
@@ -85,7 +87,7 @@ def usage_filters() -> list:
         _choice_filter("plan", "plan", PlanCode.choices),
         "cache_hit",
         _choice_filter("price_source", "price source", pricing.SOURCE_LABELS.items()),
-        "created_at",
+        ("created_at", titled(DateFieldListFilter, "date")),
     ]
 
 

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from core.money import usd
 from orchestrator.models import ProviderConfig
 from orchestrator.routes import config_key_unreadable
 from usage.models import Alert, AlertThresholds
@@ -170,8 +171,8 @@ def _cost_spike(now: datetime, *, factor: Decimal) -> Finding | None:
     return Finding(
         Alert.Kind.COST_SPIKE,
         "daily cost",
-        f"Today's cost so far, ${spent:.4f}, is {spent / average:.1f}× the average day of the "
-        f"last {TRAILING_DAYS} days (${average:.4f}; threshold {factor}×).",
+        f"Today's cost so far, {usd(spent)}, is {spent / average:.1f}× the average day of the "
+        f"last {TRAILING_DAYS} days ({usd(average)}; threshold {factor}×).",
         spent,
         factor * average,
     )

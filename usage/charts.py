@@ -5,20 +5,12 @@ writing dollars."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from decimal import Decimal
 from typing import Any
+
+from core.money import usd  # noqa: F401  (the console's way of writing dollars)
 
 WIDTH, HEIGHT = 620, 190
 LEFT, RIGHT, TOP, BOTTOM = 62, 8, 10, 24
-
-
-def usd(value: float | Decimal) -> str:
-    """Dollars with the precision small AI costs need: $12.34, $0.0123, $0.000123."""
-    value = value if isinstance(value, Decimal) else Decimal(str(value))
-    if not value:
-        return "$0"
-    places = 2 if value >= 1 else 4 if value >= Decimal("0.01") else 6
-    return f"${value:,.{places}f}"
 
 
 def _frame(labels: Sequence[str], peak: float, fmt: Callable[[float], str]) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from django.utils.html import format_html
 
 from core import errors
 from core.audit import staff_opened_send
+from core.money import usd
 from orchestrator import pricing
 from orchestrator.models import UsageCapture, UsageLog
 
@@ -87,7 +88,7 @@ def outcome(log: UsageLog):
 
 
 def cost_text(log: UsageLog):
-    text = format(log.cost_usd.normalize(), "f") if log.cost_usd else "0"
+    text = usd(log.cost_usd)
     if log.price_source == pricing.UNPRICED:  # an estimate at the ceiling price
         return format_html(
             '{} <span title="{}">(unpriced)</span>', text, pricing.SOURCE_LABELS[pricing.UNPRICED]

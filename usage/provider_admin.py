@@ -89,7 +89,7 @@ class ProviderConfigUsageAdmin(ProviderConfigAdmin):
 
     @admin.display(description="Cost 24 h")
     def cost_24h(self, config):
-        return usd(config.glance["cost_usd"]) if config.glance else "$0"
+        return usd(config.glance["cost_usd"] if config.glance else 0)
 
     def failing_reasons(self, config) -> list[str]:
         reasons = super().failing_reasons(config)

@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The caller's quota left on every answer that made an AI call (X-Quota-* headers).
+    "orchestrator.quota_headers.QuotaHeadersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -178,6 +180,7 @@ from config.settings.topics.accounts import *  # noqa: E402, F403
 from config.settings.topics.alerts import *  # noqa: E402, F403
 from config.settings.topics.capture import *  # noqa: E402, F403
 from config.settings.topics.extraction import *  # noqa: E402, F403
+from config.settings.topics.frontend import *  # noqa: E402, F403
 from config.settings.topics.periodic import *  # noqa: E402, F403
 from config.settings.topics.privacy import *  # noqa: E402, F403
 from config.settings.topics.providers import *  # noqa: E402, F403
@@ -203,6 +206,8 @@ REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
     "rest_framework.parsers.FormParser",
     "rest_framework.parsers.MultiPartParser",
 ]
+SPECTACULAR_SETTINGS["DESCRIPTION"] = API_DESCRIPTION  # noqa: F405
+SPECTACULAR_SETTINGS["TAGS"] = API_TAGS  # noqa: F405
 # Two models name their choices "Status"; OpenAPI needs one enum name for each.
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "AITaskStatusEnum": "orchestrator.models.AITask.Status",
@@ -215,6 +220,8 @@ SPECTACULAR_SETTINGS["PATH_CONVERTER_OVERRIDES"] = {
 SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",
     "core.schema.document_common_errors",
+    "core.schema.tidy_for_clients",
+    "orchestrator.openapi.document_task_results",
 ]
 # Request bodies get their own components, with what only a request has (minLength of a
 # required text, write-only fields).

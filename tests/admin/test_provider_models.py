@@ -127,7 +127,7 @@ def test_usage_rows_and_the_dashboard_say_what_priced_each_cost(
 
     rows = su_client.get("/admin/orchestrator/usagelog/").content.decode()
     # The list has no price source column (it fits 1,400 px): the cost cell says it.
-    assert '<td class="field-cost">0.00' in rows and "(unpriced)</span>" in rows
+    assert '<td class="field-cost">$0.0' in rows and "(unpriced)</span>" in rows
     unpriced = su_client.get("/admin/orchestrator/usagelog/?price_source=unpriced")
     assert (
         unpriced.context["cl"].result_count

@@ -11,7 +11,7 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from billing.models import Subscription
+from billing.models import Plan, Subscription
 from orchestrator import crypto
 from orchestrator.models import ModelPrice, ProviderConfig, RoutingRule
 from orchestrator.plans import plan_for_user
@@ -290,7 +290,7 @@ def test_set_plan_renews_an_ended_period_of_the_same_plan(user):
 def test_set_plan_refuses_unknown_users_and_plans(user):
     with pytest.raises(CommandError, match="No user with username or email 'zed'"):
         run("set_plan", "zed", "PAYGO")
-    with pytest.raises(CommandError, match="Unknown plan 'GOLD'; choose one of FREEMIUM"):
+    with pytest.raises(CommandError, match='Unknown plan "GOLD"; choose one of FREEMIUM'):
         run("set_plan", "alice", "GOLD")
     assert plan_for_user(user=user).code == "FREEMIUM"
 
@@ -340,6 +340,16 @@ def test_check_alerts_fails_on_open_alerts_for_a_monitoring_check(db):
     assert run("check_alerts").endswith("1 open alert(s).\n")  # without the flag: status 0
 
 
+def test_seed_defaults_on_a_fresh_database_says_what_is_there_and_what_it_created(db):
+    Plan.objects.filter(code="PRO_ANNUAL").delete()  # as if one were missing
+
+    out = run("seed_defaults")
+
+    assert "Defaults in place: 4 plans, " in out
+    assert "Created now: 1 plan, " in out and "routing rules." in out
+    assert "created 0" not in out
+
+
 def test_seed_defaults_is_idempotent(db):
     RoutingRule.objects.filter(plan__code="FREEMIUM", task="cv_draft").update(tier="quality")
     counts = (
@@ -350,7 +360,8 @@ def test_seed_defaults_is_idempotent(db):
 
     out = run("seed_defaults")
 
-    assert "created 0 plans, 0 rules, 0 prices, 0 providers" in out
+    assert "Defaults in place: 4 plans, " in out
+    assert "Nothing was missing; nothing was changed." in out
     assert counts == (
         RoutingRule.objects.count(),
         ModelPrice.objects.count(),

@@ -56,8 +56,7 @@ def test_an_invalid_letter_edit_is_refused(api_client, letter):
 
     assert response.status_code == 400
     assert response.json()["message"] == (
-        "The edited cover letter is not valid: content.paragraphs: 'one blob' is not of type "
-        "'array'."
+        "The edited cover letter is not valid: content.paragraphs: must be a list."
     )
     assert CoverLetterVersion.objects.filter(letter_id=letter["id"]).count() == 1
 

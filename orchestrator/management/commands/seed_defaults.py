@@ -28,8 +28,7 @@ class Command(BaseCommand):
             price_model=ModelPrice,
             provider_model=ProviderConfig,
         )
-        summary = ", ".join(f"{count} {what}" for what, count in created.items())
-        self.stdout.write(self.style.SUCCESS(f"Defaults in place (created {summary})."))
+        self.stdout.write(self.style.SUCCESS(defaults_summary(created)))
         if demo_admin:
             users = get_user_model().objects
             if not users.filter(username=DEMO_ADMIN[0]).exists():
@@ -37,3 +36,23 @@ class Command(BaseCommand):
                 self.stdout.write(
                     self.style.WARNING("Created demo superuser admin / admin — for local use only.")
                 )
+
+
+def defaults_summary(created: dict[str, int]) -> str:
+    """What is in place and what this run added. `migrate` already writes the defaults on a
+    fresh database, so "created 0 plans" would read as if there were none."""
+    kinds = [
+        ("plans", Plan, "plan"),
+        ("rules", RoutingRule, "routing rule"),
+        ("prices", ModelPrice, "model price"),
+        ("providers", ProviderConfig, "provider config"),
+    ]
+    listed = ", ".join(_counted(model.objects.count(), noun) for _, model, noun in kinds)
+    new = ", ".join(_counted(created[key], noun) for key, _, noun in kinds if created.get(key))
+    if new:
+        return f"Defaults in place: {listed}. Created now: {new}."
+    return f"Defaults in place: {listed}. Nothing was missing; nothing was changed."
+
+
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
