@@ -65,12 +65,16 @@ def error_statuses() -> dict[str, int | None]:
     statuses.update(api.HANDLER_CODES)
     for drf_error, code in reversed(api._DRF_CODES):  # INVALID_INPUT: 400, not 415 (listed first)
         statuses[code] = drf_error.status_code
+    raised: dict[str, set[int]] = {}
     pending: list[type[AppError]] = [AppError]
     while pending:
         cls = pending.pop()
         pending.extend(cls.__subclasses__())
         if isinstance(cls.__dict__.get("code"), str):
-            statuses.setdefault(cls.code, cls.status)
+            raised.setdefault(cls.code, set()).add(cls.status)
+    for code, found in raised.items():
+        if code not in statuses:
+            statuses[code] = found.pop() if len(found) == 1 else None
     return statuses
 
 

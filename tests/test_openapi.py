@@ -41,6 +41,15 @@ ROUTES = [
     ("/api/v1/letters/{letter_id}/versions", {"get"}),
     ("/api/v1/letters/{letter_id}/versions/{number}", {"get"}),
     ("/api/v1/letters/{letter_id}/export", {"get"}),
+    ("/api/v1/applications", {"get", "post"}),
+    ("/api/v1/applications/export.csv", {"get"}),
+    ("/api/v1/applications/{application_id}", {"get", "patch", "delete"}),
+    ("/api/v1/applications/{application_id}/interview-prep", {"post"}),
+    ("/api/v1/interview-preps/{prep_id}", {"get", "patch"}),
+    ("/api/v1/interview-preps/{prep_id}/versions", {"get"}),
+    ("/api/v1/interview-preps/{prep_id}/export", {"get"}),
+    ("/api/v1/me", {"delete"}),
+    ("/api/v1/me/export", {"get"}),
 ]
 PUBLIC = {"/api/v1/auth/register", "/api/v1/auth/token"}
 
