@@ -9,6 +9,7 @@ periodic jobs, requests), imported at the end, where what they add to the shared
 (throttle rates, parsers, Celery's schedule) is put together.
 """
 
+from config.settings.databases import database_tune
 from config.settings.env import BASE_DIR, env
 
 DEBUG = env.bool("DEBUG", default=False)
@@ -87,6 +88,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.boo
         "max_size": env.int("DB_POOL_MAX_SIZE", default=20),
         "timeout": env.float("DB_POOL_TIMEOUT", default=10.0),
     }
+# WAL and IMMEDIATE transactions on SQLite, statement and lock timeouts on PostgreSQL.
+database_tune(DATABASES["default"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
