@@ -318,7 +318,10 @@ def _reserve_quota(opened: _Opened) -> None:
 def cache_if_intended(opened: _Opened, result: AIResult) -> None:
     """Only an answer from the route the request was meant for is kept for the next one."""
     if _served_by(result, opened.intended, opened.call.tier):
-        result_cache.result_set(opened.key, result)
+        try:
+            result_cache.result_set(opened.key, result)
+        except Exception:  # a paid answer is never lost to its cache write
+            logger.warning("Could not cache an AI result", exc_info=True)
 
 
 def _served_by(result: AIResult, route: Route, tier: str) -> bool:
