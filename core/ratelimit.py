@@ -20,20 +20,14 @@ from dataclasses import dataclass
 
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
-
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from core import degradation
 
-UNREACHABLE: tuple[type[BaseException], ...] = (OSError,)
-try:  # redis is installed wherever REDIS_URL can be set
-    from redis.exceptions import ConnectionError as _RedisConnectionError
-    from redis.exceptions import TimeoutError as _RedisTimeoutError
-
-    UNREACHABLE = (_RedisConnectionError, _RedisTimeoutError, OSError)
-except ImportError:  # pragma: no cover
-    pass
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
 @dataclass(frozen=True)
