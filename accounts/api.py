@@ -54,6 +54,13 @@ class TokenView(APIView):
     permission_classes = [AllowAny]
     throttle_classes = SIGN_IN_THROTTLES
 
+    def get_throttles(self) -> list:
+        # The instances that checked this request: they know what they counted (DRF makes new
+        # ones on every call).
+        if not hasattr(self, "_throttles"):
+            self._throttles = super().get_throttles()
+        return self._throttles
+
     @extend_schema(
         operation_id="auth_token",
         summary="Exchange a username and password for your API token.",
@@ -65,13 +72,6 @@ class TokenView(APIView):
         auth=[],
         tags=["auth"],
     )
-    def get_throttles(self) -> list:
-        # The instances that checked this request: they know what they counted (DRF makes new
-        # ones on every call).
-        if not hasattr(self, "_throttles"):
-            self._throttles = super().get_throttles()
-        return self._throttles
-
     def post(self, request: Request) -> Response:
         # The throttle counted this attempt as a failed sign-in when it let it through (so a
         # burst cannot pass before the first failure is counted): only a wrong password keeps

@@ -18,16 +18,11 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.core.cache import caches
-from django.core.cache.backends.redis import RedisCache
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from core import degradation
-
-UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+from core.shared_state import UNREACHABLE, local_cache, redis_client, redis_key, redis_script
 
 
 @dataclass(frozen=True)
@@ -93,14 +88,14 @@ def windows_hit(windows: Sequence[Window], *, record: bool = True) -> Hit:
     if not windows:
         return Hit(None, member)
     now = time.time()
-    redis_client = _redis()
-    if redis_client is not None:
-        keys = [_key(w.key) for w in windows]
+    client = redis_client()
+    if client is not None:
+        keys = [redis_key(w.key) for w in windows]
         args: list[object] = [int(now * 1000), int(record), member]
         for window in windows:
             args += [window.limit, int(window.seconds * 1000)]
         try:
-            waited_ms = _script(redis_client)(keys=keys, args=args)
+            waited_ms = redis_script(client, _HIT)(keys=keys, args=args)
         except UNREACHABLE as exc:
             degradation.redis_failed(exc)
         else:
@@ -111,17 +106,17 @@ def windows_hit(windows: Sequence[Window], *, record: bool = True) -> Hit:
 
 def windows_forget(windows: Sequence[Window], member: str) -> None:
     """Take a recorded request back out of its windows (a sign-in that turned out right)."""
-    redis_client = _redis()
-    if redis_client is not None:
+    client = redis_client()
+    if client is not None:
         try:
-            pipe = redis_client.pipeline(transaction=False)
+            pipe = client.pipeline(transaction=False)
             for window in windows:
-                pipe.zrem(_key(window.key), member)
+                pipe.zrem(redis_key(window.key), member)
             pipe.execute()
             return
         except UNREACHABLE as exc:
             degradation.redis_failed(exc)
-    store = _local_store()
+    store = local_cache()
     with _local_lock:
         for window in windows:
             kept = [e for e in store.get(window.key, []) if e[1] != member]
@@ -131,47 +126,18 @@ def windows_forget(windows: Sequence[Window], member: str) -> None:
 def windows_clear(windows: Sequence[Window]) -> None:
     """Forget everything recorded in the windows."""
     keys = [window.key for window in windows]
-    redis_client = _redis()
-    if redis_client is not None:
+    client = redis_client()
+    if client is not None:
         try:
-            redis_client.delete(*(_key(k) for k in keys))
+            client.delete(*(redis_key(k) for k in keys))
             return
         except UNREACHABLE as exc:
             degradation.redis_failed(exc)
-    _local_store().delete_many(keys)
-
-
-def _redis():
-    """The raw client when the cache is Redis and worth trying, else None (local windows)."""
-    backend = caches["default"]
-    if isinstance(backend, RedisCache) and degradation.redis_worth_trying():
-        return backend._cache.get_client(write=True)
-    return None
-
-
-def _key(key: str) -> str:
-    return caches["default"].make_and_validate_key(key)
-
-
-_scripts: dict[int, object] = {}
-
-
-def _script(client):
-    script = _scripts.get(id(client))
-    if script is None:
-        script = _scripts[id(client)] = client.register_script(_HIT)
-    return script
-
-
-def _local_store():
-    """This process's memory: the Redis cache's own fallback while Redis is away, or the
-    cache itself when it is local memory."""
-    backend = caches["default"]
-    return getattr(backend, "local", backend)
+    local_cache().delete_many(keys)
 
 
 def _local_hit(windows: Sequence[Window], *, now: float, record: bool, member: str) -> Hit:
-    store = _local_store()
+    store = local_cache()
     with _local_lock:
         found = store.get_many([w.key for w in windows])
         histories = {}

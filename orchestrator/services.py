@@ -33,6 +33,7 @@ from core import errors, validation
 from orchestrator.plans import plan_and_own_limits
 
 from . import pricing, result_cache, snapshot
+from .budget import attempt_timeout, busy_error
 from .catalogue import shutdown_date
 from .models import ProviderConfig, UsageCapture, UsageLog
 from .policy import tier_for
@@ -87,6 +88,7 @@ class _Call:
     tokens_spent: int = 0  # over all attempts: settles the quota reservation
     cost_spent: Decimal = Decimal(0)
     reservation: Reservation | None = None
+    deadline: float = float("inf")  # time.monotonic() when the call's budget is spent
 
     def settle(self) -> None:
         """Once per call: the reservation becomes what all its attempts really used."""
@@ -377,9 +379,11 @@ def _run_chain(
     answer included, moves on to the next. `attempt` (by default `_attempt`) makes one try and
     returns what the caller gets back; a stream's returns once its first piece arrived."""
     attempt = attempt or _attempt
-    deadline = time.monotonic() + settings.AI_CALL_BUDGET
+    deadline = call.deadline = time.monotonic() + settings.AI_CALL_BUDGET
     failures: list[_AttemptFailed] = []
     for route in chain:
+        if route.free is False and time.monotonic() >= deadline:
+            continue  # out of budget: only the offline provider, which costs nothing, runs
         if route.unusable:
             failures.append(_skip_unusable(call, route))
             continue
@@ -418,8 +422,6 @@ def _run_chain(
                 continue
             breaker_record_success(route.key, allowed)
             return result
-        if time.monotonic() >= deadline:
-            break
     raise _final_error(call, chain, failures)
 
 
@@ -450,8 +452,9 @@ def _final_error(
     call: _Call, chain: list[Route], failures: list[_AttemptFailed]
 ) -> errors.AppError:
     if not failures:  # every provider's circuit is open: no attempt, but not unlogged
-        error = errors.ProviderFailed(
-            "Every AI provider is failing right now and is paused; try again in a minute."
+        error = errors.ServiceUnavailable(
+            "Every AI provider is failing right now and is paused; try again in a minute.",
+            retry_after=settings.AI_BREAKER_COOLDOWN,
         )
         call.log(
             status=UsageLog.Status.ERROR,
@@ -459,6 +462,8 @@ def _final_error(
             error_message="circuit open for: " + ", ".join(r.name for r in chain),
         )
         return error
+    if busy := busy_error(failures):
+        return busy
     messages = list(dict.fromkeys(f.error.message for f in failures))
     if len(messages) == 1:
         return failures[-1].error
@@ -487,7 +492,9 @@ def _attempt(call: _Call, route: Route, request: dict[str, Any]) -> AIResult:
 
 
 def adapter_for(route: Route, call: _Call) -> Any:
-    timeout = settings.AI_TIMEOUTS.get(call.task, settings.AI_TIMEOUTS["default"])
+    timeout = attempt_timeout(
+        settings.AI_TIMEOUTS.get(call.task, settings.AI_TIMEOUTS["default"]), call.deadline
+    )
     return adapter_class(route.provider_type)(
         api_key=route.api_key, base_url=route.base_url or None, timeout=timeout
     )
