@@ -33,6 +33,7 @@ from core import errors, validation
 from orchestrator.plans import plan_and_own_limits
 
 from . import pricing, result_cache, snapshot
+from .admission import call_slot
 from .budget import attempt_timeout, busy_error
 from .catalogue import shutdown_date
 from .models import ProviderConfig, UsageCapture, UsageLog
@@ -208,11 +209,12 @@ def generate(
     )
     if use_cache and (hit := result_cache.result_get(opened.key)) is not None:
         return _serve_hit(opened.call, hit, opened.started, opened.request)
-    _reserve_quota(opened)
-    try:
-        result = _run_chain(opened.call, opened.chain, opened.request)
-    finally:
-        opened.call.settle()  # after a failure; a success settled with its log row
+    with call_slot(opened.call):  # or 503 at once: before the quota and any vendor call
+        _reserve_quota(opened)
+        try:
+            result = _run_chain(opened.call, opened.chain, opened.request)
+        finally:
+            opened.call.settle()  # after a failure; a success settled with its log row
     cache_if_intended(opened, result)
     return result
 
