@@ -26,8 +26,10 @@ DEFAULT_RETRY_AFTER = 5
 def attempt_timeout(own: float, deadline: float) -> float:
     """The smaller of an attempt's own timeout and what is left of the call's budget (in
     whole seconds: adapters keep one SDK client per timeout, so its values must be few)."""
-    left = math.ceil(max(deadline - time.monotonic(), MIN_ATTEMPT_SECONDS))
-    return min(own, float(left))
+    left = deadline - time.monotonic()
+    if left >= own:  # also a call with no budget (the credentials test: deadline infinite)
+        return own
+    return min(own, float(math.ceil(max(left, MIN_ATTEMPT_SECONDS))))
 
 
 def busy_error(failures: list[Any]) -> errors.ServiceUnavailable | None:
