@@ -20,6 +20,8 @@ pytestmark = [
         reason="The server process must share the test database; CI runs this on PostgreSQL.",
     ),
     pytest.mark.slow,
+    # Committed rows, so the server sees them. (Here, not in tests/accounts/: a transactional
+    # test that runs before billing's clashes with the content types their flush recreates.)
     pytest.mark.django_db(transaction=True),
 ]
 
