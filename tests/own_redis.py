@@ -26,6 +26,7 @@ class OwnRedis:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> OwnRedis:
+        self.kill()  # one server per port: a second would fail to bind and the first leak
         self.process = subprocess.Popen(
             [
                 "redis-server",
