@@ -21,7 +21,7 @@ from .serializers import (
     TokenSerializer,
     UserSerializer,
 )
-from .throttling import SIGN_IN_THROTTLES, SIGN_UP_THROTTLES, SignInFailuresPerUsername
+from .throttling import SIGN_IN_THROTTLES, SIGN_UP_THROTTLES, SignInFailures
 
 
 class RegisterView(APIView):
@@ -57,6 +57,13 @@ class TokenView(APIView):
     permission_classes = [AllowAny]
     throttle_classes = SIGN_IN_THROTTLES
 
+    def get_throttles(self) -> list:
+        # The instances that checked this request: they know what they counted (DRF makes new
+        # ones on every call).
+        if not hasattr(self, "_throttles"):
+            self._throttles = super().get_throttles()
+        return self._throttles
+
     @extend_schema(
         operation_id="auth_token",
         summary="Exchange a username and password for a new API token (one per device or session).",
@@ -69,15 +76,20 @@ class TokenView(APIView):
         tags=["auth"],
     )
     def post(self, request: Request) -> Response:
-        form = TokenRequestSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
+        # The throttle counted this attempt as a failed sign-in when it let it through (so a
+        # burst cannot pass before the first failure is counted): only a wrong password keeps
+        # it counted.
+        (failures,) = (t for t in self.get_throttles() if isinstance(t, SignInFailures))
         try:
+            form = TokenRequestSerializer(data=request.data)
+            form.is_valid(raise_exception=True)
             token = services.auth_token_obtain(**form.validated_data)
         except Unauthorized:
-            for throttle in self.get_throttles():
-                throttle.record_failure(request, self)
             raise
-        SignInFailuresPerUsername().clear(request, self)
+        except Exception:
+            failures.not_a_failure()
+            raise
+        failures.succeeded()
         return envelope({"token": token.token, "expiry": token.expiry})
 
 

@@ -1,8 +1,12 @@
-"""Throttles of sign-in and sign-up (DRF throttling in Django's cache, so shared through Redis).
+"""Throttles of sign-in and sign-up, each check one atomic step (core/ratelimit.py: shared
+through Redis, or per process without it).
 
-- Failed sign-ins, per username and per client address: only failures count, so a user who
-  types the right password is never slowed down by their own successes; once either window is
-  full every attempt is refused, the right password included, until the window slides on.
+- Failed sign-ins, per username and per client address: a sign-in is counted as a failure
+  from the moment it is let through, and taken back when the password is right. So a burst of
+  concurrent wrong passwords cannot all pass before the first is counted, and a user who
+  types the right password is never slowed down by their own successes. Once either window
+  is full every attempt is refused, the right password included, until the window slides on.
+  The right password also forgets the username's failures (not the address's).
 - Sign-ups per client address: every attempt counts (it also bounds probing which usernames
   and emails exist).
 
@@ -15,8 +19,12 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
-from rest_framework.settings import api_settings
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import BaseThrottle
+
+from core.ratelimit import Window, rate_window, windows_clear, windows_forget, windows_hit
+
+SIGN_UP_SCOPE = "auth_signup_address"
+ADDRESS_SCOPE, USERNAME_SCOPE = "auth_signin_failures_address", "auth_signin_failures_username"
 
 
 def client_address(request) -> str:
@@ -36,66 +44,61 @@ def client_address(request) -> str:
     return addresses[-min(num_proxies, len(addresses))]
 
 
-class _RateFromSettings(SimpleRateThrottle):
-    def get_rate(self) -> str | None:
-        # Read at request time, not import time, so settings changes apply; no rate, no limit.
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
-
-    def get_ident(self, request) -> str:
-        return client_address(request)
-
-
-class SignUpsPerAddress(_RateFromSettings):
-    scope = "auth_signup_address"
-
-    def get_cache_key(self, request, view) -> str:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+def _username_ident(request) -> str | None:
+    username = request.data.get("username") if hasattr(request.data, "get") else None
+    if not isinstance(username, str) or not username.strip():
+        return None  # the serializer refuses it; nothing to count against
+    # Usernames are matched case-insensitively at sign-up; hashed, so any text is a safe key.
+    return hashlib.sha256(username.strip().casefold().encode()).hexdigest()
 
 
-class _FailureThrottle(_RateFromSettings):
-    """Refuses while the window of recorded failures is full; a request alone adds nothing."""
+class _Throttle(BaseThrottle):
+    def __init__(self) -> None:
+        self._wait: float | None = None
+
+    def wait(self) -> float | None:
+        return self._wait
+
+
+class SignUpsPerAddress(_Throttle):
+    def allow_request(self, request, view) -> bool:
+        window = rate_window(SIGN_UP_SCOPE, client_address(request))
+        self._wait = windows_hit([window] if window else []).wait
+        return self._wait is None
+
+
+class SignInFailures(_Throttle):
+    """Both windows of failed sign-ins (per address, per username), checked and counted at
+    once; `succeeded` takes the count back."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._address: Window | None = None
+        self._username: Window | None = None
+        self._member = ""
 
     def allow_request(self, request, view) -> bool:
-        if self.rate is None:
-            return True
-        self.key = self.get_cache_key(request, view)
-        if self.key is None:
-            return True
-        self.now = self.timer()
-        self.history = [t for t in self.cache.get(self.key, []) if t > self.now - self.duration]
-        return len(self.history) < self.num_requests
+        self._address = rate_window(ADDRESS_SCOPE, client_address(request))
+        ident = _username_ident(request)
+        self._username = rate_window(USERNAME_SCOPE, ident) if ident else None
+        hit = windows_hit(self._windows())
+        self._wait, self._member = hit.wait, hit.member
+        return hit.wait is None
 
-    def record_failure(self, request, view) -> None:
-        if self.rate is None or (key := self.get_cache_key(request, view)) is None:
-            return
-        now = self.timer()
-        history = [t for t in self.cache.get(key, []) if t > now - self.duration]
-        self.cache.set(key, [now, *history], self.duration)
+    def _windows(self) -> list[Window]:
+        return [w for w in (self._address, self._username) if w is not None]
 
+    def not_a_failure(self) -> None:
+        """The attempt was refused before its password was checked (a malformed request)."""
+        windows_forget(self._windows(), self._member)
 
-class SignInFailuresPerAddress(_FailureThrottle):
-    scope = "auth_signin_failures_address"
-
-    def get_cache_key(self, request, view) -> str:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+    def succeeded(self) -> None:
+        """A right password: this attempt is no failure, and the username's failures go."""
+        if self._address is not None:
+            windows_forget([self._address], self._member)
+        if self._username is not None:
+            windows_clear([self._username])
 
 
-class SignInFailuresPerUsername(_FailureThrottle):
-    scope = "auth_signin_failures_username"
-
-    def get_cache_key(self, request, view) -> str | None:
-        username = request.data.get("username") if hasattr(request.data, "get") else None
-        if not isinstance(username, str) or not username.strip():
-            return None  # the serializer refuses it; nothing to count against
-        # Usernames are matched case-insensitively at sign-up; hashed, so any text is a safe key.
-        ident = hashlib.sha256(username.strip().casefold().encode()).hexdigest()
-        return self.cache_format % {"scope": self.scope, "ident": ident}
-
-    def clear(self, request, view) -> None:
-        """A right password for this username forgets its failures (not its address's)."""
-        if self.rate is not None and (key := self.get_cache_key(request, view)) is not None:
-            self.cache.delete(key)
-
-
-SIGN_IN_THROTTLES = [SignInFailuresPerAddress, SignInFailuresPerUsername]
+SIGN_IN_THROTTLES = [SignInFailures]
 SIGN_UP_THROTTLES = [SignUpsPerAddress]

@@ -64,6 +64,18 @@ class NoProviderConfigured(AppError):
     )
 
 
+class ServiceUnavailable(AppError):
+    """Busy for now, and saying until when (Retry-After): too many AI calls in flight in this
+    process, or every provider rate limiting us or paused by its circuit breaker."""
+
+    code, status = "SERVICE_UNAVAILABLE", 503
+    default_message = "The service is busy; try again shortly."
+
+    def __init__(self, message: str | None = None, *, retry_after: int):
+        self.retry_after = retry_after
+        super().__init__(message, headers={"Retry-After": str(retry_after)})
+
+
 class ProviderFailed(AppError):
     code, status, default_message = "PROVIDER_ERROR", 502, "The AI provider failed."
 
@@ -135,6 +147,7 @@ USER_MESSAGES = {
     NoProviderConfigured.code: "No AI provider was available.",
     PIIBlocked.code: "The call was stopped before it left: it still held your personal details.",
     Abandoned.code: "The server stopped before the call ended; the tokens sent are counted.",
+    ServiceUnavailable.code: "The AI providers were busy; try again shortly.",
 }
 UNKNOWN_USER_MESSAGE = "The AI call failed."
 

@@ -93,8 +93,9 @@ ERROR_DESCRIPTIONS = {
     422: "FETCH_FAILED: the page could not be fetched; upload a screenshot or paste the text.",
     429: "RATE_LIMITED or QUOTA_EXCEEDED (with a Retry-After header).",
     502: "PROVIDER_ERROR or BAD_AI_OUTPUT: the AI provider failed or answered unusably.",
-    503: "SERVICE_UNAVAILABLE: the database is busy or down (with a Retry-After header); "
-    "on AI operations also NO_PROVIDER: no AI provider able to do this is configured.",
+    503: "SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on "
+    "AI operations also too many AI calls in progress, or every AI provider rate limiting us "
+    "or paused; or NO_PROVIDER: no AI provider able to do this is configured.",
     504: "PROVIDER_TIMEOUT: the AI provider did not answer in time.",
 }
 AI_ERRORS = (400, 401, 429, 502, 503, 504)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from billing.limits import Limits, OwnLimits
 from billing.models import Plan, PlanCode
 from billing.selectors import plan_code_and_own_limits
+from core.degradation import redis_degraded
 
 from . import snapshot
 
@@ -36,11 +37,14 @@ def forget_plan(*, user_id: int) -> None:
 
 
 def _plan_code(user) -> tuple[str, dt.datetime | None, OwnLimits | None]:
+    # While Redis is away the cache is this process's memory, which a plan change made in
+    # another process cannot reach: read the database, as without Redis (core/degradation.py).
+    shared = settings.PLAN_CACHE_SECONDS and not redis_degraded()
     key = plan_cache_key(user.pk)
-    found = cache.get(key) if settings.PLAN_CACHE_SECONDS else None
+    found = cache.get(key) if shared else None
     if found is None:
         found = plan_code_and_own_limits(user_id=user.pk)
-        if settings.PLAN_CACHE_SECONDS:
+        if shared:
             cache.set(key, found, timeout=settings.PLAN_CACHE_SECONDS)
     return found
 

@@ -5,17 +5,29 @@ provider open and close together; without it, each process keeps its own. A circ
 nothing recorded (the common case) is remembered as such for as long as the config snapshot
 (at most a second), which saves a Redis round trip per call: a circuit that another process
 opens stops calls here within a second; one this process opens, at once.
+
+A failure is counted, and the circuit opened at the threshold, in one atomic step (a Lua
+script on Redis; `incr` with a default in local memory), and no error of the breaker's own
+(Redis away, a key expiring between two steps) ever fails the request it guards: the breaker
+is advice, the answer is the point.
 """
 
 from __future__ import annotations
 
+import logging
 import random
+import threading
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 
+from core import degradation
+from core.shared_state import UNREACHABLE, local_cache, redis_client, redis_key, redis_script
+
 from . import snapshot
+
+logger = logging.getLogger(__name__)
 
 CLOSED, OPEN, HALF_OPEN = "closed", "open", "half-open"
 
@@ -35,6 +47,14 @@ def breaker_allows(route_key: str) -> bool | None:
 
     A yes is None when the circuit has nothing recorded (the common case): its success then
     has nothing to clear and skips the round trip. Pass it to breaker_record_success."""
+    try:
+        return _allows(route_key)
+    except Exception:
+        logger.warning("Circuit breaker unreadable for %s; letting the call through", route_key)
+        return True
+
+
+def _allows(route_key: str) -> bool | None:
     failures_key, open_key, trial_key = _keys(route_key)
     state = snapshot.remember(
         ("circuit", route_key),
@@ -43,7 +63,7 @@ def breaker_allows(route_key: str) -> bool | None:
     )
     if not state:
         return None
-    open_until = state.get(open_key)
+    open_until = _seconds(state.get(open_key))
     if open_until is None:
         return True
     if time.time() < open_until:
@@ -58,25 +78,82 @@ def breaker_record_success(route_key: str, allowed: bool | None) -> None:
     if allowed is None:
         return
     failures_key, open_key, trial_key = _keys(route_key)
-    cache.delete_many([failures_key, open_key, trial_key])
+    try:
+        cache.delete_many([failures_key, open_key, trial_key])
+    except Exception:
+        logger.warning("Circuit breaker not closed for %s", route_key, exc_info=True)
+
+
+# KEYS: failures, open_until, trial. ARGV: threshold, open until (Unix ms), cooldown (s).
+# Counts a failure; at the threshold, or in a half-open circuit, opens it. Returns the count.
+_RECORD_FAILURE = """
+local half_open = redis.call('EXISTS', KEYS[2]) == 1
+local failures = redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[3]) * 10)
+if half_open or failures >= tonumber(ARGV[1]) then
+  redis.call('SET', KEYS[2], ARGV[2], 'EX', tonumber(ARGV[3]) * 10)
+  redis.call('DEL', KEYS[1], KEYS[3])
+end
+return failures
+"""
 
 
 def breaker_record_failure(route_key: str) -> None:
-    failures_key, open_key, trial_key = _keys(route_key)
     snapshot.drop(("circuit", route_key))
-    half_open = cache.get(open_key) is not None
-    cache.add(failures_key, 0, timeout=settings.AI_BREAKER_COOLDOWN * 10)
-    failures = cache.incr(failures_key)
-    if half_open or failures >= settings.AI_BREAKER_THRESHOLD:
-        cooldown = settings.AI_BREAKER_COOLDOWN
-        cache.set(open_key, time.time() + cooldown, timeout=cooldown * 10)
-        cache.delete_many([failures_key, trial_key])
+    try:
+        _record_failure(route_key)
+    except Exception:
+        logger.warning("Circuit breaker failure not recorded for %s", route_key, exc_info=True)
+
+
+def _record_failure(route_key: str) -> None:
+    keys = _keys(route_key)
+    cooldown = settings.AI_BREAKER_COOLDOWN
+    # In milliseconds: an integer, which Django's cache reads back from what Lua wrote.
+    open_until = int((time.time() + cooldown) * 1000)
+    client = redis_client()
+    if client is not None:
+        script = redis_script(client, _RECORD_FAILURE)
+        try:
+            script(
+                keys=[redis_key(k) for k in keys],
+                args=[settings.AI_BREAKER_THRESHOLD, open_until, cooldown],
+            )
+            degradation.redis_answered()
+            return
+        except UNREACHABLE as exc:
+            degradation.redis_failed(exc)
+    failures_key, open_key, trial_key = keys
+    local = local_cache()
+    with _local_lock:
+        half_open = local.get(open_key) is not None
+        if not local.add(failures_key, 1, timeout=cooldown * 10):
+            try:
+                failures = local.incr(failures_key)
+            except ValueError:  # expired between the two steps
+                local.set(failures_key, failures := 1, timeout=cooldown * 10)
+        else:
+            failures = 1
+        if half_open or failures >= settings.AI_BREAKER_THRESHOLD:
+            local.set(open_key, open_until, timeout=cooldown * 10)
+            local.delete_many([failures_key, trial_key])
+
+
+_local_lock = threading.Lock()
+
+
+def _seconds(open_until: float | None) -> float | None:
+    """Unix seconds of an open circuit's end, stored in milliseconds (or, by earlier
+    versions, in seconds)."""
+    if open_until is None:
+        return None
+    return open_until / 1000 if open_until > 1e11 else open_until
 
 
 def breaker_state(route_key: str | int) -> str:
     """For the admin: a config's id (or an env provider's key) → closed / open / half-open."""
     _, open_key, _ = _keys(str(route_key))
-    open_until = cache.get(open_key)
+    open_until = _seconds(cache.get(open_key))
     if open_until is None:
         return CLOSED
     return OPEN if time.time() < open_until else HALF_OPEN

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connections
+from django.db import OperationalError, connections
 from django.utils import timezone
 
 from .models import ScheduledRun
@@ -30,6 +30,10 @@ logger = logging.getLogger(__name__)
 # The server answers its first requests before the jobs take the database.
 FIRST_RUN_AFTER = 5.0  # seconds, or the job's interval if shorter
 FOLLOWER_DELAY = 2.0  # seconds
+# A job that could not start or failed because the database was busy or away (SQLite's
+# "database is locked", a PostgreSQL restart) is tried again this soon, not an interval later
+# (the credentials re-test's interval is a day).
+RETRY_SOON = 30.0  # seconds, or the job's interval if shorter
 
 _started = False
 _start_lock = threading.Lock()
@@ -88,17 +92,25 @@ def run_if_due(*, job: str, interval: float, run: Callable[[], object]) -> float
             # the job fail with "database is locked".)
             due = started + timedelta(seconds=interval + FOLLOWER_DELAY) - now
             return max(due.total_seconds(), 1.0)
-        error = ""
+        error, retry = "", False
         try:
             run()
         except Exception as exc:
             logger.exception("Scheduled job %s failed", job)
-            error = f"{type(exc).__name__}: {exc}"
-        ScheduledRun.objects.filter(job=job, started_at=now).update(
-            finished_at=timezone.now(), error=error
-        )
-    except Exception:  # the database itself is away: try again next interval
-        logger.exception("Scheduled job %s could not start", job)
+            error, retry = f"{type(exc).__name__}: {exc}", isinstance(exc, OperationalError)
+        runs = ScheduledRun.objects.filter(job=job, started_at=now)
+        if retry:  # due again in RETRY_SOON, for whichever process asks first
+            soon = min(RETRY_SOON, interval)
+            runs.update(
+                started_at=now - timedelta(seconds=interval - soon),
+                finished_at=timezone.now(),
+                error=error,
+            )
+            return soon
+        runs.update(finished_at=timezone.now(), error=error)
+    except Exception:  # the database is busy or away: try again soon
+        logger.exception("Scheduled job %s could not start; trying again soon", job)
+        return min(RETRY_SOON, float(interval))
     return float(interval)
 
 

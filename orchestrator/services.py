@@ -33,7 +33,9 @@ from core import errors, validation
 from orchestrator.plans import plan_and_own_limits
 
 from . import outcomes, pricing, privacy, quota_headers, result_cache, snapshot
+from .admission import call_slot
 from .attempts import hold_spec
+from .budget import attempt_timeout, busy_error
 from .catalogue import shutdown_date
 from .models import ProviderConfig, UsageCapture, UsageLog
 from .policy import tier_for
@@ -90,6 +92,7 @@ class _Call:
     cost_spent: Decimal = Decimal(0)
     reservation: Reservation | None = None
     shield: privacy.Shield = privacy.NO_SHIELD  # the placeholders of the user's personal values
+    deadline: float = float("inf")  # time.monotonic() when the call's budget is spent
 
     def settle(self) -> None:
         """Once per call: the reservation becomes what all its attempts really used."""
@@ -217,11 +220,12 @@ def generate(
     if use_cache and (hit := result_cache.result_get(opened.key)) is not None:
         hit_result = _serve_hit(opened.call, hit, opened.started, opened.request)
         return opened.call.shield.restore(hit_result, in_json=in_json)
-    _reserve_quota(opened)
-    try:
-        result = _run_chain(opened.call, opened.chain, opened.request)
-    finally:
-        opened.call.settle()  # after a failure; a success settled with its log row
+    with call_slot(opened.call):  # or 503 at once: before the quota and any vendor call
+        _reserve_quota(opened)
+        try:
+            result = _run_chain(opened.call, opened.chain, opened.request)
+        finally:
+            opened.call.settle()  # after a failure; a success settled with its log row
     cache_if_intended(opened, result)
     return opened.call.shield.restore(result, in_json=in_json)
 
@@ -345,7 +349,10 @@ def _reserve_quota(opened: _Opened) -> None:
 def cache_if_intended(opened: _Opened, result: AIResult) -> None:
     """Only an answer from the route the request was meant for is kept for the next one."""
     if _served_by(result, opened.intended, opened.call.tier):
-        result_cache.result_set(opened.key, result)
+        try:
+            result_cache.result_set(opened.key, result)
+        except Exception:  # a paid answer is never lost to its cache write
+            logger.warning("Could not cache an AI result", exc_info=True)
 
 
 def _served_by(result: AIResult, route: Route, tier: str) -> bool:
@@ -402,9 +409,11 @@ def _run_chain(
     answer included, moves on to the next. `attempt` (by default `_attempt`) makes one try and
     returns what the caller gets back; a stream's returns once its first piece arrived."""
     attempt = attempt or _attempt
-    deadline = time.monotonic() + settings.AI_CALL_BUDGET
+    deadline = call.deadline = time.monotonic() + settings.AI_CALL_BUDGET
     failures: list[_AttemptFailed] = []
     for route in chain:
+        if route.free is False and time.monotonic() >= deadline:
+            continue  # out of budget: only the offline provider, which costs nothing, runs
         if route.unusable:
             failures.append(_skip_unusable(call, route))
             continue
@@ -457,8 +466,6 @@ def _run_chain(
                 continue
             breaker_record_success(route.key, allowed)
             return result
-        if time.monotonic() >= deadline:
-            break
     raise _final_error(call, chain, failures)
 
 
@@ -489,8 +496,9 @@ def _final_error(
     call: _Call, chain: list[Route], failures: list[_AttemptFailed]
 ) -> errors.AppError:
     if not failures:  # every provider's circuit is open: no attempt, but not unlogged
-        error = errors.ProviderFailed(
-            "Every AI provider is failing right now and is paused; try again in a minute."
+        error = errors.ServiceUnavailable(
+            "Every AI provider is failing right now and is paused; try again in a minute.",
+            retry_after=settings.AI_BREAKER_COOLDOWN,
         )
         call.log(
             status=UsageLog.Status.ERROR,
@@ -500,6 +508,8 @@ def _final_error(
         return error
     if refused := outcomes.all_refused(failures):
         return refused
+    if busy := busy_error(failures):
+        return busy
     messages = list(dict.fromkeys(f.error.message for f in failures))
     if len(messages) == 1:
         return failures[-1].error
@@ -547,7 +557,9 @@ def refuse_if_personal(call: _Call, route: Route, model: str, request: dict[str,
 
 
 def adapter_for(route: Route, call: _Call) -> Any:
-    timeout = settings.AI_TIMEOUTS.get(call.task, settings.AI_TIMEOUTS["default"])
+    timeout = attempt_timeout(
+        settings.AI_TIMEOUTS.get(call.task, settings.AI_TIMEOUTS["default"]), call.deadline
+    )
     return adapter_class(route.provider_type)(
         api_key=route.api_key, base_url=route.base_url or None, timeout=timeout
     )

@@ -23,6 +23,7 @@ from typing import Any
 from core import errors
 
 from . import outcomes, result_cache
+from .admission import stream_slot
 from .models import UsageLog
 from .providers import (
     BAD_REQUEST,
@@ -83,16 +84,21 @@ class AIStream:
     pieces: Iterator[str]
     result: AIResult | None = None
     unread: Callable[[], None] | None = None  # closing before reading a piece
+    release: Callable[[], None] | None = None  # gives the stream's admission slot back
 
     def __iter__(self) -> Iterator[str]:
         return self.pieces
 
     def close(self) -> None:
-        if self.unread is not None and inspect.getgeneratorstate(self.pieces) == GEN_CREATED:
-            self.unread()  # a generator never started runs no cleanup of its own
-        close = getattr(self.pieces, "close", None)
-        if close is not None:
-            close()
+        try:
+            if self.unread is not None and inspect.getgeneratorstate(self.pieces) == GEN_CREATED:
+                self.unread()  # a generator never started runs no cleanup of its own
+            close = getattr(self.pieces, "close", None)
+            if close is not None:
+                close()
+        finally:
+            if self.release is not None:
+                self.release()
 
 
 @dataclass
@@ -144,13 +150,15 @@ def generate_stream(
         result = _serve_hit(opened.call, hit, opened.started, opened.request)
         result = shield.restore(result, in_json=in_json)
         return AIStream(result.provider, result.model, True, iter([result.text]), result)
-    _reserve_quota(opened)
+    release = stream_slot(opened.call)  # or 503 at once: before the quota and any vendor call
     try:
+        _reserve_quota(opened)
         live: _Live = _run_chain(opened.call, opened.chain, opened.request, _stream_attempt)
     except BaseException:
         opened.call.settle()
+        release()
         raise
-    stream = AIStream(live.route.provider_type, live.model, False, iter(()))
+    stream = AIStream(live.route.provider_type, live.model, False, iter(()), release=release)
     stream.pieces = _pieces(stream, live, opened)
     if shield:  # the pieces hold placeholders: the client reads the values
         stream.pieces = shield.restored_stream(stream, stream.pieces, in_json=in_json)
@@ -241,6 +249,8 @@ def _pieces(stream: AIStream, live: _Live, opened: _Opened) -> Generator[str, No
     finally:
         live.rest.close()
         call.settle()
+        if stream.release is not None:
+            stream.release()
 
 
 def _reported_or_estimated(exc: ProviderError, request: dict[str, Any]) -> ProviderReply | None:

@@ -72,3 +72,24 @@ def test_the_check_skips_only_a_connection_handed_out_within_the_window():
         time.sleep(ALIVE_WINDOW_SECONDS + 0.1)
         with pytest.raises(psycopg.OperationalError):
             check_unless_recently_used(conn)  # idle a while: checked, found dead
+
+
+def test_after_a_connection_breaks_in_use_the_pool_replaces_the_others_at_once():
+    """A database restart kills every pooled connection, recently used ones too: one request
+    meets a dead one, the rest get new ones."""
+    connection.close()
+    pool = connection.pool
+    held = [pool.getconn() for _ in range(pool.max_size)]  # each one checked: used just now
+    for conn in held:
+        pool.putconn(conn)
+    terminate()
+
+    failed = 0
+    for _ in range(pool.max_size):
+        try:
+            backend_pid()
+        except Exception:
+            failed += 1
+        connection.close()  # as at the end of each request
+
+    assert failed <= 1

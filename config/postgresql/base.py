@@ -11,6 +11,11 @@ database restart, the first use of such a connection fails (a 503) instead of be
 A connection that fails its check most likely died with all the others in a restart.
 psycopg_pool would try the next one after 1 s, then 2 s, 4 s...: with a full pool of dead
 connections every request timed out. The whole pool is tested at once instead.
+
+The same holds for a connection found broken in use (the one request that met it gets a
+503): it is the sign of a restart, so the whole pool is tested as it comes back, and every
+connection handed out before that moment is checked, alive window or not. Before, each of
+the pool's recently used connections failed one request of its own (9-11 per restart).
 """
 
 import functools
@@ -22,10 +27,15 @@ from psycopg_pool import ConnectionPool
 
 ALIVE_WINDOW_SECONDS = 0.5
 
+# When a connection of this process was last found broken (monotonic): connections last
+# vouched for before then are checked, whatever the window says.
+_broken_at = float("-inf")
+
 
 def check_unless_recently_used(conn: psycopg.Connection, pool: ConnectionPool | None = None):
     now = monotonic()
-    if now - getattr(conn, "_handed_out_at", float("-inf")) > ALIVE_WINDOW_SECONDS:
+    handed_out_at = getattr(conn, "_handed_out_at", float("-inf"))
+    if now - handed_out_at > ALIVE_WINDOW_SECONDS or handed_out_at <= _broken_at:
         try:
             ConnectionPool.check_connection(conn)
         except psycopg.Error:
@@ -44,3 +54,14 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if pool is not None and pool._check is ConnectionPool.check_connection:
             pool._check = functools.partial(check_unless_recently_used, pool=pool)
         return pool
+
+    def _close(self):
+        broken = self.connection is not None and self.pool and self.connection.broken
+        super()._close()
+        if broken:
+            global _broken_at
+            _broken_at = monotonic()
+            try:
+                self.pool.check()  # replaces every dead idle connection now
+            except Exception:  # the database may still be on its way back up
+                pass

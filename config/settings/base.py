@@ -9,6 +9,7 @@ periodic jobs, requests), imported at the end, where what they add to the shared
 (throttle rates, parsers, Celery's schedule) is put together.
 """
 
+from config.settings.databases import database_tune
 from config.settings.env import BASE_DIR, env
 
 DEBUG = env.bool("DEBUG", default=False)
@@ -102,11 +103,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.boo
         "max_size": env.int("DB_POOL_MAX_SIZE", default=20),
         "timeout": env.float("DB_POOL_TIMEOUT", default=10.0),
     }
+# WAL and IMMEDIATE transactions on SQLite, statement and lock timeouts on PostgreSQL.
+database_tune(DATABASES["default"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "config.cache.PooledRedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "config.cache.PooledRedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that hangs costs a request at most this long before the cache serves
+            # from local memory (config/cache.py); one that refuses connections, nothing.
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("REDIS_CONNECT_TIMEOUT", default=0.5),
+                "socket_timeout": env.float("REDIS_TIMEOUT", default=1.0),
+            },
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # What every process must agree on is shared through Redis or the database, never a process's

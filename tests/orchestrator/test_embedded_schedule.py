@@ -106,3 +106,23 @@ def test_the_embedded_schedule_retests_credentials_daily(make_provider, openai_d
     assert interval == settings.PROVIDER_RETEST_SECONDS == 24 * 3600
     assert config.last_test_status == ProviderConfig.TestStatus.FAILED
     assert ScheduledRun.objects.filter(job="provider_retest").exists()
+
+
+@pytest.mark.django_db
+def test_a_job_that_met_a_locked_database_is_tried_again_soon_not_next_interval():
+    from django.db import OperationalError
+
+    from orchestrator.schedule import RETRY_SOON
+
+    def locked():
+        raise OperationalError("database is locked")
+
+    assert run_if_due(job="provider_retest", interval=86400, run=locked) == RETRY_SOON
+    assert run_if_due(job="provider_retest", interval=86400, run=lambda: None) > RETRY_SOON
+
+    # Any process that asks once RETRY_SOON has passed runs it.
+    row = ScheduledRun.objects.get(job="provider_retest")
+    ScheduledRun.objects.update(started_at=row.started_at - timedelta(seconds=RETRY_SOON))
+    runs = []
+    assert run_if_due(job="provider_retest", interval=86400, run=lambda: runs.append(1)) == 86400
+    assert runs == [1]

@@ -147,12 +147,11 @@ def test_invalid_json_twice_is_bad_ai_output_and_both_keep_their_cost(
     ("reply", "error", "kind"),
     [
         (Reply.invalid_key(), errors.ProviderFailed, "auth"),
-        (Reply.rate_limited(retry_after=7), errors.ProviderFailed, "rate_limited"),
         (Reply.error(500), errors.ProviderFailed, "unavailable"),
         (Reply.error(503), errors.ProviderFailed, "unavailable"),
         (Reply.error(400, "bad field"), errors.ProviderFailed, "bad_request"),
     ],
-    ids=["invalid-key", "429", "500", "503", "400"],
+    ids=["invalid-key", "500", "503", "400"],
 )
 def test_vendor_errors_map_to_our_errors_and_are_logged(
     any_double, make_provider, user, reply, error, kind
@@ -169,6 +168,20 @@ def test_vendor_errors_map_to_our_errors_and_are_logged(
         kind = "bad_request"
     assert log.error_message.startswith(kind), log.error_message
     assert caught.value.status == 502
+
+
+def test_a_vendor_asking_us_to_wait_with_no_fallback_left_is_a_503_with_its_retry_after(
+    any_double, make_provider, user
+):
+    make_provider(any_double)
+    any_double.script(Reply.rate_limited(retry_after=7))
+
+    with pytest.raises(errors.ServiceUnavailable) as caught:
+        generate(user=user, task="extraction", prompt="hello")
+
+    assert caught.value.status == 503 and caught.value.headers == {"Retry-After": "7"}
+    log = only_log()
+    assert log.error_code == "PROVIDER_ERROR" and log.error_message.startswith("rate_limited")
 
 
 def test_gemini_invalid_key_http_400_is_an_auth_error(gemini_double, make_provider, user):

@@ -185,7 +185,7 @@ def test_a_failed_half_open_trial_reopens_the_breaker(
     assert openai_double.request_count == 2 and breaker_state(primary.pk) == "open"
 
 
-def test_every_circuit_open_is_a_logged_provider_error(
+def test_every_circuit_open_is_a_logged_503_that_says_when_to_come_back(
     make_provider, openai_double, user, settings
 ):
     settings.AI_MAX_ATTEMPTS_PER_PROVIDER = 1
@@ -196,9 +196,10 @@ def test_every_circuit_open_is_a_logged_provider_error(
     with pytest.raises(errors.ProviderFailed):
         generate(user=user, task="extraction", prompt="a")
 
-    with pytest.raises(errors.ProviderFailed, match="paused"):
+    with pytest.raises(errors.ServiceUnavailable, match="paused") as caught:
         generate(user=user, task="extraction", prompt="b")
 
+    assert caught.value.status == 503 and caught.value.headers == {"Retry-After": "60"}
     assert openai_double.request_count == 1
     last = UsageLog.objects.order_by("-id").first()
     assert last.status == "error" and "circuit open" in last.error_message

@@ -15,6 +15,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Django's username-and-password backend, with the hash checked while no database connection is
+# held (accounts/backends.py).
+AUTHENTICATION_BACKENDS = ["accounts.backends.PasswordBackend"]
+# Password hashes computed at once per process (accounts/hashing.py); 0 = half the CPU cores.
+PASSWORD_HASHES_AT_ONCE = env.int("PASSWORD_HASHES_AT_ONCE", default=0)
 # Sign-in and sign-up throttles (accounts/throttling.py): failed sign-ins per username and per
 # client address, sign-ups per client address. 429 RATE_LIMITED with Retry-After.
 AUTH_THROTTLE_RATES = {
