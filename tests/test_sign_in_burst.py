@@ -10,8 +10,8 @@ import httpx
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from rest_framework.authtoken.models import Token
 
+from accounts.tokens import token_issue
 from tests.processes import embedded_env, running_server
 
 pytestmark = [
@@ -29,7 +29,7 @@ pytestmark = [
 
 def test_forty_wrong_sign_ins_at_once_leave_a_signed_in_users_requests_answered(tmp_path, user):
     call_command("seed_defaults")  # the plans (a transactional test before may have flushed)
-    token = Token.objects.create(user=user).key
+    token = token_issue(user=user).token
     env = embedded_env(
         # A small pool, so that connections held through hashing would run out at once.
         DB_POOL_MAX_SIZE="4",

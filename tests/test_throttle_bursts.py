@@ -10,8 +10,8 @@ import httpx
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from rest_framework.authtoken.models import Token
 
+from accounts.tokens import token_issue
 from tests.own_redis import own_redis  # noqa: F401 - a fixture
 from tests.processes import embedded_env, running_server
 
@@ -61,7 +61,7 @@ def test_bursts_of_sign_ups_wrong_passwords_and_ai_calls_cannot_pass_the_limits(
     server_env, tmp_path, user
 ):
     call_command("seed_defaults")  # the plans (a transactional test before may have flushed)
-    token = Token.objects.create(user=user).key
+    token = token_issue(user=user).token
     with running_server(tmp_path, server_env) as server:
         api = server.base_url + "/api/v1"
 

@@ -10,8 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 from django.db import connection
-from rest_framework.authtoken.models import Token
 
+from accounts.tokens import token_issue
 from core import errors
 from core.prompting import block
 from orchestrator.models import UsageLog
@@ -38,7 +38,7 @@ def test_calls_beyond_the_bound_are_refused_at_once_before_any_vendor_call(
     call_command("seed_defaults")  # the plans (a transactional test before may have flushed)
     make_provider(openai_double)
     openai_double.default = Reply.slow(2.0, then=Reply.ok(job_answer()))
-    token = Token.objects.create(user=user).key
+    token = token_issue(user=user).token
     env = embedded_env(AI_MAX_CALLS_IN_FLIGHT="2", OFFLINE_PROVIDER_ENABLED="false")
 
     with running_server(tmp_path, env) as server, ThreadPoolExecutor(6) as pool:
