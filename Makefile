@@ -31,13 +31,15 @@ run: install
 # processes (4 x DB_POOL_MAX_SIZE 20 stays under PostgreSQL's default 100 connections) of 64
 # threads: a keep-alive client stays with the process that accepted it, so a process must
 # have threads for more than its even share of them (bench/: at 100 clients 87% of ideal with
-# 64 threads, 83% with 32; 6 or 8 processes did worse).
+# 64 threads, 83% with 32; 6 or 8 processes did worse). The worker (config/serving.py) is
+# gthread whose event loop, not its threads, reads each request and lingers on each close:
+# slow or lingering clients cannot tie the threads up (README: Deploying).
 serve: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput >/dev/null
 	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.local} \
 	$(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:8000 --workers 4 --threads 64 \
-		--worker-class gthread --timeout 120 --keep-alive 5
+		--worker-class config.serving.BufferedThreadWorker --timeout 120 --keep-alive 5
 
 worker: install
 	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.local} \
