@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
 
-.PHONY: install run serve worker beat test lint format bench clean
+.PHONY: install run serve worker beat test lint format bench faults clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -65,6 +65,12 @@ format: install
 # BENCHMARKS.md and bench/results.json. QUICK=1: the everyday run, under 3 minutes.
 bench: install
 	$(PY) -m bench $(if $(QUICK),--quick)
+
+# Fault suite (README: Fault suite): a real server on its own PostgreSQL cluster and
+# redis-server, with the vendor doubles and a Celery worker, through each fault; prints the
+# table and writes it into BENCHMARKS.md. About 10-15 minutes.
+faults: install
+	$(PY) -m bench.faults
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
