@@ -65,6 +65,14 @@ def _letter_material(prefix: str, count: int) -> list[int]:
             defaults={
                 "data": {
                     "basics": {"name": f"Fault User {i}", "label": "Backend engineer"},
+                    "work": [
+                        {
+                            "name": "Analytical Engines Ltd",
+                            "position": "Python Developer",
+                            "startDate": "2019-01",
+                            "highlights": ["Built Django APIs on PostgreSQL"],
+                        }
+                    ],
                     "skills": [{"name": "Python"}, {"name": "Django"}],
                 }
             },

@@ -180,6 +180,8 @@ def _notes(outcomes: list[load.Outcome]) -> list[str]:
             counts[f"{o.status} {o.error_code or '?'}{shed}"] += 1
         elif o.status == 0:
             counts[f"no answer ({o.error_code})"] += 1
+        elif o.status >= 400:
+            counts[f"{o.status} {o.error_code or '?'}"] += 1
         elif o.stream_failed:
             counts["stream ended in an error event"] += 1
     return [f"{what} ×{n}" for what, n in counts.most_common()]

@@ -32,7 +32,8 @@ STUCK = f"""
 
 # Tokens each counter says were used against the tokens of the usage rows of the same user and
 # period (UTC days and months, as the counters count them); a counter with no rows, and rows
-# with no counter, count too.
+# with no counter, count too. The offline provider's answers are free: logged, but they take no
+# quota (whatever price row an admin gave them).
 DRIFT = f"""
     WITH logged AS (
         SELECT user_id, period, period_start, sum(total_tokens) AS tokens
@@ -40,7 +41,7 @@ DRIFT = f"""
                      (created_at AT TIME ZONE 'UTC')::date AS day
               FROM orchestrator_usagelog
               WHERE user_id IN ({USERS}) AND NOT cache_hit
-                    AND price_source <> 'free') AS rows,
+                    AND provider_type <> 'offline') AS rows,
              LATERAL (VALUES ('day', day),
                              ('month', date_trunc('month', day)::date)) AS p(period, period_start)
         GROUP BY user_id, period, period_start),
