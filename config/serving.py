@@ -102,11 +102,17 @@ class BufferedThreadWorker(gthread.ThreadWorker):
         self.nr_conns += 1
         conn = BufferedConn(self.cfg, client_sock, client_addr, listener.getsockname())
         conn.linger = self.linger
+        if self.cfg.is_ssl:  # TLS bytes are the thread's to unwrap: gthread's own way
+            self.enqueue_req(conn)
+            return
         self._await_request(conn)
         self.poller.register(conn.sock, selectors.EVENT_READ, partial(self.on_request_bytes, conn))
 
     def on_client_socket_readable(self, conn: BufferedConn, client: socket.socket) -> None:
         """A kept-alive connection's next request starts: read it here as well."""
+        if self.cfg.is_ssl:
+            super().on_client_socket_readable(conn, client)
+            return
         self.keepalived_conns.remove(conn)
         self._await_request(conn)
         self.poller.modify(client, selectors.EVENT_READ, partial(self.on_request_bytes, conn))
