@@ -25,9 +25,11 @@ PG_BIN = Path(os.environ.get("FAULTS_PG_BIN", "/usr/lib/postgresql/15/bin"))
 DATABASE = "aiorch_faults"
 # The suite's own settings on top of the bench's production environment: a short call budget
 # (a hold's expiry is the budget plus a margin, so the suite need not wait minutes for a
-# reaper), the periodic jobs run by the server processes themselves.
+# reaper), a short circuit-breaker cooldown (each vendor fault starts on a closed circuit), the
+# periodic jobs run by the server processes themselves.
 SERVER_SETTINGS = {
     "AI_CALL_BUDGET": "20",
+    "AI_BREAKER_COOLDOWN": "5",  # faults.BREAKER_COOLDOWN
     "EMBEDDED_SCHEDULE": "true",
     "LOG_LEVEL": "WARNING",
 }
