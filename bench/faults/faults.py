@@ -9,6 +9,8 @@ time (the call budget and a margin: what a reaper of expired holds is given) has
 from __future__ import annotations
 
 import collections
+import os
+import signal
 import subprocess
 import sys
 import threading
@@ -27,13 +29,20 @@ QUIET_SECONDS = 3.0  # no vendor call for this long: every call in flight has en
 BREAKER_COOLDOWN = 5  # the suite's AI_BREAKER_COOLDOWN: a vendor fault starts on a closed circuit
 
 
+def _sockets(pid: int) -> int:
+    try:
+        links = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+    except OSError:
+        return 0
+    return sum(link.startswith("socket:") for link in links)
+
+
 def _kill_one_worker(stack: Stack) -> None:
+    """SIGKILL the worker holding the most sockets (its clients' connections and its calls
+    to the vendor and the database): the one with calls in flight."""
     workers = stack.server_workers()
     if workers:
-        import os
-        import signal
-
-        os.kill(workers[0], signal.SIGKILL)
+        os.kill(max(workers, key=_sockets), signal.SIGKILL)
 
 
 @dataclass(frozen=True)
