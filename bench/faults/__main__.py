@@ -114,7 +114,7 @@ def main() -> int:
     if args.only:
         keys = set(args.only.split(","))
         faults = [f for f in FAULTS if f.key in keys]
-    started, clock = dt.datetime.now(dt.UTC), time.monotonic()
+    started, clock, load = dt.datetime.now(dt.UTC), time.monotonic(), os.getloadavg()[0]
     needs_celery = any(f.kind == "async" for f in faults)
     extra = (QUICK_GUNICORN_ARGS + " " if args.quick else "") + args.gunicorn_args
     stack = Stack(celery=needs_celery, gunicorn_args=extra)
@@ -147,7 +147,11 @@ def main() -> int:
     if not (args.no_write or args.quick or args.only or args.gunicorn_args):
         command = "make faults"
         text = report.section(
-            rows, command=command, started=f"{started:%Y-%m-%d %H:%M} UTC", minutes=minutes
+            rows,
+            command=command,
+            started=f"{started:%Y-%m-%d %H:%M} UTC",
+            minutes=minutes,
+            load=load,
         )
         report.write_section(env.ROOT / "BENCHMARKS.md", text)
         print("wrote the fault suite's section of BENCHMARKS.md")

@@ -49,16 +49,17 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def section(rows: list[dict], *, command: str, started: str, minutes: float) -> str:
+def section(rows: list[dict], *, command: str, started: str, minutes: float, load: float) -> str:
     return f"""{BEGIN}
 ## Fault suite
 
 `{command}` ({started}, {minutes:.1f} min, {platform.node() or "this machine"}: {_cores()}
-cores). Each fault hits a real server (gunicorn as `make serve` runs it, a private PostgreSQL
-cluster and redis-server, a Celery worker, the OpenAI double answering after 1 s) while its
-own API users send requests; the lost columns are counted from the database once everything
-has settled (README: Fault suite). Target: 0 in every lost column; 5xx only where the note
-says why; the bystander under 1 s during the slow-client attacks.
+cores, load average {load:.1f} at the start). Each fault hits a real server (gunicorn as
+`make serve` runs it, a private PostgreSQL cluster and redis-server, a Celery worker, the
+OpenAI double answering after 1 s) while its own API users send requests; the lost columns
+are counted from the database once everything has settled (README: Fault suite). Target: 0
+in every lost column; 5xx only where the note says why; the bystander under 1 s during the
+slow-client attacks.
 
 {table(rows)}
 {END}"""
