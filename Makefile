@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
 # The port of `make run` and `make serve`: `make run PORT=8080` when 8000 is taken.
 PORT ?= 8000
 
-.PHONY: install run serve worker beat test lint format bench clean client
+.PHONY: install run serve worker beat test lint format bench faults clean client
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -58,13 +58,15 @@ run: install
 # processes (4 x DB_POOL_MAX_SIZE 20 stays under PostgreSQL's default 100 connections) of 64
 # threads: a keep-alive client stays with the process that accepted it, so a process must
 # have threads for more than its even share of them (bench/: at 100 clients 87% of ideal with
-# 64 threads, 83% with 32; 6 or 8 processes did worse).
+# 64 threads, 83% with 32; 6 or 8 processes did worse). The worker (config/serving.py) is
+# gthread whose event loop, not its threads, reads each request and lingers on each close:
+# slow or lingering clients cannot tie the threads up (README: Deploying).
 serve: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput >/dev/null
 	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.local} \
 	$(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers 4 --threads 64 \
-		--worker-class gthread --timeout 120 --keep-alive 5
+		--worker-class config.serving.BufferedThreadWorker --timeout 120 --keep-alive 5
 
 worker: install
 	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.local} \
@@ -90,6 +92,12 @@ format: install
 # BENCHMARKS.md and bench/results.json. QUICK=1: the everyday run, under 3 minutes.
 bench: install
 	$(PY) -m bench $(if $(QUICK),--quick)
+
+# Fault suite (README: Fault suite): a real server on its own PostgreSQL cluster and
+# redis-server, with the vendor doubles and a Celery worker, through each fault; prints the
+# table and writes it into BENCHMARKS.md. About 10-15 minutes.
+faults: install
+	$(PY) -m bench.faults
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
