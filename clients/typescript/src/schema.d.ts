@@ -4,6 +4,103 @@
  */
 
 export interface paths {
+    "/api/v1/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your applications, most recently changed first. */
+        get: operations["applications_list"];
+        put?: never;
+        /**
+         * Track an application to one of your jobs, with the CV and letter sent.
+         * @description The CV and letter are pinned at the version given (default: their latest): later edits make new versions and the application keeps what was sent.
+         */
+        post: operations["applications_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{application_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of your applications, with its status history. */
+        get: operations["applications_retrieve"];
+        put?: never;
+        post?: never;
+        /** Delete one of your applications. */
+        delete: operations["applications_destroy"];
+        options?: never;
+        head?: never;
+        /**
+         * Move an application on, change its notes or the versions sent.
+         * @description Statuses: saved, applied, screening, interview, offer, accepted, rejected, withdrawn. A move that is not allowed is a 400 naming the allowed ones (`next_statuses`).
+         */
+        patch: operations["applications_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/applications/{application_id}/interview-prep": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Prepare for the interview of one of your applications.
+         * @description Likely behavioural, technical and company questions from the posting, each with an answer outline in STAR form that cites the profile facts it stands on (`sources`). A question no fact supports says so instead of inventing a story. An identical earlier request is answered from the cache unless `force` is true.
+         */
+        post: operations["applications_interview_prep"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your applications as a CSV file. */
+        get: operations["applications_export_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign out: the token this request carries stops working. */
+        post: operations["auth_logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/register": {
         parameters: {
             query?: never;
@@ -30,9 +127,44 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Exchange a username and password for your API token. */
+        /** Exchange a username and password for a new API token (one per device or session). */
         post: operations["auth_token"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your API tokens that still work: one per sign-in, never the token itself. */
+        get: operations["auth_tokens_list"];
+        put?: never;
+        post?: never;
+        /** Sign out everywhere: every one of your tokens stops working, this one too. */
+        delete: operations["auth_tokens_revoke_all"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/tokens/{token_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke one of your tokens by the id the list shows. */
+        delete: operations["auth_tokens_revoke"];
         options?: never;
         head?: never;
         patch?: never;
@@ -109,7 +241,7 @@ export interface paths {
         put?: never;
         /**
          * Draft a CV for one of your jobs from your master profile.
-         * @description The AI orders and words your profile for the job's keywords; it may use only facts from the profile. Every employer, school and degree in the draft is checked against the profile: a draft that invents one is regenerated once, and if it still does, it is returned with `warnings` naming the problems. An identical earlier request is answered from the cache unless `force` is true. The same request to `/cv-drafter/draft/async` runs as a background task. (`?async=1` or `Prefer: respond-async` here still answer as `/async` does, and for a letter `Accept: text/event-stream` or `?stream=1` as `/stream` does.)
+         * @description The AI orders and words your profile for the job's keywords; it may use only facts from the profile. Every employer, school, degree, title, date range, skill, certification and figure in the draft is checked against the profile: an invented employer, school or degree gets the draft regenerated once; whatever the answer still claims beyond the profile is removed, and `warnings` lists each removal and its reason. The header's name, email, phone, location and links are your profile's, never the AI's. An identical earlier request is answered from the cache unless `force` is true. The same request to `/cv-drafter/draft/async` runs as a background task. (`?async=1` or `Prefer: respond-async` here still answer as `/async` does, and for a letter `Accept: text/event-stream` or `?stream=1` as `/stream` does.)
          */
         post: operations["cv_draft"];
         delete?: never;
@@ -186,7 +318,7 @@ export interface paths {
         };
         /**
          * Download one of your CV drafts as PDF, DOCX, Markdown or text.
-         * @description One column of real text with the standard section headings, as applicant tracking systems read best; the PDF embeds its font (DejaVu Sans), so accented and Cyrillic names print and copy out correctly. The latest version is exported.
+         * @description One column of real text with the standard section headings, as applicant tracking systems read best; the PDF embeds its fonts (Noto, with HarfBuzz shaping), so names in any script — Latin, Cyrillic, Greek, Chinese, Japanese, Korean, Arabic, Hebrew, Devanagari — print and copy out correctly, and a character no font has refuses the export (422) instead of vanishing. Markdown escapes your text. The latest version is exported. Throttled like the AI endpoints.
          */
         get: operations["cvs_export"];
         put?: never;
@@ -206,7 +338,7 @@ export interface paths {
         };
         /**
          * How well one of your CV drafts matches a job, and where each bullet came from.
-         * @description Deterministic, no AI call. The score is round(100 × found weight / total weight) over the job's skills and keywords: a skill weighs 2 (1 when the requirements name it only as optional: nice to have, preferred, a plus), a keyword that is not a skill 1. A term is found when its words appear as whole words, ignoring case and accents, in the CV's headline, summary, experience, education, skills or certifications. Each bullet is traced to the highlight or summary of its employer in your profile that shares at least half of its words, or gets a warning. `job_id` matches the draft against another of your jobs.
+         * @description Deterministic, no AI call. The score is round(100 × matched weight / total weight) over the job's skills and keywords: a skill weighs 2 (1 when the requirements name it only as optional: nice to have, preferred, a plus), a keyword that is not a skill 1; generic words (Data, Engineer, Communication) are not terms. A term is matched when the CV names it and your profile backs it (`backed_by` names the fact); a term only the CV names counts nothing and is listed under `unbacked`. Each bullet is traced to the highlight or summary of its employer in your profile that shares at least half of its words, or gets a warning. `job_id` matches the draft against another of your jobs. Throttled like the AI endpoints.
          */
         get: operations["cvs_match"];
         put?: never;
@@ -246,6 +378,58 @@ export interface paths {
         };
         /** One version of one of your CV drafts. */
         get: operations["cvs_versions_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/interview-preps/{prep_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of your interview preps. */
+        get: operations["interview_preps_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edit one of your interview preps; the edit is saved as its next version. */
+        patch: operations["interview_preps_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/interview-preps/{prep_id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download one of your interview preps as PDF, DOCX, Markdown or text. */
+        get: operations["interview_preps_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/interview-preps/{prep_id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every version of one of your interview preps, newest first. */
+        get: operations["interview_preps_versions_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -381,7 +565,7 @@ export interface paths {
         };
         /**
          * Download one of your cover letters as PDF, DOCX, Markdown or text.
-         * @description One column of real text with the standard section headings, as applicant tracking systems read best; the PDF embeds its font (DejaVu Sans), so accented and Cyrillic names print and copy out correctly. The latest version is exported.
+         * @description One column of real text with the standard section headings, as applicant tracking systems read best; the PDF embeds its fonts (Noto, with HarfBuzz shaping), so names in any script — Latin, Cyrillic, Greek, Chinese, Japanese, Korean, Arabic, Hebrew, Devanagari — print and copy out correctly, and a character no font has refuses the export (422) instead of vanishing. Markdown escapes your text. The latest version is exported. Throttled like the AI endpoints.
          */
         get: operations["letters_export"];
         put?: never;
@@ -421,6 +605,46 @@ export interface paths {
         };
         /** One version of one of your cover letters. */
         get: operations["letters_versions_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete your account and everything it owns.
+         * @description Send your password in the body. Your profile, jobs, drafts, letters, tasks, plan and quota counters are deleted and your tokens stop working at once. Usage rows are kept for accounting under an anonymous tombstone (plan and cost, no identity).
+         */
+        delete: operations["me_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Everything the service holds about you, as one JSON document.
+         * @description Your account, plan, master profile, jobs, CV drafts and cover letters with every version, background tasks and usage rows. Rate-limited (`DATA_EXPORT_RATE`, 5 an hour by default).
+         */
+        get: operations["me_export"];
         put?: never;
         post?: never;
         delete?: never;
@@ -525,11 +749,12 @@ export interface components {
          * @description * `extraction` - Job extraction
          *     * `cv_draft` - CV draft
          *     * `cover_letter` - Cover letter
+         *     * `interview_prep` - Interview prep
          *     * `image_check` - Image relevance check
          *     * `provider_test` - Provider credentials test
          * @enum {string}
          */
-        AITaskKindEnum: "extraction" | "cv_draft" | "cover_letter" | "image_check" | "provider_test";
+        AITaskKindEnum: "extraction" | "cv_draft" | "cover_letter" | "interview_prep" | "image_check" | "provider_test";
         /**
          * @description * `pending` - Pending
          *     * `running` - Running
@@ -554,6 +779,144 @@ export interface components {
             message: string;
             data: components["schemas"]["AcceptedTask"];
         };
+        AccountDeleteRequest: {
+            password: string;
+        };
+        AccountDeletedEnvelope: {
+            /** @enum {boolean} */
+            success: true;
+            message: string;
+            /** @enum {object|null} */
+            data: never | null;
+        };
+        Application: {
+            readonly id: number;
+            readonly job_id: number;
+            readonly job_title: string;
+            readonly company: string;
+            readonly status: components["schemas"]["ApplicationStatusEnum"];
+            /** @description The statuses this application may move to. */
+            readonly next_statuses: string[];
+            readonly cv_id: number | null;
+            /** @description The CV version sent: later edits leave it. */
+            readonly cv_version: number | null;
+            readonly letter_id: number | null;
+            /** @description The letter version sent. */
+            readonly letter_version: number | null;
+            /** Format: date-time */
+            readonly applied_at: string | null;
+            readonly notes: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        ApplicationCreateRequest: {
+            /**
+             * Format: int64
+             * @description One of your jobs.
+             */
+            job_id: number;
+            /**
+             * @description Where the application stands.
+             *
+             *     * `saved` - Saved
+             *     * `applied` - Applied
+             *     * `screening` - Screening
+             *     * `interview` - Interview
+             *     * `offer` - Offer
+             *     * `accepted` - Accepted
+             *     * `rejected` - Rejected
+             *     * `withdrawn` - Withdrawn
+             * @default saved
+             */
+            status?: components["schemas"]["ApplicationStatusEnum"];
+            /**
+             * Format: int64
+             * @description One of your CV drafts.
+             */
+            cv_id?: number | null;
+            /**
+             * Format: int64
+             * @description Default: its latest version.
+             */
+            cv_version?: number | null;
+            /**
+             * Format: int64
+             * @description One of your cover letters.
+             */
+            letter_id?: number | null;
+            /**
+             * Format: int64
+             * @description Default: its latest version.
+             */
+            letter_version?: number | null;
+            /** Format: date-time */
+            applied_at?: string | null;
+            notes?: string;
+        };
+        ApplicationDeletedEnvelope: {
+            /** @enum {boolean} */
+            success: true;
+            message: string;
+            /** @enum {object|null} */
+            data: never | null;
+        };
+        ApplicationDetail: {
+            readonly id: number;
+            readonly job_id: number;
+            readonly job_title: string;
+            readonly company: string;
+            readonly status: components["schemas"]["ApplicationStatusEnum"];
+            /** @description The statuses this application may move to. */
+            readonly next_statuses: string[];
+            readonly cv_id: number | null;
+            /** @description The CV version sent: later edits leave it. */
+            readonly cv_version: number | null;
+            readonly letter_id: number | null;
+            /** @description The letter version sent. */
+            readonly letter_version: number | null;
+            /** Format: date-time */
+            readonly applied_at: string | null;
+            readonly notes: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+            readonly history: components["schemas"]["StatusChange"][];
+        };
+        ApplicationEnvelope: {
+            data: components["schemas"]["ApplicationDetail"];
+            /** @enum {boolean} */
+            success: true;
+            message: string;
+        };
+        ApplicationListEnvelope: {
+            data: components["schemas"]["ApplicationListPage"];
+            /** @enum {boolean} */
+            success: true;
+            message: string;
+        };
+        ApplicationListPage: {
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["Application"][];
+        };
+        /**
+         * @description * `saved` - Saved
+         *     * `applied` - Applied
+         *     * `screening` - Screening
+         *     * `interview` - Interview
+         *     * `offer` - Offer
+         *     * `accepted` - Accepted
+         *     * `rejected` - Rejected
+         *     * `withdrawn` - Withdrawn
+         * @enum {string}
+         */
+        ApplicationStatusEnum: "saved" | "applied" | "screening" | "interview" | "offer" | "accepted" | "rejected" | "withdrawn";
         BulletReport: {
             /** @description Index in content.experience. */
             experience: number;
@@ -567,10 +930,16 @@ export interface components {
         };
         BulletSource: {
             employer: string;
-            field: components["schemas"]["FieldEnum"];
+            field: components["schemas"]["BulletSourceFieldEnum"];
             /** @description The profile fact's text. */
             highlight: string;
         };
+        /**
+         * @description * `highlight` - highlight
+         *     * `summary` - summary
+         * @enum {string}
+         */
+        BulletSourceFieldEnum: "highlight" | "summary";
         CVDraft: {
             readonly id: number;
             readonly job_id: number;
@@ -608,7 +977,7 @@ export interface components {
                     company: string;
                 };
             };
-            /** @description Problems the fact check still found after one regeneration (for example an employer that is not in your profile). Empty when the draft passed. */
+            /** @description What the fact check removed from the AI's draft and why ("Removed: Skill "Go" is not in your profile."), or, after your edits, what you added beyond your profile ("Added by you: …", kept). Empty when every claim is backed. */
             readonly warnings: string[];
             /** @description The AI provider type. */
             readonly provider: string;
@@ -732,13 +1101,26 @@ export interface components {
             readonly job_id: number;
             readonly tone: components["schemas"]["CoverLetterToneEnum"];
             readonly profile_version: number;
-            /** @description subject, greeting, paragraphs (three), sign_off and signature. */
+            /** @description subject, greeting, paragraphs (three), sign_off and signature, as the AI wrote them; sender (your contact details, from your profile), date and recipient (the company, and the hiring manager when the job names one), added by the service. */
             readonly content: {
                 subject: string;
                 greeting: string;
                 paragraphs: string[];
                 sign_off: string;
                 signature: string;
+                sender?: {
+                    name?: string;
+                    email?: string;
+                    phone?: string;
+                    location?: string;
+                    links?: string[];
+                };
+                date?: string;
+                recipient?: {
+                    name?: string;
+                    company?: string;
+                    location?: string;
+                };
             };
             /** @description Subject line, greeting, the paragraphs, sign-off and signature, separated by blank lines. */
             readonly text: string;
@@ -798,6 +1180,19 @@ export interface components {
                 paragraphs: string[];
                 sign_off: string;
                 signature: string;
+                sender?: {
+                    name?: string;
+                    email?: string;
+                    phone?: string;
+                    location?: string;
+                    links?: string[];
+                };
+                date?: string;
+                recipient?: {
+                    name?: string;
+                    company?: string;
+                    location?: string;
+                };
             };
             readonly warnings: string[];
             readonly edited_by_user: boolean;
@@ -824,6 +1219,13 @@ export interface components {
             previous: string | null;
             results: components["schemas"]["CoverLetterVersion"][];
         };
+        DataExportEnvelope: {
+            /** @enum {boolean} */
+            success: true;
+            message: string;
+            /** @enum {object|null} */
+            data: never | null;
+        };
         DeletedEnvelope: {
             /** @enum {boolean} */
             success: true;
@@ -835,7 +1237,7 @@ export interface components {
          * @description Every error code the API answers with (the list in the description).
          * @enum {string}
          */
-        ErrorCode: "BAD_AI_OUTPUT" | "CLIENT_CLOSED" | "ERROR" | "EXPORT_UNAVAILABLE" | "FETCH_FAILED" | "FORBIDDEN" | "INTERNAL_ERROR" | "INVALID_INPUT" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "NOT_FOUND" | "NO_PROVIDER" | "PAYLOAD_TOO_LARGE" | "PROVIDER_BILLING" | "PROVIDER_ERROR" | "PROVIDER_TIMEOUT" | "QUEUE_UNAVAILABLE" | "QUOTA_EXCEEDED" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "UNAUTHORIZED";
+        ErrorCode: "ABANDONED" | "BAD_AI_OUTPUT" | "CLIENT_CLOSED" | "CONTENT_REFUSED" | "ERROR" | "EXPORT_UNAVAILABLE" | "FETCH_FAILED" | "FORBIDDEN" | "INTERNAL_ERROR" | "INVALID_INPUT" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "NOT_FOUND" | "NO_PROVIDER" | "OUTPUT_TRUNCATED" | "PAYLOAD_TOO_LARGE" | "PII_BLOCKED" | "PROVIDER_BILLING" | "PROVIDER_ERROR" | "PROVIDER_TIMEOUT" | "QUEUE_UNAVAILABLE" | "QUOTA_EXCEEDED" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "UNAUTHORIZED";
         ErrorEnvelope: {
             /** @enum {boolean} */
             success: false;
@@ -875,20 +1277,104 @@ export interface components {
              */
             force?: boolean;
         };
-        /**
-         * @description * `highlight` - highlight
-         *     * `summary` - summary
-         * @enum {string}
-         */
-        FieldEnum: "highlight" | "summary";
         /** @description Messages per field; a nested object for a nested field. */
         FieldErrors: {
             [key: string]: string[] | components["schemas"]["FieldErrors"];
         };
+        Held: {
+            daily_tokens: number;
+            monthly_tokens: number;
+            /** Format: decimal */
+            monthly_cost_usd: string;
+        };
+        InterviewPrep: {
+            readonly id: number;
+            readonly application_id: number;
+            readonly profile_version: number;
+            /** @description The questions; each outline cites the profile facts it stands on (`sources`), or says there is no matching experience. */
+            readonly content: {
+                questions: {
+                    /** @enum {string} */
+                    kind: "behavioural" | "technical" | "company";
+                    question: string;
+                    outline: {
+                        situation: string;
+                        task: string;
+                        action: string;
+                        result: string;
+                    } | null;
+                    sources: {
+                        id: string;
+                        text: string;
+                    }[];
+                    note?: string;
+                }[];
+            };
+            /** @description What the fact check removed, and why. */
+            readonly warnings: string[];
+            readonly provider: string;
+            readonly model: string;
+            readonly prompt_version: string;
+            readonly version: number;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        InterviewPrepEnvelope: {
+            data: components["schemas"]["InterviewPrep"];
+            /** @enum {boolean} */
+            success: true;
+            message: string;
+        };
+        InterviewPrepRequest: {
+            /**
+             * @description Prepare afresh instead of reusing an identical earlier answer.
+             * @default false
+             */
+            force?: boolean;
+        };
+        InterviewPrepVersion: {
+            readonly number: number;
+            readonly content: {
+                questions: {
+                    /** @enum {string} */
+                    kind: "behavioural" | "technical" | "company";
+                    question: string;
+                    outline: {
+                        situation: string;
+                        task: string;
+                        action: string;
+                        result: string;
+                    } | null;
+                    sources: {
+                        id: string;
+                        text: string;
+                    }[];
+                    note?: string;
+                }[];
+            };
+            readonly warnings: string[];
+            readonly edited_by_user: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        InterviewPrepVersionListEnvelope: {
+            data: components["schemas"]["InterviewPrepVersionListPage"];
+            /** @enum {boolean} */
+            success: true;
+            message: string;
+        };
+        InterviewPrepVersionListPage: {
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["InterviewPrepVersion"][];
+        };
         Job: {
             readonly id: number;
             readonly source: components["schemas"]["SourceEnum"];
-            /** Format: uri */
+            /** @description The posting's address; empty when it was pasted or uploaded. */
             readonly source_url: string;
             readonly title: string;
             readonly company: string;
@@ -1024,12 +1510,20 @@ export interface components {
             /** @description The limits set for you in place of your plan's; the others are your plan's. */
             own: components["schemas"]["OwnEnum"][];
         };
+        LoggedOutEnvelope: {
+            data: components["schemas"]["Revoked"];
+            /** @enum {boolean} */
+            success: true;
+            message: string;
+        };
         MatchReport: {
             job_id: number;
-            /** @description round(100 × found weight / total weight) over the job's skills and keywords; required skills weigh 2, the others 1. */
+            /** @description round(100 × matched weight / total weight) over the job's skills and keywords; a term is matched when the CV names it and your profile backs it; required skills weigh 2, the others 1. */
             score: number;
             matched: components["schemas"]["MatchTerm"][];
             missing: components["schemas"]["MatchTerm"][];
+            /** @description Terms the CV names but your profile does not back: they count nothing. */
+            unbacked: components["schemas"]["MatchTerm"][];
             bullets: components["schemas"]["BulletReport"][];
             /** @description Bullets no profile fact backs. */
             unsourced_bullets: number;
@@ -1054,8 +1548,10 @@ export interface components {
             kind: components["schemas"]["MatchTermKindEnum"];
             /** @description 2 for required, 1 otherwise. */
             weight: number;
-            /** @description The CV sections it was found in (matched terms only). */
+            /** @description The CV sections that name it (matched and unbacked terms). */
             found_in?: string[];
+            /** @description The profile fact that backs it (matched terms; for missing ones, what in your profile could be added to the CV, or null). */
+            backed_by?: components["schemas"]["TermBacking"] | null;
         };
         /**
          * @description * `required` - required
@@ -1071,6 +1567,38 @@ export interface components {
          * @enum {string}
          */
         OwnEnum: "daily_tokens" | "monthly_tokens" | "monthly_cost_usd";
+        PatchedApplicationUpdateRequest: {
+            /**
+             * @description A move `next_statuses` allows.
+             *
+             *     * `saved` - Saved
+             *     * `applied` - Applied
+             *     * `screening` - Screening
+             *     * `interview` - Interview
+             *     * `offer` - Offer
+             *     * `accepted` - Accepted
+             *     * `rejected` - Rejected
+             *     * `withdrawn` - Withdrawn
+             */
+            status?: components["schemas"]["ApplicationStatusEnum"];
+            /**
+             * Format: int64
+             * @description null unlinks the CV.
+             */
+            cv_id?: number | null;
+            /** Format: int64 */
+            cv_version?: number | null;
+            /**
+             * Format: int64
+             * @description null unlinks the letter.
+             */
+            letter_id?: number | null;
+            /** Format: int64 */
+            letter_version?: number | null;
+            /** Format: date-time */
+            applied_at?: string | null;
+            notes?: string;
+        };
         PatchedDraftEditRequest: {
             /** @description A JSON Merge Patch (RFC 7386) of the content: keys given replace, null removes a key, lists are replaced whole. The result must fit the content's schema. */
             content?: {
@@ -1384,6 +1912,11 @@ export interface components {
             user: components["schemas"]["User"];
             /** @description Send it as `Authorization: Token <token>` or `Authorization: Bearer <token>`. */
             token: string;
+            /**
+             * Format: date-time
+             * @description When the token stops working unless used: each use moves it forward (see the README).
+             */
+            expiry: string | null;
         };
         RegisteredEnvelope: {
             data: components["schemas"]["Registered"];
@@ -1402,6 +1935,22 @@ export interface components {
              */
             monthly_cost_usd: string | null;
         };
+        Revoked: {
+            /** @description How many tokens stopped working. */
+            revoked: number;
+        };
+        RevokedEnvelope: {
+            data: components["schemas"]["Revoked"];
+            /** @enum {boolean} */
+            success: true;
+            message: string;
+        };
+        RevokedOneEnvelope: {
+            data: components["schemas"]["Revoked"];
+            /** @enum {boolean} */
+            success: true;
+            message: string;
+        };
         /**
          * @description * `url` - URL
          *     * `text` - Pasted text
@@ -1409,6 +1958,12 @@ export interface components {
          * @enum {string}
          */
         SourceEnum: "url" | "text" | "image";
+        StatusChange: {
+            readonly from_status: components["schemas"]["ApplicationStatusEnum"];
+            readonly to_status: components["schemas"]["ApplicationStatusEnum"];
+            /** Format: date-time */
+            readonly changed_at: string;
+        };
         TaskUsage: {
             task: string;
             calls: number;
@@ -1417,12 +1972,54 @@ export interface components {
             /** Format: decimal */
             cost_usd: string;
         };
+        TermBacking: {
+            /**
+             * @description skills: a skill of your profile; text: a sentence of your profile names it.
+             *
+             *     * `skills` - skills
+             *     * `text` - text
+             */
+            field: components["schemas"]["TermBackingFieldEnum"];
+            /** @description The skill, or the profile's sentence. */
+            text: string;
+        };
+        /**
+         * @description * `skills` - skills
+         *     * `text` - text
+         * @enum {string}
+         */
+        TermBackingFieldEnum: "skills" | "text";
         Token: {
-            /** @description Send it as `Authorization: Token <token>` or `Authorization: Bearer <token>`. */
+            /** @description Send it as `Authorization: Token <token>` or `Authorization: Bearer <token>`. Shown once; a new one per sign-in. */
             token: string;
+            /**
+             * Format: date-time
+             * @description When the token stops working unless used: each use moves it forward (see the README).
+             */
+            expiry: string | null;
         };
         TokenEnvelope: {
             data: components["schemas"]["Token"];
+            /** @enum {boolean} */
+            success: true;
+            message: string;
+        };
+        /** @description One of the user's tokens, as listed: never the token itself. */
+        TokenInfo: {
+            /** @description The token's first characters; DELETE it to revoke it. */
+            id: string;
+            /** Format: date-time */
+            created: string;
+            /**
+             * Format: date-time
+             * @description When the token stops working unless used: each use moves it forward (see the README).
+             */
+            expiry: string | null;
+            /** @description Whether this request used it. */
+            readonly current: boolean;
+        };
+        TokenListEnvelope: {
+            data: components["schemas"]["TokenInfo"][];
             /** @enum {boolean} */
             success: true;
             message: string;
@@ -1486,6 +2083,8 @@ export interface components {
             limits: components["schemas"]["Limits"];
             today: components["schemas"]["PeriodUsage"];
             month: components["schemas"]["PeriodUsage"];
+            /** @description Held by your requests in progress until they end; counted in `remaining`. */
+            held: components["schemas"]["Held"];
             remaining: components["schemas"]["Remaining"];
         };
         User: {
@@ -1565,7 +2164,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            kind: "image_check" | "provider_test";
+            kind: "interview_prep" | "image_check" | "provider_test";
             readonly status: components["schemas"]["AITaskStatusEnum"];
             /** @enum {object|null} */
             result: never | null;
@@ -1587,6 +2186,535 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    applications_list: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. A page past the last one is a 404. */
+                page?: number;
+                /** @description Items per page, from 1 (at most 100; more is taken as 100). */
+                page_size?: number;
+                /**
+                 * @description Only those with this status.
+                 *
+                 *     * `saved` - Saved
+                 *     * `applied` - Applied
+                 *     * `screening` - Screening
+                 *     * `interview` - Interview
+                 *     * `offer` - Offer
+                 *     * `accepted` - Accepted
+                 *     * `rejected` - Rejected
+                 *     * `withdrawn` - Withdrawn
+                 */
+                status?: "saved" | "applied" | "screening" | "interview" | "offer" | "accepted" | "rejected" | "withdrawn" | "";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationListEnvelope"];
+                };
+            };
+            /** @description INVALID_INPUT: the request breaks a rule the message names. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description UNAUTHORIZED: no or wrong credentials (`Authorization: Token <key>` or `Authorization: Bearer <key>`, or a session). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description NOT_FOUND: no such object among yours, or no such page of a list. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    applications_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplicationCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationEnvelope"];
+                };
+            };
+            /** @description INVALID_INPUT: the request breaks a rule the message names. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description UNAUTHORIZED: no or wrong credentials (`Authorization: Token <key>` or `Authorization: Bearer <key>`, or a session). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description NOT_FOUND: no such object among yours, or no such page of a list. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the request body is over the size limit the message names. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description INVALID_INPUT: the request body's content type is not one this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    applications_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationEnvelope"];
+                };
+            };
+            /** @description UNAUTHORIZED: no or wrong credentials (`Authorization: Token <key>` or `Authorization: Bearer <key>`, or a session). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description NOT_FOUND: no such object among yours, or no such page of a list. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    applications_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationDeletedEnvelope"];
+                };
+            };
+            /** @description UNAUTHORIZED: no or wrong credentials (`Authorization: Token <key>` or `Authorization: Bearer <key>`, or a session). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description NOT_FOUND: no such object among yours, or no such page of a list. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    applications_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedApplicationUpdateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationEnvelope"];
+                };
+            };
+            /** @description INVALID_INPUT: the request breaks a rule the message names. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description UNAUTHORIZED: no or wrong credentials (`Authorization: Token <key>` or `Authorization: Bearer <key>`, or a session). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description NOT_FOUND: no such object among yours, or no such page of a list. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the request body is over the size limit the message names. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description INVALID_INPUT: the request body's content type is not one this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    applications_interview_prep: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["InterviewPrepRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InterviewPrepEnvelope"];
+                };
+            };
+            /** @description INVALID_INPUT: the request breaks a rule the message names. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description UNAUTHORIZED: no or wrong credentials (`Authorization: Token <key>` or `Authorization: Bearer <key>`, or a session). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description NOT_FOUND: no such object among yours, or no such page of a list. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the request body is over the size limit the message names. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description INVALID_INPUT: the request body's content type is not one this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description RATE_LIMITED or QUOTA_EXCEEDED (with a Retry-After header). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description PROVIDER_ERROR or BAD_AI_OUTPUT: the AI provider failed or answered unusably. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description PROVIDER_TIMEOUT: the AI provider did not answer in time. */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    applications_export_csv: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only those with this status.
+                 *
+                 *     * `saved` - Saved
+                 *     * `applied` - Applied
+                 *     * `screening` - Screening
+                 *     * `interview` - Interview
+                 *     * `offer` - Offer
+                 *     * `accepted` - Accepted
+                 *     * `rejected` - Rejected
+                 *     * `withdrawn` - Withdrawn
+                 */
+                status?: "saved" | "applied" | "screening" | "interview" | "offer" | "accepted" | "rejected" | "withdrawn" | "";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description INVALID_INPUT: the request breaks a rule the message names. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description UNAUTHORIZED: no or wrong credentials (`Authorization: Token <key>` or `Authorization: Bearer <key>`, or a session). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    auth_logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoggedOutEnvelope"];
+                };
+            };
+            /** @description UNAUTHORIZED: no or wrong credentials (`Authorization: Token <key>` or `Authorization: Bearer <key>`, or a session). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     auth_register: {
         parameters: {
             query?: never;
@@ -1646,7 +2774,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: the database is busy or down (with a Retry-After header); on AI operations also NO_PROVIDER: no AI provider able to do this is configured. */
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1725,7 +2853,129 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: the database is busy or down (with a Retry-After header); on AI operations also NO_PROVIDER: no AI provider able to do this is configured. */
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    auth_tokens_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenListEnvelope"];
+                };
+            };
+            /** @description UNAUTHORIZED: no or wrong credentials (`Authorization: Token <key>` or `Authorization: Bearer <key>`, or a session). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    auth_tokens_revoke_all: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevokedEnvelope"];
+                };
+            };
+            /** @description UNAUTHORIZED: no or wrong credentials (`Authorization: Token <key>` or `Authorization: Bearer <key>`, or a session). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    auth_tokens_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevokedOneEnvelope"];
+                };
+            };
+            /** @description UNAUTHORIZED: no or wrong credentials (`Authorization: Token <key>` or `Authorization: Bearer <key>`, or a session). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description NOT_FOUND: no such object among yours, or no such page of a list. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1823,7 +3073,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: the database is busy or down (with a Retry-After header); on AI operations also NO_PROVIDER: no AI provider able to do this is configured. */
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1921,7 +3171,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: the database is busy or down (with a Retry-After header); on AI operations also NO_PROVIDER: no AI provider able to do this is configured. */
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2019,7 +3269,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: the database is busy or down (with a Retry-After header); on AI operations also NO_PROVIDER: no AI provider able to do this is configured. */
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2126,7 +3376,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: the database is busy or down (with a Retry-After header); on AI operations also NO_PROVIDER: no AI provider able to do this is configured. */
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2224,7 +3474,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: the database is busy or down (with a Retry-After header); on AI operations also NO_PROVIDER: no AI provider able to do this is configured. */
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2286,7 +3536,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: the database is busy or down (with a Retry-After header); on AI operations also NO_PROVIDER: no AI provider able to do this is configured. */
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2334,7 +3584,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: the database is busy or down (with a Retry-After header); on AI operations also NO_PROVIDER: no AI provider able to do this is configured. */
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2382,7 +3632,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: the database is busy or down (with a Retry-After header); on AI operations also NO_PROVIDER: no AI provider able to do this is configured. */
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2461,7 +3711,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: the database is busy or down (with a Retry-After header); on AI operations also NO_PROVIDER: no AI provider able to do this is configured. */
+            /** @description RATE_LIMITED or QUOTA_EXCEEDED (with a Retry-After header). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2539,6 +3798,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description EXPORT_UNAVAILABLE: the document has characters no font on this server can draw (named in the message), or took too long to lay out. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description RATE_LIMITED or QUOTA_EXCEEDED (with a Retry-After header). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description EXPORT_UNAVAILABLE: PDF export lacks its fonts on this server. */
             503: {
                 headers: {
@@ -2599,7 +3876,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: the database is busy or down (with a Retry-After header); on AI operations also NO_PROVIDER: no AI provider able to do this is configured. */
+            /** @description RATE_LIMITED or QUOTA_EXCEEDED (with a Retry-After header). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2661,7 +3947,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: the database is busy or down (with a Retry-After header); on AI operations also NO_PROVIDER: no AI provider able to do this is configured. */
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2710,7 +3996,292 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: the database is busy or down (with a Retry-After header); on AI operations also NO_PROVIDER: no AI provider able to do this is configured. */
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    interview_preps_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                prep_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InterviewPrepEnvelope"];
+                };
+            };
+            /** @description UNAUTHORIZED: no or wrong credentials (`Authorization: Token <key>` or `Authorization: Bearer <key>`, or a session). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description NOT_FOUND: no such object among yours, or no such page of a list. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    interview_preps_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                prep_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedDraftEditRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InterviewPrepEnvelope"];
+                };
+            };
+            /** @description INVALID_INPUT: the request breaks a rule the message names. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description UNAUTHORIZED: no or wrong credentials (`Authorization: Token <key>` or `Authorization: Bearer <key>`, or a session). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description NOT_FOUND: no such object among yours, or no such page of a list. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the request body is over the size limit the message names. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description INVALID_INPUT: the request body's content type is not one this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    interview_preps_export: {
+        parameters: {
+            query?: {
+                /**
+                 * @description pdf, docx (Word), md (Markdown) or txt.
+                 *
+                 *     * `pdf` - pdf
+                 *     * `docx` - docx
+                 *     * `md` - md
+                 *     * `txt` - txt
+                 */
+                format?: "pdf" | "docx" | "md" | "txt";
+                /**
+                 * @description Page size of pdf and docx: a4 or letter (US Letter).
+                 *
+                 *     * `a4` - a4
+                 *     * `letter` - letter
+                 */
+                paper?: "a4" | "letter";
+            };
+            header?: never;
+            path: {
+                prep_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The pdf file, as an attachment (Content-Disposition). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "text/markdown": string;
+                    "text/plain": string;
+                };
+            };
+            /** @description INVALID_INPUT: the request breaks a rule the message names. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description UNAUTHORIZED: no or wrong credentials (`Authorization: Token <key>` or `Authorization: Bearer <key>`, or a session). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description NOT_FOUND: no such object among yours, or no such page of a list. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description EXPORT_UNAVAILABLE: the document has characters no font on this server can draw (named in the message), or took too long to lay out. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description RATE_LIMITED or QUOTA_EXCEEDED (with a Retry-After header). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description EXPORT_UNAVAILABLE: PDF export lacks its fonts on this server. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    interview_preps_versions_list: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. A page past the last one is a 404. */
+                page?: number;
+                /** @description Items per page, from 1 (at most 100; more is taken as 100). */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                prep_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InterviewPrepVersionListEnvelope"];
+                };
+            };
+            /** @description INVALID_INPUT: the request breaks a rule the message names. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description UNAUTHORIZED: no or wrong credentials (`Authorization: Token <key>` or `Authorization: Bearer <key>`, or a session). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description NOT_FOUND: no such object among yours, or no such page of a list. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2816,7 +4387,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: the database is busy or down (with a Retry-After header); on AI operations also NO_PROVIDER: no AI provider able to do this is configured. */
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2904,7 +4475,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: the database is busy or down (with a Retry-After header); on AI operations also NO_PROVIDER: no AI provider able to do this is configured. */
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2964,7 +4535,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: the database is busy or down (with a Retry-After header); on AI operations also NO_PROVIDER: no AI provider able to do this is configured. */
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3012,7 +4583,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: the database is busy or down (with a Retry-After header); on AI operations also NO_PROVIDER: no AI provider able to do this is configured. */
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3060,7 +4631,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: the database is busy or down (with a Retry-After header); on AI operations also NO_PROVIDER: no AI provider able to do this is configured. */
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3139,7 +4710,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: the database is busy or down (with a Retry-After header); on AI operations also NO_PROVIDER: no AI provider able to do this is configured. */
+            /** @description RATE_LIMITED or QUOTA_EXCEEDED (with a Retry-After header). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3210,7 +4790,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: the database is busy or down (with a Retry-After header); on AI operations also NO_PROVIDER: no AI provider able to do this is configured. */
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3258,7 +4838,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: the database is busy or down (with a Retry-After header); on AI operations also NO_PROVIDER: no AI provider able to do this is configured. */
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3306,7 +4886,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: the database is busy or down (with a Retry-After header); on AI operations also NO_PROVIDER: no AI provider able to do this is configured. */
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3385,7 +4965,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: the database is busy or down (with a Retry-After header); on AI operations also NO_PROVIDER: no AI provider able to do this is configured. */
+            /** @description RATE_LIMITED or QUOTA_EXCEEDED (with a Retry-After header). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3463,6 +5052,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description EXPORT_UNAVAILABLE: the document has characters no font on this server can draw (named in the message), or took too long to lay out. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description RATE_LIMITED or QUOTA_EXCEEDED (with a Retry-After header). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description EXPORT_UNAVAILABLE: PDF export lacks its fonts on this server. */
             503: {
                 headers: {
@@ -3525,7 +5132,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: the database is busy or down (with a Retry-After header); on AI operations also NO_PROVIDER: no AI provider able to do this is configured. */
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3574,7 +5181,139 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: the database is busy or down (with a Retry-After header); on AI operations also NO_PROVIDER: no AI provider able to do this is configured. */
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    me_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountDeleteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountDeletedEnvelope"];
+                };
+            };
+            /** @description INVALID_INPUT: the request breaks a rule the message names. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description UNAUTHORIZED: no or wrong credentials (`Authorization: Token <key>` or `Authorization: Bearer <key>`, or a session). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description FORBIDDEN: authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the request body is over the size limit the message names. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description INVALID_INPUT: the request body's content type is not one this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description RATE_LIMITED or QUOTA_EXCEEDED (with a Retry-After header). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    me_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataExportEnvelope"];
+                };
+            };
+            /** @description UNAUTHORIZED: no or wrong credentials (`Authorization: Token <key>` or `Authorization: Bearer <key>`, or a session). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description RATE_LIMITED or QUOTA_EXCEEDED (with a Retry-After header). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3611,7 +5350,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: the database is busy or down (with a Retry-After header); on AI operations also NO_PROVIDER: no AI provider able to do this is configured. */
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3679,7 +5418,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: the database is busy or down (with a Retry-After header); on AI operations also NO_PROVIDER: no AI provider able to do this is configured. */
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3716,7 +5455,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: the database is busy or down (with a Retry-After header); on AI operations also NO_PROVIDER: no AI provider able to do this is configured. */
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3784,7 +5523,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: the database is busy or down (with a Retry-After header); on AI operations also NO_PROVIDER: no AI provider able to do this is configured. */
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3832,7 +5571,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: the database is busy or down (with a Retry-After header); on AI operations also NO_PROVIDER: no AI provider able to do this is configured. */
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3869,7 +5608,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: the database is busy or down (with a Retry-After header); on AI operations also NO_PROVIDER: no AI provider able to do this is configured. */
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3929,7 +5668,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: the database is busy or down (with a Retry-After header); on AI operations also NO_PROVIDER: no AI provider able to do this is configured. */
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
             503: {
                 headers: {
                     [name: string]: unknown;
