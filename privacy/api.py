@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils.http import content_disposition_header
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -29,16 +29,39 @@ class DataExportThrottle(UserRateThrottle):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
 
+def _rows(help_text: str) -> serializers.ListField:
+    return serializers.ListField(child=serializers.DictField(), help_text=help_text)
+
+
+DATA_EXPORT = inline_serializer(
+    name="DataExport",
+    fields={
+        "exported_at": serializers.DateTimeField(),
+        "account": serializers.DictField(help_text="Username, email, names, dates."),
+        "plan": serializers.DictField(help_text="Plan, subscriptions and own limits."),
+        "profile": serializers.DictField(allow_null=True, help_text="null before you make one."),
+        "jobs": _rows("Every job, with every field."),
+        "cv_drafts": _rows("Every CV draft, with its versions."),
+        "cover_letters": _rows("Every cover letter, with its versions."),
+        "applications": _rows("Every application, with its status history."),
+        "interview_preps": _rows("Every interview prep, with its versions."),
+        "background_tasks": _rows("Every background AI task."),
+        "usage": _rows("Every usage row of yours."),
+    },
+)
+
+
 class MeExportView(APIView):
     throttle_classes = [DataExportThrottle]
 
     @extend_schema(
         operation_id="me_export",
         summary="Everything the service holds about you, as one JSON document.",
-        description="Your account, plan, master profile, jobs, CV drafts and cover letters "
-        "with every version, background tasks and usage rows. Rate-limited "
+        description="Your account, plan, master profile, jobs, CV drafts, cover letters and "
+        "interview preps with every version, applications with their status history, "
+        "background tasks and usage rows. Rate-limited "
         "(`DATA_EXPORT_RATE`, 5 an hour by default).",
-        responses={200: enveloped("DataExportEnvelope", None), **error_responses(401, 429)},
+        responses={200: enveloped("DataExportEnvelope", DATA_EXPORT), **error_responses(401, 429)},
         tags=["me"],
     )
     def get(self, request: Request) -> Response:
