@@ -29,6 +29,7 @@ from orchestrator.models import AITask
 from .ai import CV_DRAFT, draft_cv
 from .factcheck import cv_fact_problems
 from .models import CVDraft, MasterProfile
+from .profile_versions import profile_version_record
 from .prompts import VERSION as CV_PROMPT_VERSION
 from .schemas import PROFILE_PATCH_SCHEMA, PROFILE_SCHEMA
 from .selectors import cv_draft_get, job_and_profile_for_drafting
@@ -110,9 +111,13 @@ def _profile_change(*, user: Any, change: Callable[[dict], Any]) -> MasterProfil
         profile, _ = MasterProfile.objects.select_for_update().get_or_create(user=user)
         data = profile_validate(data=change(copy.deepcopy(profile.data)))
         if data != profile.data:
+            previous = (profile.data, profile.version)
             profile.data = data
             profile.version += 1
             profile.save(update_fields=["data", "version", "updated_at"])
+            profile_version_record(
+                profile=profile, previous_data=previous[0], previous_number=previous[1]
+            )
     return profile
 
 
