@@ -111,8 +111,9 @@ def _undated_tail(entry: Entry) -> list[Line]:
     dated = [i for i, line in enumerate(entry.header) if date_range_find(line.plain)]
     if not dated or dated[-1] == len(entry.header) - 1:
         return []
-    tail = entry.header[dated[-1] + 1 :]
-    del entry.header[dated[-1] + 1 :]
+    # Only the last line moves: lines before it are the previous entry's description.
+    tail = entry.header[-1:]
+    del entry.header[-1:]
     return tail
 
 
@@ -122,27 +123,35 @@ def _has_dates(entry: Entry) -> bool:
 
 def entry_fields(entry: Entry) -> tuple[list[str], DateRange | None, str]:
     """The entry's content fields (dates and locations taken out), its dates and location.
-    Fields are split at wide gaps and at " | "; a short field beside the first one, or what
-    is left beside the dates, is the location ("London | 2021-03 – Present")."""
+    Fields are split at wide gaps, at " | " and before a trailing " – Place"; a place-like
+    field ("San Francisco, CA"), a short field beside the first one, or what is left beside
+    the dates when no location was seen yet ("London | 2021-03 – Present"), is the location."""
     dates: DateRange | None = None
     content: list[str] = []
     location = ""
     for line in entry.header:
-        parts = [p.strip() for field in line.fields for p in field.split(" | ") if p.strip()]
+        parts: list[str] = []
+        for column in line.fields:
+            for part in column.split(" | "):
+                head, dash, tail = part.rpartition(" – ")
+                if dash and head.strip() and looks_like_place(tail):
+                    parts += [head.strip(), tail.strip()]
+                elif part.strip():
+                    parts.append(part.strip())
         line_dated = date_range_find(line.plain) is not None
         for position, text in enumerate(parts):
-            beside_dates = line_dated
             found = date_range_find(text)
             if found and dates is None:
                 dates = found
                 text = text.replace(found.text, " ").strip(" ,|–-·()")
-                beside_dates = True
             elif found and len(found.text) >= len(text) - 3:
                 continue  # a second lone date (an end date on its own)
             if not text or DURATION.match(text):
                 continue
             short = len(text.split()) <= 4 and not _is_named(text)
-            if short and (position > 0 or beside_dates):
+            if looks_like_place(text) or (
+                short and (position > 0 or (line_dated and not location and content))
+            ):
                 location = location or text
                 continue
             content.append(" ".join(text.split()))
@@ -152,6 +161,17 @@ def entry_fields(entry: Entry) -> tuple[list[str], DateRange | None, str]:
                 dates = found
                 break
     return content, dates, location
+
+
+PLACE = re.compile(r"^[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*, [A-Z][\w.'-]*(?: [A-Z][\w.'-]*)?\.?$")
+
+
+def looks_like_place(text: str) -> bool:
+    """ "San Francisco, CA", "Istanbul, Türkiye", "Remote"."""
+    text = text.strip()
+    if text.casefold() in ("remote", "online", "hybrid"):
+        return True
+    return bool(PLACE.match(text)) and not EMPLOYER_WORDS.search(text) and not _is_named(text)
 
 
 def _is_named(text: str) -> bool:
@@ -169,6 +189,8 @@ def _split_two(text: str) -> list[str]:
 
 def work_entry(entry: Entry) -> tuple[dict, float]:
     content, dates, location = entry_fields(entry)
+    described = [text for text in content if len(text.split()) > 8]
+    content = [text for text in content if len(text.split()) <= 8] + described
     parts = content[:2] if len(content) >= 2 else _split_two(content[0]) if content else []
     if len(parts) == 1 and len(content) == 1:
         parts = [content[0], ""]

@@ -33,7 +33,7 @@ class Line:
         return [part.strip() for part in self.text.split(FIELD_SEPARATOR) if part.strip()]
 
 
-BULLET_MARKS = "•●▪◦‣∙·○■□➢➤►▸-–*"
+BULLET_MARKS = "•●▪◦‣∙·○■□➢➤►▸◆◇♦❖✓✔★→-–*"
 
 
 def strip_bullet(text: str) -> tuple[str, bool]:
@@ -41,6 +41,6 @@ def strip_bullet(text: str) -> tuple[str, bool]:
     stripped = text.lstrip()
     if stripped[:1] and stripped[0] in BULLET_MARKS and stripped[1:2] in (" ", "\t", ""):
         return stripped[1:].strip(), True
-    if stripped[:1] in ("•", "●", "▪", "◦", "➢", "➤", "►", "▸", "■"):
+    if stripped[:1] in ("•", "●", "▪", "◦", "➢", "➤", "►", "▸", "■", "◆", "♦", "❖"):
         return stripped[1:].strip(), True
     return stripped, False

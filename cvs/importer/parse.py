@@ -47,8 +47,13 @@ def cv_parse(lines: list[Line]) -> ParsedCV:
     size = body_size(lines)
     header: list[Line] = []
     sections: list[tuple[str, str, list[Line]]] = []
+    heading_size = 0.0  # the type size of the first heading named by its words
     for line in lines:
         section = section_of(line, body_size=size)
+        if section == OTHER and heading_size and line.size < heading_size * 0.95:
+            section = None  # smaller than the real headings: an employer or a school in bold
+        elif section and section != OTHER and not heading_size:
+            heading_size = line.size
         if section == OTHER and not sections and all(h.size < line.size for h in header):
             section = None  # the big line on top is the person's name, not a heading
         if section:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import statistics
+import unicodedata
 from dataclasses import dataclass
 
 from .errors import FileRefused, NoTextLayer
@@ -119,10 +120,14 @@ def _column_split(chars: list[Char], *, width: float) -> float | None:
         for b in range(max(0, int(c.x0 / step)), min(bins, int(c.x1 / step) + 1)):
             crossing[b] += 1
     total = len(chars)
+    # A line crossing the band puts about one character in each of its bins: a gutter is
+    # crossed by a couple of lines at most (a full-width name), never by the body text.
+    rows = len({round(c.y) for c in chars})
+    allowed = max(2, int(rows * 0.03))
     best: tuple[int, float] | None = None
     run = 0
     for b in range(int(0.2 * bins), int(0.8 * bins)):
-        if crossing[b] <= total * 0.01:
+        if crossing[b] <= allowed:
             run += 1
             if run >= 4:  # 12 pt of nothing
                 x = (b - run / 2) * step
@@ -168,14 +173,15 @@ def _line(row: list[Char], *, page: int) -> Line | None:
                 parts.append(" ")
         parts.append(c.text)
         previous = c
-    text = "".join(parts).strip()
+    # NFKC: ligatures ("ﬁ") become their letters, as the reader typed them.
+    text = unicodedata.normalize("NFKC", "".join(parts)).strip()
     if not text:
         return None
     bold_share = sum(1 for c in row if c.bold) / len(row)
     body, bullet = strip_bullet(text)
     first = row[1] if bullet and len(row) > 1 else row[0]
     return Line(
-        text=body.replace(" \xad ", " – "),
+        text=body.replace("\xad", "-"),
         size=round(size, 1),
         bold=bold_share > 0.6,
         bullet=bullet,
