@@ -83,7 +83,7 @@ def _identity(item: dict, keys: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def profile_import_merge(*, current: dict, draft: dict, fields: list[str] | None) -> dict:
-    chosen = set(fields or ("basics", *LIST_FIELDS))
+    chosen = set(fields) if fields is not None else {"basics", *LIST_FIELDS}
     unknown = chosen - set(FIELDS)
     if unknown:
         raise InvalidInput(

@@ -41,8 +41,7 @@ class ImportApplySerializer(RequestSerializer):
     fields = serializers.ListField(
         child=serializers.ChoiceField(choices=imports.FIELDS),
         required=False,
-        allow_empty=False,
-        help_text="Only these parts of the draft (default: all of it), e.g. "
+        help_text="Only these parts of the draft (default: all of it; [] takes nothing), e.g. "
         '["basics.email", "work"].',
     )
 
