@@ -18,6 +18,7 @@ from django.db import transaction
 
 from core.errors import InvalidInput, NotFound
 
+from .import_ai import import_ai_fill
 from .importer import cv_file_read
 from .models import MasterProfile, ProfileImport, ProfileVersion
 from .profile_versions import profile_version_get
@@ -36,6 +37,7 @@ FIELDS = ("basics", *(f"basics.{key}" for key in BASICS_FIELDS), *LIST_FIELDS)
 
 def profile_import_create(*, user: Any, filename: str, body: bytes) -> ProfileImport:
     file_format, parsed = cv_file_read(filename=filename, body=body)
+    ai_filled = import_ai_fill(user=user, parsed=parsed)
     draft = profile_validate(data=parsed.draft)
     return ProfileImport.objects.create(
         owner=user,
@@ -44,6 +46,7 @@ def profile_import_create(*, user: Any, filename: str, body: bytes) -> ProfileIm
         draft=draft,
         confidence=parsed.confidence,
         unread=parsed.unread[:100],
+        ai_filled=ai_filled,
     )
 
 

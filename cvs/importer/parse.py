@@ -36,6 +36,7 @@ class ParsedCV:
     draft: dict
     confidence: dict[str, float] = field(default_factory=dict)
     unread: list[str] = field(default_factory=list)
+    text: str = ""  # the file's text in reading order, for an AI pass over what is left
 
     @property
     def low_confidence(self) -> list[str]:
@@ -62,7 +63,7 @@ def cv_parse(lines: list[Line]) -> ParsedCV:
             sections[-1][2].append(line)
         else:
             header.append(line)
-    parsed = ParsedCV(draft={})
+    parsed = ParsedCV(draft={}, text="\n".join(line.plain for line in lines))
     _basics(parsed, header, lines)
     for section, title, body in sections:
         _section(parsed, section, title, body)

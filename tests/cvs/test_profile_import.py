@@ -350,3 +350,62 @@ def test_importing_needs_a_file_that_is_not_empty(api_client):
     response = upload(api_client, "cv.txt", b"")
     assert response.status_code == 400
     assert "empty" in response.json()["message"]
+
+
+UNSURE_CV = b"""jane.roe@example.com | +44 20 7946 0000
+
+Experience
+Acme Widgets Ltd
+2019-01 - 2021-02
+- Kept the widget line running
+
+Skills
+Welding, Lathe work
+"""
+
+
+def test_without_a_vendor_configured_no_ai_is_asked_and_the_gaps_stay_marked(api_client):
+    data = upload(api_client, "cv.txt", UNSURE_CV).json()["data"]
+
+    assert "name" not in data["draft"].get("basics", {})
+    assert data["ai_filled"] == []
+    assert "work[0]" in data["low_confidence"]
+
+
+def test_a_configured_vendor_fills_what_the_parser_missed_seeing_contacts_as_placeholders(
+    api_client, openai_double, make_provider
+):
+    import json
+
+    from tests.cvs.conftest import vendor_bodies
+    from tests.doubles import Reply
+
+    make_provider(openai_double)
+    openai_double.default = Reply.ok(
+        json.dumps(
+            {
+                "basics": {"name": "Jane Roe"},
+                "work": [
+                    {
+                        "name": "Acme Widgets Ltd",
+                        "position": "Machine Operator",
+                        "startDate": "2019-01",
+                        "endDate": "2021-02",
+                    }
+                ],
+            }
+        )
+    )
+
+    response = upload(api_client, "cv.txt", UNSURE_CV)
+
+    assert response.status_code == 201, response.json()
+    data = response.json()["data"]
+    assert data["draft"]["basics"]["name"] == "Jane Roe"
+    assert data["draft"]["basics"]["email"] == "jane.roe@example.com"
+    assert data["draft"]["work"][0]["position"] == "Machine Operator"
+    assert set(data["ai_filled"]) == {"basics.name", "work[0]"}
+    assert data["draft"]["skills"] == [{"name": "Welding"}, {"name": "Lathe work"}]
+    sent = "".join(vendor_bodies(openai_double))
+    assert openai_double.request_count == 1
+    assert "jane.roe@example.com" not in sent and "7946 0000" not in sent
