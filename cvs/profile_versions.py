@@ -39,3 +39,7 @@ def profile_version_get(*, user: Any, number: int) -> ProfileVersion:
     if version is None:
         raise NotFound(f"Your profile has no version {number}.")
     return version
+
+
+def profile_versions_delete(*, user: Any) -> None:
+    ProfileVersion.objects.filter(owner=user).delete()

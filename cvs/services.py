@@ -29,7 +29,7 @@ from orchestrator.models import AITask
 from .ai import CV_DRAFT, draft_cv
 from .factcheck import cv_fact_problems
 from .models import CVDraft, MasterProfile
-from .profile_versions import profile_version_record
+from .profile_versions import profile_version_record, profile_versions_delete
 from .prompts import VERSION as CV_PROMPT_VERSION
 from .schemas import PROFILE_PATCH_SCHEMA, PROFILE_SCHEMA
 from .selectors import cv_draft_get, job_and_profile_for_drafting
@@ -86,8 +86,9 @@ def _refuse_unless_valid(schema_validator: Any, data: Any, *, what: str) -> None
 
 def profile_delete(*, user: Any) -> None:
     """Remove the profile without reading it, so even one stored before these checks existed
-    can always be removed."""
+    can always be removed. Its versions go with it: a new profile starts again at version 1."""
     MasterProfile.objects.filter(user=user).delete()
+    profile_versions_delete(user=user)
 
 
 def profile_update(*, user: Any, data: Any) -> MasterProfile:

@@ -409,3 +409,17 @@ def test_a_configured_vendor_fills_what_the_parser_missed_seeing_contacts_as_pla
     sent = "".join(vendor_bodies(openai_double))
     assert openai_double.request_count == 1
     assert "jane.roe@example.com" not in sent and "7946 0000" not in sent
+
+
+def test_deleting_the_profile_deletes_its_versions_and_a_new_one_starts_clean(api_client, user):
+    profile_update(user=user, data={"basics": {"name": "Old Name"}})
+    assert api_client.delete(PROFILE_URL).status_code == 200
+    assert api_client.get(VERSIONS_URL).json()["data"] == []
+
+    profile_update(user=user, data={"basics": {"name": "New Name"}})
+
+    versions = api_client.get(VERSIONS_URL).json()["data"]
+    assert [(v["number"], v["data"]) for v in versions] == [
+        (2, {"basics": {"name": "New Name"}}),
+        (1, {}),
+    ]
