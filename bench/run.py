@@ -34,6 +34,7 @@ PHASES = {  # name -> module, in the order they run
     "profile": "bench.profile",
     "match": "bench.match",
     "extraction": "bench.extraction",
+    "imports": "bench.imports",
     "streaming": "bench.streaming",
     "outcomes": "bench.outcomes",
     "export": "bench.export",

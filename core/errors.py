@@ -157,3 +157,13 @@ def user_message(code: str) -> str:
     if not code:
         return ""
     return USER_MESSAGES.get(code, UNKNOWN_USER_MESSAGE)
+
+
+class NoTextLayer(AppError):
+    """A PDF with no text to read: a scan or a photo of a CV."""
+
+    code, status = "NO_TEXT_LAYER", 422
+    default_message = (
+        "This PDF has no text layer (it is a scan or an image), so it cannot be read. Upload "
+        "the original PDF your editor exported, or a DOCX."
+    )

@@ -31,6 +31,7 @@ from .ai import CV_DRAFT, draft_cv
 from .contact import cv_header_fill
 from .factcheck import cv_fact_check, cv_retry_problems
 from .models import CVDraft, MasterProfile
+from .profile_versions import profile_version_record, profile_versions_delete
 from .prompts import VERSION as CV_PROMPT_VERSION
 from .schemas import PROFILE_PATCH_SCHEMA, PROFILE_SCHEMA
 from .selectors import cv_draft_get, job_and_profile_for_drafting
@@ -90,8 +91,9 @@ def _refuse_unless_valid(schema_validator: Any, data: Any, *, what: str) -> None
 
 def profile_delete(*, user: Any) -> None:
     """Remove the profile without reading it, so even one stored before these checks existed
-    can always be removed."""
+    can always be removed. Its versions go with it: a new profile starts again at version 1."""
     MasterProfile.objects.filter(user=user).delete()
+    profile_versions_delete(user=user)
 
 
 def profile_update(*, user: Any, data: Any) -> MasterProfile:
@@ -115,9 +117,13 @@ def _profile_change(*, user: Any, change: Callable[[dict], Any]) -> MasterProfil
         profile, _ = MasterProfile.objects.select_for_update().get_or_create(user=user)
         data = profile_validate(data=change(copy.deepcopy(profile.data)))
         if data != profile.data:
+            previous = (profile.data, profile.version)
             profile.data = data
             profile.version += 1
             profile.save(update_fields=["data", "version", "updated_at"])
+            profile_version_record(
+                profile=profile, previous_data=previous[0], previous_number=previous[1]
+            )
     return profile
 
 

@@ -1,9 +1,21 @@
 from django.urls import path
 
-from . import api
+from . import api, imports_api
 
 urlpatterns = [
     path("profile", api.ProfileView.as_view(), name="profile"),
+    path("profile/import", imports_api.ProfileImportView.as_view(), name="profile-import"),
+    path(
+        "profile/import/<id:import_id>/apply",
+        imports_api.ProfileImportApplyView.as_view(),
+        name="profile-import-apply",
+    ),
+    path("profile/versions", imports_api.ProfileVersionListView.as_view(), name="profile-versions"),
+    path(
+        "profile/versions/<id:number>/restore",
+        imports_api.ProfileVersionRestoreView.as_view(),
+        name="profile-version-restore",
+    ),
     path("cv-drafter/draft", api.CVDraftView.as_view(), name="cv-draft"),
     path("cv-drafter/draft/async", api.CVDraftAsyncView.as_view(), name="cv-draft-async"),
     path("cvs", api.CVDraftListView.as_view(), name="cv-list"),

@@ -40,6 +40,8 @@ DATA_EXPORT = inline_serializer(
         "account": serializers.DictField(help_text="Username, email, names, dates."),
         "plan": serializers.DictField(help_text="Plan, subscriptions and own limits."),
         "profile": serializers.DictField(allow_null=True, help_text="null before you make one."),
+        "profile_versions": _rows("Every saved state of your profile."),
+        "profile_imports": _rows("Every CV you imported, as it was read."),
         "jobs": _rows("Every job, with every field."),
         "cv_drafts": _rows("Every CV draft, with its versions."),
         "cover_letters": _rows("Every cover letter, with its versions."),

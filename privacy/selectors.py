@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from applications.models import Application, InterviewPrep
 from billing.models import Subscription, UserLimits
-from cvs.models import CVDraft, MasterProfile
+from cvs.models import CVDraft, MasterProfile, ProfileImport, ProfileVersion
 from jobs.models import Job
 from letters.models import CoverLetter
 from orchestrator.models import AITask, UsageLog
@@ -81,6 +81,12 @@ def user_data_export(*, user: Any) -> dict[str, Any]:
             "own_limits": _rows(UserLimits.objects.filter(user=user), _fields(UserLimits)),
         },
         "profile": profile.first(),
+        "profile_versions": _rows(
+            ProfileVersion.objects.filter(owner=user).order_by("number"), _fields(ProfileVersion)
+        ),
+        "profile_imports": _rows(
+            ProfileImport.objects.filter(owner=user).order_by("pk"), _fields(ProfileImport)
+        ),
         "jobs": _rows(Job.objects.filter(owner=user).order_by("pk"), _fields(Job)),
         "cv_drafts": _documents(CVDraft.objects.filter(owner=user)),
         "cover_letters": _documents(CoverLetter.objects.filter(owner=user), "tone"),

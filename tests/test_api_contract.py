@@ -50,10 +50,12 @@ CHECKS = [
 # - sign-up: Django's password rules (common passwords, similarity to the username) and
 #   usernames already taken;
 # - extraction: exactly one of url, text or image, the text's minimum length, an image that
-#   must really be PNG, JPEG or WebP, a page that must be reachable.
+#   must really be PNG, JPEG or WebP, a page that must be reachable;
+# - CV import: a file that must really be a CV in one of the formats.
 RULES_BEYOND_THE_SCHEMA = {
     "POST /api/v1/auth/register",
     "POST /api/v1/job-extractor/extract",
+    "POST /api/v1/profile/import",
     "POST /api/v1/job-extractor/extract/async",
 }
 # Examples per operation, and the stateful phase's scenarios and their length.

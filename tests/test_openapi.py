@@ -50,6 +50,10 @@ ROUTES = [
     ("/api/v1/interview-preps/{prep_id}/export", {"get"}),
     ("/api/v1/me", {"delete"}),
     ("/api/v1/me/export", {"get"}),
+    ("/api/v1/profile/import", {"post"}),
+    ("/api/v1/profile/import/{import_id}/apply", {"post"}),
+    ("/api/v1/profile/versions", {"get"}),
+    ("/api/v1/profile/versions/{number}/restore", {"post"}),
 ]
 PUBLIC = {"/api/v1/auth/register", "/api/v1/auth/token"}
 

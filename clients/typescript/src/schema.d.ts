@@ -642,7 +642,7 @@ export interface paths {
         };
         /**
          * Everything the service holds about you, as one JSON document.
-         * @description Your account, plan, master profile, jobs, CV drafts and cover letters with every version, background tasks and usage rows. Rate-limited (`DATA_EXPORT_RATE`, 5 an hour by default).
+         * @description Your account, plan, master profile, jobs, CV drafts, cover letters and interview preps with every version, applications with their status history, background tasks and usage rows. Rate-limited (`DATA_EXPORT_RATE`, 5 an hour by default).
          */
         get: operations["me_export"];
         put?: never;
@@ -680,6 +680,80 @@ export interface paths {
          * @description `data` is merged into the stored profile as RFC 7386 says: keys given replace, null removes, lists are replaced whole. The result must be a valid profile.
          */
         patch: operations["profile_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/profile/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Read a CV file into a draft of your profile (nothing is saved to it yet).
+         * @description Parsed without AI: a PDF by the position of each character (two-column layouts included), a DOCX by its styles, text and Markdown by their headings, a LinkedIn export by its columns. The answer holds the draft in the profile's shape, the parser's confidence per field, what it could not read and a diff against your current profile. Apply it with `POST /api/v1/profile/import/{id}/apply`. A scanned PDF gets 422 NO_TEXT_LAYER; a file that is not what its name says, encrypted, damaged, over 10 MB or 10 pages gets 422 UNREADABLE_FILE; a file with no CV field in it 422 NOTHING_READ.
+         */
+        post: operations["profile_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/profile/import/{import_id}/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merge an import's draft into your profile, as a new profile version.
+         * @description Contact details replace yours; roles, schools, skills, certificates and languages you do not have yet are added (those you have are kept as you wrote them). `fields` takes only those parts. Undo: restore the version before (`POST /api/v1/profile/versions/{number}/restore`).
+         */
+        post: operations["profile_import_apply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/profile/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your profile's versions, newest first (the last 50). */
+        get: operations["profile_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/profile/versions/{number}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make an earlier version your profile again (as a new version). */
+        post: operations["profile_version_restore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/tasks/{task_id}": {
@@ -748,13 +822,14 @@ export interface components {
         /**
          * @description * `extraction` - Job extraction
          *     * `cv_draft` - CV draft
+         *     * `profile_import` - CV import (fields the parser missed)
          *     * `cover_letter` - Cover letter
          *     * `interview_prep` - Interview prep
          *     * `image_check` - Image relevance check
          *     * `provider_test` - Provider credentials test
          * @enum {string}
          */
-        AITaskKindEnum: "extraction" | "cv_draft" | "cover_letter" | "interview_prep" | "image_check" | "provider_test";
+        AITaskKindEnum: "extraction" | "cv_draft" | "profile_import" | "cover_letter" | "interview_prep" | "image_check" | "provider_test";
         /**
          * @description * `pending` - Pending
          *     * `running` - Running
@@ -1089,6 +1164,12 @@ export interface components {
             results: components["schemas"]["CVDraftVersion"][];
         };
         /**
+         * @description * `added` - added
+         *     * `changed` - changed
+         * @enum {string}
+         */
+        ChangeEnum: "added" | "changed";
+        /**
          * @description * `FREEMIUM` - Freemium
          *     * `PAYGO` - Pay as you go
          *     * `PRO_MONTHLY` - Pro (monthly)
@@ -1219,12 +1300,63 @@ export interface components {
             previous: string | null;
             results: components["schemas"]["CoverLetterVersion"][];
         };
+        DataExport: {
+            /** Format: date-time */
+            exported_at: string;
+            /** @description Username, email, names, dates. */
+            account: {
+                [key: string]: unknown;
+            };
+            /** @description Plan, subscriptions and own limits. */
+            plan: {
+                [key: string]: unknown;
+            };
+            /** @description null before you make one. */
+            profile: {
+                [key: string]: unknown;
+            } | null;
+            /** @description Every saved state of your profile. */
+            profile_versions: {
+                [key: string]: unknown;
+            }[];
+            /** @description Every CV you imported, as it was read. */
+            profile_imports: {
+                [key: string]: unknown;
+            }[];
+            /** @description Every job, with every field. */
+            jobs: {
+                [key: string]: unknown;
+            }[];
+            /** @description Every CV draft, with its versions. */
+            cv_drafts: {
+                [key: string]: unknown;
+            }[];
+            /** @description Every cover letter, with its versions. */
+            cover_letters: {
+                [key: string]: unknown;
+            }[];
+            /** @description Every application, with its status history. */
+            applications: {
+                [key: string]: unknown;
+            }[];
+            /** @description Every interview prep, with its versions. */
+            interview_preps: {
+                [key: string]: unknown;
+            }[];
+            /** @description Every background AI task. */
+            background_tasks: {
+                [key: string]: unknown;
+            }[];
+            /** @description Every usage row of yours. */
+            usage: {
+                [key: string]: unknown;
+            }[];
+        };
         DataExportEnvelope: {
+            data: components["schemas"]["DataExport"];
             /** @enum {boolean} */
             success: true;
             message: string;
-            /** @enum {object|null} */
-            data: never | null;
         };
         DeletedEnvelope: {
             /** @enum {boolean} */
@@ -1233,11 +1365,17 @@ export interface components {
             /** @enum {object|null} */
             data: never | null;
         };
+        DiffItem: {
+            path: string;
+            change: components["schemas"]["ChangeEnum"];
+            current: unknown;
+            imported: unknown;
+        };
         /**
          * @description Every error code the API answers with (the list in the description).
          * @enum {string}
          */
-        ErrorCode: "ABANDONED" | "BAD_AI_OUTPUT" | "CLIENT_CLOSED" | "CONTENT_REFUSED" | "ERROR" | "EXPORT_UNAVAILABLE" | "FETCH_FAILED" | "FORBIDDEN" | "INTERNAL_ERROR" | "INVALID_INPUT" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "NOT_FOUND" | "NO_PROVIDER" | "OUTPUT_TRUNCATED" | "PAYLOAD_TOO_LARGE" | "PII_BLOCKED" | "PROVIDER_BILLING" | "PROVIDER_ERROR" | "PROVIDER_TIMEOUT" | "QUEUE_UNAVAILABLE" | "QUOTA_EXCEEDED" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "UNAUTHORIZED";
+        ErrorCode: "ABANDONED" | "BAD_AI_OUTPUT" | "CLIENT_CLOSED" | "CONTENT_REFUSED" | "ERROR" | "EXPORT_UNAVAILABLE" | "FETCH_FAILED" | "FORBIDDEN" | "INTERNAL_ERROR" | "INVALID_INPUT" | "METHOD_NOT_ALLOWED" | "NOTHING_READ" | "NOT_ACCEPTABLE" | "NOT_FOUND" | "NO_PROVIDER" | "NO_TEXT_LAYER" | "OUTPUT_TRUNCATED" | "PAYLOAD_TOO_LARGE" | "PII_BLOCKED" | "PROVIDER_BILLING" | "PROVIDER_ERROR" | "PROVIDER_TIMEOUT" | "QUEUE_UNAVAILABLE" | "QUOTA_EXCEEDED" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "UNAUTHORIZED" | "UNREADABLE_FILE";
         ErrorEnvelope: {
             /** @enum {boolean} */
             success: false;
@@ -1281,11 +1419,40 @@ export interface components {
         FieldErrors: {
             [key: string]: string[] | components["schemas"]["FieldErrors"];
         };
+        /**
+         * @description * `basics` - basics
+         *     * `basics.name` - basics.name
+         *     * `basics.label` - basics.label
+         *     * `basics.email` - basics.email
+         *     * `basics.phone` - basics.phone
+         *     * `basics.url` - basics.url
+         *     * `basics.summary` - basics.summary
+         *     * `basics.location` - basics.location
+         *     * `basics.profiles` - basics.profiles
+         *     * `work` - work
+         *     * `education` - education
+         *     * `skills` - skills
+         *     * `certificates` - certificates
+         *     * `languages` - languages
+         * @enum {string}
+         */
+        FieldsEnum: "basics" | "basics.name" | "basics.label" | "basics.email" | "basics.phone" | "basics.url" | "basics.summary" | "basics.location" | "basics.profiles" | "work" | "education" | "skills" | "certificates" | "languages";
         Held: {
             daily_tokens: number;
             monthly_tokens: number;
             /** Format: decimal */
             monthly_cost_usd: string;
+        };
+        ImportApplyRequest: {
+            /** @description Only these parts of the draft (default: all of it; [] takes nothing), e.g. ["basics.email", "work"]. */
+            fields?: components["schemas"]["FieldsEnum"][];
+        };
+        ImportUploadRequest: {
+            /**
+             * Format: binary
+             * @description The CV: PDF, DOCX, plain text (.txt), Markdown (.md), or a LinkedIn data export (.zip with Profile.csv, Positions.csv, Education.csv, Skills.csv, Certifications.csv). At most 10 MB and 10 pages.
+             */
+            file: string;
         };
         InterviewPrep: {
             readonly id: number;
@@ -1821,6 +1988,200 @@ export interface components {
             success: true;
             message: string;
         };
+        ProfileImport: {
+            readonly id: number;
+            readonly filename: string;
+            readonly file_format: string;
+            /** @description What was read, in the profile's shape. */
+            readonly draft: {
+                basics?: {
+                    name?: string;
+                    label?: string;
+                    email?: string;
+                    phone?: string;
+                    url?: string;
+                    summary?: string;
+                    location?: {
+                        city?: string;
+                        region?: string;
+                        countryCode?: string;
+                    } & {
+                        [key: string]: string | number | boolean | (string | number | boolean)[];
+                    };
+                    profiles?: ({
+                        network?: string;
+                        username?: string;
+                        url?: string;
+                    } & {
+                        [key: string]: string | number | boolean | (string | number | boolean)[];
+                    })[];
+                } & {
+                    [key: string]: string | number | boolean | (string | number | boolean)[] | ({
+                        city?: string;
+                        region?: string;
+                        countryCode?: string;
+                    } & {
+                        [key: string]: string | number | boolean | (string | number | boolean)[];
+                    }) | ({
+                        network?: string;
+                        username?: string;
+                        url?: string;
+                    } & {
+                        [key: string]: string | number | boolean | (string | number | boolean)[];
+                    })[];
+                };
+                work?: ({
+                    name: string;
+                    position: string;
+                    location?: string;
+                    startDate?: string;
+                    endDate?: string;
+                    summary?: string;
+                    highlights?: string[];
+                } & {
+                    [key: string]: string | number | boolean | (string | number | boolean)[];
+                })[];
+                education?: ({
+                    institution: string;
+                    area?: string;
+                    studyType?: string;
+                    startDate?: string;
+                    endDate?: string;
+                } & {
+                    [key: string]: string | number | boolean | (string | number | boolean)[];
+                })[];
+                skills?: ({
+                    name: string;
+                    level?: string;
+                    keywords?: string[];
+                } & {
+                    [key: string]: string | number | boolean | (string | number | boolean)[];
+                })[];
+                certificates?: ({
+                    name: string;
+                    issuer?: string;
+                    date?: string;
+                } & {
+                    [key: string]: string | number | boolean | (string | number | boolean)[];
+                })[];
+                languages?: ({
+                    language: string;
+                    fluency?: string;
+                } & {
+                    [key: string]: string | number | boolean | (string | number | boolean)[];
+                })[];
+            };
+            /** @description How sure the parser is of each field (0 to 1), by path: `basics.name`, `work[0]`. */
+            readonly confidence: {
+                [key: string]: number;
+            };
+            /** @description The paths whose confidence is below 0.6: check them. */
+            readonly low_confidence: string[];
+            /** @description The paths an AI filled in. */
+            readonly ai_filled: string[];
+            /** @description What could not be placed in the profile (sections it has no field for). */
+            readonly unread: string[];
+            readonly diff: components["schemas"]["DiffItem"][];
+            readonly applied_version: number | null;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        ProfileImportEnvelope: {
+            data: components["schemas"]["ProfileImport"];
+            /** @enum {boolean} */
+            success: true;
+            message: string;
+        };
+        ProfileVersion: {
+            readonly number: number;
+            readonly source: string;
+            readonly data: {
+                basics?: {
+                    name?: string;
+                    label?: string;
+                    email?: string;
+                    phone?: string;
+                    url?: string;
+                    summary?: string;
+                    location?: {
+                        city?: string;
+                        region?: string;
+                        countryCode?: string;
+                    } & {
+                        [key: string]: string | number | boolean | (string | number | boolean)[];
+                    };
+                    profiles?: ({
+                        network?: string;
+                        username?: string;
+                        url?: string;
+                    } & {
+                        [key: string]: string | number | boolean | (string | number | boolean)[];
+                    })[];
+                } & {
+                    [key: string]: string | number | boolean | (string | number | boolean)[] | ({
+                        city?: string;
+                        region?: string;
+                        countryCode?: string;
+                    } & {
+                        [key: string]: string | number | boolean | (string | number | boolean)[];
+                    }) | ({
+                        network?: string;
+                        username?: string;
+                        url?: string;
+                    } & {
+                        [key: string]: string | number | boolean | (string | number | boolean)[];
+                    })[];
+                };
+                work?: ({
+                    name: string;
+                    position: string;
+                    location?: string;
+                    startDate?: string;
+                    endDate?: string;
+                    summary?: string;
+                    highlights?: string[];
+                } & {
+                    [key: string]: string | number | boolean | (string | number | boolean)[];
+                })[];
+                education?: ({
+                    institution: string;
+                    area?: string;
+                    studyType?: string;
+                    startDate?: string;
+                    endDate?: string;
+                } & {
+                    [key: string]: string | number | boolean | (string | number | boolean)[];
+                })[];
+                skills?: ({
+                    name: string;
+                    level?: string;
+                    keywords?: string[];
+                } & {
+                    [key: string]: string | number | boolean | (string | number | boolean)[];
+                })[];
+                certificates?: ({
+                    name: string;
+                    issuer?: string;
+                    date?: string;
+                } & {
+                    [key: string]: string | number | boolean | (string | number | boolean)[];
+                })[];
+                languages?: ({
+                    language: string;
+                    fluency?: string;
+                } & {
+                    [key: string]: string | number | boolean | (string | number | boolean)[];
+                })[];
+            };
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        ProfileVersionsEnvelope: {
+            data: components["schemas"]["ProfileVersion"][];
+            /** @enum {boolean} */
+            success: true;
+            message: string;
+        };
         ProfileWriteRequest: {
             /** @description The whole profile; it replaces the stored one. */
             data: {
@@ -2164,7 +2525,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            kind: "interview_prep" | "image_check" | "provider_test";
+            kind: "profile_import" | "interview_prep" | "image_check" | "provider_test";
             readonly status: components["schemas"]["AITaskStatusEnum"];
             /** @enum {object|null} */
             result: never | null;
@@ -5516,6 +5877,247 @@ export interface operations {
             };
             /** @description INVALID_INPUT: the request body's content type is not one this operation reads. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    profile_import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ImportUploadRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileImportEnvelope"];
+                };
+            };
+            /** @description INVALID_INPUT: the request breaks a rule the message names. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description UNAUTHORIZED: no or wrong credentials (`Authorization: Token <key>` or `Authorization: Bearer <key>`, or a session). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the request body is over the size limit the message names. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description INVALID_INPUT: the request body's content type is not one this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description NO_TEXT_LAYER (a scanned PDF), UNREADABLE_FILE or NOTHING_READ. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    profile_import_apply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ImportApplyRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileEnvelope"];
+                };
+            };
+            /** @description INVALID_INPUT: the request breaks a rule the message names. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description UNAUTHORIZED: no or wrong credentials (`Authorization: Token <key>` or `Authorization: Bearer <key>`, or a session). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description NOT_FOUND: no such object among yours, or no such page of a list. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the request body is over the size limit the message names. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description INVALID_INPUT: the request body's content type is not one this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    profile_versions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileVersionsEnvelope"];
+                };
+            };
+            /** @description UNAUTHORIZED: no or wrong credentials (`Authorization: Token <key>` or `Authorization: Bearer <key>`, or a session). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE (with a Retry-After header): the database is busy or down; on AI operations also too many AI calls in progress, or every AI provider rate limiting us or paused; or NO_PROVIDER: no AI provider able to do this is configured. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    profile_version_restore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileEnvelope"];
+                };
+            };
+            /** @description UNAUTHORIZED: no or wrong credentials (`Authorization: Token <key>` or `Authorization: Bearer <key>`, or a session). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description NOT_FOUND: no such object among yours, or no such page of a list. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,179 @@
+"""Lines of a CV to a JSON Resume draft in the profile's shape, with how sure the parser is of
+each field and what it could not place."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .dates import date_range_find
+from .entries import education_entry, entries_split, skills_from, work_entry
+from .lines import Line
+from .sections import (
+    CERTIFICATES,
+    EDUCATION,
+    LANGUAGES,
+    OTHER,
+    SKILLS,
+    SUMMARY,
+    URL,
+    WORK,
+    body_size,
+    find_email,
+    find_name,
+    find_phone,
+    section_of,
+)
+
+# Below this a field is reported as low confidence (and is what an AI pass would fill).
+LOW_CONFIDENCE = 0.6
+MAX_UNREAD_LINES = 40
+_PAGE_NUMBER = re.compile(r"^(page\s*)?\d+(\s*(/|of)\s*\d+)?$|^.{0,40}\s[–-]\s*\d+\s*/\s*\d+$")
+
+
+@dataclass
+class ParsedCV:
+    draft: dict
+    confidence: dict[str, float] = field(default_factory=dict)
+    unread: list[str] = field(default_factory=list)
+    text: str = ""  # the file's text in reading order, for an AI pass over what is left
+
+    @property
+    def low_confidence(self) -> list[str]:
+        return [path for path, value in self.confidence.items() if value < LOW_CONFIDENCE]
+
+
+def cv_parse(lines: list[Line]) -> ParsedCV:
+    lines = [line for line in lines if line.plain and not _is_page_furniture(line)]
+    size = body_size(lines)
+    header: list[Line] = []
+    sections: list[tuple[str, str, list[Line]]] = []
+    heading_size = 0.0  # the type size of the first heading named by its words
+    for line in lines:
+        section = section_of(line, body_size=size)
+        if section == OTHER and heading_size and line.size < heading_size * 0.95:
+            section = None  # smaller than the real headings: an employer or a school in bold
+        elif section and section != OTHER and not heading_size:
+            heading_size = line.size
+        if section == OTHER and not sections and all(h.size < line.size for h in header):
+            section = None  # the big line on top is the person's name, not a heading
+        if section:
+            sections.append((section, line.plain, []))
+        elif sections:
+            sections[-1][2].append(line)
+        else:
+            header.append(line)
+    parsed = ParsedCV(draft={}, text="\n".join(line.plain for line in lines))
+    _basics(parsed, header, lines)
+    for section, title, body in sections:
+        _section(parsed, section, title, body)
+    return parsed
+
+
+def _is_page_furniture(line: Line) -> bool:
+    """Page numbers and running footers ("John Doe – 1/2", "Page 2 of 3")."""
+    text = line.plain.casefold()
+    fields = line.fields
+    if len(fields) >= 2 and fields[-1].isdigit() and len(fields[-1]) <= 2:
+        return True  # "February 10, 2026  Byungjin Park · Résumé  2"
+    return bool(_PAGE_NUMBER.search(text))
+
+
+def _basics(parsed: ParsedCV, header: list[Line], lines: list[Line]) -> None:
+    basics: dict = {}
+    name, sure = find_name(header or lines[:8])
+    if name:
+        basics["name"], parsed.confidence["basics.name"] = name, sure
+    everything = "\n".join(line.plain for line in header) or ""
+    whole = "\n".join(line.plain for line in lines)
+    email = find_email(everything) or find_email(whole)
+    if email:
+        basics["email"], parsed.confidence["basics.email"] = email, 1.0
+    phone = find_phone(everything.replace(email, " ")) or find_phone(
+        "\n".join(line.plain for line in lines if "phone" in line.plain.casefold())
+    )
+    if phone:
+        basics["phone"], parsed.confidence["basics.phone"] = phone, 0.9
+    for line in header:
+        for match in URL.finditer(line.plain):
+            url = match[0]
+            if "@" in line.plain[max(0, match.start() - 1) : match.start() + 1] or url in email:
+                continue
+            if "linkedin" in url or "github" in url:
+                network = "LinkedIn" if "linkedin" in url else "GitHub"
+                basics.setdefault("profiles", []).append({"network": network, "url": url})
+            elif "url" not in basics and "." in url and not url.replace(".", "").isdigit():
+                basics["url"] = url
+    label = _label(header, name)
+    if label:
+        basics["label"], parsed.confidence["basics.label"] = label, 0.6
+    if basics:
+        parsed.draft["basics"] = basics
+
+
+def _label(header: list[Line], name: str) -> str:
+    """The headline right under the name ("DevOps Engineer · Software Architect")."""
+    for index, line in enumerate(header[:-1]):
+        if line.plain == name or line.fields[:1] == [name]:
+            following = header[index + 1].plain
+            if (
+                len(following.split()) <= 8
+                and not find_email(following)
+                and not find_phone(following)
+                and not any(ch.isdigit() for ch in following)
+            ):
+                return following
+    return ""
+
+
+def _section(parsed: ParsedCV, section: str, title: str, body: list[Line]) -> None:
+    draft = parsed.draft
+    if section == SUMMARY and body:
+        basics = draft.setdefault("basics", {})
+        text = " ".join(line.plain for line in body)
+        basics["summary"] = f"{basics['summary']} {text}" if basics.get("summary") else text
+    elif section == WORK:
+        for entry in entries_split(body):
+            item, sure = work_entry(entry)
+            if item:
+                _add(parsed, "work", item, sure)
+            else:
+                parsed.unread += [line.plain for line in entry.header]
+    elif section == EDUCATION:
+        for entry in entries_split(body):
+            item, sure = education_entry(entry)
+            if item:
+                _add(parsed, "education", item, sure)
+            else:
+                parsed.unread += [line.plain for line in entry.header]
+    elif section == SKILLS:
+        for skill in skills_from(body):
+            _add(parsed, "skills", skill, 0.8)
+    elif section == CERTIFICATES:
+        for line in body:
+            text = line.plain
+            dates = date_range_find(text)
+            item = {"name": text.replace(dates.text, "").strip(" ,–-") if dates else text}
+            if dates:
+                item["date"] = dates.start
+            if item["name"]:
+                _add(parsed, "certificates", item, 0.8)
+    elif section == LANGUAGES:
+        for skill in skills_from(body):
+            words = [skill["name"], *skill.get("keywords", [])]
+            for word in words:
+                language, _, fluency = word.partition("(")
+                item = {"language": language.strip(" -–:")}
+                if fluency.strip(") "):
+                    item["fluency"] = fluency.strip(") ")
+                if item["language"]:
+                    _add(parsed, "languages", item, 0.7)
+    else:
+        assert section == OTHER or body is not None
+        parsed.unread.append(f"{title} ({len(body)} lines, a section the profile has no place for)")
+
+
+def _add(parsed: ParsedCV, key: str, item: dict, sure: float) -> None:
+    items = parsed.draft.setdefault(key, [])
+    parsed.confidence[f"{key}[{len(items)}]"] = sure
+    items.append(item)
