@@ -50,6 +50,7 @@ def bench_environ(database_url: str) -> dict[str, str]:
         "CELERY_RESULT_BACKEND": REDIS,
         "LOG_LEVEL": "WARNING",
         "OFFLINE_PROVIDER_ENABLED": "true",
+        "PROVIDER_ALLOWED_HOSTS": "127.0.0.1",  # the vendor doubles the bench calls
         # Only the bench's own ProviderConfigs route calls: no key from the shell joins in.
         **{f"{v}_API_KEY": "" for v in ("OPENAI", "ANTHROPIC", "GEMINI")},
         **UNTHROTTLED,

@@ -22,8 +22,9 @@ import json
 import socket
 import ssl
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -181,6 +182,80 @@ class PinnedBackend(httpcore.NetworkBackend):
 
     def sleep(self, seconds: float) -> None:
         time.sleep(seconds)
+
+
+class CheckedBackend:
+    """Resolves each host when a connection is opened, vets every address, and dials only
+    those: for clients that keep one connection pool for many calls (the vendor SDKs), so a
+    base URL checked when it was saved cannot be re-pointed at an internal address by DNS
+    later (rebinding). `allowed_hosts` is read at each connection, so settings apply at once.
+    `core` is the httpcore the client rides on (httpcore, or httpcore2 for the SDKs built on
+    httpx2): its streams and errors are the ones the SDK knows."""
+
+    def __init__(self, core: ModuleType, allowed_hosts: Callable[[], Iterable[str]]) -> None:
+        self._core = core
+        self._allowed_hosts = allowed_hosts
+        self._sockets = core.SyncBackend()
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> Any:
+        refused = self._core.ConnectError
+        try:
+            addresses = checked_addresses(
+                host, port, allowed=listed(host, port, self._allowed_hosts())
+            )
+        except AddressNotFound:
+            raise refused(f"The host {host} does not resolve.") from None
+        except AddressRefused as exc:
+            raise refused(
+                f"Refused to connect: {host} is on a private network or this machine "
+                f"({exc.address}) and not listed as allowed."
+            ) from None
+        error: Exception = refused("No address to connect to.")
+        for address in addresses:
+            try:
+                return self._sockets.connect_tcp(
+                    address,
+                    port,
+                    timeout=timeout,
+                    local_address=local_address,
+                    socket_options=socket_options,
+                )
+            except refused as exc:
+                error = exc
+        raise error
+
+    def connect_unix_socket(self, *args: Any, **kwargs: Any) -> Any:
+        raise self._core.ConnectError("Unix sockets are never used for outbound calls.")
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
+def checked_transport(
+    http: ModuleType, core: ModuleType, *, allowed_hosts: Callable[[], Iterable[str]], limits: Any
+) -> Any:
+    """An HTTP transport of `http` (httpx or httpx2) whose every connection goes through
+    CheckedBackend (TLS still checks the host's name: httpcore hands the original host to the
+    handshake). `limits` as the client would have set them."""
+    transport = http.HTTPTransport(limits=limits)
+    # httpx offers no way to name the pool's network backend: the pool it built is replaced by
+    # the same one (its SSL context, its limits) that dials through the backend.
+    built = transport._pool
+    transport._pool = core.ConnectionPool(
+        ssl_context=built._ssl_context,
+        max_connections=built._max_connections,
+        max_keepalive_connections=built._max_keepalive_connections,
+        keepalive_expiry=built._keepalive_expiry,
+        network_backend=CheckedBackend(core, allowed_hosts),
+    )
+    return transport
 
 
 class DeadlineStream(httpcore.NetworkStream):

@@ -29,6 +29,7 @@ from . import (
 )
 from .base import VendorAdapter
 from .images import LIMITS, ImageUnfit, fit_image
+from .network import provider_transport
 from .schemas import drop_nulls_text
 
 # A cap this small is a probe (the credentials test asks for 16 tokens): it asks for the least
@@ -41,7 +42,11 @@ PROBE_ROOM = 1024
 def _client(api_key: str, base_url: str, timeout: float) -> anthropic.Anthropic:
     # max_retries=0: every retry is the orchestrator's, so each attempt is logged.
     return anthropic.Anthropic(
-        api_key=api_key, base_url=base_url or None, timeout=timeout, max_retries=0
+        api_key=api_key,
+        base_url=base_url or None,
+        timeout=timeout,
+        max_retries=0,
+        http_client=anthropic.DefaultHttpxClient(transport=provider_transport()),
     )
 
 

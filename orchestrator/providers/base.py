@@ -74,7 +74,7 @@ class VendorAdapter:
         if isinstance(exc, sdk.APITimeoutError):
             return ProviderError(TIMEOUT, "The provider did not answer in time.")
         if isinstance(exc, sdk.APIConnectionError):
-            return ProviderError(UNAVAILABLE, "Could not connect to the provider.")
+            return connect_failure(exc)
         if isinstance(exc, sdk.APIResponseValidationError):
             return ProviderError(BAD_OUTPUT, f"The provider's answer was malformed: {message}")
         if not isinstance(exc, sdk.APIStatusError):
@@ -85,3 +85,18 @@ class VendorAdapter:
             retry_after=retry_after_seconds(exc.response.headers),
             rate_limit_retryable=rate_limit_retryable,
         )
+
+
+REFUSED_ADDRESS = "Refused to connect:"
+
+
+def connect_failure(exc: BaseException) -> ProviderError:
+    """A connection that failed; one the outbound address policy refused
+    (orchestrator.providers.network) says so, and is not retried: the address will not
+    change by waiting."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if str(seen).startswith(REFUSED_ADDRESS):
+            return ProviderError(UNAVAILABLE, str(seen), retryable=False)
+        seen = seen.__cause__ or seen.__context__
+    return ProviderError(UNAVAILABLE, "Could not connect to the provider.")

@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 import httpx
+import httpx2
 from django.conf import settings
 from google import genai
 from google.genai import errors, types
@@ -31,8 +32,9 @@ from . import (
     scrub,
     truncated_message,
 )
-from .base import VendorAdapter
+from .base import VendorAdapter, connect_failure
 from .images import LIMITS, ImageUnfit, fit_image
+from .network import provider_transport
 from .schemas import gemini_schema
 
 # A cap this small is a probe (the credentials test asks for 16 tokens): the model thinks as
@@ -93,6 +95,7 @@ def _client(api_key: str, base_url: str, timeout: float) -> genai.Client:
             base_url=base_url or None,
             timeout=int(timeout * 1000),
             retry_options=types.HttpRetryOptions(attempts=1),
+            httpx_client=httpx2.Client(transport=provider_transport()),
         ),
     )
 
@@ -138,8 +141,8 @@ class GeminiAdapter(VendorAdapter):
             raise self._error(exc) from None
         except _TIMEOUTS:
             raise ProviderError(TIMEOUT, "The provider did not answer in time.") from None
-        except _TRANSPORT:
-            raise ProviderError(UNAVAILABLE, "Could not connect to the provider.") from None
+        except _TRANSPORT as exc:
+            raise connect_failure(exc) from None
 
     def generate(
         self,
@@ -176,8 +179,8 @@ class GeminiAdapter(VendorAdapter):
             raise self._error(exc) from None
         except _TIMEOUTS:
             raise ProviderError(TIMEOUT, "The provider did not answer in time.") from None
-        except _TRANSPORT:
-            raise ProviderError(UNAVAILABLE, "Could not connect to the provider.") from None
+        except _TRANSPORT as exc:
+            raise connect_failure(exc) from None
         except (json.JSONDecodeError, ValueError) as exc:
             message = scrub(str(exc), self.api_key)
             raise ProviderError(

@@ -31,6 +31,7 @@ from . import (
 )
 from .base import VendorAdapter
 from .images import LIMITS, ImageUnfit, fit_image
+from .network import provider_transport
 from .schemas import drop_nulls_text, openai_strict
 
 # A cap this small is a probe (the credentials test asks for 16 tokens): the model reasons as
@@ -48,6 +49,7 @@ def _client(api_key: str, base_url: str, timeout: float) -> openai.OpenAI:
         base_url=base_url or None,
         timeout=timeout,
         max_retries=0,
+        http_client=openai.DefaultHttpxClient(transport=provider_transport()),
     )
 
 

@@ -55,6 +55,7 @@ def worker(tmp_path):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "PROVIDER_ALLOWED_HOSTS": "127.0.0.1",  # the vendor doubles
         "DATABASE_URL": database_url(),
         "CONN_MAX_AGE": "0",
         "CELERY_BROKER_URL": BROKER,
