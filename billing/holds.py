@@ -34,6 +34,7 @@ HOLD_COLUMNS = [
     "plan",
     "tier",
     "provider_type",
+    "provider_config_id",
     "model",
     "owner",
     "created_at",
@@ -51,6 +52,7 @@ class HoldSpec:
     plan: str = ""
     tier: str = ""
     provider_type: str = ""
+    provider_config_id: int | None = None
     model: str = ""
 
 
@@ -85,6 +87,7 @@ def hold_values(
         spec.plan,
         spec.tier,
         spec.provider_type,
+        spec.provider_config_id,
         spec.model,
         hold_owner(),
         now,

@@ -143,6 +143,9 @@ class QuotaHold(models.Model):
     plan = models.CharField(max_length=20, blank=True)
     tier = models.CharField(max_length=10, blank=True)
     provider_type = models.CharField(max_length=20, blank=True)
+    # The provider config the call was routed to (an id, not a key: billing sits below the
+    # gateway that owns the configs), so the abandoned call's row names it as a logged one does.
+    provider_config_id = models.PositiveBigIntegerField(null=True, blank=True)
     model = models.CharField(max_length=100, blank=True)
     owner = models.CharField(max_length=100, blank=True, help_text="host:pid of the process")
     created_at = models.DateTimeField()

@@ -20,5 +20,6 @@ def hold_spec(call: Any, route: Route, model: str, *, input_tokens: int) -> Hold
         plan=call.plan,
         tier=call.tier,
         provider_type=route.provider_type,
+        provider_config_id=route.config_id,
         model=model,
     )

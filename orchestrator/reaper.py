@@ -29,7 +29,7 @@ from billing.quotas import Reservation, quota_settle
 from core import errors
 
 from . import pricing
-from .models import AITask, ProviderType, UsageLog
+from .models import AITask, ProviderConfig, ProviderType, UsageLog
 from .reconcile import CounterDrift, usage_reconcile, users_to_reconcile
 
 logger = logging.getLogger(__name__)
@@ -123,8 +123,12 @@ def hold_abandon(*, request_id: str, now: dt.datetime | None = None) -> bool:
         quota_settle(
             reservation, tokens=counted["tokens"] + hold.input_tokens, cost=counted["cost"] + cost
         )
+        config_id = hold.provider_config_id
+        if config_id is not None and not ProviderConfig.objects.filter(pk=config_id).exists():
+            config_id = None  # deleted since the call began
         row = UsageLog.objects.create(
             user_id=hold.user_id,
+            provider_config_id=config_id,
             provider_type=hold.provider_type,
             model=hold.model,
             task_type=hold.task_type,

@@ -9,6 +9,7 @@ time (the call budget and a margin: what a reaper of expired holds is given) has
 from __future__ import annotations
 
 import collections
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -153,7 +154,8 @@ class Row:
 
 class Reapers:
     """The project's own clean-up commands, where it has them (any management command whose
-    name says it reaps): run during the settle time, as their periodic job would."""
+    name says it reaps or reconciles): run during the settle time, as their periodic job
+    would."""
 
     def __init__(self, stack: Stack) -> None:
         self.stack = stack
@@ -164,7 +166,7 @@ class Reapers:
             capture_output=True,
             text=True,
         )
-        self.commands = [c for c in done.stdout.split() if "reap" in c]
+        self.commands = [c for c in done.stdout.split() if "reap" in c or "reconcile" in c]
         self.last = 0.0
 
     def run(self) -> None:
@@ -221,7 +223,7 @@ def run_fault(
             timeout=30,
             run_tag=f"probe-{uuid.uuid4().hex[:8]}",
         )
-    calls_before = stack.vendor_calls()
+    calls_before, since = stack.vendor_calls(), dt.datetime.now(dt.UTC)
     stack.vendor_mode(fault.vendor_mode)
     timers = [threading.Timer(at, action, args=(stack,)) for at, action in fault.actions]
     for timer in timers:
@@ -265,7 +267,7 @@ def run_fault(
         row.survived = ends.count("succeeded")
         row.notes.append(f"tasks: {dict(collections.Counter(ends))}")
     row.left, row.vendor_calls, row.rows_missing = _settle(
-        stack, prefix, config_id, calls_before, reapers, settle
+        stack, prefix, config_id, calls_before, since, reapers, settle
     )
     if row.rows_missing < 0:
         row.notes.append(f"{-row.rows_missing} more rows than vendor calls")
@@ -278,14 +280,14 @@ def run_fault(
     return row
 
 
-def _settle(stack, prefix, config_id, calls_before, reapers, settle):
+def _settle(stack, prefix, config_id, calls_before, since, reapers, settle):
     deadline = time.monotonic() + settle
     last_calls, quiet_since = -1, time.monotonic()
     while True:
         calls = stack.vendor_calls() - calls_before
         if calls != last_calls:
             last_calls, quiet_since = calls, time.monotonic()
-        left = leftovers(stack.database_url, prefix=prefix, config_id=config_id)
+        left = leftovers(stack.database_url, prefix=prefix, config_id=config_id, since=since)
         quiet = time.monotonic() - quiet_since >= QUIET_SECONDS
         if quiet and left.clean and calls <= left.vendor_rows:
             break

@@ -29,6 +29,9 @@ DATABASE = "aiorch_faults"
 # periodic jobs run by the server processes themselves.
 SERVER_SETTINGS = {
     "AI_CALL_BUDGET": "20",
+    "QUOTA_HOLD_MARGIN": "5",  # a hold expires 25 s after its call began
+    "REAPER_SECONDS": "5",
+    "AI_TASK_DEADLINE": "30",  # a task still running then is failed as ABANDONED
     "AI_BREAKER_COOLDOWN": "5",  # faults.BREAKER_COOLDOWN
     "EMBEDDED_SCHEDULE": "true",
     "LOG_LEVEL": "WARNING",

@@ -33,7 +33,9 @@ def freemium(daily: int | None = 20_000) -> Plan:
     return Plan.objects.get(code="FREEMIUM")
 
 
-def dead_call(user, *, tokens=17_250, input_tokens=1_250, request_id="dead-call-1") -> QuotaHold:
+def dead_call(
+    user, *, tokens=17_250, input_tokens=1_250, request_id="dead-call-1", config_id=None
+) -> QuotaHold:
     """What a call whose process was killed mid-call leaves: its reservation and hold."""
     quota_reserve(
         user_id=user.pk,
@@ -47,6 +49,7 @@ def dead_call(user, *, tokens=17_250, input_tokens=1_250, request_id="dead-call-
             plan="FREEMIUM",
             tier="fast",
             provider_type="openai",
+            provider_config_id=config_id,
             model="gpt-4o-mini",
         ),
     )
@@ -107,9 +110,10 @@ def test_a_hold_is_kept_until_it_expires(user):
 
 
 def test_an_expired_hold_becomes_an_abandoned_row_and_its_tokens_are_released(
-    api_client, user, settings
+    api_client, user, settings, make_provider, openai_double
 ):
-    dead_call(user, tokens=17_250, input_tokens=1_250)
+    config = make_provider(openai_double)
+    dead_call(user, tokens=17_250, input_tokens=1_250, config_id=config.pk)
 
     report = reap(now=later(settings.AI_CALL_BUDGET + settings.QUOTA_HOLD_MARGIN + 1))
 
@@ -122,6 +126,7 @@ def test_an_expired_hold_becomes_an_abandoned_row_and_its_tokens_are_released(
         "error",
     )
     assert (row.input_tokens, row.total_tokens, row.model) == (1_250, 1_250, "gpt-4o-mini")
+    assert row.provider_config_id == config.pk  # the provider it was routed to, as logged rows
     assert row.cost_usd > 0 and "closed by the reaper" in row.error_message
     day = quota_counters(user_id=user.pk)["day"]
     assert (day.tokens_reserved, day.tokens_used) == (0, 1_250)
