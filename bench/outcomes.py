@@ -86,6 +86,8 @@ def _load(*, quick: bool) -> dict[str, int]:
         seed=1,
     )
     with connection.cursor() as cursor:
+        # Bulk loads outlast the statement timeout production settings give every query.
+        cursor.execute("SET statement_timeout = 0")
         cursor.execute(_JOBS, [2 * DRAFTS])
         for table_name, task, prefix, extra in (
             ("cvs_cvdraft", "cv_draft", "cv", ("", "")),
