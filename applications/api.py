@@ -28,7 +28,6 @@ from orchestrator.throttling import AI_THROTTLES
 from . import selectors, services
 from .interview import services as prep_services
 from .interview.export import interview_prep_export
-from .models import InterviewPrep
 from .serializers import (
     ApplicationCreateSerializer,
     ApplicationDetailSerializer,
@@ -177,15 +176,6 @@ class InterviewPrepCreateView(APIView):
         return envelope(InterviewPrepSerializer(prep).data, message=message, status=201)
 
 
-def _prep_get(request: Request, prep_id: int) -> InterviewPrep:
-    from core.errors import NotFound
-
-    prep = InterviewPrep.objects.filter(owner=request.user, pk=prep_id).first()
-    if prep is None:
-        raise NotFound("No such interview prep.")
-    return prep
-
-
 class InterviewPrepDetailView(APIView):
     parser_classes = [SafeJSONParser]
 
@@ -196,7 +186,11 @@ class InterviewPrepDetailView(APIView):
         tags=["applications"],
     )
     def get(self, request: Request, prep_id: int) -> Response:
-        return envelope(InterviewPrepSerializer(_prep_get(request, prep_id)).data)
+        return envelope(
+            InterviewPrepSerializer(
+                selectors.interview_prep_get(user=request.user, prep_id=prep_id)
+            ).data
+        )
 
     @extend_schema(
         operation_id="interview_preps_partial_update",
@@ -232,7 +226,9 @@ class InterviewPrepVersionListView(APIView):
         return paginated_response(
             request=request,
             view=self,
-            queryset=_prep_get(request, prep_id).versions.order_by("-number"),
+            queryset=selectors.interview_prep_get(
+                user=request.user, prep_id=prep_id
+            ).versions.order_by("-number"),
             serializer=InterviewPrepVersionSerializer,
         )
 

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 
 from core.errors import NotFound
 
-from .models import Application
+from .models import Application, InterviewPrep
 
 CSV_COLUMNS = [
     "id",
@@ -43,6 +43,13 @@ def application_get(*, user: Any, application_id: int, lock: bool = False) -> Ap
     if application is None:
         raise NotFound("No such application.")
     return application
+
+
+def interview_prep_get(*, user: Any, prep_id: int) -> InterviewPrep:
+    prep = InterviewPrep.objects.filter(owner=user, pk=prep_id).first()
+    if prep is None:
+        raise NotFound("No such interview prep.")
+    return prep
 
 
 def _cell(value: Any) -> str:

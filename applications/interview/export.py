@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from core.errors import NotFound
 from cvs.export import (
     BULLET,
     HEADING,
@@ -14,7 +13,7 @@ from cvs.export import (
     file_stem,
 )
 
-from ..models import InterviewPrep
+from ..selectors import interview_prep_get
 
 STAR = ("situation", "task", "action", "result")
 
@@ -39,13 +38,7 @@ def prep_blocks(prep: dict, *, title: str) -> list[Block]:
 def interview_prep_export(
     *, user: object, prep_id: int, file_format: str, paper: str
 ) -> ExportedFile:
-    prep = (
-        InterviewPrep.objects.filter(owner=user, pk=prep_id)
-        .select_related("application__job")
-        .first()
-    )
-    if prep is None:
-        raise NotFound("No such interview prep.")
+    prep = interview_prep_get(user=user, prep_id=prep_id)
     job = prep.application.job
     title = f"Interview prep: {job}"
     return document_export(
