@@ -55,7 +55,6 @@ COMPLEX_FUNCTIONS_LEFT = {
     "cvs/importer/parse.py: cv_parse",
     "cvs/importer/scoring.py: fields_score",
     "cvs/importer/sections.py: section_of",
-    "jobs/services.py: job_update",
     "orchestrator/forms.py: ProviderConfigForm.clean",
     "orchestrator/providers/anthropic.py: AnthropicAdapter.stream",
     "orchestrator/providers/gemini.py: GeminiAdapter.stream",
