@@ -40,8 +40,6 @@ LONG_MODULES_LEFT = {
     "orchestrator/admin.py",
 }
 COMPLEX_FUNCTIONS_LEFT = {
-    "applications/interview/check.py: _checked_question",
-    "applications/interview/facts.py: _other_facts",
     "core/validation.py: schema_problem",
     "cvs/export.py: cv_blocks",
     "cvs/importer/documents.py: paragraph",
