@@ -40,9 +40,6 @@ LONG_MODULES_LEFT = {
     "orchestrator/admin.py",
 }
 COMPLEX_FUNCTIONS_LEFT = {
-    "applications/interview/check.py: _checked_question",
-    "applications/interview/facts.py: _other_facts",
-    "core/validation.py: schema_problem",
     "cvs/export.py: cv_blocks",
     "cvs/importer/documents.py: paragraph",
     "cvs/importer/entries.py: education_entry",
@@ -55,12 +52,6 @@ COMPLEX_FUNCTIONS_LEFT = {
     "cvs/importer/parse.py: cv_parse",
     "cvs/importer/scoring.py: fields_score",
     "cvs/importer/sections.py: section_of",
-    "jobs/heuristics.py: job_from_text",
-    "jobs/page_facts.py: page_hints",
-    "jobs/pasted.py: _header",
-    "jobs/services.py: job_update",
-    "jobs/structured.py: _location",
-    "jobs/structured.py: _salary",
     "orchestrator/forms.py: ProviderConfigForm.clean",
     "orchestrator/providers/anthropic.py: AnthropicAdapter.stream",
     "orchestrator/providers/gemini.py: GeminiAdapter.stream",
