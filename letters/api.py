@@ -22,14 +22,14 @@ from core.openapi import (
 )
 from core.parsers import SafeJSONParser
 from core.throttling import EditRateThrottle
-from cvs.api import (
+from documents.api import (
     EXPORT_DESCRIPTION,
     EXPORT_RESPONSES,
     ExportNegotiation,
     edited_message,
     file_response,
 )
-from cvs.serializers import DraftEditSerializer, ExportQuerySerializer
+from documents.serializers import DraftEditSerializer, ExportQuerySerializer
 from orchestrator.background import (
     ACCEPTED_RESPONSE,
     LEGACY_MODES,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from core.prompting import read_block
-from cvs.offline import (
+from documents.offline import (
     article,
     current_work,
     job_terms,

@@ -40,7 +40,6 @@ LONG_MODULES_LEFT = {
     "orchestrator/admin.py",
 }
 COMPLEX_FUNCTIONS_LEFT = {
-    "cvs/export.py: cv_blocks",
     "cvs/importer/documents.py: paragraph",
     "cvs/importer/entries.py: education_entry",
     "cvs/importer/entries.py: entries_split",

@@ -3,7 +3,8 @@ did (kind, status, timings, error code), never what went in or came out. Superus
 
 import pytest
 
-from cvs.models import CVDraft, MasterProfile
+from cvs.models import CVDraft
+from documents.models import MasterProfile
 from jobs.models import Job
 from letters.models import CoverLetter
 from orchestrator.models import AITask
