@@ -86,8 +86,8 @@ def document_pages(user):
     return [
         "/admin/jobs/job/",
         f"/admin/jobs/job/{job.pk}/change/",
-        "/admin/cvs/masterprofile/",
-        f"/admin/cvs/masterprofile/{profile.pk}/change/",
+        "/admin/documents/masterprofile/",
+        f"/admin/documents/masterprofile/{profile.pk}/change/",
         "/admin/cvs/cvdraft/",
         f"/admin/cvs/cvdraft/{cv.pk}/change/",
         "/admin/letters/coverletter/",
