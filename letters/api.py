@@ -1,6 +1,6 @@
 """Cover letters over HTTP: generate (sync, async or streamed), list, detail, edit, versions
-and export. The edit, versions and export views have the shape of the CV drafts' (cvs/api.py
-says why they stay apart); the services under them are shared.
+and export. The edit, versions and export views have the shape of the CV drafts' (documents.api
+says why they stay apart and holds what they share); the services under them are shared.
 """
 
 from __future__ import annotations
