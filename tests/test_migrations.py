@@ -1,5 +1,6 @@
 """The layering's migrations keep every row: from the schema before them, with rows present,
-forward to the current one (a job's provider renamed, the usage models moved to their app)."""
+forward to the current one (a job's provider renamed, the usage models moved to their app, the
+master profile moved to documents)."""
 
 from __future__ import annotations
 
@@ -65,6 +66,16 @@ def test_rows_written_before_the_migrations_read_the_same_after():
         )
     )
 
+    profile = old.get_model("cvs", "MasterProfile").objects.create(
+        user_id=user.pk, data={"basics": {"name": "Ada"}}, version=4
+    )
+    readers, _ = old.get_model("auth", "Group").objects.get_or_create(name="Profile readers")
+    readers.permissions.add(
+        old.get_model("auth", "Permission").objects.get(
+            content_type__app_label="cvs", codename="view_masterprofile"
+        )
+    )
+
     leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
     new = _migrate(leaves)
 
@@ -80,4 +91,14 @@ def test_rows_written_before_the_migrations_read_the_same_after():
     admins = new.get_model("auth", "Group").objects.get(pk=admins.pk)
     assert admins.permissions.filter(
         content_type__app_label="usage", codename="change_alert"
+    ).exists()
+    profile_now = new.get_model("documents", "MasterProfile").objects.get(pk=profile.pk)
+    assert (profile_now.user_id, profile_now.data, profile_now.version) == (
+        user.pk,
+        {"basics": {"name": "Ada"}},
+        4,
+    )
+    readers = new.get_model("auth", "Group").objects.get(pk=readers.pk)
+    assert readers.permissions.filter(
+        content_type__app_label="documents", codename="view_masterprofile"
     ).exists()
