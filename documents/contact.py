@@ -1,6 +1,6 @@
-"""The candidate's contact details, always from the profile: a CV's header and a letter's
-sender block are filled in here after the AI answered, so no model ever writes an email
-address, a phone number or a link into a document."""
+"""The candidate's contact details, always from the profile: a CV's header (cvs.contact) and a
+letter's sender block (letters.addressing) are filled in from them after the AI answered, so
+no model ever writes an email address, a phone number or a link into a document."""
 
 from __future__ import annotations
 
