@@ -2,7 +2,7 @@
 rows: Django's state only. cvs 0008 removes it from cvs' state and renames its content type.
 
 No dependency on cvs (a lower layer's migration does not wait for a higher one's): on a new
-database the table is created by cvs 0001, which every migration that reads it follows.
+database cvs 0001 creates the table; this migration only records the model in Django's state.
 """
 
 import django.db.models.deletion
