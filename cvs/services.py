@@ -24,8 +24,7 @@ from core.merge_patch import merge_patch
 from core.validation import control_character_problem, json_problem, schema_problem, validator
 from documents.models import MasterProfile
 from documents.selectors import job_and_profile_for_drafting
-from documents.text import text_clean
-from documents.versions import version_record
+from documents.versions import text_clean, version_record
 from jobs.selectors import job_ai_fields
 from orchestrator.background import ai_task_submit
 from orchestrator.checked import generate_checked

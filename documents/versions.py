@@ -6,7 +6,8 @@ it the document's current content, so the user can always go back to what they o
 wrote before. An edit is a JSON Merge Patch (RFC 7386) of the content, checked against the
 same JSON Schema the AI's answer must fit and against the document bounds (documents.bounds);
 the caller's check then runs on the result (the fact check for a CV, the letter rules for a
-letter): its problems become the document's warnings.
+letter): its problems become the document's warnings. What the AI wrote is stored without
+control characters (text_clean): a model echoing a pasted job can write them.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django.db import models, transaction
 
 from core.errors import InvalidInput, NotFound
 from core.merge_patch import merge_patch
-from core.validation import schema_problem, validator
+from core.validation import schema_problem, strip_control_characters, validator
 
 from .bounds import document_problem
 
@@ -45,6 +46,18 @@ def content_validate(*, content: Any, schema: dict, what: str) -> dict:
     if problem:
         raise InvalidInput(f"The edited {what} cannot be saved: {problem}")
     return content
+
+
+def text_clean(data: Any) -> Any:
+    """The JSON answer with control characters removed from every text (a model echoing a
+    pasted job can write them, and no Word file can hold them)."""
+    if isinstance(data, str):
+        return strip_control_characters(data)
+    if isinstance(data, list):
+        return [text_clean(item) for item in data]
+    if isinstance(data, dict):
+        return {key: text_clean(value) for key, value in data.items()}
+    return data
 
 
 def version_record(*, item: models.Model, edited_by_user: bool) -> None:

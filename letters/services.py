@@ -19,8 +19,7 @@ from django.db import transaction
 
 from core.errors import AppError, InvalidInput
 from documents.selectors import job_and_profile_for_drafting, profile_data
-from documents.text import text_clean
-from documents.versions import content_edit, version_record
+from documents.versions import content_edit, text_clean, version_record
 from jobs.selectors import job_ai_fields
 from orchestrator.background import ai_task_submit
 from orchestrator.checked import generate_checked
