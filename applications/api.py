@@ -21,8 +21,8 @@ from core.openapi import (
     paginated_response,
 )
 from core.parsers import SafeJSONParser
-from cvs.api import EXPORT_RESPONSES, ExportNegotiation, edited_message, file_response
-from cvs.serializers import DraftEditSerializer, ExportQuerySerializer
+from documents.api import EXPORT_RESPONSES, ExportNegotiation, edited_message, file_response
+from documents.serializers import DraftEditSerializer, ExportQuerySerializer
 from orchestrator.throttling import AI_THROTTLES
 
 from . import selectors, services

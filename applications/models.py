@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from cvs.models import DocumentVersion, EditedDocument
+from documents.models import DocumentVersion, EditedDocument
 
 from .statuses import Status
 

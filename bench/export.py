@@ -1,7 +1,7 @@
-"""Benchmark 9: exports of a CV at the document bounds (cvs.bounds: 80 bullets, 20,000
+"""Benchmark 9: exports of a CV at the document bounds (documents.bounds: 80 bullets, 20,000
 characters of JSON), the largest a user's edit may make it.
 
-In-process, no database: `cvs.export.document_export` of the same CV as PDF, DOCX and
+In-process, no database: `documents.export.document_export` of the same CV as PDF, DOCX and
 Markdown, in Latin script (the target: <= 2 s each), and as PDF in Chinese and Arabic (fallback
 fonts; Arabic shaped by HarfBuzz), reported without a target: those take longer, and the
 export's time cap (EXPORT_MAX_SECONDS) refuses one that runs past it.
@@ -28,7 +28,7 @@ TEXTS = {
 
 def cv_at_bounds(words: str) -> dict:
     """A CV as large as an edit may make it, written in one script."""
-    from cvs.bounds import MAX_BULLETS, MAX_DOCUMENT_CHARS
+    from documents.bounds import MAX_BULLETS, MAX_DOCUMENT_CHARS
 
     bullet = (words * 10)[:200]
     roles = [
@@ -56,7 +56,8 @@ def cv_at_bounds(words: str) -> dict:
 
 
 def _seconds(cv: dict, file_format: str) -> float:
-    from cvs.export import cv_blocks, document_export
+    from cvs.export import cv_blocks
+    from documents.export import document_export
 
     started = time.perf_counter()
     document_export(
@@ -96,7 +97,7 @@ def run(*, quick: bool) -> tuple[list[dict], str]:
     markdown = "\n\n".join(
         [
             "### 9. Exports at the document bounds",
-            "`cvs.export.document_export` of a CV of 80 bullets and 20,000 characters (the "
+            "`documents.export.document_export` of a CV of 80 bullets and 20,000 characters (the "
             f"most an edit may store), worst of {runs} runs after a warm-up; in-process.",
             table(("format", "script", "runs", "worst s"), rows),
         ]

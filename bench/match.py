@@ -4,7 +4,7 @@ match report.
 
 Pure Python, no database and no AI call: the typical case is the offline provider's CV for
 the test suite's rich profile against a backend job (3 roles, 8 bullets, 20 job terms); the
-case at the bounds a CV as large as an edit may make it (cvs.bounds: 80 bullets, 20,000
+case at the bounds a CV as large as an edit may make it (documents.bounds: 80 bullets, 20,000
 characters) against a profile as large as it may be (100,000 characters). Each case runs many
 times after a warm-up; p50/p95/p99 of one fact check plus one match report, and of the match
 report alone.
@@ -65,7 +65,7 @@ def cases() -> list[tuple[str, dict, SimpleNamespace, dict]]:
     typical = draft_cv(profile, BACKEND_JOB)
 
     # At the bounds: a profile of PROFILE_MAX_CHARS, a CV of MAX_BULLETS bullets and about
-    # MAX_DOCUMENT_CHARS characters (cvs.bounds refuses an edit beyond them).
+    # MAX_DOCUMENT_CHARS characters (documents.bounds refuses an edit beyond them).
     big_profile = copy.deepcopy(profile)
     big_profile["work"] = [
         {

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from billing.models import PlanCode
+from documents.personal import profile_personal_values
 from orchestrator.registry import QUALITY, AITaskSpec
 from orchestrator.services import AIResult, generate_task
 
 from . import prompts
 from .offline import answer_cv_draft
-from .personal import profile_personal_values
 from .schemas import CV_SCHEMA
 
 # Paying plans get the quality tier for the documents a recruiter reads.

@@ -1,8 +1,8 @@
 """The master profile and CV drafts over HTTP: profile, draft (sync or async), list, detail,
 edit, versions, export and match score. letters/api.py has views of the same shape for the
-edit, the versions and the export of a letter: each names its own service, serializer,
-operation id and OpenAPI description, so a shared generic view would take as many parameters
-as it would save lines; the logic under them (versions, export) is shared.
+edit, the versions and the export of a letter; what they share (the export's negotiation and
+responses, the file response, the edit's message) is in documents.api, the logic under them
+in documents.versions and documents.export.
 
 Longer than our usual modules: thin views, one per endpoint, each with its OpenAPI description.
 """
@@ -10,11 +10,7 @@ Longer than our usual modules: thin views, one per endpoint, each with its OpenA
 from __future__ import annotations
 
 from django.http import HttpResponse
-from django.utils.http import content_disposition_header
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,7 +19,6 @@ from core.api import envelope
 from core.openapi import (
     AI_ERRORS,
     PAGE_PARAMETERS,
-    ErrorEnvelopeSerializer,
     enveloped,
     error_responses,
     paginated,
@@ -31,6 +26,18 @@ from core.openapi import (
 )
 from core.parsers import SafeJSONParser
 from core.throttling import EditRateThrottle
+from documents.api import (
+    EXPORT_DESCRIPTION,
+    EXPORT_RESPONSES,
+    ExportNegotiation,
+    edited_message,
+    file_response,
+)
+from documents.serializers import (
+    DraftEditSerializer,
+    DraftListQuerySerializer,
+    ExportQuerySerializer,
+)
 from orchestrator.background import (
     ACCEPTED_RESPONSE,
     LEGACY_MODES,
@@ -40,14 +47,11 @@ from orchestrator.background import (
 from orchestrator.throttling import AI_THROTTLES
 
 from . import runners, selectors, services, versions
-from .export import FORMATS, ExportedFile, cv_export
+from .export import cv_export
 from .serializers import (
     CVDraftRequestSerializer,
     CVDraftSerializer,
     CVDraftVersionSerializer,
-    DraftEditSerializer,
-    DraftListQuerySerializer,
-    ExportQuerySerializer,
     MatchQuerySerializer,
     MatchReportSerializer,
     ProfilePatchSerializer,
@@ -60,36 +64,6 @@ CV_ENVELOPE = enveloped("CVDraftEnvelope", CVDraftSerializer())
 CV_VERSION_ENVELOPE = enveloped("CVDraftVersionEnvelope", CVDraftVersionSerializer())
 MATCH_ENVELOPE = enveloped("MatchReportEnvelope", MatchReportSerializer())
 
-# The files an export answers with, by media type; errors stay JSON envelopes.
-EXPORT_RESPONSES = {
-    **{
-        (200, media_type.split(";")[0]): OpenApiResponse(
-            OpenApiTypes.BINARY if name in ("pdf", "docx") else OpenApiTypes.STR,
-            description=f"The {name} file, as an attachment (Content-Disposition).",
-        )
-        for name, media_type in FORMATS.items()
-    },
-    **error_responses(400, 401, 404, 429),
-    422: OpenApiResponse(
-        ErrorEnvelopeSerializer,
-        description="EXPORT_UNAVAILABLE: the document has characters no font on this server "
-        "can draw (named in the message), or took too long to lay out.",
-    ),
-    503: OpenApiResponse(
-        ErrorEnvelopeSerializer,
-        description="EXPORT_UNAVAILABLE: PDF export lacks its fonts on this server.",
-    ),
-}
-EXPORT_DESCRIPTION = (
-    "One column of real text with the standard section headings, as applicant tracking "
-    "systems read best; the PDF embeds its fonts (Noto, with HarfBuzz shaping), so names in "
-    "any script — Latin, Cyrillic, Greek, Chinese, Japanese, Korean, Arabic, Hebrew, "
-    "Devanagari — print and copy out correctly, and a character no font has refuses the "
-    "export (422) instead of vanishing. Markdown escapes your text. The latest version is "
-    "exported. Throttled like the AI endpoints."
-)
-
-
 MATCH_FORMULA_DOC = (
     "The score is round(100 × matched weight / total weight) over the job's skills and "
     "keywords: a skill weighs 2 (1 when the requirements name it only as optional: nice to "
@@ -100,33 +74,6 @@ MATCH_FORMULA_DOC = (
     "employer in your profile that shares at least half of its words, or gets a warning. "
     "`job_id` matches the draft against another of your jobs. Throttled like the AI endpoints."
 )
-
-
-class ExportNegotiation(DefaultContentNegotiation):
-    """`?format=` names the file to export here, not DRF's response renderer; the view
-    answers with the file itself, or with a JSON error envelope."""
-
-    def select_renderer(
-        self, request: Request, renderers: list[BaseRenderer], format_suffix: str | None = None
-    ) -> tuple[BaseRenderer, str]:
-        return renderers[0], renderers[0].media_type
-
-
-def file_response(exported: ExportedFile) -> HttpResponse:
-    response = HttpResponse(exported.body, content_type=exported.content_type)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=exported.filename
-    )
-    response["Content-Length"] = str(len(exported.body))
-    return response
-
-
-def edited_message(*, what: str, item: object, changed: bool) -> str:
-    if not changed:
-        return f"Nothing changed; the {what} stays at version {item.version}."
-    if item.warnings:
-        return f"Saved as version {item.version}, with warnings: check them."
-    return f"Saved as version {item.version}."
 
 
 class ProfileView(APIView):

@@ -10,13 +10,13 @@ import logging
 from typing import Any
 
 from core.errors import AppError
+from documents.personal import profile_personal_values
 from orchestrator.models import ProviderType
 from orchestrator.registry import AITaskSpec
 from orchestrator.selectors import provider_chain
 from orchestrator.services import generate_task
 
 from .importer import ParsedCV
-from .personal import profile_personal_values
 from .schemas import PROFILE_SCHEMA
 
 logger = logging.getLogger(__name__)

@@ -17,10 +17,11 @@ from typing import Any
 from django.db import transaction
 
 from core.errors import InvalidInput, NotFound
+from documents.models import MasterProfile
 
 from .import_ai import import_ai_fill
 from .importer import cv_file_read
-from .models import MasterProfile, ProfileImport, ProfileVersion
+from .models import ProfileImport, ProfileVersion
 from .profile_versions import profile_version_get
 from .services import profile_get_or_create, profile_update, profile_validate
 

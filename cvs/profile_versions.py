@@ -8,8 +8,9 @@ from typing import Any
 from django.db.models import QuerySet
 
 from core.errors import NotFound
+from documents.models import MasterProfile
 
-from .models import MasterProfile, ProfileVersion
+from .models import ProfileVersion
 
 MAX_PROFILE_VERSIONS = 50
 

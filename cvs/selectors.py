@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import functools
-import json
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 
-from core.errors import InvalidInput, NotFound
-from jobs.models import Job
-from jobs.schemas import JOB_FIELDS, JOB_LISTS
+from core.errors import NotFound
+from documents.selectors import profile_data
 from jobs.selectors import job_get
 
 from .match import cv_match
-from .models import CVDraft, CVDraftVersion, MasterProfile
-
-EMPTY_PROFILE = (
-    "Your profile has no work experience or education yet. Fill in your profile first "
-    "(PUT /api/v1/profile); drafts use only facts from it."
-)
+from .models import CVDraft, CVDraftVersion
 
 
 def cv_draft_list(*, user: Any, job_id: int | None = None) -> QuerySet[CVDraft]:
@@ -52,58 +44,6 @@ def cv_draft_version_get(*, user: Any, draft_id: int, number: int) -> CVDraftVer
     if version is None:
         raise NotFound(f"This CV draft has no version {number}.")
     return version
-
-
-def profile_data(*, user: Any) -> dict:
-    """The user's profile as it is now ({} before they fill it in)."""
-    profile = MasterProfile.objects.filter(user=user).first()
-    return profile.data if profile is not None else {}
-
-
-def job_and_profile_for_drafting(*, user: Any, job_id: int) -> tuple[Job, MasterProfile]:
-    """One of the user's jobs (only its id and the fields the AI is told) and the profile a
-    draft is written from, read in one query. A wrong job is not found before an empty
-    profile is refused: without experience or education there is nothing true to write, so
-    the user is sent to fill it in first."""
-    sql, order = _drafting_query()
-    values = {_OWNER: user.pk, _JOB: job_id}
-    job = next(iter(Job.objects.raw(sql, [values[param] for param in order])), None)
-    if job is None:
-        raise NotFound("No such job.")
-    data = job.drafting_profile_data or {}
-    if isinstance(data, str):  # the driver may hand jsonb over as its text
-        data = json.loads(data)
-    if not (data.get("work") or data.get("education")):
-        raise InvalidInput(EMPTY_PROFILE)
-    job.owner = user
-    profile = MasterProfile(
-        pk=job.drafting_profile_id, user=user, data=data, version=job.drafting_profile_version
-    )
-    profile._state.adding = False  # a stored row, read through the job's query
-    return job, profile
-
-
-_OWNER, _JOB = -1, -2  # stand-ins for the query's two parameters, told apart by value
-
-
-@functools.cache
-def _drafting_query() -> tuple[str, tuple]:
-    """The SQL of job_and_profile_for_drafting, compiled once: building it through the ORM
-    costs more than the query itself, before every draft's AI call, and it never changes.
-    Returns the SQL and its parameters' stand-ins in their order."""
-    profiles = MasterProfile.objects.filter(user=OuterRef("owner"))
-    query = (
-        Job.objects.filter(owner=_OWNER)
-        .filter(pk=_JOB)
-        .only("id", "owner", *JOB_FIELDS, *JOB_LISTS)
-        .annotate(
-            drafting_profile_id=Subquery(profiles.values("pk")),
-            drafting_profile_data=Subquery(profiles.values("data")),
-            drafting_profile_version=Subquery(profiles.values("version")),
-        )
-        .query
-    )
-    return query.sql_with_params()
 
 
 def cv_draft_match(*, user: Any, draft_id: int, job_id: int | None = None) -> dict:

@@ -1,33 +1,21 @@
 from __future__ import annotations
 
-from typing import Any
-
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api import IdField, ModelSerializer, RequestSerializer
+from documents.models import MasterProfile
+from documents.serializers import MergePatchField
 
-from .export import FORMATS as EXPORT_FORMATS
-from .export import PAPERS
 from .match import cv_match
-from .models import CVDraft, CVDraftVersion, MasterProfile
+from .models import CVDraft, CVDraftVersion
 from .schemas import CV_SCHEMA, PROFILE_PATCH_OPENAPI, PROFILE_SCHEMA
-
-FORMAT_ERROR = '"{input}" is not an export format; choose one of ' + ", ".join(EXPORT_FORMATS) + "."
 
 
 # The JSON Schemas the services validate against double as the OpenAPI description.
 @extend_schema_field(PROFILE_SCHEMA)
 class ProfileDataField(serializers.JSONField):
     pass
-
-
-@extend_schema_field({"type": "object", "additionalProperties": True})
-class MergePatchField(serializers.JSONField):
-    def to_internal_value(self, data: Any) -> Any:
-        if not isinstance(data, dict):
-            raise serializers.ValidationError("a patch must be a JSON object.")
-        return super().to_internal_value(data)
 
 
 @extend_schema_field(PROFILE_PATCH_OPENAPI)
@@ -73,10 +61,6 @@ class CVDraftRequestSerializer(RequestSerializer):
     force = serializers.BooleanField(
         default=False, help_text="Draft afresh instead of reusing an identical earlier answer."
     )
-
-
-class DraftListQuerySerializer(serializers.Serializer):
-    job_id = IdField(required=False, help_text="Only those for this job.")
 
 
 class TermBackingSerializer(serializers.Serializer):
@@ -190,15 +174,6 @@ class CVDraftSerializer(ModelSerializer):
         return cv_match(cv=draft.content, job=draft.job, profile=profile.data if profile else {})
 
 
-class DraftEditSerializer(RequestSerializer):
-    content = MergePatchField(
-        required=False,
-        default=dict,
-        help_text="A JSON Merge Patch (RFC 7386) of the content: keys given replace, null "
-        "removes a key, lists are replaced whole. The result must fit the content's schema.",
-    )
-
-
 class CVDraftVersionSerializer(ModelSerializer):
     content = CVContentField(read_only=True)
     warnings = serializers.ListField(child=serializers.CharField(), read_only=True)
@@ -213,30 +188,3 @@ class MatchQuerySerializer(serializers.Serializer):
     job_id = serializers.IntegerField(
         required=False, min_value=1, help_text="One of your jobs; the draft's own by default."
     )
-
-
-class ExportQuerySerializer(serializers.Serializer):
-    format = serializers.ChoiceField(
-        choices=list(EXPORT_FORMATS),
-        default="pdf",
-        error_messages={"invalid_choice": FORMAT_ERROR},
-        help_text="pdf, docx (Word), md (Markdown) or txt.",
-    )
-    paper = serializers.ChoiceField(
-        choices=list(PAPERS),
-        default="a4",
-        error_messages={"invalid_choice": '"{input}" is not a paper size; choose a4 or letter.'},
-        help_text="Page size of pdf and docx: a4 or letter (US Letter).",
-    )
-
-    def to_internal_value(self, data: Any) -> Any:
-        # A query parameter sent empty ("?paper=") would fall back to the default; the
-        # schema allows only the listed values, so it is refused as any other wrong value.
-        empty = {
-            name: [f"Choose one of {', '.join(self.fields[name].choices)}, or leave it out."]
-            for name in ("format", "paper")
-            if name in data and data.get(name) == ""
-        }
-        if empty:
-            raise serializers.ValidationError(empty)
-        return super().to_internal_value(data)

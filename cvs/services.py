@@ -22,6 +22,9 @@ from django.db import transaction
 from core.errors import InvalidInput
 from core.merge_patch import merge_patch
 from core.validation import control_character_problem, json_problem, schema_problem, validator
+from documents.models import MasterProfile
+from documents.selectors import job_and_profile_for_drafting
+from documents.versions import text_clean, version_record
 from jobs.selectors import job_ai_fields
 from orchestrator.background import ai_task_submit
 from orchestrator.checked import generate_checked
@@ -30,13 +33,11 @@ from orchestrator.models import AITask
 from .ai import CV_DRAFT, draft_cv
 from .contact import cv_header_fill
 from .factcheck import cv_fact_check, cv_retry_problems
-from .models import CVDraft, MasterProfile
+from .models import CVDraft
 from .profile_versions import profile_version_record, profile_versions_delete
 from .prompts import VERSION as CV_PROMPT_VERSION
 from .schemas import PROFILE_PATCH_SCHEMA, PROFILE_SCHEMA
-from .selectors import cv_draft_get, job_and_profile_for_drafting
-from .text import text_clean
-from .versions import version_record
+from .selectors import cv_draft_get
 
 logger = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ import re
 from datetime import date
 from typing import Any
 
-from cvs.contact import profile_contact
+from documents.contact import profile_contact
 
 # "Hiring manager: Jane Doe", "Contact person - Jan Kowalski", "Reports to: Priya Shah".
 # A name is two or three capitalised words on the same line.

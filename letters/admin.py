@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.admin import DateFieldListFilter
 
 from core.admin_filters import titled
-from cvs.admin import DraftAdmin, VersionInline, blocks_html
+from documents.admin import DraftAdmin, VersionInline, blocks_html
 
 from .export import letter_blocks
 from .models import CoverLetter, CoverLetterVersion

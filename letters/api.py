@@ -1,6 +1,6 @@
 """Cover letters over HTTP: generate (sync, async or streamed), list, detail, edit, versions
-and export. The edit, versions and export views have the shape of the CV drafts' (cvs/api.py
-says why they stay apart); the services under them are shared.
+and export. The edit, versions and export views have the shape of the CV drafts' (documents.api
+says why they stay apart and holds what they share); the services under them are shared.
 """
 
 from __future__ import annotations
@@ -22,14 +22,14 @@ from core.openapi import (
 )
 from core.parsers import SafeJSONParser
 from core.throttling import EditRateThrottle
-from cvs.api import (
+from documents.api import (
     EXPORT_DESCRIPTION,
     EXPORT_RESPONSES,
     ExportNegotiation,
     edited_message,
     file_response,
 )
-from cvs.serializers import DraftEditSerializer, ExportQuerySerializer
+from documents.serializers import DraftEditSerializer, ExportQuerySerializer
 from orchestrator.background import (
     ACCEPTED_RESPONSE,
     LEGACY_MODES,

@@ -1,12 +1,12 @@
-"""Cover letters as files (PDF, DOCX, Markdown, text), laid out like the CVs in cvs.export, and
-as a letter is: the sender's contact block, the date, the recipient, then the subject line,
-greeting, body, sign-off and signature."""
+"""Cover letters as files (PDF, DOCX, Markdown, text), rendered by documents.export like the
+CVs, and laid out as a letter is: the sender's contact block, the date, the recipient, then
+the subject line, greeting, body, sign-off and signature."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from cvs.export import (
+from documents.export import (
     ENTRY,
     META,
     PARAGRAPH,

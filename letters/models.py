@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from cvs.models import DocumentVersion, EditedDocument
+from documents.models import DocumentVersion, EditedDocument
 
 from .schemas import TONES
 

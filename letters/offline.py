@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from core.prompting import read_block
-from cvs.offline import (
+from documents.offline import (
     article,
     current_work,
     job_terms,
@@ -129,9 +129,7 @@ def draft_letter(profile: dict, job: dict, tone: str) -> dict:
     _closing(add, phrases)
     title, company = job.get("title") or "", job.get("company") or ""
     return {
-        "subject": f"Application for {title} at {company}"
-        if title and company
-        else f"Application for {title or company or 'your advertised role'}",
+        "subject": _subject(title, company),
         "greeting": _greeting(
             title,
             company,
@@ -142,6 +140,12 @@ def draft_letter(profile: dict, job: dict, tone: str) -> dict:
         "sign_off": phrases["sign_off"],
         "signature": (profile.get("basics") or {}).get("name") or "",
     }
+
+
+def _subject(title: str, company: str) -> str:
+    if title and company:
+        return f"Application for {title} at {company}"
+    return f"Application for {title or company or 'your advertised role'}"
 
 
 def _greeting(title: str, company: str, tone: str, manager: str = "") -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from cvs.claims import STOPWORDS, numbers, skill_key, words
+from documents.wording import STOPWORDS, numbers, skill_key, words
 
 NGRAM = 3
 # Words that carry no claim: a phrase repeats only when two other words recur with them.

@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from core.api import IdField, ModelSerializer, RequestSerializer
 from core.openapi import ErrorCodeField
-from cvs.serializers import DraftListQuerySerializer
+from documents.serializers import DraftListQuerySerializer
 
 from .models import CoverLetter, CoverLetterVersion
 from .rules import body_word_count

@@ -18,9 +18,8 @@ from typing import Any
 from django.db import transaction
 
 from core.errors import AppError, InvalidInput
-from cvs.selectors import job_and_profile_for_drafting, profile_data
-from cvs.text import text_clean
-from cvs.versions import content_edit, version_record
+from documents.selectors import job_and_profile_for_drafting, profile_data
+from documents.versions import content_edit, text_clean, version_record
 from jobs.selectors import job_ai_fields
 from orchestrator.background import ai_task_submit
 from orchestrator.checked import generate_checked

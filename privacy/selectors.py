@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from applications.models import Application, InterviewPrep
 from billing.models import Subscription, UserLimits
-from cvs.models import CVDraft, MasterProfile, ProfileImport, ProfileVersion
+from cvs.models import CVDraft, ProfileImport, ProfileVersion
+from documents.models import MasterProfile
 from jobs.models import Job
 from letters.models import CoverLetter
 from orchestrator.models import AITask, UsageLog

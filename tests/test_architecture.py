@@ -39,7 +39,6 @@ LONG_MODULES_LEFT = {
     "orchestrator/services.py",
 }
 COMPLEX_FUNCTIONS_LEFT = {
-    "cvs/export.py: cv_blocks",
     "cvs/importer/documents.py: paragraph",
     "cvs/importer/entries.py: education_entry",
     "cvs/importer/entries.py: entries_split",

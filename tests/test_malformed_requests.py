@@ -10,7 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from core.api import SafeJSONRenderer, api_server_error
-from cvs.models import CVDraft, MasterProfile
+from cvs.models import CVDraft
+from documents.models import MasterProfile
 from jobs.models import Job
 from letters.models import CoverLetter
 

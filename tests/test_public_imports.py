@@ -17,6 +17,7 @@ PRODUCT = {
     "orchestrator",
     "usage",
     "jobs",
+    "documents",
     "cvs",
     "letters",
     "privacy",

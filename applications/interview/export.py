@@ -1,8 +1,9 @@
-"""Interview preps as files (PDF, DOCX, Markdown, text), laid out like the CVs in cvs.export."""
+"""Interview preps as files (PDF, DOCX, Markdown, text), laid out like the CVs and rendered by
+documents.export."""
 
 from __future__ import annotations
 
-from cvs.export import (
+from documents.export import (
     BULLET,
     HEADING,
     PARAGRAPH,

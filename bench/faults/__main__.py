@@ -57,7 +57,7 @@ def _setup(stack: Stack, faults) -> tuple[int, dict[str, list[Client]]]:
 def _letter_material(prefix: str, count: int) -> list[int]:
     from django.contrib.auth import get_user_model
 
-    from cvs.models import MasterProfile
+    from documents.models import MasterProfile
     from jobs.models import Job
 
     jobs = []

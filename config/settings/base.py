@@ -44,6 +44,7 @@ LOCAL_APPS = [
     "orchestrator",
     "usage",
     "jobs",
+    "documents",
     "cvs",
     "letters",
     "applications",

@@ -3,7 +3,8 @@ did (kind, status, timings, error code), never what went in or came out. Superus
 
 import pytest
 
-from cvs.models import CVDraft, MasterProfile
+from cvs.models import CVDraft
+from documents.models import MasterProfile
 from jobs.models import Job
 from letters.models import CoverLetter
 from orchestrator.models import AITask
@@ -85,8 +86,8 @@ def document_pages(user):
     return [
         "/admin/jobs/job/",
         f"/admin/jobs/job/{job.pk}/change/",
-        "/admin/cvs/masterprofile/",
-        f"/admin/cvs/masterprofile/{profile.pk}/change/",
+        "/admin/documents/masterprofile/",
+        f"/admin/documents/masterprofile/{profile.pk}/change/",
         "/admin/cvs/cvdraft/",
         f"/admin/cvs/cvdraft/{cv.pk}/change/",
         "/admin/letters/coverletter/",

@@ -213,7 +213,7 @@ def test_alert_thresholds_are_edited_in_the_admin(provider_admin_client, staff_c
     "url",
     [
         "/admin/jobs/job/",
-        "/admin/cvs/masterprofile/",
+        "/admin/documents/masterprofile/",
         "/admin/cvs/cvdraft/",
         "/admin/letters/coverletter/",
         "/admin/billing/plan/",

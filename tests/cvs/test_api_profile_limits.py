@@ -7,8 +7,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from core.errors import InvalidInput
-from cvs.models import MasterProfile
 from cvs.services import profile_update
+from documents.models import MasterProfile
 from tests.cvs.conftest import PROFILE_URL, SPARSE
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from cvs.bounds import MAX_BULLETS, MAX_FIELD_CHARS, MAX_LIST_ITEMS
 from cvs.match import cv_match
+from documents.bounds import MAX_BULLETS, MAX_FIELD_CHARS, MAX_LIST_ITEMS
 from tests.cvs.conftest import DRAFT_URL, LETTER_URL
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,10 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from cvs.export import cv_blocks, render_docx, render_markdown, render_pdf, render_text
+from cvs.export import cv_blocks
 from cvs.importer.scoring import accuracy, fields_score
 from cvs.services import profile_update
+from documents.export import render_docx, render_markdown, render_pdf, render_text
 
 from .conftest import PROFILE_URL, RICH
 

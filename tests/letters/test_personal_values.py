@@ -12,7 +12,7 @@ import pytest
 
 from billing.models import QuotaCounter
 from cvs.models import CVDraft
-from cvs.personal import profile_personal_values
+from documents.personal import profile_personal_values
 from letters.models import CoverLetter
 from orchestrator.models import UsageCapture, UsageLog
 from tests.cvs.conftest import DRAFT_URL, GOOD_CV, LETTER_URL, RICH, vendor_bodies

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.prompting import block
-from cvs.personal import profile_personal_values
+from documents.personal import profile_personal_values
 from orchestrator.privacy import Shield
 from tests.cvs.conftest import RICH
 

@@ -82,7 +82,7 @@ def test_opening_a_profile_a_document_or_a_capture_is_on_the_trail(
     capture = UsageCapture.objects.order_by("pk").first()
 
     for url in (
-        f"/admin/cvs/masterprofile/{user.master_profile.pk}/change/",
+        f"/admin/documents/masterprofile/{user.master_profile.pk}/change/",
         f"/admin/cvs/cvdraft/{cv_id}/change/",
         f"/admin/letters/coverletter/{letter_id}/change/",
         f"/admin/orchestrator/usagelog/{capture.usage_log_id}/change/",

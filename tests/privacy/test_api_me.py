@@ -11,7 +11,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from billing.models import QuotaCounter, Subscription
-from cvs.models import CVDraft, MasterProfile
+from cvs.models import CVDraft
+from documents.models import MasterProfile
 from jobs.models import Job
 from letters.models import CoverLetter
 from orchestrator.models import UsageLog

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from applications.services import application_create
 from cvs.models import CVDraft, CVDraftVersion
-from cvs.versions import version_record
+from documents.versions import version_record
 from jobs.models import Job
 from letters.models import CoverLetter, CoverLetterVersion
 from orchestrator.schedule import jobs as scheduled_jobs

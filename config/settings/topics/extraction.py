@@ -13,7 +13,7 @@ TEXT_MIN_CHARS = env.int("TEXT_MIN_CHARS", default=40)
 TEXT_MAX_CHARS = env.int("TEXT_MAX_CHARS", default=50_000)
 
 # CV and letter export: the PDF embeds the Noto fonts from this folder (Debian: fonts-noto-core,
-# fonts-noto-cjk; cvs/pdf.py lists the files), and gives up on a layout after this long
+# fonts-noto-cjk; documents/pdf.py lists the files), and gives up on a layout after this long
 EXPORT_FONT_DIR = env("EXPORT_FONT_DIR", default="/usr/share/fonts")
 EXPORT_MAX_SECONDS = env.float("EXPORT_MAX_SECONDS", default=5.0)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMAGE_MAX_BYTES + 1_000_000

@@ -1,4 +1,4 @@
-"""PDF rendering of an export's blocks (cvs.export), in every script a user writes in.
+"""PDF rendering of an export's blocks (documents.export), in every script a user writes in.
 
 fpdf2 embeds a subset of each TrueType/OpenType font it uses and writes its ToUnicode map, so
 the text stays selectable and searchable by applicant tracking systems. The main font is Noto
