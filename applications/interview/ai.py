@@ -17,6 +17,7 @@ INTERVIEW_PREP = AITaskSpec(
     name="interview_prep",
     label="Interview prep",
     system_prompt=prompts.SYSTEM,
+    prompt=prompts.INTERVIEW_PREP,
     response_schema=PREP_ANSWER_SCHEMA,
     temperature=0.4,
     offline=answer_interview_prep,
@@ -33,7 +34,7 @@ def prepare_interview(
     return generate_task(
         user=user,
         task=INTERVIEW_PREP,
-        prompt=prompts.prep_prompt(facts=facts, job=job_data),
+        variables=prompts.prep_variables(facts=facts, job=job_data),
         use_cache=use_cache,
         personal=profile_personal_values(profile=profile),
     )

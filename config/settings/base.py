@@ -42,6 +42,7 @@ LOCAL_APPS = [
     "billing",
     "accounts",
     "orchestrator",
+    "prompts",
     "usage",
     "jobs",
     "cvs",
