@@ -34,7 +34,7 @@ class _Split:
 
 @dataclass(frozen=True)
 class _Held:
-    token: str
+    config: snapshot.Snapshot  # the gateway's snapshot it was read with
     live: dict[str, PromptChoice] = field(default_factory=dict)
     splits: dict[str, _Split] = field(default_factory=dict)
 
@@ -46,14 +46,14 @@ _pinned: ContextVar[dict[str, PromptChoice] | None] = ContextVar("prompt_pinned"
 
 def _current() -> _Held:
     global _held
-    token = snapshot.current().version
+    config = snapshot.current()  # a new one after any change (or snapshot.forget())
     held = _held
-    if held is None or held.token != token:
-        held = _held = _build(token)
+    if held is None or held.config is not config:
+        held = _held = _build(config)
     return held
 
 
-def _build(token: str) -> _Held:
+def _build(config: snapshot.Snapshot) -> _Held:
     live = {
         row.task: choice_of(row.version) for row in PromptLive.objects.select_related("version")
     }
@@ -66,7 +66,7 @@ def _build(token: str) -> _Held:
             bound += arm.percent
             arms.append((bound, choice_of(arm.version, arm.tier)))
         splits[experiment.task] = _Split(experiment.pk, arms)
-    return _Held(token, live, splits)
+    return _Held(config, live, splits)
 
 
 def bucket(experiment_id: int, user_id: int) -> float:
