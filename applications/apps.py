@@ -7,7 +7,9 @@ class ApplicationsConfig(AppConfig):
 
     def ready(self) -> None:
         from orchestrator.registry import task_register
+        from prompts.evaluations import evaluation_register
 
-        from .interview import ai
+        from .interview import ai, evaluation
 
         task_register(ai.INTERVIEW_PREP)
+        evaluation_register(evaluation.PREP_SET)

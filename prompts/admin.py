@@ -166,7 +166,7 @@ class PromptVersionAdmin(admin.ModelAdmin):
             except AppError as exc:
                 self.message_user(request, exc.message, messages.ERROR)
             else:
-                self.message_user(request, f"{version.label} is live.", messages.SUCCESS)
+                self.message_user(request, f"Version {version.label} is live.", messages.SUCCESS)
 
     @admin.action(description="Make live (the evaluation gate applies)")
     def make_live(self, request, queryset) -> None:

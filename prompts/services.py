@@ -105,7 +105,7 @@ def version_make_live(*, version: PromptVersion, user: Any, override_note: str =
     if failures:
         if not (override_note.strip() and getattr(user, "is_superuser", False)):
             raise InvalidInput(
-                f"{version.label} cannot go live: "
+                f"Version {version.label} cannot go live: "
                 + " ".join(failures)
                 + " A superuser may override the gate with a note."
             )

@@ -29,12 +29,19 @@ INTERVIEW_PREP = AITaskSpec(
 
 
 def prepare_interview(
-    *, user: Any, profile: dict, facts: list[dict], job_data: dict, use_cache: bool = True
+    *,
+    user: Any,
+    profile: dict,
+    facts: list[dict],
+    job_data: dict,
+    use_cache: bool = True,
+    provider_type: str | None = None,
 ) -> AIResult:
     return generate_task(
         user=user,
         task=INTERVIEW_PREP,
         variables=prompts.prep_variables(facts=facts, job=job_data),
         use_cache=use_cache,
+        provider_type=provider_type,
         personal=profile_personal_values(profile=profile),
     )
