@@ -8,11 +8,13 @@ from typing import Any
 
 from jobs.evaluation import drafting_cases, unsaved_job
 from prompts.evaluations import EvalCase, EvalSet
+from prompts.figures import Rate
 
 from .ai import draft_cv
 from .bounds import document_problem
 from .factcheck import cv_fact_check
 from .match import cv_match
+from .models import CVDraft
 
 
 def cv_run(case: EvalCase, *, provider_type: str) -> tuple[Any, dict[str, float]]:
@@ -34,3 +36,13 @@ def cv_run(case: EvalCase, *, provider_type: str) -> tuple[Any, dict[str, float]
 
 
 CV_SET = EvalSet(task="cv_draft", cases=drafting_cases, run=cv_run)
+
+
+def cv_arm_figures(*, task: str, version: str, since: Any, until: Any) -> dict:
+    """An experiment arm's CVs (prompts.figures): how many passed the fact check untouched."""
+    if task != CV_SET.task:
+        return {}
+    drafts = CVDraft.objects.filter(
+        prompt_version=version, created_at__gte=since, created_at__lt=until
+    )
+    return {"fact check passed": Rate(drafts.filter(warnings=[]).count(), drafts.count())}

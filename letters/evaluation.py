@@ -8,8 +8,10 @@ from typing import Any
 
 from jobs.evaluation import drafting_cases, unsaved_job
 from prompts.evaluations import EvalCase, EvalSet
+from prompts.figures import Rate
 
 from .ai import draft_cover_letter
+from .models import CoverLetter
 from .quality import letter_quality_problems
 from .rules import body_word_count, letter_problems
 from .schemas import BODY_MAX_WORDS, BODY_MIN_WORDS
@@ -36,3 +38,13 @@ def letter_run(case: EvalCase, *, provider_type: str) -> tuple[Any, dict[str, fl
 
 
 LETTER_SET = EvalSet(task="cover_letter", cases=drafting_cases, run=letter_run)
+
+
+def letter_arm_figures(*, task: str, version: str, since: Any, until: Any) -> dict:
+    """An experiment arm's letters (prompts.figures): how many kept every rule."""
+    if task != LETTER_SET.task:
+        return {}
+    letters = CoverLetter.objects.filter(
+        prompt_version=version, created_at__gte=since, created_at__lt=until
+    )
+    return {"rules passed": Rate(letters.filter(warnings=[]).count(), letters.count())}
