@@ -86,6 +86,8 @@ def test_an_unknown_task_or_version_is_refused():
         run("provider_test")
     with pytest.raises(CommandError, match="cover_letter has no version 7"):
         run("cover_letter", "--version", "7")
+    with pytest.raises(CommandError, match='No active provider of type "gemini" is configured'):
+        run("cover_letter", "--provider", "gemini")
 
 
 def test_a_paid_run_says_what_it_may_cost_and_waits_for_a_yes(

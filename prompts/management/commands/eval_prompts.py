@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from orchestrator.models import ProviderType
+from orchestrator.selectors import provider_chain
 
 from ...evaluations import estimated_cost, evaluation_cases, evaluation_run, evaluation_set
 from ...models import PromptVersion
@@ -39,6 +40,8 @@ class Command(BaseCommand):
         versions = [self._version(task, options["version"])]
         if options["against"] is not None:
             versions.append(self._version(task, options["against"]))
+        if not provider_chain(provider_type=provider):
+            raise CommandError(f'No active provider of type "{provider}" is configured.')
         cases = evaluation_cases(task, limit=limit)
         if not cases:
             raise CommandError(f"The evaluation set of {task} has no case.")
