@@ -194,9 +194,12 @@ class PromptVersionAdmin(admin.ModelAdmin):
 
 
 class ExperimentArmInline(admin.TabularInline):
+    """An arm's version and share are fixed when it starts; its tier may change (blank: the
+    routing matrix's)."""
+
     model = ExperimentArm
     fields = ["version", "percent", "tier"]
-    readonly_fields = fields
+    readonly_fields = ["version", "percent"]
     extra = 0
     can_delete = False
 

@@ -93,16 +93,29 @@ def test_each_user_keeps_their_arm_and_their_rows_name_it(django_user_model, pro
     }
 
 
-def test_the_plan_decides_the_tier_unless_the_arm_names_one(user, profile, job_data):
+def test_the_plan_decides_the_tier_unless_the_arm_names_one(su_client, user, profile, job_data):
     v1, v2 = letter_versions()
-    experiment = experiment_start(versions=[v1, v2], percents=[1, 99])
-    ExperimentArm.objects.filter(experiment=experiment).update(tier="quality")
-    Experiment.objects.get().save()  # update() sends no signal: tell the processes
-
+    experiment = experiment_start(versions=[v1, v2])
     draft_cover_letter(user=user, master_profile=profile, job_data=job_data)
+    arms = list(experiment.arms.all())
+    form = {
+        "name": experiment.name,
+        "arms-TOTAL_FORMS": "2",
+        "arms-INITIAL_FORMS": "2",
+        **{f"arms-{i}-id": str(arm.pk) for i, arm in enumerate(arms)},
+        **{f"arms-{i}-experiment": str(experiment.pk) for i in range(2)},
+        **{f"arms-{i}-tier": "quality" for i in range(2)},
+    }
 
-    row = UsageLog.objects.get()
-    assert row.plan == "FREEMIUM" and row.tier == "quality"
+    response = su_client.post(
+        reverse("admin:prompts_experiment_change", args=[experiment.pk]), form
+    )
+    draft_cover_letter(user=user, master_profile=profile, job_data=job_data, use_cache=False)
+
+    assert response.status_code == 302
+    assert list(ExperimentArm.objects.values_list("tier", flat=True)) == ["quality"] * 2
+    rows = UsageLog.objects.order_by("pk")
+    assert [(row.plan, row.tier) for row in rows] == [("FREEMIUM", "fast"), ("FREEMIUM", "quality")]
 
 
 def test_stopping_gives_everyone_the_live_version_again(su_client, user, profile, job_data):
