@@ -8,9 +8,9 @@ from typing import Any
 
 from django.contrib import admin
 
+from core.money import usd
 from orchestrator.registry import task_label
-from usage.charts import usd
-from usage.dashboard_sections import DashboardSection, dashboard_section_register
+from usage.dashboard.sections import DashboardSection, dashboard_section_register
 
 from .models import Application, InterviewPrep, StatusChange
 from .outcomes import drafts_and_outcomes

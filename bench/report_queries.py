@@ -72,7 +72,7 @@ def _runs(window: str) -> dict[str, Callable[[dict], object]]:
     return {name: query for name, query in queries.items() if name not in ONLY_HOURLY}
 
 
-# What the admin usage dashboard runs for one page view (orchestrator/admin_views.py).
+# What the admin usage dashboard runs for one page view (usage/dashboard/views.py).
 DASHBOARD = (
     "usage_totals",
     "cost_per_day",
@@ -100,7 +100,7 @@ def _median_ms(call: Callable[[], object]) -> float:
 
 def _windows() -> dict[str, dict]:
     """The dashboard's own "Last 30 days" and "Last 90 days" (whole UTC days, today so far)."""
-    from usage.forms import PeriodForm
+    from usage.dashboard.forms import PeriodForm
 
     now = dt.datetime.now(dt.UTC)
     windows = {}

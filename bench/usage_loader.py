@@ -240,7 +240,7 @@ def _n(value: Any) -> str:
 
 
 def rollup_tables() -> list[str]:
-    """The tables usage/rollups.py rebuilds from the log."""
+    """The tables usage/rollups/ rebuilds from the log."""
     from usage import models
 
     rollups = (

@@ -89,8 +89,9 @@ class IdField(serializers.IntegerField):
         super().__init__(**kwargs)
 
 
-# DRF's own exceptions, in our codes.
-_DRF_CODES: list[tuple[type[exceptions.APIException], str]] = [
+# DRF's own exceptions, in our codes: what the handler answers for each, and what the schema
+# lists (core.openapi.error_codes).
+DRF_CODES: list[tuple[type[exceptions.APIException], str]] = [
     (exceptions.NotAuthenticated, "UNAUTHORIZED"),
     (exceptions.AuthenticationFailed, "UNAUTHORIZED"),
     (exceptions.PermissionDenied, "FORBIDDEN"),
@@ -102,7 +103,7 @@ _DRF_CODES: list[tuple[type[exceptions.APIException], str]] = [
     (exceptions.ValidationError, "INVALID_INPUT"),
     (exceptions.ParseError, "INVALID_INPUT"),
 ]
-# Codes this module answers without an AppError of their own (with _DRF_CODES and every
+# Codes this module answers without an AppError of their own (with DRF_CODES and every
 # AppError subclass's code, the list the schema's `error_code` enum is made from:
 # core.openapi.error_codes).
 # None: any status (ERROR is a DRF exception of a kind not listed above).
@@ -159,7 +160,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
     if isinstance(exc, exceptions.APIException):
-        code = next((c for cls, c in _DRF_CODES if isinstance(exc, cls)), "ERROR")
+        code = next((c for cls, c in DRF_CODES if isinstance(exc, cls)), "ERROR")
         headers = {}
         if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
             headers["Retry-After"] = str(int(exc.wait) + 1)

@@ -63,7 +63,7 @@ def error_statuses() -> dict[str, int | None]:
 
     statuses: dict[str, int | None] = dict.fromkeys(STORED_CODES)
     statuses.update(api.HANDLER_CODES)
-    for drf_error, code in reversed(api._DRF_CODES):  # INVALID_INPUT: 400, not 415 (listed first)
+    for drf_error, code in reversed(api.DRF_CODES):  # INVALID_INPUT: 400, not 415 (listed first)
         statuses[code] = drf_error.status_code
     raised: dict[str, set[int]] = {}
     pending: list[type[AppError]] = [AppError]

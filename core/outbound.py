@@ -1,5 +1,5 @@
 """One address policy for every outbound call the service makes on its own: job pages a user
-links to (jobs.fetch), alert webhooks (usage.alert_channels) and the provider base URLs that
+links to (jobs.fetch), alert webhooks (usage.alerts.channels) and the provider base URLs that
 staff enter and "Test now" calls (orchestrator).
 
 The policy: a host is resolved once; if any of its addresses is loopback, private, link-local,

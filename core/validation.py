@@ -168,30 +168,47 @@ _KINDS = {
 }
 
 
+# A bound's sentence, by the keyword that sets it.
+_BOUNDS = {
+    "maxLength": "must be at most {} characters",
+    "minLength": "must be at least {} characters",
+    "maxItems": "must have at most {} items",
+    "minItems": "must have at least {} items",
+    "maximum": "must be at most {}",
+    "minimum": "must be at least {}",
+}
+
+
 def schema_problem(error: Any) -> str:
     """What a jsonschema error says, without the Python repr of the value (`{'a': None} is not
     valid under any of the given schemas`) that its own message holds."""
-    kind, expected, value = error.validator, error.validator_value, error.instance
+    kind, expected = error.validator, error.validator_value
     if kind == "type":
         kinds = [expected] if isinstance(expected, str) else list(expected)
         return "must be " + " or ".join(_KINDS.get(k, k) for k in kinds)
-    if kind == "required":  # one error per missing field; its message names it as a repr
-        name = error.message.removesuffix(" is a required property")
-        with contextlib.suppress(ValueError, SyntaxError):
-            name = ast.literal_eval(name)
-        return f"`{name}` is required"
+    if kind == "required":
+        return f"`{_missing_name(error.message)}` is required"
     if kind == "additionalProperties":
-        known = error.schema.get("properties", {})
-        extra = [name for name in value if name not in known] if isinstance(value, dict) else []
-        return "has fields it does not take: " + ", ".join(f"`{name}`" for name in extra)
+        return "has fields it does not take: " + ", ".join(
+            f"`{name}`" for name in _extra_fields(error.instance, error.schema)
+        )
     if kind in ("anyOf", "oneOf"):
         return "is not of a kind this field takes"
     if kind == "enum":
         return "must be one of " + ", ".join(str(item) for item in expected)
-    if kind in ("maxLength", "minLength"):
-        return f"must be at {'most' if kind == 'maxLength' else 'least'} {expected} characters"
-    if kind in ("maxItems", "minItems"):
-        return f"must have at {'most' if kind == 'maxItems' else 'least'} {expected} items"
-    if kind in ("maximum", "minimum"):
-        return f"must be at {'most' if kind == 'maximum' else 'least'} {expected}"
+    if kind in _BOUNDS:
+        return _BOUNDS[kind].format(expected)
     return "is not valid"
+
+
+def _missing_name(message: str) -> Any:
+    # One error per missing field; its message names it as a repr.
+    name = message.removesuffix(" is a required property")
+    with contextlib.suppress(ValueError, SyntaxError):
+        name = ast.literal_eval(name)
+    return name
+
+
+def _extra_fields(value: Any, schema: dict) -> list[str]:
+    known = schema.get("properties", {})
+    return [name for name in value if name not in known] if isinstance(value, dict) else []

@@ -9,9 +9,10 @@ under the heading, hiring-company phrases, address patterns.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from core.validation import validate
-from jobs.page_facts import AT, HIRING, is_title, page_facts, page_hints, split_facts
+from jobs.page_facts import AT, HIRING, PageHints, is_title, page_facts, page_hints, split_facts
 from jobs.parsing import (
     BULLET,
     clean,
@@ -64,66 +65,103 @@ def job_from_text(text: str) -> dict:
 
     Page facts at the top of the text (`page_facts`) are read as hints, not as description.
     """
+    posting = _read(text)
+    opening = read_opening(posting.lines)
+    title = _first(
+        _label(posting.labelled, "title"),
+        *posting.hints.title,
+        *posting.hints.weak_title,
+        opening.title,
+        posting.first_line,
+        default="",
+    )
+    # The opening's company and place belong to the job only when its title is the job's.
+    opened = opening if title == opening.title else Opening()
+    title, employer = _title_at_company(title, posting, opened)
+    company = _company(posting, opened, employer, title)
+    location = _location(posting, opened, title)
+    skills = find_skills(posting.text)
+    job = {
+        "title": title[:200],
+        "company": company[:200],
+        "location": location[:200],
+        "employment_type": _employment_type(posting.labelled, opened, posting.text),
+        "salary": _salary(posting),
+        "description": posting.text,
+        "requirements": requirements_from_text(posting.text),
+        "skills": skills,
+        "keywords": keywords_for(title, skills),
+    }
+    validate(job, JOB_SCHEMA)
+    return job
+
+
+@dataclass(frozen=True)
+class _Posting:
+    """A posting text as the fields are read from it."""
+
+    text: str
+    lines: list[str]  # the text's non-blank lines, bullets dropped
+    labelled: list[str]  # lines that may carry a label, the page summary's parts among them
+    hints: PageHints
+    first_line: str  # the first line that reads like a title, its tag ("[Remote]") apart
+    tag: str
+
+
+def _read(text: str) -> _Posting:
+    """The posting text read once; page facts at its top become hints."""
     facts, text = split_facts(tidy(text or ""))
     hints = page_hints(facts)
     text = text.strip() or facts.get("summary", "")
     lines = [BULLET.sub("", line).strip() for line in text.splitlines() if line.strip()]
     labelled = [part for line in lines[:80] for part in _split_labels(line)] + hints.extra_lines
     first_line, tag = _first_title_line(lines)
-    opening = read_opening(lines)
+    return _Posting(text, lines, labelled, hints, first_line, tag)
 
-    title = _first(
-        _label(labelled, "title"),
-        *hints.title,
-        *hints.weak_title,
-        opening.title,
-        first_line,
-        default="",
-    )
-    # The opening's company and place belong to the job only when its title is the job's.
-    opened = opening if title == opening.title else Opening()
-    at = re.match(rf"^(.+?)\s+{AT}\s+(.+)$", title) if title == first_line else None
-    at = at if at and not opened.title and as_title(at.group(1)) else None
-    if at:
-        title = at.group(1).strip()
-    company = _first(
-        _label(labelled, "company"),
-        *hints.company,
+
+def _title_at_company(title: str, posting: _Posting, opened: Opening) -> tuple[str, str]:
+    """(title, company) from a first line "Data Engineer at Acme"; else (title, "")."""
+    at = re.match(rf"^(.+?)\s+{AT}\s+(.+)$", title) if title == posting.first_line else None
+    if at and not opened.title and as_title(at.group(1)):
+        return at.group(1).strip(), at.group(2).strip()
+    return title, ""
+
+
+def _company(posting: _Posting, opened: Opening, employer: str, title: str) -> str:
+    """The employer, from the most explicit evidence to the weakest."""
+    return _first(
+        _label(posting.labelled, "company"),
+        *posting.hints.company,
         opened.company,
-        at.group(2).strip() if at else "",
-        _company_from_prose(text),
-        *hints.weak_company,
+        employer,
+        _company_from_prose(posting.text),
+        *posting.hints.weak_company,
         opened.weak_company,
-        _repeated_name(lines[:10], text, title),
+        _repeated_name(posting.lines[:10], posting.text, title),
         default="",
     )
-    mode = _work_mode(labelled, tag)
+
+
+def _location(posting: _Posting, opened: Opening, title: str) -> str:
+    """The place, from the most explicit evidence to the weakest, with the work mode stated."""
     location = _first(
-        _label(labelled, "location"),
-        *hints.location,
+        _label(posting.labelled, "location"),
+        *posting.hints.location,
         opened.location,
-        _place_under_title(lines, title),
-        _address(text),
+        _place_under_title(posting.lines, title),
+        _address(posting.text),
         default="",
     )
-    if not mode_in(location):
-        location = with_mode(location, mode) or mode_in_text(text)
-    pay = _label(labelled, "salary")
-    skills = find_skills(text)
-    job = {
-        "title": title[:200],
-        "company": company[:200],
-        "location": location[:200],
-        "employment_type": _employment_type(labelled, opened, text),
-        # "Salary: Approximately $46,000 per year, commensurate ..." is "$46,000 per year".
-        "salary": (find_salary(pay) or pay) if re.search(r"\d", pay) else find_salary(text),
-        "description": text,
-        "requirements": requirements_from_text(text),
-        "skills": skills,
-        "keywords": keywords_for(title, skills),
-    }
-    validate(job, JOB_SCHEMA)
-    return job
+    if mode_in(location):
+        return location
+    mode = _work_mode(posting.labelled, posting.tag)
+    return with_mode(location, mode) or mode_in_text(posting.text)
+
+
+def _salary(posting: _Posting) -> str:
+    # "Salary: Approximately $46,000 per year, commensurate ..." is "$46,000 per year".
+    pay = _label(posting.labelled, "salary")
+    return (find_salary(pay) or pay) if re.search(r"\d", pay) else find_salary(posting.text)
 
 
 def _first(*candidates: str, default: str) -> str:

@@ -90,28 +90,43 @@ def page_facts(html: str, *, summary: bool = False) -> str:
 
 
 def page_hints(facts: dict[str, str]) -> PageHints:
-    hints = PageHints()
-    hints.title += [facts["title"]] if facts.get("title") else []
-    hints.company += [facts["company"]] if facts.get("company") else []
-    hints.location += [facts["location"]] if facts.get("location") else []
-    hints.weak_company += [facts["beside"]] if facts.get("beside") else []
+    """The hints in a page's facts (as `split_facts` reads them back), each in order of trust."""
     browser, site = facts.get("browser", ""), facts.get("site", "")
     heading = facts.get("heading", "") if is_title(facts.get("heading", "")) else ""
-    if heading and browser and heading in browser:
-        hints.title.append(heading)  # the page and its title bar agree
+    # The page and its title bar agree.
+    agreed = [heading] if heading and browser and heading in browser else []
     parsed = _parse_browser_title(browser, heading, site)
-    hints.title += parsed.get("title", [])
-    hints.company += parsed.get("company", [])
-    hints.location += parsed.get("location", [])
-    hints.weak_title += [heading] if heading else []
-    hints.weak_title += [t for t in (_site_stripped(browser, site),) if is_title(t)]
-    hints.weak_title += [_slug_title(facts.get("address", ""))]
-    if site and site.casefold() not in browser.casefold().split("|")[0]:
-        hints.weak_company.append(site)
-    # "薪资：25-50K，地点：北京": the summary's labelled parts count as lines.
-    summary = facts.get("summary", "")
-    hints.extra_lines = [s.strip() for s in re.split(r"[，,;；|｜]", summary) if s.strip()]
-    return hints
+    return PageHints(
+        title=[*_given(facts, "title"), *agreed, *parsed.get("title", [])],
+        company=[*_given(facts, "company"), *parsed.get("company", [])],
+        location=[*_given(facts, "location"), *parsed.get("location", [])],
+        weak_title=_weak_titles(browser, site, heading, facts.get("address", "")),
+        weak_company=[*_given(facts, "beside"), *_site_as_company(browser, site)],
+        # "薪资：25-50K，地点：北京": the summary's labelled parts count as lines.
+        extra_lines=[
+            s.strip() for s in re.split(r"[，,;；|｜]", facts.get("summary", "")) if s.strip()
+        ],
+    )
+
+
+def _given(facts: dict[str, str], hint: str) -> list[str]:
+    """The fact as a one-item list, or none where the page does not give it."""
+    return [facts[hint]] if facts.get(hint) else []
+
+
+def _weak_titles(browser: str, site: str, heading: str, address: str) -> list[str]:
+    """The heading, the browser title without the site's name, the address's last part."""
+    stripped = _site_stripped(browser, site)
+    return [
+        *([heading] if heading else []),
+        *([stripped] if is_title(stripped) else []),
+        _slug_title(address),
+    ]
+
+
+def _site_as_company(browser: str, site: str) -> list[str]:
+    """The site's name, unless the first part of the browser title holds it."""
+    return [site] if site and site.casefold() not in browser.casefold().split("|")[0] else []
 
 
 def split_facts(text: str) -> tuple[dict[str, str], str]:

@@ -283,29 +283,54 @@ def _header(lines: list[str]) -> Opening | None:
     """Title line, then company and place lines (or one "Company · Place · Hybrid" line)."""
     if len(lines) < 2 or not as_title(lines[0]):
         return None
-    company, place, mode, kind = "", "", "", ""
+    found = _HeaderFields()
     for line in lines[1:4]:
         fragments = _fragments(line)
         if fragments is None:
             break
         for fragment in fragments:
-            if not place and _place(fragment)[0] and is_place(_place(fragment)[0]):
-                place, fragment_mode = _place(fragment)
-                mode = mode or fragment_mode
-            elif mode_of(fragment):
-                mode = mode or mode_of(fragment)
-            elif type_of(fragment):
-                kind = kind or type_of(fragment)
-            elif not company and not place and _company(fragment) and not _NOISE.search(fragment):
-                company = fragment
-    if not (place or mode):
+            found.take(fragment)
+    if not (found.place or found.mode):
         return None  # without a place line, a short second line may be anything
     opening = Opening(
-        title=lines[0], company=company, location=with_mode(place, mode), employment_type=kind
+        title=lines[0],
+        company=found.company,
+        location=with_mode(found.place, found.mode),
+        employment_type=found.kind,
     )
+    company = found.company
     if company == lines[1] and _ROLE.search(company) and not _ROLE.search(lines[0]):
         opening.title, opening.company, opening.weak_company = company, "", lines[0]
     return opening
+
+
+@dataclass
+class _HeaderFields:
+    """What the lines under a header's title say, each field as its first fragment gave it."""
+
+    company: str = ""
+    place: str = ""
+    mode: str = ""
+    kind: str = ""
+
+    def take(self, fragment: str) -> None:
+        """The fragment as the first field it can be: a place, a work mode, a contract or,
+        before any place, the company's name."""
+        if not self.place and self._took_place(fragment):
+            return
+        if mode_of(fragment):
+            self.mode = self.mode or mode_of(fragment)
+        elif type_of(fragment):
+            self.kind = self.kind or type_of(fragment)
+        elif not (self.company or self.place or _NOISE.search(fragment)) and _company(fragment):
+            self.company = fragment
+
+    def _took_place(self, fragment: str) -> bool:
+        place, mode = _place(fragment)
+        if not (place and is_place(place)):
+            return False
+        self.place, self.mode = place, self.mode or mode
+        return True
 
 
 def _fragments(line: str) -> list[str] | None:

@@ -330,6 +330,9 @@ def job_delete(*, user: Any, job_id: int) -> None:
 
 # --- Corrections by the user ---------------------------------------------------------------
 
+# A user may correct every field an extraction fills.
+_EDITABLE = (*JOB_FIELDS, *JOB_LISTS)
+
 
 def job_update(*, user: Any, job_id: int, changes: Any) -> Job:
     """Correct fields of one of the user's jobs. The job with the changes applied must fit
@@ -337,19 +340,36 @@ def job_update(*, user: Any, job_id: int, changes: Any) -> Job:
     blank and repeated list items dropped); a value too long for its column is refused
     rather than cut, since the user typed it."""
     job = job_get(user=user, job_id=job_id)
+    _check_changes(changes)
+    data = {name: getattr(job, name) for name in _EDITABLE} | changes
+    _check_corrected(data)
+    cleaned = _job_fields(data)
+    changed = [name for name in _EDITABLE if cleaned[name] != getattr(job, name)]
+    for name in changed:
+        setattr(job, name, cleaned[name])
+    if changed:
+        job.save(update_fields=[*changed, "updated_at"])
+    return job
+
+
+def _check_changes(changes: Any) -> None:
+    """The changes name only fields a user edits and hold no control character."""
     if not isinstance(changes, dict) or not changes:
         raise InvalidInput('Send the fields to correct as a JSON object, e.g. {"title": ...}.')
-    editable = (*JOB_FIELDS, *JOB_LISTS)
-    unknown = sorted(set(changes) - set(editable))
+    unknown = sorted(set(changes) - set(_EDITABLE))
     if unknown:
         raise InvalidInput(
-            f"{', '.join(unknown)}: not a field you can edit; the fields are {', '.join(editable)}."
+            f"{', '.join(unknown)}: not a field you can edit; "
+            f"the fields are {', '.join(_EDITABLE)}."
         )
     # A control character is nothing a person types, and no Word file can hold it.
     problem = control_character_problem(changes, path="body")
     if problem:
         raise InvalidInput(problem)
-    data = {name: getattr(job, name) for name in editable} | changes
+
+
+def _check_corrected(data: dict) -> None:
+    """The corrected job fits JOB_SCHEMA and its columns, without cutting anything."""
     errors = sorted(validator(JOB_SCHEMA).iter_errors(data), key=lambda e: e.json_path)
     if errors:
         raise InvalidInput(
@@ -362,10 +382,3 @@ def job_update(*, user: Any, job_id: int, changes: Any) -> Job:
     for name in JOB_LISTS:
         if len(data[name]) > MAX_LIST_ITEMS:
             raise InvalidInput(f"{name}: at most {MAX_LIST_ITEMS} items.")
-    cleaned = _job_fields(data)
-    changed = [name for name in editable if cleaned[name] != getattr(job, name)]
-    for name in changed:
-        setattr(job, name, cleaned[name])
-    if changed:
-        job.save(update_fields=[*changed, "updated_at"])
-    return job

@@ -204,57 +204,74 @@ def _name_of(value: Any) -> str:
 
 
 def _location(posting: dict, ids: dict[str, dict]) -> str:
-    places = posting.get("jobLocation") or []
-    parts = []
-    for place in places if isinstance(places, list) else [places]:
-        place = _resolve(place, ids)
-        address = place.get("address", place) if isinstance(place, dict) else place
-        address = _resolve(address, ids)
-        if isinstance(address, dict):
-            fields = [
-                _name_of(address.get(k))
-                for k in ("addressLocality", "addressRegion", "addressCountry")
-            ]
-            unique = [f for i, f in enumerate(fields) if f and f not in fields[:i]]
-            text = ", ".join(unique) or clean(_text_of(address.get("name")))
-        else:
-            text = clean(_text_of(address))
+    """Each place of the posting once, then "Remote (where)" for a remote job."""
+    parts: list[str] = []
+    for place in _listed(posting.get("jobLocation")):
+        text = _place_text(_resolve(place, ids), ids)
         if text and text not in parts:
             parts.append(clean(text))
-    kinds = posting.get("jobLocationType") or ""
-    if "TELECOMMUTE" in str(kinds).upper():
-        where = posting.get("applicantLocationRequirements")
-        where = where if isinstance(where, list) else [where] if where else []
-        names = ", ".join(n for n in (clean(_name_of(w)) for w in where) if n)
-        parts.append(f"Remote ({names})" if names else "Remote")
-    return "; ".join(parts)
+    remote = _remote(posting)
+    return "; ".join([*parts, remote] if remote else parts)
+
+
+def _listed(value: Any) -> list:
+    """A value that may be one item or a list of them, as a list; nothing is no item."""
+    return value if isinstance(value, list) else [value] if value else []
+
+
+def _place_text(place: Any, ids: dict[str, dict]) -> str:
+    # A Place with an address, a bare PostalAddress, or a name.
+    address = _resolve(place.get("address", place) if isinstance(place, dict) else place, ids)
+    if not isinstance(address, dict):
+        return clean(_text_of(address))
+    fields = [
+        _name_of(address.get(k)) for k in ("addressLocality", "addressRegion", "addressCountry")
+    ]
+    unique = [f for i, f in enumerate(fields) if f and f not in fields[:i]]
+    return ", ".join(unique) or clean(_text_of(address.get("name")))
+
+
+def _remote(posting: dict) -> str:
+    """For a remote job "Remote (Germany, Austria)", for any other ""."""
+    if "TELECOMMUTE" not in str(posting.get("jobLocationType") or "").upper():
+        return ""
+    where = _listed(posting.get("applicantLocationRequirements"))
+    names = ", ".join(n for n in (clean(_name_of(w)) for w in where) if n)
+    return f"Remote ({names})" if names else "Remote"
 
 
 def _salary(value: Any) -> str:
+    """A baseSalary or estimatedSalary as text: an amount, a list of them, a number or text."""
     if isinstance(value, list):
         return next((s for s in map(_salary, value) if s), "")
     if isinstance(value, (int, float)):
         return _money(value)
-    if not isinstance(value, dict):
-        return clean(value) if isinstance(value, str) else ""
+    if isinstance(value, dict):
+        return _monetary_amount(value)
+    return clean(value) if isinstance(value, str) else ""
+
+
+def _monetary_amount(value: dict) -> str:
+    """A MonetaryAmount as "USD 50,000–60,000 per year"; "" without a figure."""
     currency = _text_of(value.get("currency") or value.get("salaryCurrency"))
     amount = value.get("value", value)
-    unit = ""
-    if isinstance(amount, dict):
-        unit = _text_of(amount.get("unitText"))
-        low = amount.get("minValue")
-        high = amount.get("maxValue")
-        single = amount.get("value") if amount.get("value") is not None else amount.get("median")
-    else:
-        low = high = None
-        single = amount
+    unit = _text_of(amount.get("unitText")) if isinstance(amount, dict) else ""
     unit = unit or _text_of(value.get("unitText"))
-    numbers = [n for n in map(_money, (low, high)) if n] or [n for n in [_money(single)] if n]
+    numbers = _figures(amount)
     if not numbers:
         return ""
     span = "–".join(dict.fromkeys(numbers))  # a range whose ends agree is one number
     period = _UNITS.get(unit.strip().upper(), unit.strip().lower())
     return " ".join(p for p in (currency.strip(), span, period) if p)
+
+
+def _figures(amount: Any) -> list[str]:
+    """A QuantitativeValue's range ends, else its one value (or median); or a bare value."""
+    if not isinstance(amount, dict):
+        return [n for n in [_money(amount)] if n]
+    ends = [n for n in map(_money, (amount.get("minValue"), amount.get("maxValue"))) if n]
+    single = amount.get("value") if amount.get("value") is not None else amount.get("median")
+    return ends or [n for n in [_money(single)] if n]
 
 
 def _money(value: Any) -> str:

@@ -15,10 +15,8 @@ class OrchestratorConfig(AppConfig):
     def ready(self) -> None:
         from billing.models import Plan, Subscription, UserLimits
 
-        from . import checks, schedule, snapshot  # noqa: F401 - importing checks registers them
+        from . import checks, snapshot  # noqa: F401 - importing checks registers them
         from .models import ModelPrice, ProviderConfig, RoutingRule
-        from .reaper import reap_recent
-        from .services import provider_test_active
 
         for model in (Plan, RoutingRule, ModelPrice, ProviderConfig):
             for signal in (post_save, post_delete):
@@ -29,7 +27,3 @@ class OrchestratorConfig(AppConfig):
         post_delete.connect(_forget_plan, sender=Subscription, dispatch_uid="forget-plan-del")
         post_save.connect(_forget_plan, sender=UserLimits, dispatch_uid="forget-limits-save")
         post_delete.connect(_forget_plan, sender=UserLimits, dispatch_uid="forget-limits-del")
-        schedule.job_register("reaper", interval_setting="REAPER_SECONDS", run=reap_recent)
-        schedule.job_register(
-            "provider_retest", interval_setting="PROVIDER_RETEST_SECONDS", run=provider_test_active
-        )

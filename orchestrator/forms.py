@@ -60,35 +60,43 @@ class ProviderConfigForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        self._check_key(data)
+        self._check_base_url(data)
+        # Read here: _post_clean copies the new values onto the instance after this.
+        self.destination_changed = self._destination_changed()
+        self._check_key_destination(data)
+        return data
+
+    def _check_key(self, data: dict) -> None:
+        """A vendor that needs a key has one (new, or stored and kept); never new and removed."""
         provider_type = data.get("provider_type")
         has_key = bool(data.get("api_key")) or (
             self.instance.pk and self.instance.api_key_encrypted and not data.get("remove_api_key")
         )
         if provider_type and provider_type not in KEYLESS_TYPES and not has_key:
             self.add_error("api_key", "This provider needs an API key.")
-        if provider_type == ProviderType.OPENAI_COMPATIBLE and not data.get("base_url"):
+        if data.get("api_key") and data.get("remove_api_key"):
+            self.add_error("remove_api_key", "Enter a new key or remove the stored one, not both.")
+
+    def _check_base_url(self, data: dict) -> None:
+        if data.get("provider_type") == ProviderType.OPENAI_COMPATIBLE and not data.get("base_url"):
             self.add_error("base_url", "An OpenAI-compatible server needs its base URL.")
         if data.get("base_url") and (refusal := base_url_refusal(data["base_url"])):
             self.add_error("base_url", refusal)
-        if data.get("api_key") and data.get("remove_api_key"):
-            self.add_error("remove_api_key", "Enter a new key or remove the stored one, not both.")
-        # Read here: _post_clean copies the new values onto the instance after this.
-        self.destination_changed = self._destination_changed()
+
+    def _check_key_destination(self, data: dict) -> None:
+        """A stored key goes only where it was entered for: a save that points the config
+        elsewhere enters the key again or removes it. Otherwise anyone allowed to edit configs
+        could point one at their own server and press "Test credentials": the stored key would
+        travel there in a header."""
         stored_key = bool(self.instance.pk and self.instance.api_key_encrypted)
-        if (
-            stored_key
-            and self.destination_changed
-            and not data.get("api_key")
-            and not data.get("remove_api_key")
-        ):
-            # Otherwise anyone allowed to edit configs could point one at their own server and
-            # press "Test credentials": the stored key would travel there in a header.
+        key_given = data.get("api_key") or data.get("remove_api_key")
+        if stored_key and self.destination_changed and not key_given:
             self.add_error(
                 "api_key",
                 "You changed the base URL or the provider type: enter the API key again (or "
                 "remove the stored key) so the stored one is never sent to the new address.",
             )
-        return data
 
     def _destination_changed(self) -> bool:
         """Whether the save points the config at another server or another vendor's API."""

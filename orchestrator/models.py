@@ -1,5 +1,7 @@
 """The gateway's data: provider configs and model prices, routing rules, the usage log (one row
-per attempt), background AI tasks, alerts and their thresholds, the daily usage rollups.
+per attempt) and the prompts and answers captured with it, the fields that say which AI produced
+a product row, background AI tasks, the embedded schedule's leases and the configuration's
+version. Alerts, their thresholds and the usage rollups are the usage app's (usage/models.py).
 
 Longer than our usual modules: Django finds an app's models in one module, and these are
 small, each with the reason for its fields beside them.

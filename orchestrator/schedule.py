@@ -1,14 +1,25 @@
-"""The periodic jobs (alert check, usage rollups, the daily credentials re-test) where no
-Celery beat runs them: the embedded default (`make run`: no broker, so no worker and no beat)
-and any server without one.
+"""Periodic jobs: their one declaration (`@periodic`), and the embedded schedule that runs them
+where no Celery beat does.
 
-config/wsgi.py and config/asgi.py call start() as they build the application, so it runs in
-server processes only (runserver, gunicorn, an ASGI server), never in a management command, a
-Celery worker or the test suite; and only with EMBEDDED_SCHEDULE on (by default: tasks run
-eagerly). Each process runs one daemon thread. A job's ScheduledRun row is its lease: a
-process runs the job only if one UPDATE moves the row's start from before (now - interval) to
-now, so several server processes on one database run each job once per interval between them,
-and a restarted server does not run it again early.
+An app declares each of its periodic jobs once, in its `periodic.py`:
+
+    @periodic(interval_setting="ALERT_CHECK_SECONDS")
+    def alerts_check() -> int: ...
+
+That makes the function the Celery task `<app>.<function>` (`usage.alerts_check`; renaming the
+function renames the task), which Celery beat runs every ALERT_CHECK_SECONDS (config/celery.py
+builds the beat schedule from these declarations), and a job of the embedded schedule below,
+under the same name and interval. The apps' `periodic.py` modules are found as the admin finds
+`admin.py`: imported by jobs(), and by config/celery.py before beat or a worker starts.
+
+The embedded schedule: the embedded default (`make run`: no broker, so no worker and no beat)
+and any server without a beat. config/wsgi.py and config/asgi.py call start() as they build the
+application, so it runs in server processes only (runserver, gunicorn, an ASGI server), never
+in a management command, a Celery worker or the test suite; and only with EMBEDDED_SCHEDULE on
+(by default: tasks run eagerly). Each process runs one daemon thread. A job's ScheduledRun row
+is its lease: a process runs the job only if one UPDATE moves the row's start from before
+(now - interval) to now, so several server processes on one database run each job once per
+interval between them, and a restarted server does not run it again early.
 """
 
 from __future__ import annotations
@@ -17,11 +28,14 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from celery import Task, shared_task
 from django.conf import settings
 from django.db import OperationalError, connections
 from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
 
 from .models import ScheduledRun
 
@@ -39,18 +53,46 @@ _started = False
 _start_lock = threading.Lock()
 
 
-# Job name -> (the setting that holds its interval in seconds, what it runs), as the apps
-# register them in their AppConfig.ready(); Celery beat's schedule runs the same functions.
-_jobs: dict[str, tuple[str, Callable[[], object]]] = {}
+@dataclass(frozen=True)
+class PeriodicJob:
+    """One periodic job: its task name (`<app>.<function>`, Celery's and the embedded
+    schedule's), the setting that holds its interval in seconds, and the function it runs."""
+
+    name: str
+    interval_setting: str
+    run: Callable[[], object]
+
+    @property
+    def interval(self) -> float:
+        return float(getattr(settings, self.interval_setting))
 
 
-def job_register(name: str, *, interval_setting: str, run: Callable[[], object]) -> None:
-    _jobs[name] = (interval_setting, run)
+_jobs: dict[str, PeriodicJob] = {}
 
 
-def jobs() -> dict[str, tuple[float, Callable[[], object]]]:
-    """Job name -> (interval in seconds, what it runs)."""
-    return {name: (getattr(settings, setting), run) for name, (setting, run) in _jobs.items()}
+def periodic(*, interval_setting: str) -> Callable[[Callable[[], object]], Task]:
+    """Declare the function a periodic job run every `interval_setting` seconds: the Celery
+    task `<app>.<function>` (run by beat) and a job of the embedded schedule. The function
+    takes no arguments; what it returns is only written to the worker's log. Returns the
+    Celery task (`.delay()` queues a run by hand)."""
+
+    def declare(run: Callable[[], object]) -> Task:
+        name = f"{run.__module__.split('.')[0]}.{run.__name__}"
+        _jobs[name] = PeriodicJob(name=name, interval_setting=interval_setting, run=run)
+        return shared_task(name=name, ignore_result=True)(run)
+
+    return declare
+
+
+def jobs() -> dict[str, PeriodicJob]:
+    """Every periodic job the apps declare, by task name."""
+    autodiscover_modules("periodic")  # each app's periodic.py, imported once
+    return dict(_jobs)
+
+
+def beat_schedule() -> dict[str, dict]:
+    """Celery beat's schedule (app.conf.beat_schedule): every job, under its task name."""
+    return {job.name: {"task": job.name, "schedule": job.interval} for job in jobs().values()}
 
 
 def start() -> bool:
@@ -63,19 +105,20 @@ def start() -> bool:
             return False
         _started = True
     threading.Thread(target=_loop, name="embedded-schedule", daemon=True).start()
-    logger.info("Embedded schedule started: alert check and usage rollups run in this server.")
+    logger.info("Embedded schedule started: %s run in this server.", ", ".join(sorted(jobs())))
     return True
 
 
 def _loop() -> None:
     schedule = jobs()
     begun = time.monotonic()
-    due = {name: begun + min(interval, FIRST_RUN_AFTER) for name, (interval, _) in schedule.items()}
+    due = {job.name: begun + min(job.interval, FIRST_RUN_AFTER) for job in schedule.values()}
     while True:
         time.sleep(max(min(due.values()) - time.monotonic(), 0))
-        for name, (interval, run) in schedule.items():
-            if due[name] <= time.monotonic():
-                due[name] = time.monotonic() + run_if_due(job=name, interval=interval, run=run)
+        for job in schedule.values():
+            if due[job.name] <= time.monotonic():
+                wait = run_if_due(job=job.name, interval=job.interval, run=job.run)
+                due[job.name] = time.monotonic() + wait
         # This thread's connection goes back (to the pool, or closed) between runs.
         connections.close_all()
 

@@ -13,16 +13,10 @@ class PrivacyConfig(AppConfig):
         from django.db.models.signals import pre_delete
 
         from core.audit import staff_opened
-        from orchestrator.schedule import job_register
 
-        from .services import audit_staff_opened, data_retention_purge, usage_tombstone
+        from .services import audit_staff_opened, usage_tombstone
 
         # However a user is deleted (the API, the admin's own delete, a shell), their usage
         # rows are kept for accounting under a tombstone first.
         pre_delete.connect(usage_tombstone, sender=get_user_model(), dispatch_uid="tombstone")
         staff_opened.connect(audit_staff_opened, dispatch_uid="audit_staff_opened")
-        job_register(
-            "data_retention_purge",
-            interval_setting="DATA_RETENTION_PURGE_SECONDS",
-            run=data_retention_purge,
-        )

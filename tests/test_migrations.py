@@ -1,16 +1,24 @@
 """The layering's migrations keep every row: from the schema before them, with rows present,
-forward to the current one (a job's provider renamed, the usage models moved to their app)."""
+forward to the current one (a job's provider renamed, the usage models moved to their app).
+And the migration graph follows the layers: no app's migration waits for one of an app above.
+"""
 
 from __future__ import annotations
 
+import tomllib
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
+PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"
+# A migration that must wait for one of an app above its own (docs/architecture.md says why).
+UPWARD_DEPENDENCIES: set[tuple[str, str]] = set()
 
 # The last migration of each app before the "produced by AI" fields got one name and the task
 # fields their choices from the registry.
@@ -81,3 +89,20 @@ def test_rows_written_before_the_migrations_read_the_same_after():
     assert admins.permissions.filter(
         content_type__app_label="usage", codename="change_alert"
     ).exists()
+
+
+def test_no_migration_depends_on_a_migration_of_an_app_above_its_own():
+    contracts = tomllib.loads(PYPROJECT.read_text())["tool"]["importlinter"]["contracts"]
+    layers = next(c["layers"] for c in contracts if c["id"] == "layers")  # top first
+    height = {app: len(layers) - i for i, app in enumerate(layers)}
+    migrations = MigrationLoader(None, ignore_no_migrations=True).disk_migrations
+
+    upward = {
+        (f"{app}.{name}", f"{dep_app}.{dep_name}")
+        for (app, name), migration in migrations.items()
+        for dep_app, dep_name in migration.dependencies
+        if app in height and dep_app in height and height[dep_app] > height[app]
+    }
+
+    assert len(migrations) > 50  # every app's were read
+    assert upward == UPWARD_DEPENDENCIES

@@ -67,7 +67,7 @@ def _setting(name: str):
 
 
 class AlertThresholds(SingletonModel):
-    """What the alert check (usage/alerts.py) calls worth an admin's attention, edited in
+    """What the alert check (usage/alerts/) calls worth an admin's attention, edited in
     the admin. The ALERT_* settings give the first values: until the row exists (the admin page
     creates it), the check reads them from the environment."""
 
@@ -117,7 +117,7 @@ class AlertThresholds(SingletonModel):
         return "Alert thresholds"
 
 
-# --- Daily usage rollups (usage/rollups.py writes them, usage/reports/ reads them) -
+# --- Daily usage rollups (usage/rollups/ writes them, usage/reports/ reads them) -
 
 
 class UsageSums(models.Model):

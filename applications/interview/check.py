@@ -19,24 +19,17 @@ def _outline_text(outline: dict | None) -> str:
 
 def _checked_question(n: int, question: dict, by_id: dict[str, dict]) -> tuple[dict, list[str]]:
     warnings = []
-    cited = [by_id[s] for s in question.get("sources") or [] if s in by_id]
-    unknown = [s for s in question.get("sources") or [] if s not in by_id]
+    sources = question.get("sources") or []
+    cited = [by_id[s] for s in sources if s in by_id]
+    unknown = [s for s in sources if s not in by_id]
     if unknown:
         warnings.append(f"Question {n}: {', '.join(unknown)} is not a fact of your profile.")
     outline = question.get("outline")
-    note = question.get("note") or ""
-    if outline and not cited:
-        warnings.append(f"Question {n}: the answer outline cited no fact of your profile: removed.")
+    unbacked = _unbacked(outline, cited) if outline else ""
+    if unbacked:
+        warnings.append(f"Question {n}: {unbacked}: removed.")
         outline = None
-    if outline:
-        backed = set().union(*(numbers_in(f["text"]) for f in cited))
-        invented = sorted(numbers_in(_outline_text(outline)) - backed)
-        if invented:
-            warnings.append(
-                f"Question {n}: the outline claims {', '.join(invented)}, which none of its "
-                "facts says: removed."
-            )
-            outline, cited = None, []
+    note = question.get("note") or ""
     if not outline:
         cited, note = [], NO_MATCH
     checked = {
@@ -47,6 +40,17 @@ def _checked_question(n: int, question: dict, by_id: dict[str, dict]) -> tuple[d
         "note": note,
     }
     return checked, warnings
+
+
+def _unbacked(outline: dict, cited: list[dict]) -> str:
+    """What in an outline its cited facts do not back, or "" when they back all of it."""
+    if not cited:
+        return "the answer outline cited no fact of your profile"
+    backed = set().union(*(numbers_in(f["text"]) for f in cited))
+    invented = sorted(numbers_in(_outline_text(outline)) - backed)
+    if invented:
+        return f"the outline claims {', '.join(invented)}, which none of its facts says"
+    return ""
 
 
 def prep_checked(answer: dict, facts: list[dict]) -> tuple[dict, list[str]]:

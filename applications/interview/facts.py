@@ -36,25 +36,47 @@ def _work_facts(profile: dict) -> list[tuple[str, str]]:
 
 
 def _other_facts(profile: dict) -> list[tuple[str, str]]:
+    return [
+        *_project_facts(profile),
+        *_education_facts(profile),
+        *_certificate_facts(profile),
+        *_skill_facts(profile),
+    ]
+
+
+def _entries(profile: dict, section: str) -> list[dict]:
+    """A section's entries; anything in it that is not an entry is left out."""
+    return [item for item in profile.get(section) or [] if isinstance(item, dict)]
+
+
+def _project_facts(profile: dict) -> list[tuple[str, str]]:
     facts = []
-    for item in profile.get("projects") or []:
-        if isinstance(item, dict):
-            for text in (item.get("description"), *(item.get("highlights") or [])):
-                if _text(text):
-                    facts.append((_text(text), f"project {_text(item.get('name'))}".strip()))
-    for item in profile.get("education") or []:
-        if isinstance(item, dict):
-            degree = " ".join(
-                p for p in (_text(item.get("studyType")), _text(item.get("area"))) if p
-            )
-            text = ", ".join(p for p in (degree, _text(item.get("institution"))) if p)
-            if text:
-                facts.append((text, "education"))
-    for item in profile.get("certificates") or []:
-        if isinstance(item, dict) and _text(item.get("name")):
-            facts.append((_text(item.get("name")), "certificate"))
-    for item in profile.get("skills") or []:
-        if isinstance(item, dict) and _text(item.get("name")):
+    for item in _entries(profile, "projects"):
+        for text in (item.get("description"), *(item.get("highlights") or [])):
+            if _text(text):
+                facts.append((_text(text), f"project {_text(item.get('name'))}".strip()))
+    return facts
+
+
+def _education_facts(profile: dict) -> list[tuple[str, str]]:
+    facts = []
+    for item in _entries(profile, "education"):
+        degree = " ".join(p for p in (_text(item.get("studyType")), _text(item.get("area"))) if p)
+        text = ", ".join(p for p in (degree, _text(item.get("institution"))) if p)
+        if text:
+            facts.append((text, "education"))
+    return facts
+
+
+def _certificate_facts(profile: dict) -> list[tuple[str, str]]:
+    names = (_text(item.get("name")) for item in _entries(profile, "certificates"))
+    return [(name, "certificate") for name in names if name]
+
+
+def _skill_facts(profile: dict) -> list[tuple[str, str]]:
+    facts = []
+    for item in _entries(profile, "skills"):
+        if _text(item.get("name")):
             keywords = [_text(k) for k in item.get("keywords") or [] if _text(k)]
             text = _text(item["name"]) + (": " + ", ".join(keywords) if keywords else "")
             facts.append((text, "skills"))

@@ -6,7 +6,7 @@ Celery tasks, the offline provider. See .env.example for every variable.
 Django, the database, caches, Celery, DRF and the OpenAPI schema are set here; each product
 topic has its module in topics/ (secrets, providers, extraction, resilience, alerts, accounts,
 periodic jobs, requests), imported at the end, where what they add to the shared dicts above
-(throttle rates, parsers, Celery's schedule) is put together.
+(throttle rates, parsers) is put together.
 """
 
 from config.settings.databases import database_tune
@@ -243,32 +243,9 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
 # required text, write-only fields).
 SPECTACULAR_SETTINGS["COMPONENT_SPLIT_REQUEST"] = True
 
-# Celery autodiscovery only finds tasks.py modules; these are named apart.
-CELERY_IMPORTS = (
-    "usage.alert_tasks",
-    "usage.rollup_tasks",
-    "usage.capture_tasks",
-    "orchestrator.provider_tasks",
-    "privacy.tasks",
-    "orchestrator.reaper_tasks",
-)
-CELERY_BEAT_SCHEDULE = {
-    "alerts-check": {"task": "orchestrator.alerts_check", "schedule": ALERT_CHECK_SECONDS},  # noqa: F405
-    "usage-rollup": {"task": "orchestrator.usage_rollup_recent", "schedule": USAGE_ROLLUP_SECONDS},  # noqa: F405
-    "provider-retest": {
-        "task": "orchestrator.provider_configs_retest",
-        "schedule": PROVIDER_RETEST_SECONDS,  # noqa: F405
-    },
-    "usage-capture-purge": {
-        "task": "usage.capture_purge",
-        "schedule": AI_CAPTURE_PURGE_SECONDS,  # noqa: F405
-    },
-    "reaper": {"task": "orchestrator.reap", "schedule": REAPER_SECONDS},  # noqa: F405
-}
-CELERY_BEAT_SCHEDULE["data-retention-purge"] = {
-    "task": "privacy.data_retention_purge",
-    "schedule": DATA_RETENTION_PURGE_SECONDS,  # noqa: F405
-}
+# Celery beat's schedule is not set here: every app declares its periodic jobs in its
+# periodic.py (orchestrator.schedule.periodic), and config/celery.py hands them to beat.
+
 # Where no Celery beat runs (orchestrator/schedule.py), each server process runs the periodic
 # jobs on their intervals itself, one process per run between them. By default when tasks run
 # eagerly (no broker, so no beat).

@@ -13,7 +13,7 @@ from core import outbound
 from orchestrator.models import ProviderConfig
 from orchestrator.services import provider_test
 from tests.alerts.webhook_receiver import webhook_receiver
-from usage.alert_channels import DeliveryFailed, News, channel_send, channel_set_url
+from usage.alerts.channels import DeliveryFailed, News, channel_send, channel_set_url
 from usage.models import AlertChannel
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,10 @@ warning when "Make default" picks a failing config."""
 from datetime import timedelta
 
 import pytest
+from django.contrib import admin
 from django.utils import timezone
 
+from orchestrator.admin_providers import ProviderConfigAdmin
 from orchestrator.models import ProviderConfig
 from orchestrator.resilience import breaker_record_failure
 from tests.admin.conftest import messages_of, run_action
@@ -54,6 +56,17 @@ def test_each_state_has_its_own_column(su_client, configs):
     failed = cell(html, spare, "last_test")
     assert "badge-failed" in failed and "auth (HTTP 401)" in failed  # its tooltip
     assert cell(html, spare, "models") == ">claude-haiku-4-5"  # one model for both tiers
+
+
+def test_usage_adds_its_columns_to_the_gateways_own_provider_list(su_client, configs):
+    html = su_client.get(LIST).content.decode()
+
+    # The usage app fills the list's extension point; the gateway's ModelAdmin stays registered.
+    assert type(admin.site.get_model_admin(ProviderConfig)) is ProviderConfigAdmin
+    assert "Calls, errors, p95 latency and cost: the last 24 hours" in html
+    header = html.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    assert header.index(">Last test</") < header.index(">Calls 24 h</")  # after its own columns
+    assert 'id="changelist-filter"' not in html  # no filter sidebar: the columns take its width
 
 
 def test_the_last_24_hours_per_config(su_client, configs, settings):

@@ -12,8 +12,8 @@ from django.core import mail
 from orchestrator.models import ProviderConfig
 from tests.alerts.test_alerts import NOW, calls
 from tests.alerts.webhook_receiver import webhook_receiver
-from usage.alert_channels import channel_set_url
 from usage.alerts import alerts_check
+from usage.alerts.channels import channel_set_url
 from usage.models import Alert, AlertChannel, AlertDelivery
 
 pytestmark = pytest.mark.django_db

@@ -5,13 +5,11 @@ from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
-from django.conf import settings as django_settings
 from django.core import mail
 
 from orchestrator.models import ProviderConfig
 from tests.reports.factories import log_usage
-from usage import reports
-from usage.alert_tasks import alerts_check_task
+from usage import periodic, reports
 from usage.alerts import alert_resolve, alert_thresholds, alerts_check
 from usage.models import Alert, AlertThresholds
 from usage.rollups import usage_rollup
@@ -223,14 +221,10 @@ def test_several_conditions_go_out_in_one_mail(openai_config, user):
     assert len(mail.outbox) == 1 and "2 alerts firing" in mail.outbox[0].subject
 
 
-def test_the_beat_schedule_runs_the_celery_task(openai_config):
-    entry = django_settings.CELERY_BEAT_SCHEDULE["alerts-check"]
-    assert entry["task"] == alerts_check_task.name
-    assert entry["schedule"] == django_settings.ALERT_CHECK_SECONDS
-    assert "usage.alert_tasks" in django_settings.CELERY_IMPORTS
+def test_the_periodic_job_runs_the_check_as_a_celery_task(openai_config):
     ProviderConfig.objects.filter(pk=openai_config.pk).update(last_test_status="failed")
 
-    result = alerts_check_task.delay()  # eager in tests
+    result = periodic.alerts_check.delay()  # eager in tests
 
     assert result.get() == 1
     assert Alert.objects.filter(kind="provider_test_failed").exists()

@@ -8,12 +8,12 @@ import json
 import pytest
 from django.db.models import Sum
 
+from core.money import usd
 from orchestrator.models import UsageLog
 from tests.admin.conftest import su_client, superuser  # noqa: F401  (admin fixtures)
 from tests.applications.conftest import APPLICATIONS_URL
 from tests.cvs.conftest import DRAFT_URL, GOOD_CV
 from tests.doubles import Reply
-from usage.charts import usd
 
 pytestmark = pytest.mark.django_db
 DASHBOARD = "/admin/orchestrator/usagelog/dashboard/"

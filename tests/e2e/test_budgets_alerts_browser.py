@@ -15,7 +15,7 @@ from django.utils import timezone
 from billing.models import Plan, UserLimits
 from billing.quotas import quota_reserve, quota_settle
 from tests.e2e.test_dashboard_browser import CHROMIUM, chromium
-from usage.alert_channels import channel_set_url
+from usage.alerts.channels import channel_set_url
 from usage.models import Alert, AlertChannel, AlertDelivery
 
 pytestmark = [

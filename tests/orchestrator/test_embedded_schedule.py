@@ -88,7 +88,7 @@ def test_the_server_raises_alerts_and_rolls_up_usage_without_beat(tmp_path):
     assert (alert.kind, alert.subject, alert.notified_at) == ("error_rate", "openai main", None)
     assert "12 of 20 calls to openai main failed" in alert.message
     assert today.exists()
-    assert {"alerts_check", "usage_rollup"} <= set(
+    assert {"usage.alerts_check", "usage.rollup_recent"} <= set(
         ScheduledRun.objects.values_list("job", flat=True)
     )
 
@@ -98,14 +98,14 @@ def test_the_embedded_schedule_retests_credentials_daily(make_provider, openai_d
 
     config = make_provider(openai_double)
     openai_double.expect_key = "a key that was revoked at the vendor"
-    interval, run = schedule.jobs()["provider_retest"]
+    job = schedule.jobs()["orchestrator.provider_configs_retest"]
 
-    schedule.run_if_due(job="provider_retest", interval=interval, run=run)
+    schedule.run_if_due(job=job.name, interval=job.interval, run=job.run)
 
     config.refresh_from_db()
-    assert interval == settings.PROVIDER_RETEST_SECONDS == 24 * 3600
+    assert job.interval == settings.PROVIDER_RETEST_SECONDS == 24 * 3600
     assert config.last_test_status == ProviderConfig.TestStatus.FAILED
-    assert ScheduledRun.objects.filter(job="provider_retest").exists()
+    assert ScheduledRun.objects.filter(job=job.name).exists()
 
 
 @pytest.mark.django_db

@@ -4,7 +4,7 @@ what an admin should fix are stored on the config; active configs are re-tested 
 import pytest
 
 from orchestrator.models import ProviderConfig, UsageLog
-from orchestrator.provider_tasks import provider_configs_retest_task
+from orchestrator.periodic import provider_configs_retest
 from orchestrator.selectors import provider_chain
 from orchestrator.services import provider_test
 from tests.doubles import Reply
@@ -166,7 +166,7 @@ def test_the_daily_retest_tests_active_configs_and_the_alert_fires(
     asleep = make_provider(openai_double, name="spare", is_active=False)
     gemini_double.expect_key = "a-rotated-key"  # the stored key no longer works
 
-    failed = provider_configs_retest_task.apply().get()
+    failed = provider_configs_retest.apply().get()
 
     assert failed == 1
     tested = dict(ProviderConfig.objects.values_list("name", "last_test_status"))
@@ -174,9 +174,7 @@ def test_the_daily_retest_tests_active_configs_and_the_alert_fires(
     assert tested[asleep.name] == "untested"
     open_alerts = [(a.kind, a.subject) for a in alerts_check()]
     assert (Alert.Kind.PROVIDER_TEST_FAILED, revoked.name) in open_alerts
-    entry = settings.CELERY_BEAT_SCHEDULE["provider-retest"]
-    assert entry["task"] == provider_configs_retest_task.name
-    assert entry["schedule"] == 24 * 3600
+    assert settings.PROVIDER_RETEST_SECONDS == 24 * 3600  # its interval: daily
 
 
 def test_a_model_genai_prices_marks_deprecated_is_a_warning(gemini_double, make_provider):

@@ -90,8 +90,7 @@ def test_untouched_jobs_and_documents_go_and_touched_ones_stay(user, settings):
 def test_the_purge_is_a_periodic_job_and_a_command_that_reports_its_counts(user, settings):
     settings.DATA_RETENTION_DAYS = 30
     job_with_documents(user, when=OLD)
-    assert "data_retention_purge" in scheduled_jobs()
-    assert "data-retention-purge" in settings.CELERY_BEAT_SCHEDULE
+    assert "privacy.data_retention_purge" in scheduled_jobs()
 
     from io import StringIO
 

@@ -12,15 +12,13 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
-from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection, connections
 from django.utils import timezone
 
 from tests.reports.factories import log_usage, two_providers
-from usage import reports
+from usage import periodic, reports
 from usage.models import UsageDaily, UsageDailyUser, UsageLatencyDaily, UsageRollupDay
-from usage.rollup_tasks import usage_rollup_recent_task
 from usage.rollups import (
     WATERMARK_MARGIN,
     bucket_high,
@@ -272,10 +270,8 @@ def test_the_command_refuses_bad_dates(db):
     assert "nothing to roll up" in out.getvalue()
 
 
-def test_the_beat_task_rolls_up_yesterday_and_today(spread):
-    assert settings.CELERY_BEAT_SCHEDULE["usage-rollup"]["task"] == usage_rollup_recent_task.name
-    assert "usage.rollup_tasks" in settings.CELERY_IMPORTS
-    assert usage_rollup_recent_task.delay().get() == 13  # 4 this morning, 9 yesterday (mistral)
+def test_the_periodic_job_rolls_up_yesterday_and_today(spread):
+    assert periodic.rollup_recent.delay().get() == 13  # 4 this morning, 9 yesterday (mistral)
     assert set(UsageRollupDay.objects.values_list("day", flat=True)) == {day(1), day(0)}
     assert UsageDaily.objects.filter(day=day(1), provider_type="mistral").get().cache_hits == 1
 

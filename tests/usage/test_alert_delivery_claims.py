@@ -13,8 +13,8 @@ from django.db import connection
 from orchestrator.models import ProviderConfig
 from tests.alerts.test_alert_channels import NOW, channel
 from tests.alerts.webhook_receiver import webhook_receiver
-from usage.alert_delivery import alert_deliveries_send
 from usage.alerts import alerts_check
+from usage.alerts.delivery import alert_deliveries_send
 from usage.models import AlertDelivery
 
 pytestmark = [

@@ -15,53 +15,55 @@ from usage.models import UsageDailyUser, UsageMonthlyUser
 from usage.rollups import month_start
 
 from .periods import (
-    _GROUP_FIELDS,
-    _METRICS,
-    _ROLLED,
     GROUP_BY,
+    GROUP_FIELDS,
+    LOG_METRICS,
     NO_PROVIDER,
-    _add,
-    _metrics,
-    _money,
-    _null_key,
-    _one_snapshot,
-    _parts,
-    _per_user,
-    _provider_label,
-    _provider_labels,
-    _rolled,
-    _unalias,
-    _whole_months,
-    _window,
+    ROLLED_METRICS,
+    dollars,
+    log_window,
+    metrics_add,
+    metrics_of,
+    null_sort_key,
+    one_snapshot,
+    per_user_rows,
+    period_parts,
+    provider_label,
+    provider_names,
+    rollup_rows,
+    unaliased,
+    whole_months,
 )
 
 # Calls made for no user: the credentials tests, run from the console or the daily re-test.
 NO_USER = "system (no user)"
 
 
-@_one_snapshot
+@one_snapshot
 def usage_totals(*, since: datetime, until: datetime, user: Any = None) -> dict[str, Any]:
     """Calls, errors, tokens, cost and cache savings over the period, plus distinct users;
     one user's only when `user` is given (the API's own-usage view)."""
-    days, raw = _parts(since, until, user)
+    days, raw = period_parts(since, until, user)
     if not days:
-        row = raw.aggregate(**_METRICS, users=Count("user", distinct=True))
-        return {**_metrics(row), "users": row["users"] or 0}
-    rolled = _rolled(days, user)
-    row = _add(
-        _unalias(rolled.aggregate(**_ROLLED)), raw.aggregate(**_METRICS) if raw is not None else {}
+        row = raw.aggregate(**LOG_METRICS, users=Count("user", distinct=True))
+        return {**metrics_of(row), "users": row["users"] or 0}
+    rolled = rollup_rows(days, user)
+    row = metrics_add(
+        unaliased(rolled.aggregate(**ROLLED_METRICS)),
+        raw.aggregate(**LOG_METRICS) if raw is not None else {},
     )
     # Distinct users cannot be added up per day: count the union of the ids.
     ids = [
-        rows.filter(user_id__isnull=False).values_list("user_id") for rows in _per_user(days, user)
+        rows.filter(user_id__isnull=False).values_list("user_id")
+        for rows in per_user_rows(days, user)
     ]
     if raw is not None:
         ids.append(raw.filter(user__isnull=False).values_list("user_id"))
     users = ids[0].union(*ids[1:]) if len(ids) > 1 else ids[0].distinct()
-    return {**_metrics(row), "users": users.count()}
+    return {**metrics_of(row), "users": users.count()}
 
 
-@_one_snapshot
+@one_snapshot
 def usage_by(
     *,
     since: datetime,
@@ -79,16 +81,18 @@ def usage_by(
         raise ValueError(f"group_by must be one of {', '.join(GROUP_BY)}, not {group_by!r}.")
     # One user's usage per plan, task, provider or model has no rollup: their rows are few.
     days, raw = (
-        _parts(since, until, user) if user is None or group_by in ("day", "user") else ([], None)
+        period_parts(since, until, user)
+        if user is None or group_by in ("day", "user")
+        else ([], None)
     )
     if days and group_by == "user":
         rows = _user_groups(days, raw, user, limit)
     elif days:
         rows = _merged_groups(days, raw, group_by, user)[:limit]
     else:
-        rows = _raw_groups(_window(since, until, user), group_by, ordered=True)[:limit]
+        rows = _raw_groups(log_window(since, until, user), group_by, ordered=True)[:limit]
     return [
-        {"key": key, "label": label, **_metrics(row)}
+        {"key": key, "label": label, **metrics_of(row)}
         for (key, label), row in zip(_group_labels(group_by, rows), rows, strict=True)
     ]
 
@@ -98,10 +102,10 @@ def _raw_groups(rows: QuerySet, group_by: str, *, ordered: bool) -> list[dict[st
         rows = rows.annotate(day=TruncDate("created_at")).values("day")
         ordering: tuple[str, ...] = ("day",)
     else:
-        fields = _GROUP_FIELDS[group_by]
+        fields = GROUP_FIELDS[group_by]
         rows = rows.values(*fields)
         ordering = ("-cost_usd", "-calls", *fields)
-    rows = rows.annotate(**_METRICS)
+    rows = rows.annotate(**LOG_METRICS)
     return list(rows.order_by(*ordering) if ordered else rows)
 
 
@@ -109,20 +113,24 @@ def _merged_groups(
     days: list[date], raw: QuerySet | None, group_by: str, user: Any
 ) -> list[dict[str, Any]]:
     """Rollup groups plus UsageLog groups, in the order the database gives _raw_groups."""
-    fields = _GROUP_FIELDS[group_by]
-    rolled = _rolled(days, user, per_user=group_by == "user").values(*fields).annotate(**_ROLLED)
+    fields = GROUP_FIELDS[group_by]
+    rolled = (
+        rollup_rows(days, user, per_user=group_by == "user")
+        .values(*fields)
+        .annotate(**ROLLED_METRICS)
+    )
     merged: dict[tuple, dict[str, Any]] = {}
     for row in [
-        *map(_unalias, rolled),
+        *map(unaliased, rolled),
         *(_raw_groups(raw, group_by, ordered=False) if raw is not None else []),
     ]:
         key = tuple(row[f] for f in fields)
-        merged[key] = _add(merged.get(key, {}), row, keep=fields)
+        merged[key] = metrics_add(merged.get(key, {}), row, keep=fields)
     rows = list(merged.values())
     if group_by == "day":
         return sorted(rows, key=lambda r: r["day"])
     nulls_first = connections[UsageLog.objects.db].vendor != "postgresql"
-    rows.sort(key=lambda r: tuple(_null_key(r[f], nulls_first) for f in fields))
+    rows.sort(key=lambda r: tuple(null_sort_key(r[f], nulls_first) for f in fields))
     rows.sort(key=lambda r: (-(r["cost_usd"] or 0), -(r["calls"] or 0)))
     return rows
 
@@ -132,11 +140,22 @@ def _user_groups(
 ) -> list[dict[str, Any]]:
     """Per user, rollup and UsageLog rows summed, ordered and cut by the database in one
     statement: thousands of users, too many to merge in Python. Ties and NULL (anonymous) sort
-    as in _raw_groups. A month mostly in the period is read as its month rows less its days
-    outside: at most half a month of day rows, whatever the date."""
-    names = list(_METRICS)
-    months, rest, outside = _whole_months(days)
-    # A month mostly inside the period: its month rows less its days outside the period.
+    as in _raw_groups."""
+    names = list(LOG_METRICS)
+    parts = [rows.order_by() for rows in _user_rollup_parts(days, names)]
+    if user is not None:
+        parts = [rows.filter(user_id=user.pk) for rows in parts]
+    if raw is not None:
+        parts.append(raw.values("user_id").annotate(**LOG_METRICS).values_list("user_id", *names))
+    return _summed_per_user(parts, names, limit)
+
+
+def _user_rollup_parts(days: list[date], names: list[str]) -> list[QuerySet]:
+    """The per-user rollup rows of those days, as (user_id, *names) rows to sum: whole months
+    from the month rollup, the other days from the day rollup. A month mostly in the period is
+    read as its month rows less (negated) its days outside: at most half a month of day rows,
+    whatever the date."""
+    months, rest, outside = whole_months(days)
     mostly = {m for m, out in outside.items() if len(out) < sum(month_start(d) == m for d in rest)}
     whole, days_added = months | mostly, [d for d in rest if month_start(d) not in mostly]
     days_taken = [d for m in mostly for d in outside[m]]
@@ -153,19 +172,21 @@ def _user_groups(
         minus = {f"minus_{name}": -F(name) for name in names}
         taken = UsageDailyUser.objects.filter(day__in=days_taken).annotate(**minus)
         parts.append(taken.values_list("user_id", *minus))
-    parts = [rows.order_by() for rows in parts]
-    if user is not None:
-        parts = [rows.filter(user_id=user.pk) for rows in parts]
-    if raw is not None:
-        parts.append(raw.values("user_id").annotate(**_METRICS).values_list("user_id", *names))
+    return parts
+
+
+def _summed_per_user(
+    parts: list[QuerySet], names: list[str], limit: int | None
+) -> list[dict[str, Any]]:
+    """The parts' rows summed per user by one UNION ALL statement, costliest first."""
     sqls, params = [], []
     for part in parts:
         sql, part_params = part.query.sql_with_params()
         sqls.append(sql)
         params.extend(part_params)
-    summed = ", ".join(f"SUM({name})" for name in names)
+    sums = ", ".join(f"SUM({name})" for name in names)
     sql = (
-        f"SELECT user_id, {summed} FROM ({' UNION ALL '.join(sqls)}) AS parts GROUP BY user_id "
+        f"SELECT user_id, {sums} FROM ({' UNION ALL '.join(sqls)}) AS parts GROUP BY user_id "
         # A user active only on the days taken away is left with no calls.
         "HAVING SUM(calls) > 0 ORDER BY SUM(cost_usd) DESC, SUM(calls) DESC, user_id"
     )
@@ -186,40 +207,65 @@ def _user_groups(
 
 
 def _group_labels(group_by: str, rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
-    if group_by == "day":
-        return [(r["day"].isoformat(),) * 2 for r in rows]
-    if group_by == "plan":
-        return [(r["plan"], r["plan"] or "(none)") for r in rows]
-    if group_by == "task":
-        return [(r["task_type"], r["task_type"]) for r in rows]
-    if group_by == "model":
-        keys = [f"{r['provider_type']}:{r['model']}" if r["provider_type"] else "" for r in rows]
-        return [(key, key or NO_PROVIDER) for key in keys]
-    if group_by == "user":
-        # One query for the result's users rather than a join over the whole period.
-        names = dict(
-            get_user_model()
-            .objects.filter(pk__in={r["user_id"] for r in rows})
-            .values_list("pk", "username")
-        )
-        return [
-            (
-                str(r["user_id"] or ""),
-                names.get(r["user_id"], f"#{r['user_id']}") if r["user_id"] else NO_USER,
-            )
-            for r in rows
-        ]
-    names = _provider_labels(r["provider_config_id"] for r in rows)
+    """Each group's (key, label): the key stable, for machines; the label for people."""
+    return _LABELS[group_by](rows)
+
+
+def _day_labels(rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    return [(r["day"].isoformat(),) * 2 for r in rows]
+
+
+def _plan_labels(rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    return [(r["plan"], r["plan"] or "(none)") for r in rows]
+
+
+def _task_labels(rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    return [(r["task_type"], r["task_type"]) for r in rows]
+
+
+def _model_labels(rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    keys = [f"{r['provider_type']}:{r['model']}" if r["provider_type"] else "" for r in rows]
+    return [(key, key or NO_PROVIDER) for key in keys]
+
+
+def _user_labels(rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    # One query for the result's users rather than a join over the whole period.
+    names = dict(
+        get_user_model()
+        .objects.filter(pk__in={r["user_id"] for r in rows})
+        .values_list("pk", "username")
+    )
     return [
         (
-            f"{r['provider_type']}:{r['provider_config_id'] or 'env'}",
-            _provider_label(r["provider_type"], r["provider_config_id"], names),
+            str(r["user_id"] or ""),
+            names.get(r["user_id"], f"#{r['user_id']}") if r["user_id"] else NO_USER,
         )
         for r in rows
     ]
 
 
-@_one_snapshot
+def _provider_labels(rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    names = provider_names(r["provider_config_id"] for r in rows)
+    return [
+        (
+            f"{r['provider_type']}:{r['provider_config_id'] or 'env'}",
+            provider_label(r["provider_type"], r["provider_config_id"], names),
+        )
+        for r in rows
+    ]
+
+
+_LABELS = {
+    "day": _day_labels,
+    "plan": _plan_labels,
+    "task": _task_labels,
+    "model": _model_labels,
+    "user": _user_labels,
+    "provider": _provider_labels,
+}
+
+
+@one_snapshot
 def cost_per_day(*, since: datetime, until: datetime, user: Any = None) -> list[dict[str, Any]]:
     """Cost and calls per UTC day, every day of the period present (zero when idle)."""
     found = {
@@ -233,7 +279,7 @@ def cost_per_day(*, since: datetime, until: datetime, user: Any = None) -> list[
         days.append(
             {
                 "day": day,
-                "cost_usd": row["cost_usd"] if row else _money(0),
+                "cost_usd": row["cost_usd"] if row else dollars(0),
                 "calls": row["calls"] if row else 0,
             }
         )

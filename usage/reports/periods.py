@@ -1,5 +1,9 @@
 """How a report reads a period: from the daily rollups where they cover it, from UsageLog
-where they do not, in one database snapshot. Shared by the other modules of usage.reports.
+where they do not, in one database snapshot. Its names are the building blocks the other
+modules of usage.reports (and the alert check's latency) share: the metrics (LOG_METRICS, and
+ROLLED_METRICS summed from a rollup), the split of a period (period_parts, rollup_rows,
+month_or_day_rows, per_user_rows), adding rows up (metrics_add, metrics_of, dollars), sorting
+as the database does (null_sort_key) and naming providers (provider_names, provider_label).
 
 Usage reports are the one implementation behind the dashboard, the CSV export, `usage_report`,
 the alerts and any API that shows usage.
@@ -7,7 +11,7 @@ the alerts and any API that shows usage.
 Every function reads UsageLog rows with ``since <= created_at < until`` (aware datetimes, UTC
 days) and lets the database aggregate.
 
-The daily rollups (usage/rollups.py) hold each rolled-up UTC day from its start up to
+The daily rollups (usage/rollups/) hold each rolled-up UTC day from its start up to
 its watermark (the day's end, or for today a minute before the last rollup). A day lying inside
 the period is read from the rollup up to its watermark; the rest of the period (partial first
 and last days, the minutes after the newest watermark, days not rolled up) comes from UsageLog
@@ -50,7 +54,8 @@ PERCENTILES = (0.5, 0.95, 0.99)
 CENT_MICRO = Decimal("0.00000001")  # UsageLog stores 8 decimal places of a dollar
 NO_PROVIDER = "(no provider)"
 
-_METRICS = {
+# What a report sums over UsageLog rows (the metrics of usage_totals)
+LOG_METRICS = {
     "calls": Count("id"),
     "errors": Count("id", filter=Q(status=UsageLog.Status.ERROR)),
     "cache_hits": Count("id", filter=Q(cache_hit=True)),
@@ -60,11 +65,11 @@ _METRICS = {
     "cost_usd": Sum("cost_usd"),
     "saved_cost_usd": Sum("saved_cost_usd", filter=Q(cache_hit=True)),
 }
-
-
-# The same metrics summed from a rollup table (aliased: an aggregate may not reuse a field name)
-_ROLLED = {f"sum_{name}": Sum(name) for name in _METRICS}
-_GROUP_FIELDS = {
+# The same metrics summed from a rollup table (aliased: an aggregate may not reuse a field name;
+# unaliased() takes the prefix off again)
+ROLLED_METRICS = {f"sum_{name}": Sum(name) for name in LOG_METRICS}
+# The fields a group of usage_by is keyed by, in UsageLog and in the rollups alike
+GROUP_FIELDS = {
     "plan": ("plan",),
     "task": ("task_type",),
     "user": ("user_id",),
@@ -74,7 +79,7 @@ _GROUP_FIELDS = {
 }
 
 
-def _one_snapshot(selector):
+def one_snapshot(selector):
     """Run a selector's queries in one transaction seeing one snapshot (REPEATABLE READ on
     PostgreSQL; a SQLite read transaction is one already). Otherwise a rollup committing between
     the watermark query and the sums would count the rows between two watermarks twice."""
@@ -93,12 +98,13 @@ def _one_snapshot(selector):
     return run
 
 
-def _window(since: datetime, until: datetime, user: Any = None) -> QuerySet:
+def log_window(since: datetime, until: datetime, user: Any = None) -> QuerySet:
+    """The UsageLog rows of [since, until), one user's when `user` is given."""
     rows = UsageLog.objects.filter(created_at__gte=since, created_at__lt=until).order_by()
     return rows if user is None else rows.filter(user=user)
 
 
-def _parts(
+def period_parts(
     since: datetime, until: datetime, user: Any = None
 ) -> tuple[list[date], QuerySet | None]:
     """The period split into rolled-up days and a UsageLog queryset for the rest (None when the
@@ -114,7 +120,7 @@ def _parts(
         if day_start(day) >= since and covered_until <= until
     )
     if not covered:
-        return [], _window(since, until, user)
+        return [], log_window(since, until, user)
     gaps, start = [], since
     for day, covered_until in covered:
         if start < day_start(day):
@@ -132,7 +138,7 @@ def _parts(
     return days, rows if user is None else rows.filter(user=user)
 
 
-def _rolled(days: list[date], user: Any = None, *, per_user: bool = False) -> QuerySet:
+def rollup_rows(days: list[date], user: Any = None, *, per_user: bool = False) -> QuerySet:
     """The rollup rows of those days: per dimension, or per user when a user is involved."""
     if user is None and not per_user:
         return UsageDaily.objects.filter(day__in=days).order_by()
@@ -140,7 +146,7 @@ def _rolled(days: list[date], user: Any = None, *, per_user: bool = False) -> Qu
     return rows if user is None else rows.filter(user_id=user.pk)
 
 
-def _whole_months(days: list[date]) -> tuple[set[date], list[date], dict[date, list[date]]]:
+def whole_months(days: list[date]) -> tuple[set[date], list[date], dict[date, list[date]]]:
     """Those days split into the months all of whose rolled-up days are among them (to read
     from the month rollups) and the other days; plus, per month of those, its rolled-up days
     outside the period."""
@@ -154,12 +160,12 @@ def _whole_months(days: list[date]) -> tuple[set[date], list[date], dict[date, l
     return months - set(outside), [day for day in days if month_start(day) in outside], outside
 
 
-def _month_or_day_rows(days: list[date], monthly: type, daily: type) -> list[QuerySet]:
+def month_or_day_rows(days: list[date], monthly: type, daily: type) -> list[QuerySet]:
     """The rows of those days in a month rollup and its day rollup: the month's rows for
     whole months, the day's rows for the other days."""
     if not days:
         return []
-    months, rest, _ = _whole_months(days)
+    months, rest, _ = whole_months(days)
     parts = []
     if months:
         parts.append(monthly.objects.filter(month__in=months).order_by())
@@ -168,17 +174,18 @@ def _month_or_day_rows(days: list[date], monthly: type, daily: type) -> list[Que
     return parts
 
 
-def _per_user(days: list[date], user: Any = None) -> list[QuerySet]:
+def per_user_rows(days: list[date], user: Any = None) -> list[QuerySet]:
     """The per-user rollup rows of those days."""
-    parts = _month_or_day_rows(days, UsageMonthlyUser, UsageDailyUser)
+    parts = month_or_day_rows(days, UsageMonthlyUser, UsageDailyUser)
     return parts if user is None else [rows.filter(user_id=user.pk) for rows in parts]
 
 
-def _unalias(row: dict[str, Any]) -> dict[str, Any]:
+def unaliased(row: dict[str, Any]) -> dict[str, Any]:
+    """A row summed with ROLLED_METRICS under the metrics' own names."""
     return {name.removeprefix("sum_"): value for name, value in row.items()}
 
 
-def _add(*rows: dict[str, Any], keep: tuple[str, ...] = ()) -> dict[str, Any]:
+def metrics_add(*rows: dict[str, Any], keep: tuple[str, ...] = ()) -> dict[str, Any]:
     """Metric dicts summed key by key (None, an empty SUM, counts as nothing); the `keep`
     fields (a group's key) are copied."""
     out: dict[str, Any] = {}
@@ -193,18 +200,21 @@ def _add(*rows: dict[str, Any], keep: tuple[str, ...] = ()) -> dict[str, Any]:
     return out
 
 
-def _null_key(value: Any, nulls_first: bool) -> tuple:
+def null_sort_key(value: Any, nulls_first: bool) -> tuple:
     """Sort key putting None where the database puts NULL in ascending order."""
     if value is None:
         return (0,) if nulls_first else (2,)
     return (1, value)
 
 
-def _money(value: Any) -> Decimal:
+def dollars(value: Any) -> Decimal:
+    """A sum of dollars (None: nothing) at the 8 decimal places UsageLog keeps."""
     return Decimal(value or 0).quantize(CENT_MICRO)
 
 
-def _metrics(row: dict[str, Any]) -> dict[str, Any]:
+def metrics_of(row: dict[str, Any]) -> dict[str, Any]:
+    """A row summed with LOG_METRICS as a report shows it: zeros for empty sums, dollars, and
+    the error rate."""
     calls = row["calls"] or 0
     out = {
         name: row[name] or 0
@@ -217,18 +227,19 @@ def _metrics(row: dict[str, Any]) -> dict[str, Any]:
             "total_tokens",
         )
     }
-    out["cost_usd"] = _money(row["cost_usd"])
-    out["saved_cost_usd"] = _money(row["saved_cost_usd"])
+    out["cost_usd"] = dollars(row["cost_usd"])
+    out["saved_cost_usd"] = dollars(row["saved_cost_usd"])
     out["error_rate"] = round(out["errors"] / calls, 4) if calls else 0.0
     return out
 
 
-def _provider_labels(config_ids: Iterable[int | None]) -> dict[int, str]:
+def provider_names(config_ids: Iterable[int | None]) -> dict[int, str]:
+    """The names of those provider configs (one query), for provider_label."""
     ids = {pk for pk in config_ids if pk}
     return dict(ProviderConfig.objects.filter(pk__in=ids).values_list("pk", "name"))
 
 
-def _provider_label(provider_type: str, config_id: int | None, names: dict[int, str]) -> str:
+def provider_label(provider_type: str, config_id: int | None, names: dict[int, str]) -> str:
     """A DB config by its name; an env-only or deleted config by its type."""
     if not provider_type:
         return NO_PROVIDER

@@ -18,22 +18,22 @@ from usage.rollups import bucket_high, percentile, provider_attempts
 
 from .periods import (
     PERCENTILES,
-    _add,
-    _money,
-    _month_or_day_rows,
-    _null_key,
-    _one_snapshot,
-    _parts,
-    _provider_label,
-    _provider_labels,
-    _rolled,
+    dollars,
+    metrics_add,
+    month_or_day_rows,
+    null_sort_key,
+    one_snapshot,
+    period_parts,
+    provider_label,
+    provider_names,
+    rollup_rows,
 )
 
 
-@_one_snapshot
+@one_snapshot
 def error_rate_by_provider(*, since: datetime, until: datetime) -> list[dict[str, Any]]:
     """Per provider: attempts, failed attempts and their share (retries count as attempts)."""
-    days, raw = _parts(since, until)
+    days, raw = period_parts(since, until)
     fields = ("provider_type", "provider_config_id")
     rows = []
     if raw is not None:
@@ -45,7 +45,7 @@ def error_rate_by_provider(*, since: datetime, until: datetime) -> list[dict[str
         )
     if days:
         rolled = (
-            _rolled(days)
+            rollup_rows(days)
             .exclude(provider_type="")
             .values(*fields)
             .annotate(calls=Sum("provider_calls"), errors=Sum("provider_errors"))
@@ -53,17 +53,17 @@ def error_rate_by_provider(*, since: datetime, until: datetime) -> list[dict[str
         merged: dict[tuple, dict[str, Any]] = {}
         for row in [*rolled, *rows]:
             key = tuple(row[f] for f in fields)
-            merged[key] = _add(merged.get(key, {}), row, keep=fields)
+            merged[key] = metrics_add(merged.get(key, {}), row, keep=fields)
         nulls_first = connections[UsageLog.objects.db].vendor != "postgresql"
         # A rollup group of cache hits only has no attempts: UsageLog would not list it.
         rows = sorted(
             (r for r in merged.values() if r["calls"]),
-            key=lambda r: (r["provider_type"], _null_key(r["provider_config_id"], nulls_first)),
+            key=lambda r: (r["provider_type"], null_sort_key(r["provider_config_id"], nulls_first)),
         )
-    names = _provider_labels(r["provider_config_id"] for r in rows)
+    names = provider_names(r["provider_config_id"] for r in rows)
     result = [
         {
-            "provider": _provider_label(r["provider_type"], r["provider_config_id"], names),
+            "provider": provider_label(r["provider_type"], r["provider_config_id"], names),
             "provider_type": r["provider_type"],
             "config_id": r["provider_config_id"],
             "calls": r["calls"],
@@ -75,7 +75,7 @@ def error_rate_by_provider(*, since: datetime, until: datetime) -> list[dict[str
     return sorted(result, key=lambda r: (-r["error_rate"], r["provider"]))
 
 
-@_one_snapshot
+@one_snapshot
 def latency_percentiles(
     *, since: datetime, until: datetime, per: str = "model"
 ) -> list[dict[str, Any]]:
@@ -84,7 +84,7 @@ def latency_percentiles(
     period read from UsageLog; rolled-up days count each call at its bucket's midpoint, which
     keeps every percentile within 1% of the exact one (see the module docstring)."""
     fields = ("provider_type", "provider_config_id") + (("model",) if per == "model" else ())
-    days, raw = _parts(since, until)
+    days, raw = period_parts(since, until)
     latencies: dict[tuple, Counter] = defaultdict(Counter)
     if raw is not None:
         exact = (
@@ -92,16 +92,16 @@ def latency_percentiles(
         )
         for *group, latency, calls in exact:
             latencies[tuple(group)][latency] += calls
-    for rows in _month_or_day_rows(days, UsageLatencyMonthly, UsageLatencyDaily):
+    for rows in month_or_day_rows(days, UsageLatencyMonthly, UsageLatencyDaily):
         buckets = rows.values_list(*fields, "bucket").annotate(calls=Sum("calls"))
         for *group, low, calls in buckets:
             latencies[tuple(group)][(low + bucket_high(low)) / 2] += calls
-    names = _provider_labels(group[1] for group in latencies)
+    names = provider_names(group[1] for group in latencies)
     result = []
     for group, counts in latencies.items():
         points = sorted(counts.items())
         row = {
-            "provider": _provider_label(group[0], group[1], names),
+            "provider": provider_label(group[0], group[1], names),
             "provider_type": group[0],
             "config_id": group[1],
         }
@@ -113,11 +113,11 @@ def latency_percentiles(
     return sorted(result, key=lambda r: (r["provider"], r.get("model", "")))
 
 
-@_one_snapshot
+@one_snapshot
 def cache_savings(*, since: datetime, until: datetime) -> dict[str, Any]:
     """Of the answers served (successful rows, credential tests aside), the share the cache
     served, and the money those hits would have cost."""
-    days, raw = _parts(since, until)
+    days, raw = period_parts(since, until)
     row = (
         raw.filter(status=UsageLog.Status.SUCCESS)
         .exclude(task_type=PROVIDER_TEST.name)
@@ -131,7 +131,7 @@ def cache_savings(*, since: datetime, until: datetime) -> dict[str, Any]:
     )
     if days:
         rolled = (
-            _rolled(days)
+            rollup_rows(days)
             .exclude(task_type=PROVIDER_TEST.name)
             .aggregate(
                 answers=Sum("successes"),
@@ -139,13 +139,13 @@ def cache_savings(*, since: datetime, until: datetime) -> dict[str, Any]:
                 saved=Sum("success_saved_cost_usd"),
             )
         )
-        row = _add(row, rolled)
+        row = metrics_add(row, rolled)
     answers, hits = row["answers"] or 0, row["hits"] or 0
     return {
         "answers": answers,
         "hits": hits,
         "hit_ratio": round(hits / answers, 4) if answers else 0.0,
-        "saved_usd": _money(row["saved"]),
+        "saved_usd": dollars(row["saved"]),
     }
 
 
@@ -160,17 +160,17 @@ def errors_apart_from_refusals(totals: dict[str, Any], refused: int) -> dict[str
     }
 
 
-@_one_snapshot
+@one_snapshot
 def quota_exceeded_count(*, since: datetime, until: datetime) -> int:
     """Requests refused because a plan's quota was used up."""
-    days, raw = _parts(since, until)
+    days, raw = period_parts(since, until)
     refused = (
         raw.filter(status=UsageLog.Status.ERROR, error_code=QuotaExceeded.code).count()
         if raw is not None
         else 0
     )
     if days:
-        refused += _rolled(days).aggregate(n=Sum("quota_exceeded"))["n"] or 0
+        refused += rollup_rows(days).aggregate(n=Sum("quota_exceeded"))["n"] or 0
     return refused
 
 
@@ -187,8 +187,8 @@ def billing_failures(*, since: datetime, until: datetime) -> list[dict[str, Any]
     for provider_type, config_id, message in rows:
         row = found.setdefault((provider_type, config_id), {"failures": 0, "message": message})
         row["failures"] += 1
-    names = _provider_labels(config_id for _, config_id in found)
+    names = provider_names(config_id for _, config_id in found)
     return [
-        {"provider": _provider_label(provider_type, config_id, names), **row}
+        {"provider": provider_label(provider_type, config_id, names), **row}
         for (provider_type, config_id), row in found.items()
     ]

@@ -4,14 +4,14 @@ and cost for the provider list.
 
 Per hour for periods up to 48 hours, per UTC day beyond. As in the other reports, a period is read
 from the rollups where they cover it and from UsageLog for the rest, and the two are added:
-days from the daily rollups, hours from the hourly ones (usage/rollups.py builds both with the
+days from the daily rollups, hours from the hourly ones (usage/rollups/ builds both with the
 day, to the same watermark). An hour is read from its rollup when it starts inside the period
 and what the rollup holds of it ends inside the period; the partial first hour of a rolling
 window and the minutes after the watermark come from UsageLog. Percentiles are computed as in
 usage.reports (rolled-up calls at their latency bucket's midpoint, within 1%); a whole rolled-up
 hour's or day's p95 is read as kept with its rollup, the others are ranked by the database.
 
-One module of ~380 lines: its three selectors share the split of a period into rolled-up hours
+One module of ~420 lines: its three selectors share the split of a period into rolled-up hours
 and the log, and the ranking of latencies; apart, each would import the others' internals.
 """
 
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -48,7 +49,16 @@ from ..models import (
     UsageRollupDay,
 )
 from ..rollups import P95, bucket_midpoint, day_start, percentile, provider_attempts
-from .periods import _add, _money, _one_snapshot, _parts, _provider_label, _provider_labels
+from .periods import (
+    dollars,
+    log_window,
+    metrics_add,
+    one_snapshot,
+    period_parts,
+    provider_label,
+    provider_names,
+    unaliased,
+)
 
 HOURLY_UP_TO = timedelta(hours=48)
 HOUR = timedelta(hours=1)
@@ -87,20 +97,34 @@ def _hour_split(
 ) -> tuple[list[tuple[datetime, datetime]], Q | None, QuerySet | None]:
     """_hour_parts, and the rolled-up hours as (start, end of what the rollup holds)."""
     since, until = since.astimezone(UTC), until.astimezone(UTC)
-    rolled: list[tuple[datetime, datetime]] = []  # each hour's [start, end of what it holds)
-    for day, covered_until in sorted(
-        UsageRollupDay.objects.filter(day__gte=since.date(), day__lte=until.date()).values_list(
-            "day", "covered_until"
-        )
-    ):
+    rolled = _rolled_hours(since, until)
+    if not rolled:
+        return rolled, None, log_window(since, until)
+    hours, rest = _hours_and_rest(rolled, since, until)
+    return rolled, hours, rest
+
+
+def _rolled_hours(since: datetime, until: datetime) -> list[tuple[datetime, datetime]]:
+    """Each hour read from its rollup: it starts inside the period and what the rollup holds
+    of it, [start, end), ends inside the period too."""
+    rolled = []
+    days = UsageRollupDay.objects.filter(day__gte=since.date(), day__lte=until.date())
+    for day, covered_until in sorted(days.values_list("day", "covered_until")):
         for offset in range(24):
             hour = day_start(day) + offset * HOUR
             end = min(hour + HOUR, covered_until)
-            if hour >= since and hour < covered_until and end <= until:
+            if since <= hour < covered_until and end <= until:
                 rolled.append((hour, end))
-    if not rolled:
-        return rolled, None, _window(since, until)
-    hours, runs, gaps, start = None, [], [], since
+    return rolled
+
+
+def _hours_and_rest(
+    rolled: list[tuple[datetime, datetime]], since: datetime, until: datetime
+) -> tuple[Q, QuerySet | None]:
+    """A filter on UsageHourly.hour for the rolled-up hours (one range per run of consecutive
+    hours), and the UsageLog rows of the gaps between them (None without a gap)."""
+    runs: list[list[datetime]] = []
+    gaps, start = [], since
     for hour, end in rolled:
         if runs and runs[-1][1] + HOUR == hour:
             runs[-1][1] = hour
@@ -111,98 +135,109 @@ def _hour_split(
         start = end
     if start < until:
         gaps.append((start, until))
+    hours = Q()
     for first, last in runs:
-        run = Q(hour__gte=first, hour__lte=last)
-        hours = run if hours is None else hours | run
+        hours |= Q(hour__gte=first, hour__lte=last)
     if not gaps:
-        return rolled, hours, None
+        return hours, None
     where = Q()
     for low, high in gaps:
         where |= Q(created_at__gte=low, created_at__lt=high)
-    return rolled, hours, UsageLog.objects.filter(where).order_by()
+    return hours, UsageLog.objects.filter(where).order_by()
 
 
-def _window(since: datetime, until: datetime) -> QuerySet:
-    return UsageLog.objects.filter(created_at__gte=since, created_at__lt=until).order_by()
+@dataclass
+class _Buckets:
+    """What a trend gathers per bucket (an hour, or a UTC day) before its points: the summed
+    metrics; the p95 kept with each whole rolled-up bucket (UsageLatencyP95); and for the
+    others, partly rolled up or read from the log, (at, latency, calls) rows whose p95 the
+    database ranks."""
+
+    sums: dict[Any, dict[str, Any]] = field(default_factory=dict)
+    p95s: dict[Any, float] = field(default_factory=dict)
+    latencies: list[QuerySet] = field(default_factory=list)
 
 
-def _unalias(row: dict[str, Any]) -> dict[str, Any]:
-    return {name.removeprefix("sum_"): value for name, value in row.items()}
-
-
-@_one_snapshot
+@one_snapshot
 def usage_trend(*, since: datetime, until: datetime) -> dict[str, Any]:
     """The period's buckets (hours up to 48 h, UTC days beyond), each present even when idle:
     calls, errors apart from quota refusals, quota refusals, input and output tokens, cost and
     the p95 latency of the attempts that reached a provider (None without any)."""
     step = trend_step(since=since, until=until)
-    sums: dict[Any, dict[str, Any]] = {}
-    latencies: list[QuerySet] = []  # (at, latency, calls) rows, the p95 ranked by the database
-    # A whole rolled-up hour or day has its p95 kept (UsageLatencyP95); the others, partly
-    # rolled up or read from the log, are ranked from their latencies.
-    p95s: dict[Any, float] = {}
+    buckets = _Buckets()
     if step == "hour":
-        rolled, hours, raw = _hour_split(since, until)
-        bucket = TruncHour("created_at", tzinfo=UTC)
-        if hours is not None:
-            for row in UsageHourly.objects.filter(hours).values("hour").annotate(**_ROLLED):
-                hour = row.pop("hour")
-                sums[hour] = _unalias(row)
-            whole = [hour for hour, end in rolled if end == hour + HOUR]
-            p95s.update(_kept_p95("hour", whole))
-            if partial := [hour for hour, end in rolled if end != hour + HOUR]:
-                latencies.append(
-                    _rolled_latencies(UsageLatencyHourly.objects.filter(hour__in=partial), "hour")
-                )
-        starts: list[Any] = _hour_starts(since, until)
+        raw = _from_hour_rollups(since, until, buckets)
+        bucket, starts = TruncHour("created_at", tzinfo=UTC), _hour_starts(since, until)
     else:
-        days, raw = _parts(since, until)
-        bucket = TruncDate("created_at")
-        if days:
-            for row in UsageDaily.objects.filter(day__in=days).values("day").annotate(**_ROLLED):
-                day = row.pop("day")
-                sums[day] = _unalias(row)
-            ended = dict(
-                UsageRollupDay.objects.filter(day__in=days).values_list("day", "covered_until")
-            )
-            whole = [day for day in days if ended[day] == day_start(day + timedelta(days=1))]
-            kept = _kept_p95("day", [day_start(day) for day in whole])
-            p95s.update({at.date(): p95 for at, p95 in kept.items()})
-            if partial := [day for day in days if day not in whole]:
-                latencies.append(
-                    _rolled_latencies(UsageLatencyDaily.objects.filter(day__in=partial), "day")
-                )
-        starts = _day_starts(since, until)
+        raw = _from_day_rollups(since, until, buckets)
+        bucket, starts = TruncDate("created_at"), _day_starts(since, until)
     if raw is not None:
-        for row in raw.annotate(at=bucket).values("at").annotate(**_RAW):
-            at = row.pop("at")
-            sums[at] = _add(sums.get(at, {}), row)
-        latencies.append(
-            provider_attempts(raw.annotate(at=bucket))
-            .annotate(value=F("latency_ms"))
-            .values("at", "value")
-            .annotate(c=Count("id"))
-            .values_list("at", "value", "c")
-        )
-    if latencies:
-        p95s.update(_p95_each(latencies, step))
-    points = []
-    for start in starts:
-        row = sums.get(start, {})
-        refused = row.get("quota_exceeded") or 0
-        points.append(
-            {
-                "start": start,
-                "calls": row.get("calls") or 0,
-                "errors": (row.get("errors") or 0) - refused,
-                "quota_refusals": refused,
-                "input_tokens": row.get("input_tokens") or 0,
-                "output_tokens": row.get("output_tokens") or 0,
-                "cost_usd": _money(row.get("cost_usd")),
-                "p95_ms": p95s.get(start),
-            }
-        )
-    return {"step": step, "points": points}
+        _from_log(raw, bucket, buckets)
+    if buckets.latencies:
+        buckets.p95s.update(_p95_each(buckets.latencies, step))
+    return {"step": step, "points": [_point(start, buckets) for start in starts]}
+
+
+def _from_hour_rollups(since: datetime, until: datetime, buckets: _Buckets) -> QuerySet | None:
+    """Gather the rolled-up hours; returns the UsageLog rows of the rest of the period."""
+    rolled, hours, raw = _hour_split(since, until)
+    if hours is None:
+        return raw
+    for row in UsageHourly.objects.filter(hours).values("hour").annotate(**_ROLLED):
+        hour = row.pop("hour")
+        buckets.sums[hour] = unaliased(row)
+    buckets.p95s.update(_kept_p95("hour", [hour for hour, end in rolled if end == hour + HOUR]))
+    if partial := [hour for hour, end in rolled if end != hour + HOUR]:
+        rows = UsageLatencyHourly.objects.filter(hour__in=partial)
+        buckets.latencies.append(_rolled_latencies(rows, "hour"))
+    return raw
+
+
+def _from_day_rollups(since: datetime, until: datetime, buckets: _Buckets) -> QuerySet | None:
+    """Gather the rolled-up days; returns the UsageLog rows of the rest of the period."""
+    days, raw = period_parts(since, until)
+    if not days:
+        return raw
+    for row in UsageDaily.objects.filter(day__in=days).values("day").annotate(**_ROLLED):
+        day = row.pop("day")
+        buckets.sums[day] = unaliased(row)
+    ended = dict(UsageRollupDay.objects.filter(day__in=days).values_list("day", "covered_until"))
+    whole = [day for day in days if ended[day] == day_start(day + timedelta(days=1))]
+    kept = _kept_p95("day", [day_start(day) for day in whole])
+    buckets.p95s.update({at.date(): p95 for at, p95 in kept.items()})
+    if partial := [day for day in days if day not in whole]:
+        rows = UsageLatencyDaily.objects.filter(day__in=partial)
+        buckets.latencies.append(_rolled_latencies(rows, "day"))
+    return raw
+
+
+def _from_log(raw: QuerySet, bucket: Any, buckets: _Buckets) -> None:
+    """Add the UsageLog rows, per bucket (`bucket`: the expression truncating created_at)."""
+    for row in raw.annotate(at=bucket).values("at").annotate(**_RAW):
+        at = row.pop("at")
+        buckets.sums[at] = metrics_add(buckets.sums.get(at, {}), row)
+    buckets.latencies.append(
+        provider_attempts(raw.annotate(at=bucket))
+        .annotate(value=F("latency_ms"))
+        .values("at", "value")
+        .annotate(c=Count("id"))
+        .values_list("at", "value", "c")
+    )
+
+
+def _point(start: Any, buckets: _Buckets) -> dict[str, Any]:
+    row = buckets.sums.get(start, {})
+    refused = row.get("quota_exceeded") or 0
+    return {
+        "start": start,
+        "calls": row.get("calls") or 0,
+        "errors": (row.get("errors") or 0) - refused,
+        "quota_refusals": refused,
+        "input_tokens": row.get("input_tokens") or 0,
+        "output_tokens": row.get("output_tokens") or 0,
+        "cost_usd": dollars(row.get("cost_usd")),
+        "p95_ms": buckets.p95s.get(start),
+    }
 
 
 def _kept_p95(step: str, starts: list[datetime]) -> dict[datetime, float]:
@@ -292,7 +327,7 @@ def _day_starts(since: datetime, until: datetime) -> list[date]:
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
-@_one_snapshot
+@one_snapshot
 def top_error_codes(*, since: datetime, until: datetime, limit: int = 8) -> list[dict[str, Any]]:
     """The most frequent error codes of the period (quota refusals included, apart), with
     their share of all calls."""
@@ -321,7 +356,7 @@ def top_error_codes(*, since: datetime, until: datetime, limit: int = 8) -> list
     ]
 
 
-@_one_snapshot
+@one_snapshot
 def provider_glance(*, since: datetime, until: datetime) -> dict[int, dict[str, Any]]:
     """Per provider config id (configs of the database only): the attempts that reached it,
     their errors and error rate, their p95 latency and the cost of its calls over the period
@@ -365,8 +400,8 @@ def provider_glance(*, since: datetime, until: datetime) -> dict[int, dict[str, 
     for rows in parts:
         for row in rows:
             key = tuple(row[f] for f in fields)
-            found[key] = _add(found.get(key, {}), row, keep=fields)
-    names = _provider_labels(key[1] for key in found)
+            found[key] = metrics_add(found.get(key, {}), row, keep=fields)
+    names = provider_names(key[1] for key in found)
     result = {}
     for key, row in found.items():
         if key[1] is None:
@@ -374,11 +409,11 @@ def provider_glance(*, since: datetime, until: datetime) -> dict[int, dict[str, 
         calls, errors = row["calls"] or 0, row["errors"] or 0
         counts = latencies.get(key)
         result[key[1]] = {
-            "provider": _provider_label(key[0], key[1], names),
+            "provider": provider_label(key[0], key[1], names),
             "calls": calls,
             "errors": errors,
             "error_rate": round(errors / calls, 4) if calls else 0.0,
             "p95_ms": round(percentile(sorted(counts.items()), P95), 1) if counts else None,
-            "cost_usd": _money(row["cost"]),
+            "cost_usd": dollars(row["cost"]),
         }
     return result

@@ -1,4 +1,4 @@
-"""Alerts (usage/alerts.py): the thresholds' first values and how often the check runs."""
+"""Alerts (usage/alerts/): the thresholds' first values and how often the check runs."""
 
 from config.settings.env import env
 

@@ -1,6 +1,7 @@
-"""Periodic jobs: the usage rollups (usage/rollups.py) and the daily credentials re-test
-(orchestrator/provider_tasks.py); Celery beat or, where none runs, the embedded schedule
-(orchestrator/schedule.py) runs them."""
+"""The intervals of the periodic jobs: the usage rollups (usage/rollups/), the daily credentials
+re-test and the reaper (orchestrator/periodic.py). Celery beat or, where none runs, the embedded
+schedule (orchestrator/schedule.py) runs them; each job names its interval's setting where it is
+declared (`@periodic(interval_setting=...)`)."""
 
 from config.settings.env import env
 

@@ -14,8 +14,7 @@ from django.core.mail import mail_admins, send_mail
 from core import outbound
 from core.secrets import scrub
 from orchestrator import crypto
-
-from .models import Alert, AlertChannel
+from usage.models import Alert, AlertChannel
 
 WEBHOOK_TIMEOUT = 10.0  # seconds: the alert check waits for each channel in turn
 

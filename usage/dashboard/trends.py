@@ -10,8 +10,10 @@ from typing import Any
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from . import reports
-from .charts import line, stacked_columns, usd
+from core.money import usd
+from usage import reports
+
+from .charts import line, stacked_columns
 
 
 def count(value: float) -> str:

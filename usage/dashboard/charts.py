@@ -1,13 +1,10 @@
 """Geometry for the dashboard's trend charts, drawn as inline SVG by the templates: stacked
-columns and a line, with a y axis from zero and at most ~12 x labels; and the console's way of
-writing dollars."""
+columns and a line, with a y axis from zero and at most ~12 x labels."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any
-
-from core.money import usd  # noqa: F401  (the console's way of writing dollars)
 
 WIDTH, HEIGHT = 620, 190
 LEFT, RIGHT, TOP, BOTTOM = 62, 8, 10, 24

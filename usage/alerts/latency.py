@@ -12,11 +12,9 @@ from typing import Any
 from django.db.models import Count
 
 from orchestrator.models import UsageLog
-
-from .models import LatencyThreshold
-from .reports import percentile
-from .reports.periods import _provider_label, _provider_labels
-from .rollups import provider_attempts
+from usage.models import LatencyThreshold
+from usage.reports.periods import provider_label, provider_names
+from usage.rollups import percentile, provider_attempts
 
 
 def latency_over_thresholds(
@@ -35,7 +33,7 @@ def latency_over_thresholds(
     ):
         pair = (task, tier) if (task, tier) in own else None
         latencies[(provider_type, config_id, pair)][latency] += calls
-    names = _provider_labels(config_id for _, config_id, _ in latencies)
+    names = provider_names(config_id for _, config_id, _ in latencies)
     found = []
     for (provider_type, config_id, pair), counts in latencies.items():
         calls = sum(counts.values())
@@ -44,7 +42,7 @@ def latency_over_thresholds(
         if calls >= min_calls and p95 > threshold:
             found.append(
                 {
-                    "provider": _provider_label(provider_type, config_id, names),
+                    "provider": provider_label(provider_type, config_id, names),
                     "task": pair[0] if pair else None,
                     "tier": pair[1] if pair else None,
                     "calls": calls,

@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.secrets import scrub
+from usage.models import Alert, AlertChannel, AlertDelivery
 
-from .alert_channels import DeliveryFailed, News, channel_send
-from .models import Alert, AlertChannel, AlertDelivery
+from .channels import DeliveryFailed, News, channel_send
 
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_WAIT = timedelta(hours=1)

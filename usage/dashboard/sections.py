@@ -2,7 +2,7 @@
 
 An extension point the lower layer offers and a higher one fills: the dashboard knows no
 product, and a product app (applications: drafts and outcomes) registers its section in its
-AppConfig.ready(). Each section renders its own template from a function of the dashboard's
+admin.py. Each section renders its own template from a function of the dashboard's
 period.
 """
 

@@ -10,17 +10,13 @@ watermark, ``covered_until``: the day's end, or for a day not yet over (today) t
 rollup less WATERMARK_MARGIN, so a row whose commit lagged its created_at by less than that is
 not missed. Reports read [day start, covered_until) from the rollup and the rest of the period
 from UsageLog. A row committed after the rollup but created before its watermark only counts
-once the day is rolled up again (the beat task redoes yesterday and today every few minutes;
-`rollup_usage --since` redoes older days). Rollups run one at a time, whoever starts them.
-
-Latency buckets: every integer ms below 200 is its own bucket; above, a bucket starting at
-``low`` ms is ``low // 100`` ms wide, i.e. at most 1% of any latency in it.
+once the day is rolled up again (the periodic job usage.rollup_recent redoes yesterday and
+today every few minutes; `rollup_usage --since` redoes older days). Rollups run one at a time,
+whoever starts them. Latencies are counted per bucket (buckets.py).
 """
 
 from __future__ import annotations
 
-import math
-from bisect import bisect_right
 from collections import Counter, defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -42,6 +38,8 @@ from usage.models import (
     UsageMonthlyUser,
     UsageRollupDay,
 )
+
+from .buckets import P95, bucket_midpoint, latency_bucket, percentile
 
 _ERROR = Q(status=UsageLog.Status.ERROR)
 _SUCCESS = Q(status=UsageLog.Status.SUCCESS)
@@ -73,49 +71,6 @@ _LATENCY_GROUP = ("provider_type", "provider_config_id", "model")
 # Rows are committed a moment after their created_at; a rollup leaves the last minute before
 # it to the reports' raw read so that such a row is not lost between the two.
 WATERMARK_MARGIN = timedelta(minutes=1)
-
-
-def bucket_high(low: int) -> int:
-    """The highest latency (ms, included) of the bucket starting at low."""
-    return low + max(1, low // 100) - 1
-
-
-def _bucket_lows() -> list[int]:
-    lows, low = [], 0
-    while low <= 2**31:  # latency_ms is a PositiveIntegerField
-        lows.append(low)
-        low = bucket_high(low) + 1
-    return lows
-
-
-_BUCKET_LOWS = _bucket_lows()
-
-
-def bucket_midpoint(low: int) -> float:
-    """Where a rolled-up call of the bucket starting at low counts in a percentile."""
-    return (low + bucket_high(low)) / 2
-
-
-def percentile(points: list[tuple[float, int]], fraction: float) -> float:
-    """percentile_cont over values given as (value, how many times) pairs in value order: the
-    position fraction × (n − 1), linear interpolation between the values at the ranks around it."""
-    position = fraction * (sum(count for _, count in points) - 1)
-    low = math.floor(position)
-    below, above = _ranked(points, low), _ranked(points, math.ceil(position))
-    return below + (above - below) * (position - low)
-
-
-def _ranked(points: list[tuple[float, int]], rank: int) -> float:
-    for value, count in points:
-        if rank < count:
-            return value
-        rank -= count
-    raise ValueError("rank beyond the values")
-
-
-def latency_bucket(latency_ms: int) -> int:
-    """The lowest latency of the bucket holding latency_ms."""
-    return _BUCKET_LOWS[bisect_right(_BUCKET_LOWS, latency_ms) - 1]
 
 
 def day_start(day: date) -> datetime:
@@ -173,7 +128,7 @@ _ROLLUP_LOCK = 0x524F4C4C5550  # "ROLLUP"
 
 def _one_at_a_time() -> None:
     """Rollups rebuild shared rows (a day's, its month's) by delete-then-insert; two at once
-    (the beat task and `rollup_usage`, two workers) would both insert. On PostgreSQL they
+    (the periodic job and `rollup_usage`, two workers) would both insert. On PostgreSQL they
     queue on a lock held to the end of the transaction; SQLite runs one writer at a time."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -251,9 +206,6 @@ def _rebuild_hours(start: datetime, end: datetime, rows) -> Counter:
         batch_size=1000,
     )
     return counts
-
-
-P95 = 0.95
 
 
 def _rebuild_p95(

@@ -13,11 +13,10 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from core.admin_filters import DeliveredOrNot
-from orchestrator.admin import ProviderAdminsOnly, ReadOnly, _badge
-
-from .alert_channels import DeliveryFailed, channel_set_url
-from .alert_delivery import MAX_ATTEMPTS, alert_channel_test
-from .models import Alert, AlertChannel, AlertDelivery, LatencyThreshold
+from orchestrator.admin_console import ProviderAdminsOnly, ReadOnly, badge
+from usage.alerts.channels import DeliveryFailed, channel_set_url
+from usage.alerts.delivery import MAX_ATTEMPTS, alert_channel_test
+from usage.models import Alert, AlertChannel, AlertDelivery, LatencyThreshold
 
 
 class AlertChannelForm(forms.ModelForm):
@@ -90,8 +89,8 @@ class AlertChannelAdmin(ProviderAdminsOnly, admin.ModelAdmin):
         if last is None or last.last_attempt_at is None:
             return "—"
         if last.delivered_at:
-            return _badge("delivered", "#2e7d32", f"{last.delivered_at:%Y-%m-%d %H:%M} UTC")
-        return _badge(f"failed ×{last.attempts}", "#c62828", last.last_error)
+            return badge("delivered", "#2e7d32", f"{last.delivered_at:%Y-%m-%d %H:%M} UTC")
+        return badge(f"failed ×{last.attempts}", "#c62828", last.last_error)
 
     @admin.action(description="Send a test alert", permissions=["view"])
     def send_test(self, request, queryset):
@@ -142,8 +141,8 @@ class AlertDeliveryAdmin(ProviderAdminsOnly, ReadOnly, admin.ModelAdmin):
     @admin.display(description="State")
     def state(self, delivery):
         if delivery.delivered_at:
-            return _badge("delivered", "#2e7d32")
-        return _badge("failing" if delivery.attempts else "pending", "#c62828")
+            return badge("delivered", "#2e7d32")
+        return badge("failing" if delivery.attempts else "pending", "#c62828")
 
 
 def short_time(moment: datetime | None) -> str:

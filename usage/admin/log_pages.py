@@ -18,6 +18,7 @@ from core import errors
 from core.audit import staff_opened_send
 from core.money import usd
 from orchestrator import pricing
+from orchestrator.admin_console import WIDE
 from orchestrator.models import UsageCapture, UsageLog
 
 # The codes a UsageLog row can carry: a fixed list, so the filter needs no SELECT DISTINCT.
@@ -150,7 +151,7 @@ def usage_log_detail(request: HttpRequest, object_id: str, *, model_admin) -> Ht
     attempts = usage_request_attempts(request_id=log.request_id) if log.request_id else [log]
     context = {
         **model_admin.admin_site.each_context(request),
-        "is_nav_sidebar_enabled": False,  # a wide page (usage.admin_views.WIDE)
+        **WIDE,
         "title": f"Usage log {log.pk}",
         "subtitle": None,
         "opts": UsageLog._meta,
