@@ -117,6 +117,16 @@ class PromptVersionAdmin(admin.ModelAdmin):
         url = reverse("admin:prompts_promptversion_diff", args=[obj.pk])
         return format_html('<a href="{}">against {}</a>', url, obj.number - 1)
 
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # a used version is never deleted (below)
+        return actions
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Usage rows, product rows and evaluations name a used version: it stays.
+        used = obj is not None and obj.used_at is not None
+        return not used and super().has_delete_permission(request, obj)
+
     def save_model(self, request, obj, form, change):
         saved, kept = services.version_save(version=obj, author=request.user)
         if kept is not None:

@@ -74,16 +74,22 @@ def gate_tolerance() -> Decimal:
 
 def gate_failures(version: PromptVersion) -> list[str]:
     """Why the version may not go live: no evaluation, or a grader on which its latest
-    evaluation falls below the live version's by more than the tolerance."""
+    evaluation falls below the live version's (on the same provider) by more than the
+    tolerance."""
     live = PromptLive.objects.select_related("version").filter(task=version.task).first()
     if live is None or live.version_id == version.pk:
         return []
     candidate = latest_evaluation(version)
     if candidate is None:
         return [f"{version.label} has no evaluation: run manage.py eval_prompts first."]
-    baseline = latest_evaluation(live.version)
+    # Compared on the same provider: the offline answers say nothing of a vendor's.
+    baseline = live.version.evaluations.filter(provider=candidate.provider).first()
     if baseline is None:
-        return []
+        return [
+            f"The live {live.version.label} has no evaluation on {candidate.provider}: run "
+            f"manage.py eval_prompts {version.task} --version {version.number} --against "
+            f"{live.version.number} --provider {candidate.provider}."
+        ]
     tolerance = float(gate_tolerance())
     failures = []
     for grader, live_value in sorted(baseline.figures.items()):

@@ -179,3 +179,18 @@ def test_staff_who_are_not_superusers_cannot_override(db, django_user_model):
 
     assert "Only a superuser may override the gate, with a note." in page
     assert PromptLive.objects.get(task="cover_letter").version.number == 1
+
+
+def test_the_gate_compares_evaluations_on_the_same_provider(su_client):
+    evaluated(PromptVersion.objects.get(task="cover_letter", number=1), **{"rules passed": 0.9})
+    v2 = letter_v2()
+    Evaluation.objects.create(
+        version=v2, provider="openai", cases=8, figures={"rules passed": 0.95}
+    )
+
+    page = make_live(su_client, v2).content.decode()
+
+    assert "The live cover_letter@1 has no evaluation on openai: run manage.py eval_prompts " in (
+        page
+    )
+    assert PromptLive.objects.get(task="cover_letter").version.number == 1

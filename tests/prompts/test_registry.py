@@ -176,3 +176,17 @@ def test_an_evaluation_is_shown_next_to_its_version(su_client):
     page = su_client.get(reverse("admin:prompts_promptversion_changelist")).content.decode()
 
     assert "rules passed 0.50" in page
+
+
+def test_a_used_version_cannot_be_deleted(su_client):
+    v1 = letter_v1()
+    su_client.post(ADD, form(note="draft"))
+    v2 = PromptVersion.objects.get(task="cover_letter", number=2)
+
+    refused = su_client.post(reverse("admin:prompts_promptversion_delete", args=[v1.pk]))
+    su_client.post(reverse("admin:prompts_promptversion_delete", args=[v2.pk]), {"post": "yes"})
+
+    assert refused.status_code == 403
+    assert list(
+        PromptVersion.objects.filter(task="cover_letter").values_list("number", flat=True)
+    ) == [1]
