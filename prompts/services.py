@@ -51,6 +51,8 @@ def version_save(
                 kept, version.pk, version.used_at = stored, None, None
                 version._state.adding = True
         if version.pk is None:
+            # Two admins saving at once take numbers one after the other.
+            list(PromptVersion.objects.select_for_update().filter(task=version.task).values("pk"))
             version.number = version_next_number(version.task)
             version.author = author
         version.save()
