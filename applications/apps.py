@@ -7,7 +7,12 @@ class ApplicationsConfig(AppConfig):
 
     def ready(self) -> None:
         from orchestrator.registry import task_register
+        from prompts.evaluations import evaluation_register
+        from prompts.figures import arm_figures_register
 
-        from .interview import ai
+        from . import prompt_figures
+        from .interview import ai, evaluation
 
         task_register(ai.INTERVIEW_PREP)
+        evaluation_register(evaluation.PREP_SET)
+        arm_figures_register(prompt_figures.arm_outcomes)

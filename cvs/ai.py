@@ -18,6 +18,7 @@ CV_DRAFT = AITaskSpec(
     name="cv_draft",
     label="CV draft",
     system_prompt=prompts.SYSTEM,
+    prompt=prompts.CV_DRAFT,
     response_schema=CV_SCHEMA,
     temperature=0.3,
     offline=answer_cv_draft,
@@ -35,13 +36,10 @@ def draft_cv(
     provider_type: str | None = None,
     use_cache: bool = True,
 ) -> AIResult:
-    prompt = prompts.cv_prompt(master_profile, job_data)
-    if feedback:
-        prompt += f"\n\nYour previous draft was rejected: {feedback}. Fix this."
     return generate_task(
         user=user,
         task=CV_DRAFT,
-        prompt=prompt,
+        variables=prompts.cv_variables(master_profile, job_data, feedback),
         provider_type=provider_type,
         use_cache=use_cache,
         personal=profile_personal_values(profile=master_profile),

@@ -1,11 +1,7 @@
-"""CV drafting prompts.
+"""CV drafting prompts: the code's version 1 (the prompts app keeps the versions an admin writes
+after it, and serves this one when it has none)."""
 
-Bump VERSION when the wording changes: every result records the version that made it.
-"""
-
-from core.prompting import block
-
-VERSION = "cv-v1"
+from core.prompting import PromptTemplate, block
 
 SYSTEM = (
     "You write ATS-friendly CVs. Use ONLY facts from the candidate's profile: never invent "
@@ -15,12 +11,19 @@ SYSTEM = (
     "matching the given schema."
 )
 
+CV_DRAFT = PromptTemplate(
+    user="Draft a CV for this candidate, tailored to the job.\n\n$profile\n\n$job$feedback",
+    variables=("profile", "job", "feedback"),
+    required=("profile", "job", "feedback"),
+)
 
-def cv_prompt(profile: dict, job: dict) -> str:
-    return "\n\n".join(
-        [
-            "Draft a CV for this candidate, tailored to the job.",
-            block("profile", profile),
-            block("job", job),
-        ]
-    )
+
+def cv_variables(profile: dict, job: dict, feedback: str = "") -> dict[str, str]:
+    """`feedback`: what was wrong with the previous draft, on the one retry."""
+    return {
+        "profile": block("profile", profile),
+        "job": block("job", job),
+        "feedback": f"\n\nYour previous draft was rejected: {feedback}. Fix this."
+        if feedback
+        else "",
+    }

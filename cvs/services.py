@@ -35,7 +35,6 @@ from .contact import cv_header_fill
 from .factcheck import cv_fact_check, cv_retry_problems
 from .models import CVDraft
 from .profile_versions import profile_version_record, profile_versions_delete
-from .prompts import VERSION as CV_PROMPT_VERSION
 from .schemas import PROFILE_PATCH_SCHEMA, PROFILE_SCHEMA
 from .selectors import cv_draft_get
 
@@ -151,7 +150,7 @@ def cv_draft_create(*, user: Any, job_id: int, force: bool = False) -> CVDraft:
             profile_version=profile.version,
             content=cv_header_fill(checked.cv, facts),
             warnings=checked.warnings,
-            prompt_version=CV_PROMPT_VERSION,
+            prompt_version=result.prompt_version,
             provider_type=result.provider,
             model=result.model,
             usage_log_id=result.usage_log_id,

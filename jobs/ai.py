@@ -16,6 +16,7 @@ EXTRACTION = AITaskSpec(
     name="extraction",
     label="Job extraction",
     system_prompt=prompts.SYSTEM,
+    prompt=prompts.EXTRACTION,
     response_schema=JOB_SCHEMA,
     temperature=0.0,
     shared_cache=True,
@@ -27,6 +28,7 @@ IMAGE_CHECK = AITaskSpec(
     name="image_check",
     label="Image relevance check",
     system_prompt=prompts.IMAGE_CHECK_SYSTEM,
+    prompt=prompts.IMAGE_CHECK,
     response_schema=IMAGE_CHECK_SCHEMA,
     temperature=0.0,
     tier_of=EXTRACTION.name,
@@ -39,7 +41,8 @@ TASKS = (EXTRACTION, IMAGE_CHECK)
 def extract_job_data(
     *,
     user: Any,
-    prompt: str,
+    variables: dict[str, str] | None = None,
+    prompt: str = "",
     image: bytes | None = None,
     provider_type: str | None = None,
     use_cache: bool = True,
@@ -47,6 +50,7 @@ def extract_job_data(
     return generate_task(
         user=user,
         task=EXTRACTION,
+        variables=variables,
         prompt=prompt,
         image=image,
         provider_type=provider_type,

@@ -206,11 +206,11 @@ def _extract_url(*, user: Any, url: str, force: bool) -> Extraction:
                 "The page has almost no readable text; it may need a sign-in or JavaScript. "
                 + INSTEAD
             )
-        prompt = prompts.extraction_prompt(
+        variables = prompts.extraction_variables(
             posting[: int(settings.TEXT_MAX_CHARS)], source_url=source_url
         )
         # A forced re-extraction wants a fresh answer, not the cached one.
-        result = extract_job_data(user=user, prompt=prompt, use_cache=not force)
+        result = extract_job_data(user=user, variables=variables, use_cache=not force)
         fields, provenance = result.data, _provenance(result)
     with transaction.atomic():
         job, created = Job.objects.update_or_create(
@@ -227,7 +227,7 @@ def _extract_url(*, user: Any, url: str, force: bool) -> Extraction:
 
 
 def _extract_text(*, user: Any, text: str) -> Extraction:
-    result = extract_job_data(user=user, prompt=prompts.extraction_prompt(text))
+    result = extract_job_data(user=user, variables=prompts.extraction_variables(text))
     job = Job.objects.create(
         owner=user,
         source=Job.Source.TEXT,
@@ -244,7 +244,7 @@ def _extract_image(*, user: Any, image: bytes) -> Extraction:
     verdict = generate_task(
         user=user,
         task=IMAGE_CHECK,
-        prompt=prompts.IMAGE_CHECK_PROMPT,
+        variables={},
         image=checked.data,
         image_mime=checked.mime,
     )
@@ -272,7 +272,7 @@ def _require_vision_provider() -> None:
 def _provenance(result: AIResult) -> dict[str, Any]:
     return {
         "provider_type": result.provider,
-        "prompt_version": prompts.VERSION,
+        "prompt_version": result.prompt_version,
         "model": result.model,
         "raw_ai_output": strip_bad_text(result.text),
         "usage_log_id": result.usage_log_id,

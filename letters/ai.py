@@ -18,6 +18,7 @@ COVER_LETTER = AITaskSpec(
     name="cover_letter",
     label="Cover letter",
     system_prompt=prompts.SYSTEM,
+    prompt=prompts.COVER_LETTER,
     response_schema=LETTER_SCHEMA,
     temperature=0.5,
     offline=answer_cover_letter,
@@ -51,9 +52,8 @@ def cover_letter_request(
 ) -> dict[str, Any]:
     """generate()'s arguments for a cover letter; streamed or not, the same request (and so
     the same cached answer)."""
-    prompt = prompts.letter_prompt(master_profile, job_data, tone)
-    if feedback:
-        prompt += f"\n\nYour previous letter broke a rule: {feedback}. Fix this."
     return task_request(
-        COVER_LETTER, prompt=prompt, personal=profile_personal_values(profile=master_profile)
+        COVER_LETTER,
+        variables=prompts.letter_variables(master_profile, job_data, tone, feedback),
+        personal=profile_personal_values(profile=master_profile),
     )

@@ -7,10 +7,14 @@ class LettersConfig(AppConfig):
 
     def ready(self) -> None:
         from orchestrator.registry import runner_register, task_register
+        from prompts.evaluations import evaluation_register
+        from prompts.figures import arm_figures_register
 
-        from . import ai, runners
+        from . import ai, evaluation, runners
 
         task_register(ai.COVER_LETTER)
+        evaluation_register(evaluation.LETTER_SET)
+        arm_figures_register(evaluation.letter_arm_figures)
         runner_register(
             ai.COVER_LETTER.name, runners.letter_generate_from_params, result_schema="CoverLetter"
         )

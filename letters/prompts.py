@@ -1,13 +1,9 @@
-"""Cover letter prompts.
+"""Cover letter prompts: the code's version 1 (the prompts app keeps the versions an admin
+writes after it, and serves this one when it has none)."""
 
-Bump VERSION when the wording changes: every result records the version that made it.
-"""
-
-from core.prompting import block
+from core.prompting import PromptTemplate, block
 
 from .schemas import BODY_MAX_WORDS, BODY_MIN_WORDS, BODY_PARAGRAPHS
-
-VERSION = "letter-v1"
 
 SYSTEM = (
     "You write cover letters. Use only facts from the candidate's profile. Answer with one "
@@ -16,13 +12,24 @@ SYSTEM = (
     "and sign-off go only in their own fields, never inside a paragraph."
 )
 
+COVER_LETTER = PromptTemplate(
+    user=(
+        "Write a $tone cover letter for this candidate and job.\n\n"
+        "$tone_block\n\n$profile\n\n$job$feedback"
+    ),
+    variables=("tone", "tone_block", "profile", "job", "feedback"),
+    required=("tone_block", "profile", "job", "feedback"),
+)
 
-def letter_prompt(profile: dict, job: dict, tone: str) -> str:
-    return "\n\n".join(
-        [
-            f"Write a {tone} cover letter for this candidate and job.",
-            block("tone", tone),
-            block("profile", profile),
-            block("job", job),
-        ]
-    )
+
+def letter_variables(profile: dict, job: dict, tone: str, feedback: str = "") -> dict[str, str]:
+    """`feedback`: the rule the previous letter broke, on the one retry."""
+    return {
+        "tone": tone,
+        "tone_block": block("tone", tone),
+        "profile": block("profile", profile),
+        "job": block("job", job),
+        "feedback": f"\n\nYour previous letter broke a rule: {feedback}. Fix this."
+        if feedback
+        else "",
+    }

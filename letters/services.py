@@ -31,7 +31,6 @@ from .addressing import letter_addressing
 from .ai import COVER_LETTER, cover_letter_request, draft_cover_letter
 from .live_text import LetterText
 from .models import CoverLetter
-from .prompts import VERSION as LETTER_PROMPT_VERSION
 from .quality import letter_quality_problems
 from .rules import letter_problems
 from .schemas import LETTER_CONTENT_SCHEMA, TONES
@@ -82,7 +81,7 @@ def _letter_save(*, user: Any, job: Any, tone: str, profile: Any, result: AIResu
             profile_version=profile.version,
             content=content,
             warnings=problems,
-            prompt_version=LETTER_PROMPT_VERSION,
+            prompt_version=result.prompt_version,
             provider_type=result.provider,
             model=result.model,
             usage_log_id=result.usage_log_id,

@@ -142,6 +142,8 @@ class UsageLog(models.Model):
     task_type = models.CharField(max_length=20)
     plan = models.CharField(max_length=20, blank=True)  # the plan at the time of the call
     tier = models.CharField(max_length=10, blank=True)
+    # The prompt version the call sent ("cover_letter@3", orchestrator.registry.PromptChoice).
+    prompt_version = models.CharField(max_length=40, blank=True)
     input_tokens = models.PositiveIntegerField(default=0)
     output_tokens = models.PositiveIntegerField(default=0)
     cached_input_tokens = models.PositiveIntegerField(default=0)
@@ -196,8 +198,8 @@ class UsageCapture(models.Model):
 
 
 class ProducedByAI(models.Model):
-    """Which AI call produced a product row (a job's fields, a CV, a letter): the prompt wording
-    (the VERSION of the app's prompts module), the provider type and model that answered, and
+    """Which AI call produced a product row (a job's fields, a CV, a letter): the prompt version
+    the call sent (AIResult.prompt_version), the provider type and model that answered, and
     the usage log row of the attempt. One set of fields, one name, in every app."""
 
     prompt_version = models.CharField(max_length=40, blank=True)

@@ -12,6 +12,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.prompting import PromptTemplate, template_render
+
 FAST, QUALITY = "fast", "quality"
 
 
@@ -29,6 +31,9 @@ class AITaskSpec:
     - `offline`: the offline provider's answer, a function of the prompt returning JSON-able
       data; without one it answers the smallest instance of the schema.
     - `in_matrix`: shown in the admin's plan × task routing matrix.
+    - `prompt`: the user prompt as a template over named variables (core.prompting): calls
+      pass `variables=` and the gateway renders the task's live prompt version (the prompts
+      app keeps them; this one and `system_prompt` are the fallback and version 1).
     - `personal`: the prompt carries the user's personal details (a profile's name, email,
       phone, links): every call must name them (`personal=`), and the gateway sends
       placeholders in their place and restores the answer (orchestrator.privacy). A call
@@ -46,6 +51,7 @@ class AITaskSpec:
     offline: Callable[[str], Any] | None = None
     in_matrix: bool = True
     personal: bool = False
+    prompt: PromptTemplate | None = None
 
 
 # The gateway's own task: a cheap call that checks a provider's credentials.
@@ -112,3 +118,52 @@ def runner_get(kind: str) -> Callable[..., Any]:
         raise LookupError(
             f"No runner is registered for background tasks of kind {kind!r}."
         ) from None
+
+
+# --- The prompt a call sends ----------------------------------------------------------------
+# The prompts app (above the gateway) keeps each task's prompt versions, the live one and the
+# experiments; it registers one resolver here, which the gateway asks once per call. Without a
+# resolver, or when it has no row for a task, the code's prompt serves, so a missing row never
+# breaks a task.
+
+
+@dataclass(frozen=True)
+class PromptChoice:
+    """The prompt version a call uses: `version` names it on the usage row and in the cache
+    key ("cover_letter@3"; "cover_letter@code" for the code's own); `tier` is an experiment
+    arm's tier, in place of the routing matrix's."""
+
+    version: str
+    system_prompt: str | None
+    user_template: str | None
+    tier: str = ""
+
+    def render(self, variables: Mapping[str, str] | None, prompt: str) -> str:
+        """The user prompt: the template over the call's variables, or the call's own text."""
+        if variables is None or self.user_template is None:
+            return prompt
+        return template_render(self.user_template, dict(variables))
+
+
+PromptResolver = Callable[[AITaskSpec, Any], PromptChoice | None]
+_prompt_resolver: list[PromptResolver] = []
+
+
+def prompt_resolver_register(resolver: PromptResolver) -> None:
+    """`resolver(spec, user)` answers the task's prompt for this user (its live version, or an
+    experiment arm's), or None for the code's; called on every call, so it must not query."""
+    _prompt_resolver[:] = [resolver]
+
+
+def prompt_choose(task: str, user: Any) -> PromptChoice | None:
+    """The prompt version of one call of a registered task (None for an unknown task name)."""
+    spec = task_get(task)
+    if spec is None:
+        return None
+    if _prompt_resolver and (chosen := _prompt_resolver[0](spec, user)) is not None:
+        return chosen
+    return PromptChoice(
+        version=f"{spec.name}@code",
+        system_prompt=spec.system_prompt,
+        user_template=spec.prompt.user if spec.prompt else None,
+    )

@@ -25,9 +25,16 @@ _SPACE = re.compile(r"\s+")
 
 
 def result_key(
-    *, task: str, route: Any, model: str, request: dict[str, Any], user_id: int | None
+    *,
+    task: str,
+    route: Any,
+    model: str,
+    request: dict[str, Any],
+    user_id: int | None,
+    prompt_version: str = "",
 ) -> str:
-    """`route` is the chain link (orchestrator.selectors.Route) meant to answer."""
+    """`route` is the chain link (orchestrator.selectors.Route) meant to answer. The prompt
+    version is part of the key, so two arms of an experiment never share an answer."""
     image = request.get("image")
     parts = {
         "task": task,
@@ -42,6 +49,7 @@ def result_key(
         "max_tokens": request.get("max_tokens"),
         "schema": request.get("json_schema"),
         "user": None if _shared(task) else user_id,
+        "prompt_version": prompt_version,
     }
     digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
     return f"ai:result:v2:{digest}"

@@ -49,7 +49,7 @@ from .providers import (
     adapter_class,
     scrub,
 )
-from .registry import PROVIDER_TEST, AITaskSpec
+from .registry import PROVIDER_TEST, AITaskSpec, prompt_choose
 from .resilience import (
     backoff_seconds,
     breaker_allows,
@@ -76,6 +76,7 @@ class AIResult:
     usage_log_id: int | None = None
     provider_config_id: int | None = None
     tier: str = ""
+    prompt_version: str = ""  # the prompt version the call sent ("cover_letter@3")
 
 
 @dataclass
@@ -93,6 +94,7 @@ class _Call:
     reservation: Reservation | None = None
     shield: privacy.Shield = privacy.NO_SHIELD  # the placeholders of the user's personal values
     deadline: float = float("inf")  # time.monotonic() when the call's budget is spent
+    prompt_version: str = ""
 
     def settle(self) -> None:
         """Once per call: the reservation becomes what all its attempts really used."""
@@ -128,6 +130,7 @@ class _Call:
             tier=self.tier,
             request_id=self.request_id,
             attempt=max(1, self.attempts),
+            prompt_version=self.prompt_version,
             **fields,
         )
         statement = _insert_statement(row)
@@ -198,14 +201,17 @@ def generate(
     provider_type: str | None = None,
     use_cache: bool = True,
     personal: Mapping[str, str] | None = None,
+    variables: Mapping[str, str] | None = None,
 ) -> AIResult:
     """Serve one AI request: cache, quota, the provider chain with retries and fallback.
-    `personal` values go to the vendor only as placeholders (orchestrator.privacy)."""
+    `personal` values go to the vendor only as placeholders (orchestrator.privacy); with
+    `variables`, the prompt is the task's prompt version rendered over them."""
     opened = _open_call(
         user=user,
         task=task,
         provider_type=provider_type,
         personal=personal,
+        variables=variables,
         request=request_of(
             prompt=prompt,
             image=image,
@@ -273,6 +279,7 @@ def _open_call(
     provider_type: str | None,
     request: dict[str, Any],
     personal: Mapping[str, str] | None = None,
+    variables: Mapping[str, str] | None = None,
 ) -> _Opened:
     """Plan, tier and chain of one request (a chain with no provider is logged and raised).
     From here on the request holds placeholders for the `personal` values: the cache key, the
@@ -282,6 +289,15 @@ def _open_call(
     call = _Call(
         user=user, task=task, plan=plan.code, tier=tier_for(plan.code, task, routing_rules())
     )
+    # The plan decides the tier; the task's prompt version (an experiment's arm may name a
+    # tier of its own) decides the prompt within it.
+    if (choice := prompt_choose(task, user)) is not None:
+        call.prompt_version, call.tier = choice.version, choice.tier or call.tier
+        request = {
+            **request,
+            "prompt": choice.render(variables, request["prompt"]),
+            "system_prompt": request["system_prompt"] or choice.system_prompt,
+        }
     call.shield = privacy.shield_for(personal)
     request = call.shield.hide(request)
     quota_headers.call_opened(call=call, plan=plan, own=own_limits)
@@ -306,6 +322,7 @@ def _open_call(
         model=intended.model_for(call.tier),
         request=request,
         user_id=_user_id(user),
+        prompt_version=call.prompt_version,
     )
     return _Opened(call, plan, chain, request, intended, key, started, own_limits)
 
@@ -395,6 +412,7 @@ def _serve_hit(call: _Call, hit: dict[str, Any], started: float, sent: dict[str,
         usage_log_id=row.pk,
         provider_config_id=config_id,
         tier=row.tier,
+        prompt_version=call.prompt_version,
     )
 
 
@@ -674,6 +692,7 @@ def attempt_done(
         usage_log_id=row.pk,
         provider_config_id=route.config_id,
         tier=row.tier,
+        prompt_version=call.prompt_version,
     )
 
 
@@ -799,15 +818,18 @@ def sniff_image_mime(data: bytes) -> str:
 def task_request(
     task: AITaskSpec,
     *,
-    prompt: str,
+    prompt: str = "",
     image: bytes | None = None,
     image_mime: str | None = None,
     system_prompt: str | None = None,
     personal: Mapping[str, str] | None = None,
+    variables: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """generate()'s (or generate_stream()'s) arguments for a call of a registered task: what
     its registration says every call sends. Streamed or not, the same request, and so the same
-    cached answer. `personal`: the user's personal values, for a task registered `personal`."""
+    cached answer. `personal`: the user's personal values, for a task registered `personal`.
+    The system prompt and, given `variables`, the prompt come from the task's prompt version
+    (orchestrator.registry.prompt_choose) unless the caller writes its own."""
     if task.personal and personal is None:
         personal = privacy.MISSING  # refused before it leaves, never sent as it is
     return dict(
@@ -816,9 +838,10 @@ def task_request(
         prompt=prompt,
         image=image,
         image_mime=image_mime,
-        system_prompt=system_prompt or task.system_prompt,
+        system_prompt=system_prompt,
         response_schema=task.response_schema,
         temperature=task.temperature,
+        variables=variables,
     )
 
 
@@ -826,13 +849,14 @@ def generate_task(
     *,
     user: Any,
     task: AITaskSpec,
-    prompt: str,
+    prompt: str = "",
     image: bytes | None = None,
     image_mime: str | None = None,
     system_prompt: str | None = None,
     provider_type: str | None = None,
     use_cache: bool = True,
     personal: Mapping[str, str] | None = None,
+    variables: Mapping[str, str] | None = None,
 ) -> AIResult:
     """generate() for a registered task (task_request)."""
     return generate(
@@ -844,6 +868,7 @@ def generate_task(
             image_mime=image_mime,
             system_prompt=system_prompt,
             personal=personal,
+            variables=variables,
         ),
         provider_type=provider_type,
         use_cache=use_cache,

@@ -127,6 +127,7 @@ def generate_stream(
     provider_type: str | None = None,
     use_cache: bool = True,
     personal: Mapping[str, str] | None = None,
+    variables: Mapping[str, str] | None = None,
 ) -> AIStream:
     """generate() as a stream. Returns once the first piece is there (or the cache answered);
     until then it raises what generate() raises."""
@@ -135,6 +136,7 @@ def generate_stream(
         task=task,
         provider_type=provider_type,
         personal=personal,
+        variables=variables,
         request=request_of(
             prompt=prompt,
             image=image,

@@ -17,6 +17,7 @@ INTERVIEW_PREP = AITaskSpec(
     name="interview_prep",
     label="Interview prep",
     system_prompt=prompts.SYSTEM,
+    prompt=prompts.INTERVIEW_PREP,
     response_schema=PREP_ANSWER_SCHEMA,
     temperature=0.4,
     offline=answer_interview_prep,
@@ -28,12 +29,19 @@ INTERVIEW_PREP = AITaskSpec(
 
 
 def prepare_interview(
-    *, user: Any, profile: dict, facts: list[dict], job_data: dict, use_cache: bool = True
+    *,
+    user: Any,
+    profile: dict,
+    facts: list[dict],
+    job_data: dict,
+    use_cache: bool = True,
+    provider_type: str | None = None,
 ) -> AIResult:
     return generate_task(
         user=user,
         task=INTERVIEW_PREP,
-        prompt=prompts.prep_prompt(facts=facts, job=job_data),
+        variables=prompts.prep_variables(facts=facts, job=job_data),
         use_cache=use_cache,
+        provider_type=provider_type,
         personal=profile_personal_values(profile=profile),
     )

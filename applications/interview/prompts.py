@@ -1,8 +1,7 @@
-"""Interview prep prompts. Bump VERSION when the wording changes."""
+"""Interview prep prompts: the code's version 1 (the prompts app keeps the versions an admin
+writes after it, and serves this one when it has none)."""
 
-from core.prompting import block
-
-VERSION = "interview-v1"
+from core.prompting import PromptTemplate, block
 
 SYSTEM = (
     "You help a candidate prepare for a job interview. From the job posting, write the likely "
@@ -14,12 +13,12 @@ SYSTEM = (
     'learn it." Answer with one JSON object only, matching the given schema.'
 )
 
+INTERVIEW_PREP = PromptTemplate(
+    user="Prepare this candidate for an interview for this job.\n\n$facts\n\n$job",
+    variables=("facts", "job"),
+    required=("facts", "job"),
+)
 
-def prep_prompt(*, facts: list[dict], job: dict) -> str:
-    return "\n\n".join(
-        [
-            "Prepare this candidate for an interview for this job.",
-            block("facts", facts),
-            block("job", job),
-        ]
-    )
+
+def prep_variables(*, facts: list[dict], job: dict) -> dict[str, str]:
+    return {"facts": block("facts", facts), "job": block("job", job)}

@@ -16,7 +16,6 @@ from ..selectors import application_get
 from .ai import prepare_interview
 from .check import prep_checked, prep_edit_problems
 from .facts import profile_facts
-from .prompts import VERSION as PREP_PROMPT_VERSION
 from .schemas import PREP_SCHEMA
 
 
@@ -41,7 +40,7 @@ def interview_prep_create(*, user: Any, application_id: int, force: bool = False
             profile_version=profile.version,
             content=content,
             warnings=warnings,
-            prompt_version=PREP_PROMPT_VERSION,
+            prompt_version=result.prompt_version,
             provider_type=result.provider,
             model=result.model,
             usage_log_id=result.usage_log_id,

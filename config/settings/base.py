@@ -42,6 +42,7 @@ LOCAL_APPS = [
     "billing",
     "accounts",
     "orchestrator",
+    "prompts",
     "usage",
     "jobs",
     "documents",
@@ -198,6 +199,7 @@ from config.settings.topics.extraction import *  # noqa: E402, F403
 from config.settings.topics.frontend import *  # noqa: E402, F403
 from config.settings.topics.periodic import *  # noqa: E402, F403
 from config.settings.topics.privacy import *  # noqa: E402, F403
+from config.settings.topics.prompts import *  # noqa: E402, F403
 from config.settings.topics.providers import *  # noqa: E402, F403
 from config.settings.topics.requests import *  # noqa: E402, F403
 from config.settings.topics.resilience import *  # noqa: E402, F403

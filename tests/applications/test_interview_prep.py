@@ -28,7 +28,7 @@ def test_the_offline_prep_answers_from_profile_facts_and_names_the_gaps(
     assert response.status_code == 201, response.json()
     prep = response.json()["data"]
     assert prep["provider"] == "offline"
-    assert prep["prompt_version"] == "interview-v1"
+    assert prep["prompt_version"] == "interview_prep@1"
     questions = prep["content"]["questions"]
     assert {q["kind"] for q in questions} == {"behavioural", "technical", "company"}
     highlights = {h for w in rich_profile["work"] for h in w.get("highlights", [])}

@@ -66,7 +66,7 @@ def test_the_dashboard_shows_what_became_of_the_drafts(
     # cost per interview
     assert cells[1] == "openai · gpt-6-luna"
     assert cells[2] == "fast"
-    assert cells[3] == "cv-v1"
+    assert cells[3] == "cv_draft@1"
     assert cells[4] == "4"
     assert cells[5] == "2 (50%)"
     assert float(cells[6]) > 0  # the median of (edited, 0)

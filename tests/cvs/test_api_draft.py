@@ -28,7 +28,7 @@ def test_the_offline_provider_drafts_a_cv_from_the_profile_only(
     assert draft["job_id"] == job.pk
     assert draft["profile_version"] == 2
     assert draft["provider"] == "offline"
-    assert draft["prompt_version"] == "cv-v1"
+    assert draft["prompt_version"] == "cv_draft@1"
     assert draft["warnings"] == []
     cv = draft["content"]
     assert [e["employer"] for e in cv["experience"]] == [w["name"] for w in rich_profile["work"]]

@@ -49,7 +49,7 @@ def test_pasted_text_with_only_the_offline_provider_is_extracted_offline(api_cli
     assert response.status_code == 201, response.json()
     job = response.json()["data"]
     assert job["extracted_by"] == "offline"
-    assert job["prompt_version"] == "extraction-v3"
+    assert job["prompt_version"] == "extraction@1"
     assert job["title"] == "Frontend Developer"
     assert job["company"] == "Lumen Labs"
     assert "React" in job["skills"]

@@ -34,7 +34,7 @@ def test_the_offline_provider_writes_a_letter_that_keeps_the_rules(
     letter = response.json()["data"]
     assert letter["tone"] == tone
     assert letter["provider"] == "offline"
-    assert letter["prompt_version"] == "letter-v1"
+    assert letter["prompt_version"] == "cover_letter@1"
     assert letter["warnings"] == []
     content = letter["content"]
     assert letter_problems(content) == []
