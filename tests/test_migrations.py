@@ -66,6 +66,7 @@ def test_rows_written_before_the_migrations_read_the_same_after():
     old.get_model("orchestrator", "UsageRollupDay").objects.create(
         day=NOW.date(), rolled_at=NOW, covered_until=NOW
     )
+    old.get_model("orchestrator", "ScheduledRun").objects.create(job="reaper", started_at=NOW)
     # As migration 0005 made it (an earlier committing test's flush may have removed it).
     admins, _ = old.get_model("auth", "Group").objects.get_or_create(name="Provider admins")
     admins.permissions.add(
@@ -92,6 +93,9 @@ def test_rows_written_before_the_migrations_read_the_same_after():
     letter_now = new.get_model("letters", "CoverLetter").objects.get(pk=letter.pk)
     assert letter_now.provider_type == "gemini"
     assert new.get_model("orchestrator", "AITask").objects.get(pk=task.pk).kind == "cv_draft"
+    # The embedded schedule's row follows its job's new name, with its last start.
+    runs = new.get_model("orchestrator", "ScheduledRun").objects
+    assert list(runs.values_list("job", "started_at")) == [("orchestrator.reaper", NOW)]
     assert new.get_model("orchestrator", "RoutingRule").objects.get(pk=rule.pk).tier == "quality"
     assert new.get_model("usage", "Alert").objects.get(pk=alert.pk).subject == "openai main"
     assert new.get_model("usage", "UsageRollupDay").objects.get().covered_until == NOW
