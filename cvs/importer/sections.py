@@ -89,25 +89,22 @@ def heading_key(text: str) -> str:
 def section_of(line: Line, *, body_size: float) -> str | None:
     """The section a line opens, OTHER for a heading we do not read, None for no heading."""
     key = heading_key(line.plain)
-    if not key or len(key) > 40:
+    if not key or len(key) > 40 or len(line.fields) != 1:
         return None
     section = _HEADING_WORDS.get(key) or _HEADING_WORDS.get(key.replace(" ", ""))
-    looks_like_heading = line.heading or (
-        len(key.split()) <= 4
-        and not any(ch.isdigit() for ch in key)
-        and "@" not in line.plain
-        and (
-            (line.size and body_size and line.size >= body_size * 1.15)
-            or (line.plain.isupper() and len(key) > 3)
-        )
-    )
+    looks_like_heading = line.heading or _typeset_as_heading(line, key, body_size)
+    # A vocabulary word alone on its line is a heading, whatever its type.
     if section and (looks_like_heading or line.plain.rstrip(":") == line.plain.rstrip(":").strip()):
-        # A vocabulary word alone on its line is a heading, whatever its type.
-        if len(line.fields) == 1:
-            return section
-    if looks_like_heading and len(line.fields) == 1:
-        return OTHER
-    return None
+        return section
+    return OTHER if looks_like_heading else None
+
+
+def _typeset_as_heading(line: Line, key: str, body_size: float) -> bool:
+    """A short line without figures, bigger than the body text or in capitals."""
+    if len(key.split()) > 4 or any(ch.isdigit() for ch in key) or "@" in line.plain:
+        return False
+    bigger = bool(line.size and body_size and line.size >= body_size * 1.15)
+    return bigger or (line.plain.isupper() and len(key) > 3)
 
 
 def body_size(lines: list[Line]) -> float:
