@@ -83,11 +83,21 @@ def _paragraph_lines(paragraph: Paragraph) -> list[Line]:
             bold=_all_bold(runs),
             heading=style.startswith("Heading"),
             title=style == "Title",
-            bullet=bullet or "List" in style,
+            bullet=bullet or "List" in style or _numbered(paragraph),
         )
         for part in body_text.split("\n")
         if part.strip()
     ]
+
+
+def _numbered(paragraph: Paragraph) -> bool:
+    """An item of a Word list: pandoc and Word number bullets on the paragraph itself, whatever
+    its style ("Compact", "Normal"); numbering 0 switches an inherited list off."""
+    properties = paragraph._p.pPr
+    numbering = properties.numPr if properties is not None else None
+    if numbering is None or numbering.numId is None:
+        return False
+    return numbering.numId.val != 0
 
 
 def _all_bold(runs: list[Run]) -> bool:

@@ -33,7 +33,7 @@ DEGREE = re.compile(
     r"m\.?\s?a\.?|mba|b\.?\s?eng\.?|m\.?\s?eng\.?|bachelor(['’]s)?( of [\w ]+)?|"
     r"master(['’]s)?( of [\w ]+)?|diplom[a-z-]*|licen[cs]e|licenciatura|laurea|abitur|"
     r"baccalauréat|high school|associate(['’]s)? degree|magister|magistra|inżynier|"
-    r"engineer(ing)? degree|a-levels?|gcse|mestrado|grado|máster|doctorado|dottorato|"
+    r"engineer(ing|['’]s)? degree|a-levels?|gcse|mestrado|grado|máster|doctorado|dottorato|"
     r"(postgraduate |graduate )?certificate|postgraduate diploma)(?=\W|$)",
     re.IGNORECASE,
 )
@@ -44,6 +44,7 @@ SCHOOL_WORDS = re.compile(
     r"lycée|eth|epfl|mit|postech|kaist)\b",
     re.IGNORECASE,
 )
+BRACKETED_LIST = re.compile(r"\s*\(([^()]*,[^()]*)\)")
 DURATION = re.compile(r"^\d+\s+(years?|months?|yrs?|mos?)(\s+\d+\s+(months?|mos?))?$", re.I)
 _SPLITTERS = (" | ", " — ", " – ", " - ", " at ", " @ ", ", ", "; ", " bei ", " chez ", " en ")
 
@@ -115,11 +116,12 @@ def _continues(line: Line, bullet: Line) -> bool:
 
 def _undated_tail(entry: Entry | None) -> list[Line]:
     """Without bullets between entries, the lines after an entry's dates open the next one
-    ("Georgia Tech / MSc ... 2012 – 2013 / BITS Pilani / BEng ... 2008 – 2012")."""
+    ("Georgia Tech / MSc ... 2012 – 2013 / BITS Pilani / BEng ... 2008 – 2012"), unless the
+    dates lead each entry ("2014 - 2017 / Engineer at MAX-IV / 2017 - present / ...")."""
     if entry is None or entry.bullets:
         return []
     dated = [i for i, line in enumerate(entry.header) if date_range_find(line.plain)]
-    if not dated or dated[-1] == len(entry.header) - 1:
+    if not dated or dated[0] == 0 or dated[-1] == len(entry.header) - 1:
         return []
     # Only the last line moves: lines before it are the previous entry's description.
     tail = entry.header[-1:]
@@ -145,6 +147,15 @@ def entry_fields(entry: Entry) -> tuple[list[str], DateRange | None, str]:
         found = (date_range_find(text) for text in entry.extra_fields)
         fields.dates = next((dates for dates in found if dates), None)
     return fields.content, fields.dates, fields.location
+
+
+def _bracket_trim(text: str) -> str:
+    """What is left of a field once its dates are out: "Engineer (Sep 2019 – )" -> "Engineer";
+    a bracket that belongs to a name stays: "Pension Plan (HOOPP)"."""
+    text = re.sub(r"\(\s*[,;|–-]?\s*\)", " ", text).strip(" ,|–-·")
+    if text.count("(") != text.count(")"):
+        text = text.strip(" ,|–-·()")  # the dates took one half of a bracket
+    return text
 
 
 def _line_parts(line: Line) -> list[str]:
@@ -183,7 +194,7 @@ class _Fields:
         found = date_range_find(text)
         if found and self.dates is None:
             self.dates = found
-            return text.replace(found.text, " ").strip(" ,|–-·()")
+            return _bracket_trim(text.replace(found.text, " "))
         if found and len(found.text) >= len(text) - 3:
             return ""
         return text
@@ -194,11 +205,14 @@ class _Fields:
         return beside or (line_dated and not self.location and bool(self.content))
 
 
-PLACE = re.compile(r"^[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*, [A-Z][\w.'-]*(?: [A-Z][\w.'-]*)?\.?$")
+PLACE = re.compile(
+    r"^[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*"
+    r"(?:, [A-Z][\w.'-]*(?: [A-Z][\w.'-]*)?\.?| \([A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*\))$"
+)
 
 
 def looks_like_place(text: str) -> bool:
-    """ "San Francisco, CA", "Istanbul, Türkiye", "Remote"."""
+    """ "San Francisco, CA", "Istanbul, Türkiye", "Lund (Sweden)", "Remote"."""
     text = text.strip()
     if text.casefold() in ("remote", "online", "hybrid"):
         return True
@@ -210,21 +224,26 @@ def _is_named(text: str) -> bool:
 
 
 def _split_two(text: str) -> list[str]:
+    """A title and an employer in one field: split at " | ", " – ", " at ", ", " and the like,
+    else after the last title word ("FRONTEND DEVELOPER COMPANY B")."""
     for splitter in _SPLITTERS:
         if splitter in text:
             first, _, rest = text.partition(splitter)
             if first.strip() and rest.strip():
                 return [first.strip(), rest.strip()]
+    ends = [match.end() for match in TITLE_WORDS.finditer(text)]
+    rest = text[ends[-1] :].strip() if ends else ""
+    if rest[:1].isupper() and len(text.split()) <= 8:
+        return [text[: ends[-1]].strip(), rest]
     return [text]
 
 
 def work_entry(entry: Entry) -> tuple[dict, float]:
     content, dates, location = entry_fields(entry)
-    # Long fields are descriptions: the title and the employer are among the short ones.
-    content = sorted(content, key=lambda text: len(text.split()) > 8)
     if not content:
         return {}, 0.0
-    parts = content[:2] if len(content) >= 2 else _split_two(content[0])
+    names, described = _names_first(content)
+    parts = names[:2] if len(names) >= 2 else _split_two(names[0])
     title, employer, confidence = _title_and_employer(*(parts + [""])[:2])
     item = {"name": employer or "", "position": title}
     if location:
@@ -232,11 +251,28 @@ def work_entry(entry: Entry) -> tuple[dict, float]:
     _dates_put(item, dates)
     if entry.bullets:
         item["highlights"] = [b for b in entry.bullets if b]
-    if extra := [text for text in content[2:] if text]:
-        item["summary"] = " ".join(extra)
+    if described:
+        item["summary"] = " ".join(described)
     if not employer or not title:
         return item, 0.3
     return item, confidence if dates else min(confidence, 0.6)
+
+
+def _names_first(content: list[str]) -> tuple[list[str], list[str]]:
+    """The fields that may name the title and the employer, short ones first, and the rest
+    (sentences, and names past the first two) that describe the role."""
+    sentences = [text for text in content if _is_sentence(text)]
+    names = [text for text in content if text not in sentences] or sentences[:2]
+    names.sort(key=lambda text: len(text.split()) > 8)
+    return names, names[2:] + [text for text in sentences if text not in names]
+
+
+def _is_sentence(text: str) -> bool:
+    """ "Making coffee and baking cookies." (a name ends in a capital or an abbreviation:
+    "Omnious. Co., Ltd.")."""
+    words = text.split()
+    last = words[-1].rstrip(".")
+    return text.endswith(".") and len(words) >= 4 and last.isalpha() and last.islower()
 
 
 def _title_and_employer(first: str, second: str) -> tuple[str, str, float]:
@@ -311,23 +347,33 @@ class _School:
 
     def leftovers_place(self) -> None:
         """What no word named: the first is the institution if none was found, else the
-        degree's area unless it is a grade or a figure."""
+        degree's area unless it is a grade or a figure. Without a degree, words above the
+        school name what was studied ("Computer Programming and Analysis / Seneca
+        Polytechnic")."""
         leftovers = [piece for piece in self.pieces if piece not in self.used]
         if not self.institution and leftovers:
             self.institution = leftovers.pop(0)
-        if self.degree and not self.area and leftovers:
-            if not re.search(r"\bgpa\b|\d", leftovers[0], re.I):
-                self.area = leftovers[0]
+        if self.area or not leftovers or re.search(r"\bgpa\b|\d", leftovers[0], re.I):
+            return
+        if self.degree or self._studied_above(leftovers[0]):
+            self.area = leftovers[0]
+
+    def _studied_above(self, piece: str) -> bool:
+        if self.institution not in self.pieces:
+            return False
+        above = self.pieces.index(piece) < self.pieces.index(self.institution)
+        return above and len(piece.split()) >= 2 and not looks_like_place(piece)
 
 
-def skills_from(lines: list[Line]) -> list[dict]:
+def skills_from(lines: list[Line], *, open_brackets: bool = False) -> list[dict]:
     """'Languages: Python, C++' -> {"name": "Languages", "keywords": [...]}; a plain list of
-    words -> one skill each."""
+    words -> one skill each. With open_brackets a list in brackets is more of the same list:
+    "SQL (Oracle, MySQL)" -> SQL, Oracle, MySQL."""
     skills: list[dict] = []
     for line in lines:
-        text = line.plain
-        parts = line.fields if len(line.fields) > 1 else [text]
-        for part in parts:
+        for part in line.fields if len(line.fields) > 1 else [line.plain]:
+            if open_brackets:
+                part = BRACKETED_LIST.sub(r", \1", part)
             label, colon, rest = part.partition(":")
             if colon and len(label.split()) <= 4 and rest.strip():
                 keywords = _skill_words(rest)

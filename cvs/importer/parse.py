@@ -23,6 +23,7 @@ from .sections import (
     find_email,
     find_name,
     find_phone,
+    find_phone_alone,
     section_of,
 )
 
@@ -67,7 +68,7 @@ def _sections_split(lines: list[Line]) -> tuple[list[Line], list[tuple[str, str,
             section = None  # smaller than the real headings: an employer or a school in bold
         elif section and section != OTHER and not heading_size:
             heading_size = line.size
-        if section == OTHER and not sections and all(h.size < line.size for h in header):
+        if section == OTHER and not sections and all(h.size <= line.size for h in header):
             section = None  # the big line on top is the person's name, not a heading
         if section:
             sections.append((section, line.plain, []))
@@ -87,15 +88,17 @@ def _is_page_furniture(line: Line) -> bool:
 
 def _basics(parsed: ParsedCV, header: list[Line], lines: list[Line]) -> None:
     basics: dict = {}
-    name, sure = find_name(header or lines[:8])
+    name, sure = find_name(header, lines)
     if name:
         basics["name"], parsed.confidence["basics.name"] = name, sure
     top = "\n".join(line.plain for line in header)
     email = find_email(top) or find_email("\n".join(line.plain for line in lines))
     if email:
         basics["email"], parsed.confidence["basics.email"] = email, 1.0
-    phone = find_phone(top.replace(email, " ")) or find_phone(
-        "\n".join(line.plain for line in lines if "phone" in line.plain.casefold())
+    phone = (
+        find_phone(top.replace(email, " "))
+        or find_phone("\n".join(line.plain for line in lines if "phone" in line.plain.casefold()))
+        or find_phone_alone(lines)
     )
     if phone:
         basics["phone"], parsed.confidence["basics.phone"] = phone, 0.9
@@ -162,7 +165,7 @@ def _entries_read(parsed: ParsedCV, key: str, read: Callable, body: list[Line]) 
 
 
 def _skills_read(parsed: ParsedCV, title: str, body: list[Line]) -> None:
-    for skill in skills_from(body):
+    for skill in skills_from(body, open_brackets=True):
         _add(parsed, "skills", skill, 0.8)
 
 
