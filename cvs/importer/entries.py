@@ -58,7 +58,8 @@ class Entry:
 
 def entries_split(lines: list[Line]) -> list[Entry]:
     """One entry per role or school. A new entry starts at a non-bullet line that follows the
-    bullets of the previous one, or at a second date range in the header lines."""
+    bullets of the previous one, at a second date range in the header lines, or at a line set
+    like the entry's first one."""
     entries: list[Entry] = []
     last_bullet: Line | None = None
     for line in lines:
@@ -72,12 +73,19 @@ def entries_split(lines: list[Line]) -> list[Entry]:
         elif last_bullet is not None and _continues(line, last_bullet):
             _bullet_continue(entries[-1], line)
         else:
-            current = entries[-1] if entries else None
-            if _starts_entry(current, line):
-                entries.append(Entry(header=_undated_tail(current)))
-            entries[-1].header.append(line)
+            _header_add(entries, line)
             last_bullet = None
     return [entry for entry in entries if entry.header]
+
+
+def _header_add(entries: list[Entry], line: Line) -> None:
+    """A header line joins the current entry or opens the next one."""
+    current = entries[-1] if entries else None
+    if current is None or current.bullets or _set_like_first(current, line):
+        entries.append(Entry())
+    elif _has_dates(current) and date_range_find(line.plain) is not None:
+        entries.append(Entry(header=_undated_tail(current)))
+    entries[-1].header.append(line)
 
 
 def _bullet_add(entry: Entry, line: Line) -> None:
@@ -92,13 +100,13 @@ def _bullet_continue(entry: Entry, line: Line) -> None:
     entry.extra_fields += fields[1:]
 
 
-def _starts_entry(current: Entry | None, line: Line) -> bool:
-    """A header line opens a new entry after bullets, or when it brings a second date range."""
-    return (
-        current is None
-        or bool(current.bullets)
-        or (_has_dates(current) and date_range_find(line.plain) is not None)
-    )
+def _set_like_first(entry: Entry, line: Line) -> bool:
+    """A line set like the entry's first one, after lines set otherwise, opens the next entry
+    of a list without bullets ("Company A" bold / "Developer" / ... / "Company B" bold)."""
+    if len(entry.header) < 2 or not (line.bold or line.size):
+        return False
+    first, previous = entry.header[0], entry.header[-1]
+    return (line.size, line.bold) == (first.size, first.bold) != (previous.size, previous.bold)
 
 
 def _is_entry_head(line: Line) -> bool:
@@ -114,12 +122,10 @@ def _continues(line: Line, bullet: Line) -> bool:
     return line.plain[:1].islower()
 
 
-def _undated_tail(entry: Entry | None) -> list[Line]:
-    """Without bullets between entries, the lines after an entry's dates open the next one
-    ("Georgia Tech / MSc ... 2012 – 2013 / BITS Pilani / BEng ... 2008 – 2012"), unless the
-    dates lead each entry ("2014 - 2017 / Engineer at MAX-IV / 2017 - present / ...")."""
-    if entry is None or entry.bullets:
-        return []
+def _undated_tail(entry: Entry) -> list[Line]:
+    """When a second date range opens a new entry, the lines after the previous entry's dates
+    open it too ("Georgia Tech / MSc ... 2012 – 2013 / BITS Pilani / BEng ... 2008 – 2012"),
+    unless the dates lead each entry ("2014 - 2017 / Engineer at MAX-IV / 2017 - present")."""
     dated = [i for i, line in enumerate(entry.header) if date_range_find(line.plain)]
     if not dated or dated[0] == 0 or dated[-1] == len(entry.header) - 1:
         return []

@@ -8,7 +8,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .dates import date_range_find
-from .entries import education_entry, entries_split, skills_from, work_entry
+from .entries import (
+    DEGREE,
+    TITLE_WORDS,
+    education_entry,
+    entries_split,
+    skills_from,
+    work_entry,
+)
 from .lines import Line
 from .sections import (
     CERTIFICATES,
@@ -30,6 +37,7 @@ from .sections import (
 # Below this a field is reported as low confidence (and is what an AI pass would fill).
 LOW_CONFIDENCE = 0.6
 MAX_UNREAD_LINES = 40
+ENTRY_SPLIT = re.compile(r" [-–—|@] | at ")
 _PAGE_NUMBER = re.compile(r"^(page\s*)?\d+(\s*(/|of)\s*\d+)?$|^.{0,40}\s[–-]\s*\d+\s*/\s*\d+$")
 
 
@@ -64,17 +72,35 @@ def _sections_split(lines: list[Line]) -> tuple[list[Line], list[tuple[str, str,
     heading_size = 0.0  # the type size of the first heading named by its words
     for line in lines:
         section = section_of(line, body_size=size)
-        if section == OTHER and heading_size and line.size < heading_size * 0.95:
-            section = None  # smaller than the real headings: an employer or a school in bold
-        elif section and section != OTHER and not heading_size:
+        if section and section != OTHER and not heading_size:
             heading_size = line.size
-        if section == OTHER and not sections and all(h.size <= line.size for h in header):
-            section = None  # the big line on top is the person's name, not a heading
+        current = sections[-1][0] if sections else None
+        if section == OTHER and not _other_heading(line, current, header, heading_size):
+            section = None
         if section:
             sections.append((section, line.plain, []))
         else:
             (sections[-1][2] if sections else header).append(line)
     return header, sections
+
+
+def _other_heading(line: Line, current: str | None, header: list[Line], size: float) -> bool:
+    """Whether a heading-like line we have no section for is one, or is content set big."""
+    if current is None:
+        # The big line on top is the person's name, not a heading.
+        return not all(top.size <= line.size for top in header)
+    if size and line.size < size * 0.95:
+        return False  # smaller than the real headings: an employer or a school in bold
+    return not _entry_head(line, current)
+
+
+def _entry_head(line: Line, section: str) -> bool:
+    """A role or a degree set as big as a heading: "COMPANY A - Developer" under Experience,
+    "BACHELOR OF SCIENCE" under Education."""
+    text = line.plain
+    if section == EDUCATION:
+        return DEGREE.fullmatch(text) is not None
+    return section == WORK and bool(TITLE_WORDS.search(text)) and bool(ENTRY_SPLIT.search(text))
 
 
 def _is_page_furniture(line: Line) -> bool:

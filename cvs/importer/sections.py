@@ -60,6 +60,7 @@ HEADINGS = {
     ),
     CERTIFICATES: (
         "certifications", "certificates", "certification", "licenses and certifications",
+        "technical certifications", "professional certifications",
         "licences", "zertifikate", "zertifizierungen", "certificats", "certificaciones",
         "certificazioni", "certificaten", "certyfikaty", "certificações",
     ),
