@@ -15,7 +15,7 @@ TITLE_WORDS = re.compile(
     r"scientist|researcher|research|assistant|lead|leader|designer|specialist|officer|architect|"
     r"teacher|lecturer|professor|associate|head|coordinator|administrator|technician|president|"
     r"founder|co-?founder|ceo|cto|cfo|coo|vp|owner|student|fellow|postdoc|writer|editor|"
-    r"accountant|nurse|trainee|apprentice|sre|devops|member|advisor|adviser|partner|"
+    r"accountant|nurse|trainee|apprentice|sre|devops|member|advisor|adviser|partner|tester|"
     r"executive|representative|supervisor|tutor|volunteer|clerk|agent|staff|principal|"
     r"ingenieur|entwickler|berater|leiter|praktikant|werkstudent|ingénieur|développeur|"
     r"chef|stagiaire|ingeniero|desarrollador|jefe|ingegnere|sviluppatore|ontwikkelaar|"
