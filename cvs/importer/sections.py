@@ -110,7 +110,11 @@ def _typeset_as_heading(line: Line, key: str, body_size: float) -> bool:
 
 
 def body_size(lines: list[Line]) -> float:
-    sizes = Counter(line.size for line in lines for _ in range(len(line.plain)) if line.size)
+    """The type size most of the text is set in."""
+    sizes: Counter = Counter()
+    for line in lines:
+        if line.size:
+            sizes[line.size] += len(line.plain)
     return sizes.most_common(1)[0][0] if sizes else 0.0
 
 
