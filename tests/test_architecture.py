@@ -39,17 +39,6 @@ LONG_MODULES_LEFT = {
     "orchestrator/services.py",
 }
 COMPLEX_FUNCTIONS_LEFT = {
-    "cvs/importer/documents.py: paragraph",
-    "cvs/importer/entries.py: education_entry",
-    "cvs/importer/entries.py: entries_split",
-    "cvs/importer/entries.py: entry_fields",
-    "cvs/importer/entries.py: work_entry",
-    "cvs/importer/linkedin.py: linkedin_parse",
-    "cvs/importer/parse.py: _basics",
-    "cvs/importer/parse.py: _section",
-    "cvs/importer/parse.py: cv_parse",
-    "cvs/importer/scoring.py: fields_score",
-    "cvs/importer/sections.py: section_of",
     "orchestrator/providers/anthropic.py: AnthropicAdapter.stream",
     "orchestrator/providers/gemini.py: GeminiAdapter.stream",
     "orchestrator/providers/openai.py: OpenAIAdapter._params",

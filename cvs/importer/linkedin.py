@@ -27,6 +27,22 @@ def linkedin_parse(archive: zipfile.ZipFile) -> ParsedCV:
         name: _rows(archive, name) for name in (*FILES, "Email Addresses.csv", "PhoneNumbers.csv")
     }
     parsed = ParsedCV(draft={})
+    basics = _basics(tables)
+    if basics:
+        parsed.draft["basics"] = basics
+        parsed.confidence.update({f"basics.{key}": 1.0 for key in basics})
+    for row in tables["Positions.csv"]:
+        _add(parsed, "work", _position(row), required=("name", "position"))
+    for row in tables["Education.csv"]:
+        _add(parsed, "education", _school(row), required=("institution",))
+    for row in tables["Skills.csv"]:
+        _add(parsed, "skills", {"name": (row.get("Name") or "").strip()}, required=("name",))
+    for row in tables["Certifications.csv"]:
+        _add(parsed, "certificates", _certificate(row), required=("name",))
+    return parsed
+
+
+def _basics(tables: dict[str, list[dict[str, str]]]) -> dict:
     basics: dict = {}
     for row in tables["Profile.csv"][:1]:
         name = " ".join(filter(None, (row.get("First Name"), row.get("Last Name"))))
@@ -41,34 +57,35 @@ def linkedin_parse(archive: zipfile.ZipFile) -> ParsedCV:
             break
     for row in tables["PhoneNumbers.csv"][:1]:
         _put(basics, "phone", row.get("Number"))
-    if basics:
-        parsed.draft["basics"] = basics
-        parsed.confidence.update({f"basics.{key}": 1.0 for key in basics})
-    for row in tables["Positions.csv"]:
-        item: dict = {}
-        _put(item, "name", row.get("Company Name"))
-        _put(item, "position", row.get("Title"))
-        _put(item, "location", row.get("Location"))
-        _put(item, "startDate", iso_month(row.get("Started On") or ""))
-        _put(item, "endDate", iso_month(row.get("Finished On") or ""))
-        _put(item, "summary", row.get("Description"))
-        _add(parsed, "work", item, required=("name", "position"))
-    for row in tables["Education.csv"]:
-        item = {}
-        _put(item, "institution", row.get("School Name"))
-        _put(item, "studyType", row.get("Degree Name"))
-        _put(item, "startDate", iso_month(row.get("Start Date") or ""))
-        _put(item, "endDate", iso_month(row.get("End Date") or ""))
-        _add(parsed, "education", item, required=("institution",))
-    for row in tables["Skills.csv"]:
-        _add(parsed, "skills", {"name": (row.get("Name") or "").strip()}, required=("name",))
-    for row in tables["Certifications.csv"]:
-        item = {}
-        _put(item, "name", row.get("Name"))
-        _put(item, "issuer", row.get("Authority"))
-        _put(item, "date", iso_month(row.get("Started On") or ""))
-        _add(parsed, "certificates", item, required=("name",))
-    return parsed
+    return basics
+
+
+def _position(row: dict[str, str]) -> dict:
+    item: dict = {}
+    _put(item, "name", row.get("Company Name"))
+    _put(item, "position", row.get("Title"))
+    _put(item, "location", row.get("Location"))
+    _put(item, "startDate", iso_month(row.get("Started On") or ""))
+    _put(item, "endDate", iso_month(row.get("Finished On") or ""))
+    _put(item, "summary", row.get("Description"))
+    return item
+
+
+def _school(row: dict[str, str]) -> dict:
+    item: dict = {}
+    _put(item, "institution", row.get("School Name"))
+    _put(item, "studyType", row.get("Degree Name"))
+    _put(item, "startDate", iso_month(row.get("Start Date") or ""))
+    _put(item, "endDate", iso_month(row.get("End Date") or ""))
+    return item
+
+
+def _certificate(row: dict[str, str]) -> dict:
+    item: dict = {}
+    _put(item, "name", row.get("Name"))
+    _put(item, "issuer", row.get("Authority"))
+    _put(item, "date", iso_month(row.get("Started On") or ""))
+    return item
 
 
 def _rows(archive: zipfile.ZipFile, name: str) -> list[dict[str, str]]:

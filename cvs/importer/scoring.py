@@ -25,48 +25,62 @@ def _same(expected: str, found: str) -> bool:
 def fields_score(*, expected: dict, draft: dict) -> Counter:
     """Counter of `<field>` (fields checked) and `<field>_ok` (right) per field kind."""
     score: Counter = Counter()
-    basics = draft.get("basics") or {}
+    _basics_score(score, expected, draft.get("basics") or {})
+    _work_score(score, expected.get("work") or [], draft.get("work") or [])
+    _schools_score(score, expected.get("education") or [], draft.get("education") or [])
+    _skills_score(score, expected.get("skills") or [], draft.get("skills") or [])
+    return score
 
-    def check(kind: str, ok: bool) -> None:
-        score[kind] += 1
-        score[f"{kind}_ok"] += int(ok)
 
+def _check(score: Counter, kind: str, ok: bool) -> None:
+    score[kind] += 1
+    score[f"{kind}_ok"] += int(ok)
+
+
+def _basics_score(score: Counter, expected: dict, basics: dict) -> None:
     if expected.get("name"):
-        check("name", norm(expected["name"]) == norm(basics.get("name")))
+        _check(score, "name", norm(expected["name"]) == norm(basics.get("name")))
     if expected.get("email"):
-        check(
-            "email", (expected["email"] or "").casefold() == (basics.get("email") or "").casefold()
-        )
+        email = (basics.get("email") or "").casefold()
+        _check(score, "email", (expected["email"] or "").casefold() == email)
     if expected.get("phone"):
         digits = re.sub(r"\D", "", expected["phone"])
-        check("phone", bool(digits) and digits == re.sub(r"\D", "", basics.get("phone") or ""))
-    work = draft.get("work") or []
-    for item in expected.get("work") or []:
+        found = re.sub(r"\D", "", basics.get("phone") or "")
+        _check(score, "phone", bool(digits) and digits == found)
+
+
+def _work_score(score: Counter, expected: list[dict], work: list[dict]) -> None:
+    for item in expected:
         found = next((w for w in work if _same(item["employer"], w.get("name", ""))), None)
-        check("employer", found is not None)
-        check("title", found is not None and _same(item["title"], found.get("position", "")))
+        _check(score, "employer", found is not None)
+        _check(
+            score, "title", found is not None and _same(item["title"], found.get("position", ""))
+        )
         if item.get("start"):
-            check("start", found is not None and found.get("startDate") == item["start"])
-    schools = draft.get("education") or []
-    for item in expected.get("education") or []:
+            _check(score, "start", found is not None and found.get("startDate") == item["start"])
+
+
+def _schools_score(score: Counter, expected: list[dict], schools: list[dict]) -> None:
+    for item in expected:
         found = next(
             (s for s in schools if _same(item["institution"], s.get("institution", ""))), None
         )
-        check("school", found is not None)
+        _check(score, "school", found is not None)
         if item.get("degree"):
-            degree = " ".join(
-                filter(None, ((found or {}).get("studyType"), (found or {}).get("area")))
-            )
-            check("degree", found is not None and _same(item["degree"], degree))
-    skills = [
+            found = found or {}
+            degree = " ".join(filter(None, (found.get("studyType"), found.get("area"))))
+            _check(score, "degree", bool(found) and _same(item["degree"], degree))
+
+
+def _skills_score(score: Counter, expected: list[str], skills: list[dict]) -> None:
+    words = [
         word
-        for skill in draft.get("skills") or []
+        for skill in skills
         for word in (skill.get("name"), *(skill.get("keywords") or []))
         if word
     ]
-    for skill in expected.get("skills") or []:
-        check("skill", any(norm(skill) == norm(word) for word in skills))
-    return score
+    for skill in expected:
+        _check(score, "skill", any(norm(skill) == norm(word) for word in words))
 
 
 def accuracy(score: Counter) -> float:
