@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import json
 import random
+import re
 import unicodedata
 from pathlib import Path
 from types import SimpleNamespace
@@ -135,7 +136,32 @@ def _mixed() -> tuple[dict, dict]:
     return cv, profile
 
 
-CASES = {"bounds": _bounds, "mixed": _mixed}
+_TOPICS = "billing search routing payments invoices tracking alerts exports imports reports".split()
+
+
+def _crowded() -> tuple[dict, dict]:
+    """One employer of 150 highlights (more than a bullet is compared with in full) sharing
+    most of their words, and 80 bullets at it, some reworded, some invented."""
+    rng = random.Random(27)
+    profile = copy.deepcopy(RICH)
+    highlights = [
+        f"Built the {rng.choice(_TOPICS)} and {rng.choice(_TOPICS)} services in Python for "
+        f"{rng.randrange(2, 40)} teams, serving {rng.randrange(1, 9)} million requests a day"
+        for _ in range(150)
+    ]
+    profile["work"] = [{"name": "Crowded Ltd", "position": "Engineer", "highlights": highlights}]
+    bullets = [
+        rng.choice(highlights)
+        if rng.random() < 0.5
+        else " ".join(rng.sample(rng.choice(highlights).split(), 8) + [rng.choice(_TOPICS)])
+        for _ in range(80)
+    ]
+    cv = {**draft_cv(RICH, BACKEND_JOB), "experience": []}
+    cv["experience"] = [{"employer": "Crowded", "title": "Engineer", "bullets": bullets}]
+    return cv, profile
+
+
+CASES = {"bounds": _bounds, "crowded": _crowded, "mixed": _mixed}
 
 
 def reports(case: str) -> dict:
@@ -173,8 +199,6 @@ def reference_grams(text: str, n: int = 3) -> set[str]:
     a lone ambiguous word only when capitalised (cvs.claims.grams, read plainly)."""
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
-    import re
-
     cased = re.findall(r"[\w+#]+(?:\.[\w+#]+)*", text.replace("&", " and "))
     tokens = [fold(t).replace(".", "").replace("_", "") for t in cased]
     found = set()
