@@ -142,7 +142,7 @@ def numbers(text: str) -> set[float]:
         for digits, scale in _FIGURE.findall(text):
             value = float(digits.replace(",", ""))
             found.add(value * _SCALE.get(scale.lower(), 1) if scale else value)
-    for word in text.lower().split():
+    for word in set(text.lower().split()):
         value = NUMBER_WORDS.get(word.strip(_PUNCTUATION))
         if value is not None:
             found.add(float(value))
@@ -280,7 +280,9 @@ class ProfileIndex:
         return self._part("all_numbers", self._all_numbers)
 
     def _all_numbers(self) -> set[float]:
-        found = set().union(*map(numbers, [*self.texts, *_skill_names(self._profile)]))
+        # One pass over all texts: a bar between them keeps a figure from taking the next
+        # text's first word as its scale ("5" and "million users" are not 5 million).
+        found = numbers("\n|\n".join([*self.texts, *_skill_names(self._profile)]))
         for entries in self.work.values():
             found.update(*map(date_years, entries))
         return found
@@ -290,8 +292,8 @@ class ProfileIndex:
         return self._part("vocabulary", self._vocabulary)
 
     def _vocabulary(self) -> set[str]:
-        every = [w for t in [*self.texts, *_skill_names(self._profile)] for w in words(t)]
-        return {SHORT.get(w, w) for w in every}
+        every = set().union(*map(words, [*self.texts, *_skill_names(self._profile)]))
+        return set(map(SHORT.get, every, every))
 
     @property
     def certificates(self) -> list[set[str]]:

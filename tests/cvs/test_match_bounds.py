@@ -244,3 +244,19 @@ def test_the_runs_of_words_are_the_plain_ones(n):
 
     for text in texts:
         assert grams(text, n) == reference_grams(text, n), text
+
+
+def test_a_figure_at_the_end_of_one_text_never_scales_with_the_next_text():
+    profile = {
+        "basics": {"label": "Engineer", "summary": "Led 5"},
+        "work": [{"name": "Acme", "summary": "million users served"}],  # texts side by side
+    }
+    cv = {"summary": "Led 5 teams. Served 5 million users."}
+    profile_index_forget()
+
+    checked = cv_fact_check(cv, profile)
+
+    assert checked.cv["summary"] == "Led 5 teams."
+    assert checked.warnings == [
+        'Removed: Figures (5,000,000) in "Served 5 million users." are not in your profile.'
+    ]
