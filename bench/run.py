@@ -3,7 +3,7 @@
     python -m bench [--quick] [--only overhead,quota,...] [--no-write]
 
 Phases: overhead (1), throughput (2), reports (3), quota (4), profile (5), match (6),
-extraction (7), streaming (8), export (9). Each runs as
+extraction (7), streaming (8), export (9), imports (10), outcomes (11). Each runs as
 `python -m bench.<module> --json bench/out/<phase>.json`, so one
 failing phase is reported and the others still run. See bench/README.md.
 """

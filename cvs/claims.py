@@ -12,17 +12,20 @@ The rules (README, "What the fact check accepts"):
 - Numbers are values: "four" is 4, "2 million" and "2M" are 2,000,000, "35%" is 35.
 - Nothing else is a synonym: "Developer" is not "Engineer", "Go" is not "Golang 2".
 
-Building the index walks the profile once; each question is then a set lookup, so checking a
-CV costs time linear in its length.
+Each part of the index is built when a check first needs it, in one walk of the profile; each
+question is then a lookup, so a check costs time linear in the CV and the profile.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from typing import Any
 
 # Second spellings of the same thing, in key form (see skill_key).
 ALIASES = {
@@ -139,7 +142,7 @@ def numbers(text: str) -> set[float]:
         for digits, scale in _FIGURE.findall(text):
             value = float(digits.replace(",", ""))
             found.add(value * _SCALE.get(scale.lower(), 1) if scale else value)
-    for word in text.lower().split():
+    for word in set(text.lower().split()):
         value = NUMBER_WORDS.get(word.strip(_PUNCTUATION))
         if value is not None:
             found.add(float(value))
@@ -183,56 +186,142 @@ def same_date(claimed: str, actual: str) -> bool:
 AMBIGUOUS = frozenset("go rust swift react express spark flask excel r c dart ruby".split())
 
 
+def _cased_tokens(text: str) -> list[str]:
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return _TOKEN.findall(text.replace("&", " and "))
+
+
+def _tokens(text: str) -> list[str]:
+    """The words of a text as grams() runs them together: folded, "." and "_" dropped (a
+    token holds no space, hyphen or slash; of what skill_key drops only these)."""
+    if text.isascii():
+        # Lower case keeps an ASCII text's tokens where they are: one pass finds them all.
+        tokens = _TOKEN.findall(text.lower().replace("&", " and "))
+        return " ".join(tokens).replace(".", "").replace("_", "").split(" ") if tokens else []
+    return [fold(t).replace(".", "").replace("_", "") for t in _cased_tokens(text)]
+
+
 def grams(text: str, n: int = 3) -> set[str]:
     """Every run of 1..n words, joined and aliased, so "Google Cloud" and "GitHub Actions" are
     found as skills inside a sentence."""
-    if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
-    cased = _TOKEN.findall(text.replace("&", " and "))
-    # A token holds no space, hyphen or slash; of what skill_key drops only "." and "_".
-    tokens = [fold(t).replace(".", "").replace("_", "") for t in cased]
-    grams = set()
-    for i, token in enumerate(tokens):
-        key = ALIASES.get(token, token)
-        if not (key in AMBIGUOUS and not cased[i][:1].isupper()):
-            grams.add(key)
-        joined = token
-        for size in range(2, n + 1):
-            if i + size > len(tokens):
-                break
-            joined += tokens[i + size - 1]
-            grams.add(ALIASES.get(joined, joined))
-    return grams
+    tokens = _tokens(text)
+    found = set(map(ALIASES.get, tokens, tokens))
+    ambiguous = found & AMBIGUOUS
+    if ambiguous:  # a lone everyday word counts only where it is capitalised
+        found -= ambiguous
+        found.update(
+            key
+            for key, word in zip(map(ALIASES.get, tokens, tokens), _cased_tokens(text), strict=True)
+            if key in ambiguous and word[:1].isupper()
+        )
+    runs = tokens
+    for size in range(2, n + 1):
+        runs = list(map(str.__add__, runs, tokens[size - 1 :]))
+        found.update(map(ALIASES.get, runs, runs))
+    return found
 
 
-@dataclass
 class ProfileIndex:
-    """The profile's facts in the shapes the checks look them up in."""
+    """The profile's facts in the shapes the checks look them up in. Each shape is built the
+    first time a check asks for it, so a match report, which reads the skills, the text and
+    the facts of the CV's own employers, does not pay for the rest of a long profile."""
 
-    # skill key -> the profile's skill entry that names it
-    skill_keys: dict[str, str] = field(default_factory=dict)
-    # key of every run of 1-3 words of the profile's text -> the first text it is in
-    text_keys: dict[str, str] = field(default_factory=dict)
-    all_numbers: set[float] = field(default_factory=set)
-    vocabulary: set[str] = field(default_factory=set)
-    certificates: list[set[str]] = field(default_factory=list)
-    # key of the employer -> its work entries
-    work: dict[str, list[dict]] = field(default_factory=dict)
-    # fact texts per employer key, each with its stems and numbers
-    facts: dict[str, list[dict]] = field(default_factory=dict)
+    def __init__(self, profile: dict) -> None:
+        self._profile = profile  # a private copy (profile_index), never changed
+        # Shapes built so far. Two threads may build one at the same time: both get the same.
+        self._parts: dict[str, Any] = {}
+
+    def _part(self, name: str, build: Callable[[], Any]) -> Any:
+        if name not in self._parts:
+            self._parts[name] = build()
+        return self._parts[name]
+
+    @property
+    def skill_keys(self) -> dict[str, str]:
+        """skill key -> the profile's first skill entry that names it"""
+        return self._part("skill_keys", self._skill_keys)
+
+    def _skill_keys(self) -> dict[str, str]:
+        return {skill_key(n): n.strip() for n in reversed(_skill_names(self._profile))}
+
+    @property
+    def texts(self) -> list[str]:
+        return self._part("texts", lambda: _profile_texts(self._profile))
+
+    def text_naming(self, key: str) -> str | None:
+        """The first text of the profile with a run of 1-3 words of that key (see grams).
+
+        Only the texts whose squashed tokens hold a spelling of the key are read word by
+        word, and each at most once: a check asks about a few dozen skills, and a profile
+        may have hundreds of texts."""
+        return self._part(f"text naming {key}", lambda: self._first_text_naming(key))
+
+    def _first_text_naming(self, key: str) -> str | None:
+        squashed, starts, tokens = self._part("squashed", lambda: _squash_all(self.texts))
+        spellings = [s for s in _SPELLINGS.get(key, (key,)) if _cut_into(s, tokens)]
+        if key and not spellings:
+            return None
+        texts, at, number = self.texts, 0, 0
+        while number < len(texts):
+            if key:  # "" (the run of a lone "_") may be in any text
+                found = [p for p in (squashed.find(s, at) for s in spellings) if p >= 0]
+                if not found:
+                    return None
+                number = bisect.bisect_right(starts, min(found)) - 1
+            if key in self._part(f"grams of {number}", lambda n=number: grams(texts[n])):
+                return texts[number]
+            number += 1
+            at = starts[number]
+        return None
+
+    @property
+    def all_numbers(self) -> set[float]:
+        return self._part("all_numbers", self._all_numbers)
+
+    def _all_numbers(self) -> set[float]:
+        # One pass over all texts: a bar between them keeps a figure from taking the next
+        # text's first word as its scale ("5" and "million users" are not 5 million).
+        found = numbers("\n|\n".join([*self.texts, *_skill_names(self._profile)]))
+        for entries in self.work.values():
+            found.update(*map(date_years, entries))
+        return found
+
+    @property
+    def vocabulary(self) -> set[str]:
+        return self._part("vocabulary", self._vocabulary)
+
+    def _vocabulary(self) -> set[str]:
+        every = set().union(*map(words, [*self.texts, *_skill_names(self._profile)]))
+        return set(map(SHORT.get, every, every))
+
+    @property
+    def certificates(self) -> list[set[str]]:
+        return self._part("certificates", lambda: _certificates(self._profile))
+
+    @property
+    def work(self) -> dict[str, list[dict]]:
+        """key of the employer -> its work entries"""
+        return self._part("work", lambda: _work_by_employer(self._profile))
+
+    def facts_of(self, employer: str) -> list[dict]:
+        """The fact texts of an employer (by its key), each with its stems and numbers."""
+        works = self.work.get(employer, [])
+        return self._part(
+            f"facts of {employer}", lambda: [f for w in works for f in _work_facts(w)]
+        )
 
     def backs_skill(self, name: str) -> bool:
         key = skill_key(name)
-        return bool(key) and (key in self.skill_keys or key in self.text_keys)
+        return bool(key) and (key in self.skill_keys or self.text_naming(key) is not None)
 
     def backing(self, name: str) -> dict | None:
         """The profile fact that backs a skill: its skills list, or the text naming it."""
         key = skill_key(name)
         if key in self.skill_keys:
             return {"field": "skills", "text": self.skill_keys[key]}
-        if key in self.text_keys:
-            return {"field": "text", "text": self.text_keys[key]}
-        return None
+        text = self.text_naming(key)
+        return {"field": "text", "text": text} if text is not None else None
 
 
 # Where the profile states facts in prose: list -> the keys of each entry that hold text.
@@ -311,7 +400,7 @@ def profile_index(profile: dict) -> ProfileIndex:
 
 @functools.lru_cache(maxsize=8)
 def _cached_index(profile_json: str) -> ProfileIndex:
-    return _build_index(json.loads(profile_json))
+    return ProfileIndex(json.loads(profile_json))
 
 
 def profile_index_forget() -> None:
@@ -319,26 +408,42 @@ def profile_index_forget() -> None:
     _cached_index.cache_clear()
 
 
-def _build_index(profile: dict) -> ProfileIndex:
-    index = ProfileIndex()
-    names = _skill_names(profile)
-    for name in names:
-        index.skill_keys.setdefault(skill_key(name), name.strip())
-    texts = _profile_texts(profile)
-    for text in texts:
-        for key in grams(text):
-            index.text_keys.setdefault(key, text)
-    for text in [*texts, *names]:
-        index.vocabulary |= {SHORT.get(w, w) for w in words(text)}
-        index.all_numbers |= numbers(text)
-    index.certificates = [
+# key -> each spelling that grams() makes into it: the key and its aliases
+_SPELLINGS = {
+    key: (key, *(s for s, k in ALIASES.items() if k == key and s != key))
+    for key in set(ALIASES.values())
+}
+
+
+def _cut_into(spelling: str, tokens: set[str], parts: int = 3) -> bool:
+    """Can the spelling be cut into at most `parts` of these tokens?"""
+    if spelling in tokens:
+        return True
+    return parts > 1 and any(
+        spelling[:cut] in tokens and _cut_into(spelling[cut:], tokens, parts - 1)
+        for cut in range(1, len(spelling))
+    )
+
+
+def _squash_all(texts: list[str]) -> tuple[str, list[int], set[str]]:
+    """Each text's tokens run together, all in one string, where each text starts in it (and
+    the end), and every token. A run of words grams() finds (before its alias) is a substring
+    of its text's part, so a spelling that is not proves grams() will not find its key."""
+    tokens = [_tokens(text) for text in texts]
+    squashed = ["".join(words) for words in tokens]
+    return "".join(squashed), [0, *itertools.accumulate(map(len, squashed))], set().union(*tokens)
+
+
+def _certificates(profile: dict) -> list[set[str]]:
+    return [
         set(words(f"{c.get('name') or ''} {c.get('issuer') or ''}"))
         for c in profile.get("certificates") or []
         if c.get("name")
     ]
-    for work in profile.get("work") or []:
-        key = employer_key(work.get("name") or "")
-        index.work.setdefault(key, []).append(work)
-        index.facts.setdefault(key, []).extend(_work_facts(work))
-        index.all_numbers |= date_years(work)
-    return index
+
+
+def _work_by_employer(profile: dict) -> dict[str, list[dict]]:
+    work: dict[str, list[dict]] = {}
+    for entry in profile.get("work") or []:
+        work.setdefault(employer_key(entry.get("name") or ""), []).append(entry)
+    return work

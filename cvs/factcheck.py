@@ -224,7 +224,7 @@ def _check_dates(item: dict, entries: list[dict], keys: tuple[str, str], where: 
 
 def _check_bullets(item: dict, index: ProfileIndex, found: list[Unbacked]) -> None:
     employer = item.get("employer") or ""
-    facts = index.facts.get(employer_key(employer), [])
+    facts = index.facts_of(employer_key(employer))
     kept = []
     for bullet in item.get("bullets") or []:
         problem = _bullet_problem(bullet, employer, facts, index) if isinstance(bullet, str) else ""

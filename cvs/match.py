@@ -151,6 +151,12 @@ MAX_CANDIDATES = 64
 
 
 def _best_fact(bullet_stems: set[str], facts: list[dict], postings: dict) -> tuple[dict, float]:
+    if len(facts) <= MAX_CANDIDATES:  # every fact sharing a word is a candidate: no lookup
+        shared_by = [len(bullet_stems & fact["stems"]) for fact in facts]
+        most = max(shared_by, default=0)
+        if not most:
+            return {}, 0.0
+        return facts[shared_by.index(most)], most / len(bullet_stems)
     candidates: dict[int, None] = {}
     for stem in sorted(bullet_stems, key=lambda s: (len(postings.get(s, ())), s)):
         for number in postings.get(stem, ()):
@@ -185,14 +191,16 @@ def _bullet_source(bullet: str, employer: str, facts: list[dict] | None, posting
 
 
 def _bullet_report(cv: dict, index: ProfileIndex) -> list[dict]:
-    postings = {key: _fact_index(facts) for key, facts in index.facts.items()}
+    postings: dict[str, dict] = {}  # for the CV's own employers with many facts only
     bullets = []
     for number, item in enumerate(cv.get("experience") or []):
         if not isinstance(item, dict):
             continue
         employer = item.get("employer") or ""
         key = employer_key(employer)
-        facts = index.facts.get(key) if key in index.work else None
+        facts = index.facts_of(key) if key in index.work else None
+        if facts is not None and len(facts) > MAX_CANDIDATES and key not in postings:
+            postings[key] = _fact_index(facts)
         for place, bullet in enumerate(item.get("bullets") or []):
             if isinstance(bullet, str):
                 source = _bullet_source(bullet, employer, facts, postings.get(key, {}))
