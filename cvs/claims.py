@@ -4,12 +4,11 @@ let an honest rewording through.
 
 The rules (README, "What the fact check accepts"):
 
-- Case, accents, punctuation, "&"/"and", and hyphens or spaces inside a word never matter:
-  "Back-end" is "Backend", "CI/CD" is "CI CD", "Node.js" is "NodeJS".
-- A few names have a second spelling everyone uses (ALIASES: Postgres/PostgreSQL, K8s/
-  Kubernetes, JS/JavaScript, Golang/Go, ...), and a few title words an abbreviation (SHORT:
-  Sr/Senior, Jr/Junior, Eng/Engineer, Dev/Developer, Mgr/Manager).
-- Numbers are values: "four" is 4, "2 million" and "2M" are 2,000,000, "35%" is 35.
+- Words and figures are read as documents.wording reads them for every document: case,
+  accents, punctuation and "&"/"and" never matter, a few names have a second spelling
+  (ALIASES), numbers are values ("four" is 4, "2M" is 2,000,000).
+- A few title words have an abbreviation (SHORT: Sr/Senior, Jr/Junior, Eng/Engineer,
+  Dev/Developer, Mgr/Manager).
 - Nothing else is a synonym: "Developer" is not "Engineer", "Go" is not "Golang 2".
 
 Each part of the index is built when a check first needs it, in one walk of the profile; each
@@ -27,28 +26,16 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-# Second spellings of the same thing, in key form (see skill_key).
-ALIASES = {
-    "postgres": "postgresql",
-    "psql": "postgresql",
-    "k8s": "kubernetes",
-    "js": "javascript",
-    "ts": "typescript",
-    "golang": "go",
-    "reactjs": "react",
-    "vuejs": "vue",
-    "vue": "vue",
-    "nodejs": "node",
-    "node": "node",
-    "amazonwebservices": "aws",
-    "googlecloud": "gcp",
-    "googlecloudplatform": "gcp",
-    "mssql": "sqlserver",
-    "cicd": "cicd",
-    "ml": "machinelearning",
-    "ai": "artificialintelligence",
-    "py": "python",
-}
+from documents.wording import (
+    ALIASES,
+    STOPWORDS,
+    TOKEN,
+    fold,
+    numbers,
+    skill_key,
+    words,
+)
+
 SHORT = {
     "sr": "senior",
     "snr": "senior",
@@ -62,25 +49,6 @@ SHORT = {
     "asst": "assistant",
     "assoc": "associate",
 }
-NUMBER_WORDS = {
-    w: n
-    for n, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-        "fifteen sixteen seventeen eighteen nineteen twenty".split()
-    )
-} | {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80}
-_SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "mn": 1e6, "bn": 1e9, "b": 1e9}
-_SCALE["billion"] = 1e9
-# A figure: digits (with thousands separators or decimals), an optional scale word. A figure
-# glued to letters ("p95", "S3", "EC2") is a name, not a number.
-_FIGURE = re.compile(
-    r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(k|m|mn|bn|b|thousand|million|billion)?"
-    r"(?![a-z\d])",
-    re.I,
-)
-_HAS_DIGIT = re.compile(r"\d")
-_PUNCTUATION = ".,;:!?()[]\"'’“”"
-_TOKEN = re.compile(r"[\w+#]+(?:\.[\w+#]+)*")
 _MONTHS = {
     m: n
     for n, names in enumerate(
@@ -103,50 +71,12 @@ _MONTHS = {
     for m in names
 }
 ONGOING = {"", "present", "current", "now", "today", "ongoing", "heute", "aujourd'hui"}
-STOPWORDS = frozenset(
-    "a an and as at by for from in into of on or our the their to with within was were is are "
-    "be been that this those these it its over per via i my me we".split()
-)
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: "Lycée" and "lycee" are one school to a reader."""
-    if not text or text.isascii():
-        return (text or "").lower()
-    text = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
-
-
-def words(text: str) -> list[str]:
-    return _TOKEN.findall(fold(text).replace("&", " and "))
-
-
-def skill_key(text: str) -> str:
-    """One spelling per skill: "Back-end" -> "backend", "CI/CD" -> "cicd", "Postgres" ->
-    "postgresql"."""
-    key = re.sub(r"[\s\-_/.'’]+", "", fold(text).replace("&", "and"))
-    return ALIASES.get(key, key)
 
 
 def title_key(text: str) -> tuple[str, ...]:
     """A job title's words, abbreviations spelled out and hyphens dropped, in order."""
     joined = re.sub(r"(?<=\w)-(?=\w)", "", fold(text))
-    return tuple(SHORT.get(w, w) for w in _TOKEN.findall(joined.replace("&", " and ")))
-
-
-def numbers(text: str) -> set[float]:
-    """The values of the figures in a text: "four" and "4" are both 4.0, "2M" is 2e6."""
-    found = set()
-    text = text or ""
-    if _HAS_DIGIT.search(text):
-        for digits, scale in _FIGURE.findall(text):
-            value = float(digits.replace(",", ""))
-            found.add(value * _SCALE.get(scale.lower(), 1) if scale else value)
-    for word in set(text.lower().split()):
-        value = NUMBER_WORDS.get(word.strip(_PUNCTUATION))
-        if value is not None:
-            found.add(float(value))
-    return found
+    return tuple(SHORT.get(w, w) for w in TOKEN.findall(joined.replace("&", " and ")))
 
 
 def show_number(value: float) -> str:
@@ -189,7 +119,7 @@ AMBIGUOUS = frozenset("go rust swift react express spark flask excel r c dart ru
 def _cased_tokens(text: str) -> list[str]:
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
-    return _TOKEN.findall(text.replace("&", " and "))
+    return TOKEN.findall(text.replace("&", " and "))
 
 
 def _tokens(text: str) -> list[str]:
@@ -197,7 +127,7 @@ def _tokens(text: str) -> list[str]:
     token holds no space, hyphen or slash; of what skill_key drops only these)."""
     if text.isascii():
         # Lower case keeps an ASCII text's tokens where they are: one pass finds them all.
-        tokens = _TOKEN.findall(text.lower().replace("&", " and "))
+        tokens = TOKEN.findall(text.lower().replace("&", " and "))
         return " ".join(tokens).replace(".", "").replace("_", "").split(" ") if tokens else []
     return [fold(t).replace(".", "").replace("_", "") for t in _cased_tokens(text)]
 

@@ -27,19 +27,17 @@ import copy
 import re
 from dataclasses import dataclass, field
 
+from documents.wording import fold, numbers, words
 from jobs.parsing import find_skills
 
 from .claims import (
     ProfileIndex,
     employer_key,
-    fold,
-    numbers,
     profile_index,
     same_date,
     show_number,
     stems,
     title_key,
-    words,
 )
 
 # Spelled-out degrees and their usual abbreviations, already normalised (see _norm).

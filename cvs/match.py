@@ -36,17 +36,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from documents.wording import fold, numbers, skill_key, words
+
 from .claims import (
     ProfileIndex,
     employer_key,
-    fold,
     grams,
-    numbers,
     profile_index,
     show_number,
-    skill_key,
     stems,
-    words,
 )
 
 REQUIRED, PREFERRED, KEYWORD = "required", "preferred", "keyword"

@@ -1,6 +1,5 @@
-"""How documents read words and figures, the same for a CV's fact check (cvs.claims, which
-keeps its own copy of these rules for now: the two must agree) and a letter's quality rules
-(letters.quality):
+"""How documents read words and figures, the same for a CV's fact check (cvs.claims) and a
+letter's quality rules (letters.quality):
 
 - Case, accents, punctuation, "&"/"and", and hyphens or spaces inside a word never matter:
   "Back-end" is "Backend", "CI/CD" is "CI CD", "Node.js" is "NodeJS".
@@ -54,7 +53,7 @@ _FIGURE = re.compile(
 )
 _HAS_DIGIT = re.compile(r"\d")
 _PUNCTUATION = ".,;:!?()[]\"'’“”"
-_TOKEN = re.compile(r"[\w+#]+(?:\.[\w+#]+)*")
+TOKEN = re.compile(r"[\w+#]+(?:\.[\w+#]+)*")
 
 STOPWORDS = frozenset(
     "a an and as at by for from in into of on or our the their to with within was were is are "
@@ -71,7 +70,7 @@ def fold(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    return _TOKEN.findall(fold(text).replace("&", " and "))
+    return TOKEN.findall(fold(text).replace("&", " and "))
 
 
 def skill_key(text: str) -> str:
@@ -89,7 +88,7 @@ def numbers(text: str) -> set[float]:
         for digits, scale in _FIGURE.findall(text):
             value = float(digits.replace(",", ""))
             found.add(value * _SCALE.get(scale.lower(), 1) if scale else value)
-    for word in text.lower().split():
+    for word in set(text.lower().split()):
         value = NUMBER_WORDS.get(word.strip(_PUNCTUATION))
         if value is not None:
             found.add(float(value))

@@ -18,10 +18,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from cvs.claims import ALIASES, AMBIGUOUS, fold, grams, profile_index_forget
+from cvs.claims import AMBIGUOUS, grams, profile_index_forget
 from cvs.factcheck import cv_fact_check
 from cvs.match import cv_match
 from cvs.offline import draft_cv
+from documents.wording import ALIASES, fold
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 RICH = json.loads((DATA / "profiles" / "rich.json").read_text(encoding="utf-8"))
