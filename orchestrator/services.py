@@ -23,10 +23,10 @@ from typing import Any
 
 import jsonschema
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.db.models.sql import InsertQuery
+from django.db import connection
 from django.utils import timezone
 
+from billing.hotpath import prepared_cursor
 from billing.limits import OwnLimits
 from billing.quotas import Reservation, quota_reserve, quota_settle
 from core import errors, validation
@@ -37,6 +37,7 @@ from .admission import call_slot
 from .attempts import hold_spec
 from .budget import attempt_timeout, busy_error
 from .catalogue import shutdown_date
+from .hotpath import as_stored, usage_insert
 from .models import ProviderConfig, UsageCapture, UsageLog
 from .policy import tier_for
 from .providers import (
@@ -130,17 +131,17 @@ class _Call:
             attempt=max(1, self.attempts),
             **fields,
         )
-        statement = _insert_statement(row)
+        statement = usage_insert(row)
         if settle and self.reservation is not None:
             (row.pk,) = quota_settle(
                 self.reservation, tokens=self.tokens_spent, cost=self.cost_spent, along=statement
             )
             self.reservation = None
         else:
-            with connection.cursor() as cursor:
+            with prepared_cursor() as cursor:
                 cursor.execute(*statement)
                 (row.pk,) = cursor.fetchone()
-        row._state.adding = False
+        as_stored(row)
         if sent is not None and settings.AI_CAPTURE_PAYLOADS:
             _capture(row, sent, answer, route.api_key if route is not None else "")
         return row
@@ -697,31 +698,6 @@ def _spent(call: _Call, route: Route, model: str, reply: ProviderReply) -> dict[
         cost_usd=cost,
         price_source=price_source,
     )
-
-
-def _insert_statement(row: UsageLog) -> tuple[str, list]:
-    """The ORM's own INSERT ... RETURNING id for an unsaved row, run directly or inside a
-    larger statement (quota_settle's `along`). Every attempt writes a row, so the SQL is built
-    once and save()'s machinery is skipped: UsageLog has no save() logic and no signals."""
-    db = connections[DEFAULT_DB_ALIAS]  # the proxy `connection` costs a lookup per use
-    params = [f.get_db_prep_save(f.pre_save(row, True), db) for f in _insert_fields()]
-    return _insert_sql(db.alias), params
-
-
-@functools.cache
-def _insert_fields() -> list:
-    meta = UsageLog._meta
-    return [f for f in meta.local_concrete_fields if f is not meta.pk]
-
-
-@functools.cache
-def _insert_sql(alias: str) -> str:
-    query = InsertQuery(UsageLog)
-    query.insert_values(_insert_fields(), [UsageLog()])
-    compiler = query.get_compiler(using=alias)
-    compiler.returning_fields = [UsageLog._meta.pk]
-    ((sql, _),) = compiler.as_sql()
-    return sql
 
 
 def _release_db_connection() -> None:
