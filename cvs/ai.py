@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from billing.models import PlanCode
-from orchestrator.registry import QUALITY, AITaskSpec
+from orchestrator.registry import QUALITY, AITaskSpec, OutputCheck
 from orchestrator.services import AIResult, generate_task
 
 from . import prompts
+from .factcheck import cv_retry_problems
 from .offline import answer_cv_draft
 from .personal import profile_personal_values
 from .schemas import CV_SCHEMA
@@ -23,6 +24,12 @@ CV_DRAFT = AITaskSpec(
     offline=answer_cv_draft,
     personal=True,
     tiers={PlanCode.PAYGO: QUALITY, PlanCode.PRO_MONTHLY: QUALITY, PlanCode.PRO_ANNUAL: QUALITY},
+    # An invented employer, school or degree is worth one more try (the call's check_context
+    # is the profile); whatever the answer still claims beyond it is removed by the caller.
+    check=OutputCheck(
+        problems=cv_retry_problems,
+        retry_prompt="\n\nYour previous draft was rejected: {}. Fix this.",
+    ),
 )
 
 
@@ -31,18 +38,15 @@ def draft_cv(
     user: Any,
     master_profile: dict,
     job_data: dict,
-    feedback: str = "",
     provider_type: str | None = None,
     use_cache: bool = True,
 ) -> AIResult:
-    prompt = prompts.cv_prompt(master_profile, job_data)
-    if feedback:
-        prompt += f"\n\nYour previous draft was rejected: {feedback}. Fix this."
     return generate_task(
         user=user,
         task=CV_DRAFT,
-        prompt=prompt,
+        prompt=prompts.cv_prompt(master_profile, job_data),
         provider_type=provider_type,
         use_cache=use_cache,
         personal=profile_personal_values(profile=master_profile),
+        check_context=master_profile,
     )

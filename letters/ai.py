@@ -6,11 +6,12 @@ from typing import Any
 
 from billing.models import PlanCode
 from cvs.personal import profile_personal_values
-from orchestrator.registry import QUALITY, AITaskSpec
-from orchestrator.services import AIResult, generate, task_request
+from orchestrator.gateway import AIRequest, AIResult, generate
+from orchestrator.registry import QUALITY, AITaskSpec, OutputCheck
 
 from . import prompts
 from .offline import answer_cover_letter
+from .rules import letter_problems
 from .schemas import LETTER_SCHEMA
 
 # Paying plans get the quality tier for the documents a recruiter reads.
@@ -23,6 +24,12 @@ COVER_LETTER = AITaskSpec(
     offline=answer_cover_letter,
     personal=True,
     tiers={PlanCode.PAYGO: QUALITY, PlanCode.PRO_MONTHLY: QUALITY, PlanCode.PRO_ANNUAL: QUALITY},
+    # A letter that breaks a rule of letters.rules is written once more, with the rule named
+    # (a streamed letter is not: its rules become its warnings).
+    check=OutputCheck(
+        problems=lambda letter, _context: letter_problems(letter),
+        retry_prompt="\n\nYour previous letter broke a rule: {}. Fix this.",
+    ),
 )
 
 
@@ -32,28 +39,18 @@ def draft_cover_letter(
     master_profile: dict,
     job_data: dict,
     tone: str = "professional",
-    feedback: str = "",
     provider_type: str | None = None,
     use_cache: bool = True,
 ) -> AIResult:
-    return generate(
-        user=user,
-        **cover_letter_request(
-            master_profile=master_profile, job_data=job_data, tone=tone, feedback=feedback
-        ),
-        provider_type=provider_type,
-        use_cache=use_cache,
-    )
+    request = cover_letter_request(master_profile=master_profile, job_data=job_data, tone=tone)
+    return generate(request, user=user, provider_type=provider_type, use_cache=use_cache)
 
 
-def cover_letter_request(
-    *, master_profile: dict, job_data: dict, tone: str, feedback: str = ""
-) -> dict[str, Any]:
-    """generate()'s arguments for a cover letter; streamed or not, the same request (and so
-    the same cached answer)."""
-    prompt = prompts.letter_prompt(master_profile, job_data, tone)
-    if feedback:
-        prompt += f"\n\nYour previous letter broke a rule: {feedback}. Fix this."
-    return task_request(
-        COVER_LETTER, prompt=prompt, personal=profile_personal_values(profile=master_profile)
+def cover_letter_request(*, master_profile: dict, job_data: dict, tone: str) -> AIRequest:
+    """The request of a cover letter; streamed or not, the same request (and so the same
+    cached answer)."""
+    return AIRequest.of_task(
+        COVER_LETTER,
+        prompt=prompts.letter_prompt(master_profile, job_data, tone),
+        personal=profile_personal_values(profile=master_profile),
     )

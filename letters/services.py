@@ -11,7 +11,6 @@ the profile and the job (letters.addressing), never the model's.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,10 +22,8 @@ from cvs.text import text_clean
 from cvs.versions import content_edit, version_record
 from jobs.selectors import job_ai_fields
 from orchestrator.background import ai_task_submit
-from orchestrator.checked import generate_checked
+from orchestrator.gateway import AIResult, AIStream, stream
 from orchestrator.models import AITask
-from orchestrator.services import AIResult
-from orchestrator.streaming import AIStream, generate_stream
 
 from .addressing import letter_addressing
 from .ai import COVER_LETTER, cover_letter_request, draft_cover_letter
@@ -54,14 +51,13 @@ def letter_generate(
     """A letter for the user's profile and one of their jobs. `force` skips the result cache."""
     tone = letter_tone_validate(tone=tone)
     job, profile = job_and_profile_for_drafting(user=user, job_id=job_id)
-    ask = functools.partial(
-        draft_cover_letter,
+    result = draft_cover_letter(
         user=user,
         master_profile=profile.data,
         job_data=job_ai_fields(job=job),
         tone=tone,
+        use_cache=not force,
     )
-    result, _ = generate_checked(ask=ask, check=letter_problems, use_cache=not force)
     return _letter_save(user=user, job=job, tone=tone, profile=profile, result=result)
 
 
@@ -105,14 +101,11 @@ def letter_generate_stream(
     the quota, every provider failing) raises here, before any event."""
     tone = letter_tone_validate(tone=tone)
     job, profile = job_and_profile_for_drafting(user=user, job_id=job_id)
-    stream = generate_stream(
-        user=user,
-        **cover_letter_request(
-            master_profile=profile.data, job_data=job_ai_fields(job=job), tone=tone
-        ),
-        use_cache=not force,
+    request = cover_letter_request(
+        master_profile=profile.data, job_data=job_ai_fields(job=job), tone=tone
     )
-    return _letter_events(stream=stream, user=user, job=job, tone=tone, profile=profile)
+    answer = stream(request, user=user, use_cache=not force)
+    return _letter_events(stream=answer, user=user, job=job, tone=tone, profile=profile)
 
 
 def _letter_events(

@@ -36,7 +36,6 @@ MAX_COMPLEXITY = 15
 
 # The ratchet: what the redesign (issue 22) has still to cut. Entries only ever leave these sets.
 LONG_MODULES_LEFT = {
-    "orchestrator/services.py",
     "orchestrator/admin.py",
 }
 COMPLEX_FUNCTIONS_LEFT = {
@@ -62,11 +61,6 @@ COMPLEX_FUNCTIONS_LEFT = {
     "jobs/structured.py: _location",
     "jobs/structured.py: _salary",
     "orchestrator/forms.py: ProviderConfigForm.clean",
-    "orchestrator/providers/anthropic.py: AnthropicAdapter.stream",
-    "orchestrator/providers/gemini.py: GeminiAdapter.stream",
-    "orchestrator/providers/openai.py: OpenAIAdapter._params",
-    "orchestrator/providers/openai.py: OpenAIAdapter.stream",
-    "orchestrator/services.py: _run_chain",
     "usage/alerts.py: alert_findings",
     "usage/reports/groups.py: _group_labels",
     "usage/reports/groups.py: _user_groups",
@@ -75,17 +69,6 @@ COMPLEX_FUNCTIONS_LEFT = {
 }
 PRIVATE_IMPORTS_LEFT = {
     "core/openapi.py: api._DRF_CODES",
-    "orchestrator/streaming.py: from orchestrator.services import _AttemptFailed",
-    "orchestrator/streaming.py: from orchestrator.services import _Call",
-    "orchestrator/streaming.py: from orchestrator.services import _Opened",
-    "orchestrator/streaming.py: from orchestrator.services import _max_tokens",
-    "orchestrator/streaming.py: from orchestrator.services import _ms_since",
-    "orchestrator/streaming.py: from orchestrator.services import _open_call",
-    "orchestrator/streaming.py: from orchestrator.services import _release_db_connection",
-    "orchestrator/streaming.py: from orchestrator.services import _reserve_quota",
-    "orchestrator/streaming.py: from orchestrator.services import _run_chain",
-    "orchestrator/streaming.py: from orchestrator.services import _serve_hit",
-    "orchestrator/streaming.py: from orchestrator.services import _spent",
     "usage/admin.py: from orchestrator.admin import _badge",
     "usage/admin_alerts.py: from orchestrator.admin import _badge",
     "usage/alert_latency.py: from usage.reports.periods import _provider_label",
