@@ -1,8 +1,8 @@
 """The gateway's services as the product apps and the admin call them (orchestrator/gateway/).
 
-`generate` takes a request's parts as keywords (an ad-hoc call: the tests, the bench, the
-credentials test's callers); a registered task's call is `generate_task`, or an AIRequest
-built once with AIRequest.of_task and handed to orchestrator.gateway.generate or .stream.
+`generate` takes a request's parts as keywords (an ad-hoc call: the tests, the bench); a
+registered task's call is `generate_task`, or an AIRequest built once with AIRequest.of_task
+and handed to orchestrator.gateway.generate or .stream.
 """
 
 from __future__ import annotations
