@@ -180,7 +180,7 @@ def run(*, quick: bool) -> tuple[list[dict], str]:
             doubles[vendor].expect_key = key
             doubles[vendor].default = letter
             fixtures.activate_only(vendor)
-            bare = bare_stream(vendor, key, config.base_url, config.fast_model, request["prompt"])
+            bare = bare_stream(vendor, key, config.base_url, config.fast_model, request.prompt)
             served = served_stream(client, job.pk, vendor)
             gateway = gateway_stream(user, request, vendor)
             interleaved(bare, served, warmup)
