@@ -135,7 +135,7 @@ def analyse(session, calls: int) -> dict[str, Any]:
             by_bucket[_bucket(path)] += own
             short = path.split("site-packages/")[-1].replace(str(env.ROOT) + "/", "")
             by_function[f"{name} ({short})"] += own
-        if frame.function in ("generate", "_attempt") and "orchestrator/services" in path:
+        if frame.function in ("_serve", "attempt") and "orchestrator/gateway/" in path:
             for child in frame.children:
                 stages[f"{frame.function} → {child.function}"] += child.time
         stack.extend((child, path, frame.function) for child in frame.children)

@@ -7,7 +7,8 @@ through Django's whole stack in process (middleware, DRF, throttles, the letter 
 gateway's plan, rules, chain, breaker and quota reservation, the vendor stream), timed to the
 first server-sent event. `force` keeps the result cache out of it. Each stream is read to its
 end (the letter saved, the usage row written) outside the timing. The double streams the
-letter in 24-character pieces. C = the gateway alone (generate_stream), to its first piece.
+letter in 24-character pieces. C = the gateway alone (orchestrator.gateway.stream), to its
+first piece.
 
     python -m bench.streaming [--quick] [--json FILE]
 """
@@ -108,14 +109,15 @@ def served_stream(client: Any, job_id: int, vendor: str) -> Callable:
     return first_event_ms
 
 
-def gateway_stream(user: Any, request: dict, vendor: str) -> Callable:
-    """The gateway alone (orchestrator.streaming.generate_stream, as the non-streaming
-    overhead benchmark measures generate()): timed to its first piece, then read to the end."""
-    from orchestrator.streaming import generate_stream
+def gateway_stream(user: Any, request: Any, vendor: str) -> Callable:
+    """The gateway alone (orchestrator.gateway.stream of the letter's AIRequest, as the
+    non-streaming overhead benchmark measures generate()): timed to its first piece, then read
+    to the end."""
+    from orchestrator.gateway import stream as gateway_stream
 
     def first_piece_ms() -> float:
         started = time.perf_counter()
-        stream = generate_stream(user=user, **request, use_cache=False)
+        stream = gateway_stream(request, user=user, use_cache=False)
         pieces = iter(stream)
         next(pieces)
         elapsed = (time.perf_counter() - started) * 1000
@@ -178,7 +180,7 @@ def run(*, quick: bool) -> tuple[list[dict], str]:
             doubles[vendor].expect_key = key
             doubles[vendor].default = letter
             fixtures.activate_only(vendor)
-            bare = bare_stream(vendor, key, config.base_url, config.fast_model, request["prompt"])
+            bare = bare_stream(vendor, key, config.base_url, config.fast_model, request.prompt)
             served = served_stream(client, job.pk, vendor)
             gateway = gateway_stream(user, request, vendor)
             interleaved(bare, served, warmup)
@@ -245,7 +247,7 @@ def run(*, quick: bool) -> tuple[list[dict], str]:
             "the whole Django stack in process, `force` so no cache), to its first event. "
             "Pairs interleaved, order alternating; each stream read to its end outside the "
             "timing. Target: B−A p50 ≤ 5 ms. C = the gateway alone "
-            "(`orchestrator.streaming.generate_stream`, no HTTP, auth, throttles or job and "
+            "(`orchestrator.gateway.stream`, no HTTP, auth, throttles or job and "
             "profile lookups) to its first piece, in its own interleaved pairs with A.",
             table(header, rows),
         ]

@@ -22,6 +22,7 @@ from core.errors import QuotaExceeded
 from core.money import usd
 
 from .holds import HOLD_COLUMNS, HoldSpec, hold_values
+from .hotpath import prepared_cursor
 from .limits import Limits, OwnLimits
 from .models import Plan, QuotaCounter, QuotaHold
 
@@ -203,7 +204,7 @@ def _reserve_if_fits(
     month_cost = limits.monthly_cost_usd
     params = [tokens, cost, user_id, day, month, day_tokens, day_tokens]
     params += [month_tokens, month_tokens, month_cost, month_cost, *held, tokens, cost]
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_RESERVE_IF_FITS, params)
         rows = {period: (total, spent) for period, total, spent in cursor.fetchall()}
     if len(rows) != 2:
@@ -325,7 +326,7 @@ def quota_settle(
     if connection.vendor != "postgresql":
         return _settle_sqlite(r, tokens, cost, along)
     insert, insert_params = along or ("SELECT count(*) FROM settled", [])
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             _SETTLE + insert,
             [r.request_id, r.user_id, r.day, r.month, tokens, cost, *insert_params],

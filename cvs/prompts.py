@@ -12,18 +12,11 @@ SYSTEM = (
 )
 
 CV_DRAFT = PromptTemplate(
-    user="Draft a CV for this candidate, tailored to the job.\n\n$profile\n\n$job$feedback",
-    variables=("profile", "job", "feedback"),
-    required=("profile", "job", "feedback"),
+    user="Draft a CV for this candidate, tailored to the job.\n\n$profile\n\n$job",
+    variables=("profile", "job"),
+    required=("profile", "job"),
 )
 
 
-def cv_variables(profile: dict, job: dict, feedback: str = "") -> dict[str, str]:
-    """`feedback`: what was wrong with the previous draft, on the one retry."""
-    return {
-        "profile": block("profile", profile),
-        "job": block("job", job),
-        "feedback": f"\n\nYour previous draft was rejected: {feedback}. Fix this."
-        if feedback
-        else "",
-    }
+def cv_variables(profile: dict, job: dict) -> dict[str, str]:
+    return {"profile": block("profile", profile), "job": block("job", job)}

@@ -10,7 +10,6 @@ profile's (cvs.contact), so the user always sees what was taken out and why.
 from __future__ import annotations
 
 import copy
-import functools
 import json
 import logging
 from collections.abc import Callable
@@ -27,12 +26,11 @@ from documents.selectors import job_and_profile_for_drafting
 from documents.versions import text_clean, version_record
 from jobs.selectors import job_ai_fields
 from orchestrator.background import ai_task_submit
-from orchestrator.checked import generate_checked
 from orchestrator.models import AITask
 
 from .ai import CV_DRAFT, draft_cv
 from .contact import cv_header_fill
-from .factcheck import cv_fact_check, cv_retry_problems
+from .factcheck import cv_fact_check
 from .models import CVDraft
 from .profile_versions import profile_version_record, profile_versions_delete
 from .schemas import PROFILE_PATCH_SCHEMA, PROFILE_SCHEMA
@@ -134,13 +132,10 @@ def cv_draft_create(*, user: Any, job_id: int, force: bool = False) -> CVDraft:
     """A CV for the user's profile and one of their jobs. `force` skips the result cache."""
     job, profile = job_and_profile_for_drafting(user=user, job_id=job_id)
     facts = profile.data
-    ask = functools.partial(
-        draft_cv, user=user, master_profile=facts, job_data=job_ai_fields(job=job)
-    )
-    # An invented employer, school or degree is worth one more try; whatever the answer still
-    # claims beyond the profile is then removed, and listed in the warnings.
-    result, _ = generate_checked(
-        ask=ask, check=lambda cv: cv_retry_problems(cv, facts), use_cache=not force
+    # What the answer still claims beyond the profile (after the one more try the task's
+    # check asks for) is removed here, and listed in the warnings.
+    result = draft_cv(
+        user=user, master_profile=facts, job_data=job_ai_fields(job=job), use_cache=not force
     )
     checked = cv_fact_check(text_clean(result.data), facts)
     with transaction.atomic():

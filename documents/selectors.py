@@ -11,6 +11,7 @@ from django.db.models import OuterRef, Subquery
 from core.errors import InvalidInput, NotFound
 from jobs.models import Job
 from jobs.schemas import JOB_FIELDS, JOB_LISTS
+from orchestrator.hotpath import as_stored
 
 from .models import MasterProfile
 
@@ -45,8 +46,7 @@ def job_and_profile_for_drafting(*, user: Any, job_id: int) -> tuple[Job, Master
     profile = MasterProfile(
         pk=job.drafting_profile_id, user=user, data=data, version=job.drafting_profile_version
     )
-    profile._state.adding = False  # a stored row, read through the job's query
-    return job, profile
+    return job, as_stored(profile)  # a stored row, read through the job's query
 
 
 _OWNER, _JOB = -1, -2  # stand-ins for the query's two parameters, told apart by value
@@ -56,7 +56,9 @@ _OWNER, _JOB = -1, -2  # stand-ins for the query's two parameters, told apart by
 def _drafting_query() -> tuple[str, tuple]:
     """The SQL of job_and_profile_for_drafting, compiled once: building it through the ORM
     costs more than the query itself, before every draft's AI call, and it never changes.
-    Returns the SQL and its parameters' stand-ins in their order."""
+    Returns the SQL and its parameters' stand-ins in their order. One of the product's fast
+    paths (orchestrator/hotpath.py lists them); tests/orchestrator/test_hotpath.py pins it to
+    the plain ORM's reads."""
     profiles = MasterProfile.objects.filter(user=OuterRef("owner"))
     query = (
         Job.objects.filter(owner=_OWNER)

@@ -14,22 +14,17 @@ SYSTEM = (
 
 COVER_LETTER = PromptTemplate(
     user=(
-        "Write a $tone cover letter for this candidate and job.\n\n"
-        "$tone_block\n\n$profile\n\n$job$feedback"
+        "Write a $tone cover letter for this candidate and job.\n\n$tone_block\n\n$profile\n\n$job"
     ),
-    variables=("tone", "tone_block", "profile", "job", "feedback"),
-    required=("tone_block", "profile", "job", "feedback"),
+    variables=("tone", "tone_block", "profile", "job"),
+    required=("tone_block", "profile", "job"),
 )
 
 
-def letter_variables(profile: dict, job: dict, tone: str, feedback: str = "") -> dict[str, str]:
-    """`feedback`: the rule the previous letter broke, on the one retry."""
+def letter_variables(profile: dict, job: dict, tone: str) -> dict[str, str]:
     return {
         "tone": tone,
         "tone_block": block("tone", tone),
         "profile": block("profile", profile),
         "job": block("job", job),
-        "feedback": f"\n\nYour previous letter broke a rule: {feedback}. Fix this."
-        if feedback
-        else "",
     }

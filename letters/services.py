@@ -11,7 +11,6 @@ the profile and the job (letters.addressing), never the model's.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,10 +21,8 @@ from documents.selectors import job_and_profile_for_drafting, profile_data
 from documents.versions import content_edit, text_clean, version_record
 from jobs.selectors import job_ai_fields
 from orchestrator.background import ai_task_submit
-from orchestrator.checked import generate_checked
+from orchestrator.gateway import AIResult, AIStream, stream
 from orchestrator.models import AITask
-from orchestrator.services import AIResult
-from orchestrator.streaming import AIStream, generate_stream
 
 from .addressing import letter_addressing
 from .ai import COVER_LETTER, cover_letter_request, draft_cover_letter
@@ -52,14 +49,13 @@ def letter_generate(
     """A letter for the user's profile and one of their jobs. `force` skips the result cache."""
     tone = letter_tone_validate(tone=tone)
     job, profile = job_and_profile_for_drafting(user=user, job_id=job_id)
-    ask = functools.partial(
-        draft_cover_letter,
+    result = draft_cover_letter(
         user=user,
         master_profile=profile.data,
         job_data=job_ai_fields(job=job),
         tone=tone,
+        use_cache=not force,
     )
-    result, _ = generate_checked(ask=ask, check=letter_problems, use_cache=not force)
     return _letter_save(user=user, job=job, tone=tone, profile=profile, result=result)
 
 
@@ -103,14 +99,11 @@ def letter_generate_stream(
     the quota, every provider failing) raises here, before any event."""
     tone = letter_tone_validate(tone=tone)
     job, profile = job_and_profile_for_drafting(user=user, job_id=job_id)
-    stream = generate_stream(
-        user=user,
-        **cover_letter_request(
-            master_profile=profile.data, job_data=job_ai_fields(job=job), tone=tone
-        ),
-        use_cache=not force,
+    request = cover_letter_request(
+        master_profile=profile.data, job_data=job_ai_fields(job=job), tone=tone
     )
-    return _letter_events(stream=stream, user=user, job=job, tone=tone, profile=profile)
+    answer = stream(request, user=user, use_cache=not force)
+    return _letter_events(stream=answer, user=user, job=job, tone=tone, profile=profile)
 
 
 def _letter_events(

@@ -2,6 +2,7 @@
 
 A FIELD_ENCRYPTION_KEYS entry that is not a Fernet key makes every stored API key unreadable
 and every AI call fail; it is refused before the service starts, not found by the first user.
+So is a UsageLog that gained save() logic or signal receivers its fast INSERT would skip.
 """
 
 from __future__ import annotations
@@ -11,6 +12,10 @@ from typing import Any
 from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, register
+from django.db.models import Model
+from django.db.models.signals import post_save, pre_save
+
+SIGNALS = (("pre_save", pre_save), ("post_save", post_save))
 
 
 @register(Tags.security)
@@ -30,3 +35,27 @@ def encryption_keys_check(app_configs: Any = None, **kwargs: Any) -> list[CheckM
                 )
             )
     return problems
+
+
+@register()
+def usage_log_plain_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """UsageLog rows are written by orchestrator.hotpath.usage_insert, past save(): a save()
+    override or a pre_save/post_save receiver of UsageLog would silently never run."""
+    from .models import UsageLog
+
+    found = []
+    if UsageLog.save is not Model.save:
+        found.append("a save() override")
+    found += [f"a {name} receiver" for name, signal in SIGNALS if signal.has_listeners(UsageLog)]
+    return [
+        Error(
+            f"UsageLog has {what}, which its rows never go through: the gateway inserts them "
+            "directly (orchestrator/hotpath.py).",
+            hint="Do the work where the row is written (orchestrator.hotpath.usage_insert's "
+            "callers), or in a query over the rows; or write the rows through save() again "
+            "and measure the cost with `python -m bench --only overhead`.",
+            obj=UsageLog,
+            id="orchestrator.E002",
+        )
+        for what in found
+    ]

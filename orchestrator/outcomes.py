@@ -13,16 +13,17 @@
   test and the provider's admin page warn about it. One extra attempt, never a loop: a
   parameter is dropped once per attempt chain and only if it was still being sent.
 
-Each extra attempt is an ordinary attempt of services._run_chain: it leaves its own usage row.
+Each extra attempt is an ordinary attempt of the gateway's chain (gateway/chain.py): it leaves
+its own usage row.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
 
 from core import errors
@@ -68,27 +69,27 @@ def retry_request(
     *,
     provider_type: str,
     model: str,
-    request: dict[str, Any],
+    request: Any,
     tried: set[str],
     deadline: float,
-) -> dict[str, Any] | None:
+) -> Any:
     """The request for one more attempt at the same provider after `failure`, or None to move
     on. `tried` holds what this provider's attempts have already done (once each)."""
     if time.monotonic() >= deadline:
         return None
     param = getattr(failure, "unsupported", None)
-    omitted = tuple(request.get("omit") or ())
+    omitted = request.omit
     if param in OMITTABLE and param not in omitted and "heal" not in tried:
         tried.add("heal")
         unsupported_remember(provider_type=provider_type, model=model, param=param)
-        return {**request, "omit": (*omitted, param)}
+        return replace(request, omit=(*omitted, param))
     if failure.kind == TRUNCATED and "bigger" not in tried:
         tried.add("bigger")
-        cap = request.get("max_tokens") or settings.AI_DEFAULT_MAX_TOKENS
+        cap = request.most_tokens
         most = capabilities(provider_type, model).max_output or cap * 2
         if cap >= most:
             return None
-        return {**request, "max_tokens": min(cap * 2, most)}
+        return replace(request, max_tokens=min(cap * 2, most))
     return None
 
 
@@ -131,13 +132,12 @@ def unsupported_forget(*, provider_type: str, model: str) -> None:
     snapshot.drop(key)
 
 
-def with_remembered(provider_type: str, model: str, request: dict[str, Any]) -> dict[str, Any]:
+def with_remembered(provider_type: str, model: str, request: Any) -> Any:
     """The request as an attempt sends it: less what the model is known to refuse."""
     params = unsupported_for(provider_type=provider_type, model=model)
     if not params:
         return request
-    omitted = tuple(request.get("omit") or ())
-    return {**request, "omit": tuple(dict.fromkeys((*omitted, *params)))}
+    return replace(request, omit=tuple(dict.fromkeys((*request.omit, *params))))
 
 
 def healing_warnings(provider_type: str, models: list[str]) -> list[str]:
@@ -151,8 +151,8 @@ def healing_warnings(provider_type: str, models: list[str]) -> list[str]:
 
 
 def attempt_healed(
-    attempt: Callable[[dict[str, Any]], Any],
-    request: dict[str, Any],
+    attempt: Callable[[Any], Any],
+    request: Any,
     *,
     provider_type: str,
     model: str,
@@ -163,8 +163,7 @@ def attempt_healed(
         return attempt(request)
     except Exception as failure:
         param = getattr(failure, "unsupported", None)
-        omitted = tuple(request.get("omit") or ())
-        if param not in OMITTABLE or param in omitted:
+        if param not in OMITTABLE or param in request.omit:
             raise
         unsupported_remember(provider_type=provider_type, model=model, param=param)
-        return attempt({**request, "omit": (*omitted, param)})
+        return attempt(replace(request, omit=(*request.omit, param)))

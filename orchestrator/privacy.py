@@ -10,7 +10,7 @@ We know exactly which values are personal, so no detector is needed that could m
 the same patterns that replace them scan every outgoing request once more just before the
 adapter call (`Shield.leak`): a value that still shows (a repair prompt quoting an answer, a
 bug) stops the call there (PII_BLOCKED), it never fails open; so does a call of a personal
-task made without its values (task_request hands on MISSING). Images are sent as they are: a
+task made without its values (AIRequest.of_task hands on MISSING). Images are sent as they are: a
 screenshot is a job posting, never the profile, so there is nothing to replace in one.
 
 A value shorter than MIN_CHARS (a two-letter username) says nothing about a person and would
@@ -161,22 +161,23 @@ class Shield:
             text = hidden
         return text
 
-    def hide(self, request: dict[str, Any]) -> dict[str, Any]:
-        """The request with every known value replaced, and the model told about it."""
+    def hide(self, request: Any) -> Any:
+        """The request (an AIRequest) with every known value replaced, and the model told
+        about it; the values themselves leave it."""
         if not self._known:
-            return request
-        hidden = {f: self.hide_text(request[f]) for f in TEXT_FIELDS if request.get(f)}
+            return replace(request, personal=None)
+        hidden = {f: self.hide_text(text) for f in TEXT_FIELDS if (text := getattr(request, f))}
         hidden["system_prompt"] = "\n\n".join(
             part for part in (hidden.get("system_prompt"), INSTRUCTION) if part
         )
-        return {**request, **hidden}
+        return replace(request, personal=None, **hidden)
 
-    def leak(self, request: dict[str, Any]) -> str | None:
+    def leak(self, request: Any) -> str | None:
         """The placeholder of the first known value still in an outgoing request, or None.
         Names the kind of value only: the value itself goes nowhere, not even the log. Our
         own INSTRUCTION is not the user's text and is not searched."""
         for f in TEXT_FIELDS:
-            text = (request.get(f) or "").replace(INSTRUCTION, "")
+            text = (getattr(request, f) or "").replace(INSTRUCTION, "")
             if self._known and (found := self._found(text)):
                 return f"[[{found[0][2]}]]"
         return None
@@ -256,12 +257,12 @@ class _Missing(Shield):
     def __init__(self) -> None:
         super().__init__({})
 
-    def leak(self, request: dict[str, Any]) -> str | None:
+    def leak(self, request: Any) -> str | None:
         return "the values of a personal task, none of them hidden (not given)"
 
 
 NO_SHIELD = Shield({})
-# What task_request() hands on for a task registered `personal` that was not given its values.
+# What AIRequest.of_task() hands on for a task registered `personal` that was not given its values.
 MISSING: Mapping[str, str] = MappingProxyType({})
 
 

@@ -32,7 +32,7 @@ from billing.quotas import Reservation, next_reset, period_starts
 class _Seen:
     user_id: int
     limits: Limits
-    call: Any  # orchestrator.services._Call: its tokens and cost spent, its reservation
+    call: Any  # orchestrator.gateway.call.Call: its tokens and cost spent, its reservation
     request_id: str
     reservation: Reservation | None = None
 

@@ -18,6 +18,22 @@ FAST, QUALITY = "fast", "quality"
 
 
 @dataclass(frozen=True)
+class OutputCheck:
+    """A product's own rules for a task's answer, beyond its schema (orchestrator.gateway
+    runs them on every whole answer of the task).
+
+    - `problems(data, context)`: the rules the answer's parsed data breaks, as sentences
+      (empty when none); `context` is the call's AIRequest.check_context.
+    - `retry_prompt`: appended to the prompt for the one more try an answer that breaks a
+      rule gets, `{}` standing for the problems named. What the second answer still breaks
+      is its result's `problems`, which the product shows as warnings.
+    """
+
+    problems: Callable[[Any, Any], list[str]]
+    retry_prompt: str = "\n\nYour previous answer broke a rule: {}. Fix this."
+
+
+@dataclass(frozen=True)
 class AITaskSpec:
     """One kind of AI call.
 
@@ -38,6 +54,8 @@ class AITaskSpec:
       phone, links): every call must name them (`personal=`), and the gateway sends
       placeholders in their place and restores the answer (orchestrator.privacy). A call
       without them is refused before it leaves.
+    - `check`: the product's own rules for an answer (OutputCheck); an answer that breaks one
+      is asked for once more, with the rule named.
     """
 
     name: str
@@ -52,6 +70,7 @@ class AITaskSpec:
     in_matrix: bool = True
     personal: bool = False
     prompt: PromptTemplate | None = None
+    check: OutputCheck | None = None
 
 
 # The gateway's own task: a cheap call that checks a provider's credentials.

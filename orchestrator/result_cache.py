@@ -2,7 +2,7 @@
 
 The key covers everything that shapes the answer: task, the route meant to answer (provider
 type, server and model), the normalised prompt, system prompt, image hash and parameters.
-Only that route's answers are stored under it (orchestrator.services.generate): a fallback's or
+Only that route's answers are stored under it (orchestrator.gateway): a fallback's or
 the offline provider's answer during an outage would otherwise be served in the primary's name
 for days after it recovers. Answers are also scoped to the user, unless the task's registration
 says they may be shared (`shared_cache`: extractions, so the same posting is paid for once);
@@ -29,25 +29,26 @@ def result_key(
     task: str,
     route: Any,
     model: str,
-    request: dict[str, Any],
+    request: Any,
     user_id: int | None,
     prompt_version: str = "",
 ) -> str:
-    """`route` is the chain link (orchestrator.selectors.Route) meant to answer. The prompt
-    version is part of the key, so two arms of an experiment never share an answer."""
-    image = request.get("image")
+    """`route` is the chain link (orchestrator.selectors.Route) meant to answer; `request` the
+    call's AIRequest. The prompt version is part of the key, so two arms of an experiment never
+    share an answer."""
+    image = request.image
     parts = {
         "task": task,
         "provider": route.provider_type,
         # Two OpenAI-compatible servers may serve models of the same name.
         "server": route.base_url,
         "model": model,
-        "prompt": _SPACE.sub(" ", request["prompt"]).strip(),
-        "system": request.get("system_prompt") or "",
+        "prompt": _SPACE.sub(" ", request.prompt).strip(),
+        "system": request.system_prompt or "",
         "image": hashlib.sha256(image).hexdigest() if image else "",
-        "temperature": request.get("temperature"),
-        "max_tokens": request.get("max_tokens"),
-        "schema": request.get("json_schema"),
+        "temperature": request.temperature,
+        "max_tokens": request.max_tokens,
+        "schema": request.json_schema,
         "user": None if _shared(task) else user_id,
         "prompt_version": prompt_version,
     }

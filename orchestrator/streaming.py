@@ -1,116 +1,13 @@
-"""The gateway's streaming door: generate()'s routing, cache, quota, retries and logging, with
-the answer handed on piece by piece while the vendor writes it.
-
-Up to the first piece a stream is an ordinary call: the cache may answer, the quota is
-reserved, and a provider that fails is retried or skipped for the next one, each attempt with
-its row; those failures raise AppError as generate()'s do. From the first piece on, the
-answer belongs to that provider: a failure then (the vendor breaking off, an unusable answer,
-the client hanging up) is logged as an error attempt with what was used, and the caller gets
-a `StreamBroken`; never a shortened answer as a success.
-"""
+"""The gateway's streaming door as callers name it (orchestrator/gateway/stream.py)."""
 
 from __future__ import annotations
 
-import functools
-import inspect
-import re
-import time
-from collections.abc import Callable, Generator, Iterator, Mapping
-from dataclasses import dataclass
-from inspect import GEN_CREATED
+from collections.abc import Mapping
 from typing import Any
 
-from core import errors
+from .gateway import AIRequest, AIStream, StreamBroken, stream
 
-from . import outcomes, result_cache
-from .admission import stream_slot
-from .models import UsageLog
-from .providers import (
-    BAD_REQUEST,
-    TIMEOUT,
-    ProviderError,
-    ProviderReply,
-    StreamStopped,
-    broken_stream,
-)
-from .resilience import breaker_record_failure
-from .routes import Route
-from .services import (
-    AIResult,
-    _AttemptFailed,
-    _Call,
-    _max_tokens,
-    _ms_since,
-    _open_call,
-    _Opened,
-    _release_db_connection,
-    _reserve_quota,
-    _run_chain,
-    _serve_hit,
-    _spent,
-    adapter_for,
-    attempt_done,
-    attempt_failed,
-    cache_if_intended,
-    estimate_tokens,
-    refuse_if_personal,
-    request_of,
-)
-
-# What the offline provider (no `stream`) is replayed in: each JSON string value, or each
-# paragraph of plain text, is one piece, as a vendor would send them.
-_PIECE_END = re.compile(r'(?<=",)|(?<=\n\n)')
-
-
-class StreamBroken(errors.AppError):
-    """A stream that failed after its first piece; `error` is what a whole call would have
-    raised (its code and message are the client's `error` event)."""
-
-    def __init__(self, error: errors.AppError):
-        self.error = error
-        self.code, self.status = error.code, error.status
-        super().__init__(error.message)
-
-
-@dataclass
-class AIStream:
-    """The pieces of one answer: iterate them, then `result` holds the AIResult (the row of
-    the successful attempt written, the quota settled, the cache filled). Closing it early
-    (the client went away) logs the attempt as failed with what it used."""
-
-    provider: str
-    model: str
-    cached: bool
-    pieces: Iterator[str]
-    result: AIResult | None = None
-    unread: Callable[[], None] | None = None  # closing before reading a piece
-    release: Callable[[], None] | None = None  # gives the stream's admission slot back
-
-    def __iter__(self) -> Iterator[str]:
-        return self.pieces
-
-    def close(self) -> None:
-        try:
-            if self.unread is not None and inspect.getgeneratorstate(self.pieces) == GEN_CREATED:
-                self.unread()  # a generator never started runs no cleanup of its own
-            close = getattr(self.pieces, "close", None)
-            if close is not None:
-                close()
-        finally:
-            if self.release is not None:
-                self.release()
-
-
-@dataclass
-class _Live:
-    """An attempt whose stream has sent its first piece: it can no longer fall back."""
-
-    route: Route
-    model: str
-    started: float
-    first: str
-    rest: Generator[str, None, ProviderReply]
-    done: AIResult | None = None  # an answer that ended before any text: already checked
+__all__ = ["AIStream", "StreamBroken", "generate_stream"]
 
 
 def generate_stream(
@@ -118,8 +15,6 @@ def generate_stream(
     user: Any,
     task: str,
     prompt: str,
-    image: bytes | None = None,
-    image_mime: str | None = None,
     system_prompt: str | None = None,
     temperature: float | None = None,
     max_tokens: int | None = None,
@@ -129,208 +24,15 @@ def generate_stream(
     personal: Mapping[str, str] | None = None,
     variables: Mapping[str, str] | None = None,
 ) -> AIStream:
-    """generate() as a stream. Returns once the first piece is there (or the cache answered);
-    until then it raises what generate() raises."""
-    opened = _open_call(
-        user=user,
+    """orchestrator.gateway.stream of a request given by its parts (the tests, the bench)."""
+    request = AIRequest(
         task=task,
-        provider_type=provider_type,
+        prompt=prompt,
+        system_prompt=system_prompt,
+        temperature=temperature,
+        max_tokens=max_tokens,
+        json_schema=response_schema,
         personal=personal,
         variables=variables,
-        request=request_of(
-            prompt=prompt,
-            image=image,
-            image_mime=image_mime,
-            system_prompt=system_prompt,
-            temperature=temperature,
-            max_tokens=max_tokens,
-            response_schema=response_schema,
-        ),
     )
-    shield, in_json = opened.call.shield, response_schema is not None
-    if use_cache and (hit := result_cache.result_get(opened.key)) is not None:
-        result = _serve_hit(opened.call, hit, opened.started, opened.request)
-        result = shield.restore(result, in_json=in_json)
-        return AIStream(result.provider, result.model, True, iter([result.text]), result)
-    release = stream_slot(opened.call)  # or 503 at once: before the quota and any vendor call
-    try:
-        _reserve_quota(opened)
-        live: _Live = _run_chain(opened.call, opened.chain, opened.request, _stream_attempt)
-    except BaseException:
-        opened.call.settle()
-        release()
-        raise
-    stream = AIStream(live.route.provider_type, live.model, False, iter(()), release=release)
-    stream.pieces = _pieces(stream, live, opened)
-    if shield:  # the pieces hold placeholders: the client reads the values
-        stream.pieces = shield.restored_stream(stream, stream.pieces, in_json=in_json)
-    stream.unread = functools.partial(_unread, opened.call, live, opened.request)
-    return stream
-
-
-def _unread(call: _Call, live: _Live, request: dict[str, Any]) -> None:
-    try:
-        if live.done is None:  # an answer already logged and settled lost nothing
-            _client_gone(call, live, request)
-    finally:
-        live.rest.close()
-        call.settle()
-
-
-def _stream_attempt(call: _Call, route: Route, request: dict[str, Any]) -> _Live:
-    """One try of one provider, up to its first piece; a failure before it is an ordinary
-    failed attempt, which the chain retries or falls back from."""
-    call.attempts += 1
-    model = route.model_for(call.tier)
-    refuse_if_personal(call, route, model, request)
-    _release_db_connection()
-    started = time.perf_counter()
-    pieces: Generator[str, None, ProviderReply] | None = None
-    try:
-        sent = outcomes.with_remembered(route.provider_type, model, request)
-        pieces = _vendor_stream(adapter_for(route, call), model, call, sent)
-        while not (first := next(pieces)):
-            pass
-    except StopIteration as ended:
-        # An answer with no text at all: nothing was streamed yet, so it is checked here, and
-        # an unusable one is repaired or falls back in the chain as generate()'s would be.
-        reply = ended.value
-        done = attempt_done(call, route, model, reply, _ms_since(started), request)
-        return _Live(route, model, started, "", _already(reply), done)
-    except Exception as exc:
-        if pieces is not None:
-            pieces.close()
-        raise attempt_failed(call, route, model, exc, started, sent=request) from None
-    return _Live(route, model, started, first, pieces)
-
-
-def _pieces(stream: AIStream, live: _Live, opened: _Opened) -> Generator[str, None, None]:
-    """The live attempt's pieces; at the end its row, the settlement and the cache."""
-    call, route, model = opened.call, live.route, live.model
-    finished = live.done is not None
-    try:
-        if live.done is not None:
-            stream.result = live.done
-            cache_if_intended(opened, stream.result)
-            return
-        if live.first:
-            yield live.first
-        try:
-            while True:
-                yield next(live.rest)
-        except StopIteration as end:
-            reply: ProviderReply = end.value
-        except ProviderError as exc:
-            if exc.kind != BAD_REQUEST and exc.kind not in outcomes.ANSWERED:
-                breaker_record_failure(route.key)
-            used = _reported_or_estimated(exc, opened.request)
-            failure = attempt_failed(
-                call, route, model, exc, live.started, used, sent=opened.request
-            )
-            error = failure.error
-            # "is unavailable" would not say the answer is cut short; a refusal or the output
-            # cap says so itself.
-            if exc.kind != TIMEOUT and exc.kind not in outcomes.ANSWERED:
-                error = errors.ProviderFailed(f"The AI provider {route.name} broke off its answer.")
-            raise StreamBroken(error) from None
-        except Exception as exc:
-            failure = attempt_failed(call, route, model, exc, live.started, sent=opened.request)
-            raise StreamBroken(failure.error) from None
-        finished = True
-        try:
-            stream.result = attempt_done(
-                call, route, model, reply, _ms_since(live.started), opened.request
-            )
-        except _AttemptFailed as failure:  # the whole answer is unusable (e.g. not the JSON)
-            raise StreamBroken(failure.error) from None
-        cache_if_intended(opened, stream.result)
-    except GeneratorExit:
-        if not finished:
-            _client_gone(call, live, opened.request)
-        raise
-    finally:
-        live.rest.close()
-        call.settle()
-        if stream.release is not None:
-            stream.release()
-
-
-def _reported_or_estimated(exc: ProviderError, request: dict[str, Any]) -> ProviderReply | None:
-    """What a broken stream used: as the vendor reported it, or, from a vendor that reports
-    usage only at the end of a stream (OpenAI, Anthropic's output count), estimated from the
-    prompt, the text it wrote and the thinking the adapter measured or counted, and said so,
-    because the vendor bills it all the same."""
-    used = exc.partial
-    if used is None:
-        return used
-    note = " (tokens estimated: the stream ended before the vendor reported usage)"
-    if used.estimated:  # the adapter counted what it could not be told
-        exc.message += note
-        return used
-    if used.input_tokens or used.output_tokens or not (used.text or used.thinking_tokens):
-        return used
-    exc.message += note
-    return ProviderReply(
-        text=used.text,
-        input_tokens=estimate_tokens(request) - _max_tokens(request),
-        # Reasoning is billed as output: a reasoning model thought before it wrote.
-        output_tokens=len(used.text) // 4 + 1 + used.thinking_tokens,
-        thinking_tokens=used.thinking_tokens,
-    )
-
-
-def _client_gone(call: _Call, live: _Live, request: dict[str, Any]) -> None:
-    """The client went away mid-answer: stop the vendor (its stream and connection close) and
-    log the attempt with what it used by then; the vendor bills what it wrote."""
-    gone = errors.ClientClosed()
-    used = None
-    stopped = ProviderError("client_closed", gone.message)
-    try:
-        live.rest.throw(StreamStopped(stopped))
-    except ProviderError as exc:
-        used = _reported_or_estimated(exc, request)
-        gone.message = exc.message
-    except (StopIteration, StreamStopped):
-        pass
-    fields = dict(_spent(call, live.route, live.model, used) if used is not None else {})
-    fields["latency_ms"] = _ms_since(live.started)
-    call.log(
-        live.route,
-        live.model,
-        status=UsageLog.Status.ERROR,
-        error_code=gone.code,
-        error_message=gone.message,
-        sent=request,
-        **fields,
-    )
-
-
-def _vendor_stream(
-    adapter: Any, model: str, call: _Call, request: dict[str, Any]
-) -> Generator[str, None, ProviderReply]:
-    """The adapter's stream, asked for exactly what generate() would ask (tier included)."""
-    if hasattr(adapter, "stream"):
-        return adapter.stream(model=model, task=call.task, tier=call.tier, **request)
-    return _replayed(adapter, model, call, request)
-
-
-def _replayed(
-    adapter: Any, model: str, call: _Call, request: dict[str, Any]
-) -> Generator[str, None, ProviderReply]:
-    """A provider that cannot stream (the offline one) answers whole; its answer is handed
-    on in pieces all the same, so a client reads every provider the same way."""
-    reply = adapter.generate(model=model, task=call.task, tier=call.tier, **request)
-    sent: list[str] = []
-    for piece in _PIECE_END.split(reply.text):
-        if piece:
-            try:
-                yield piece
-            except StreamStopped as stop:
-                raise broken_stream(stop.error, sent, reply) from None
-            sent.append(piece)
-    return reply
-
-
-def _already(reply: ProviderReply) -> Generator[str, None, ProviderReply]:
-    return reply
-    yield  # a generator that ends at once with `reply`
+    return stream(request, user=user, provider_type=provider_type, use_cache=use_cache)

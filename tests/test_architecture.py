@@ -35,29 +35,11 @@ MAX_LINES = 450
 MAX_COMPLEXITY = 15
 
 # The ratchet: what the redesign (issue 22) has still to cut. Entries only ever leave these sets.
-LONG_MODULES_LEFT = {
-    "orchestrator/services.py",
-}
-COMPLEX_FUNCTIONS_LEFT = {
-    "orchestrator/providers/anthropic.py: AnthropicAdapter.stream",
-    "orchestrator/providers/gemini.py: GeminiAdapter.stream",
-    "orchestrator/providers/openai.py: OpenAIAdapter._params",
-    "orchestrator/providers/openai.py: OpenAIAdapter.stream",
-    "orchestrator/services.py: _run_chain",
-}
-PRIVATE_IMPORTS_LEFT = {
-    "orchestrator/streaming.py: from orchestrator.services import _AttemptFailed",
-    "orchestrator/streaming.py: from orchestrator.services import _Call",
-    "orchestrator/streaming.py: from orchestrator.services import _Opened",
-    "orchestrator/streaming.py: from orchestrator.services import _max_tokens",
-    "orchestrator/streaming.py: from orchestrator.services import _ms_since",
-    "orchestrator/streaming.py: from orchestrator.services import _open_call",
-    "orchestrator/streaming.py: from orchestrator.services import _release_db_connection",
-    "orchestrator/streaming.py: from orchestrator.services import _reserve_quota",
-    "orchestrator/streaming.py: from orchestrator.services import _run_chain",
-    "orchestrator/streaming.py: from orchestrator.services import _serve_hit",
-    "orchestrator/streaming.py: from orchestrator.services import _spent",
-}
+LONG_MODULES_LEFT: set[str] = set()
+COMPLEX_FUNCTIONS_LEFT: set[str] = set()
+PRIVATE_IMPORTS_LEFT: set[str] = set()
+COMPLEX_FUNCTIONS_LEFT: set[str] = set()
+PRIVATE_IMPORTS_LEFT: set[str] = set()
 
 
 def product_modules(root: Path = ROOT) -> list[Path]:

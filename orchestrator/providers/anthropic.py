@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Collection, Generator
+from collections.abc import Generator
 from functools import lru_cache
 from typing import Any
 
 import anthropic
-from django.conf import settings
 
 from ..catalogue import capabilities
+from ..request import AIRequest
 from . import (
     BAD_OUTPUT,
     BAD_REQUEST,
@@ -68,35 +68,9 @@ class AnthropicAdapter(VendorAdapter):
         except anthropic.APIError as exc:
             raise self._error(exc) from None
 
-    def generate(
-        self,
-        *,
-        model: str,
-        prompt: str,
-        system_prompt: str | None = None,
-        image: bytes | None = None,
-        image_mime: str | None = None,
-        temperature: float | None = None,
-        max_tokens: int | None = None,
-        json_schema: dict | None = None,
-        task: str | None = None,
-        tier: str = "fast",
-        omit: Collection[str] = (),
-    ) -> ProviderReply:
+    def generate(self, request: AIRequest, *, model: str, tier: str = "fast") -> ProviderReply:
         try:
-            response = self.client.messages.create(
-                **self._request(
-                    model,
-                    prompt,
-                    system_prompt,
-                    image,
-                    image_mime,
-                    max_tokens,
-                    json_schema,
-                    tier,
-                    omit,
-                )
-            )
+            response = self.client.messages.create(**self._request(request, model, tier))
         except anthropic.APIError as exc:
             raise self._error(exc) from None
         except json.JSONDecodeError:
@@ -117,26 +91,17 @@ class AnthropicAdapter(VendorAdapter):
             thinking_tokens=_thinking_tokens(usage, thought),
         )
         _check_stop(response.stop_reason, getattr(response, "stop_details", None), reply)
-        if json_schema is not None:
-            reply.text = drop_nulls_text(text, json_schema)
+        if request.json_schema is not None:
+            reply.text = drop_nulls_text(text, request.json_schema)
         return reply
 
-    def _request(
-        self,
-        model: str,
-        prompt: str,
-        system_prompt: str | None,
-        image: bytes | None,
-        image_mime: str | None,
-        max_tokens: int | None,
-        json_schema: dict | None,
-        tier: str = "fast",
-        omit: Collection[str] = (),
-    ) -> dict[str, Any]:
+    def _request(self, request: AIRequest, model: str, tier: str = "fast") -> dict[str, Any]:
         content: list[dict[str, Any]] = []
-        if image is not None:
+        if request.image is not None:
             try:
-                image, image_mime = fit_image(image, image_mime or "image/png", LIMITS["anthropic"])
+                image, mime = fit_image(
+                    request.image, request.image_mime or "image/png", LIMITS["anthropic"]
+                )
             except ImageUnfit as exc:
                 raise ProviderError(BAD_REQUEST, str(exc)) from None
             content.append(
@@ -144,35 +109,35 @@ class AnthropicAdapter(VendorAdapter):
                     "type": "image",
                     "source": {
                         "type": "base64",
-                        "media_type": image_mime or "image/png",
+                        "media_type": mime or "image/png",
                         "data": base64.b64encode(image).decode(),
                     },
                 }
             )
-        content.append({"type": "text", "text": prompt})
+        content.append({"type": "text", "text": request.prompt})
         kwargs: dict[str, Any] = {}
-        if system_prompt:
-            kwargs["system"] = system_prompt
+        if request.system_prompt:
+            kwargs["system"] = request.system_prompt
         # `temperature` is not sent: the Messages API of this SDK generation no longer takes
         # sampling parameters (messages.create has none), so it is accepted and ignored here.
         # Nor is `thinking`: on 5.x models leaving it out means adaptive thinking, which is
         # on (at the model's default effort, high for Sonnet 5.5); `{type: "disabled"}` and
         # budgets are 400s there. The depth is set by output_config.effort, per tier.
         output: dict[str, Any] = {}
-        cap = max_tokens or settings.AI_DEFAULT_MAX_TOKENS
+        cap = request.most_tokens
         row = capabilities("anthropic", model)
         probe = cap <= PROBE_CAP
-        if row.control is not None and "effort" not in omit:
+        if row.control is not None and "effort" not in request.omit:
             output["effort"] = (
                 row.least if probe else (row.quality if tier == "quality" else row.fast)
             )
         # Thinking comes out of max_tokens: a probe gets room so it still answers (a model no
         # row knows may think adaptively too).
         cap += PROBE_ROOM if probe else 0
-        if json_schema is not None:
+        if request.json_schema is not None:
             # The SDK's own transform_schema (anthropic/lib/_parse/_transform.py) turns a JSON
             # Schema into the subset structured outputs accept; optional fields stay optional.
-            schema = anthropic.transform_schema(json_schema)
+            schema = anthropic.transform_schema(request.json_schema)
             output["format"] = {"type": "json_schema", "schema": schema}
         if output:
             kwargs["output_config"] = output
@@ -184,99 +149,43 @@ class AnthropicAdapter(VendorAdapter):
         )
 
     def stream(
-        self,
-        *,
-        model: str,
-        prompt: str,
-        system_prompt: str | None = None,
-        image: bytes | None = None,
-        image_mime: str | None = None,
-        temperature: float | None = None,
-        max_tokens: int | None = None,
-        json_schema: dict | None = None,
-        task: str | None = None,
-        tier: str = "fast",
-        omit: Collection[str] = (),
+        self, request: AIRequest, *, model: str, tier: str = "fast"
     ) -> Generator[str, None, ProviderReply]:
         """generate() as a stream of Messages events: message_start carries the input usage,
         content_block_delta the text, message_delta the output tokens so far
         (anthropic/types/raw_message_stream_event.py); an `error` event mid-stream is raised
         by anthropic/_streaming.py as a status error of the 200 response."""
-        request = self._request(
-            model, prompt, system_prompt, image, image_mime, max_tokens, json_schema, tier, omit
-        )
-        pieces: list[str] = []
-        usage = ProviderReply(text="")
-        # The output count comes only with the last message_delta; message_start says 1 or 2.
-        # Until then the thinking and text deltas are counted (about four characters a token),
-        # so a stream cut short is billed for what was written, and says it was estimated.
-        thought = 0
-        thought_reported: int | None = None
-        delta_seen = False
-        stop: str | None = None
-        stop_details: Any = None
+        sent = self._request(request, model, tier)
+        seen = _StreamSeen()
         try:
-            events = self.client.messages.create(stream=True, **request)
+            events = self.client.messages.create(stream=True, **sent)
             with events:
                 for event in events:
-                    if event.type == "message_start":
-                        start = event.message.usage
-                        cache_read = start.cache_read_input_tokens or 0
-                        cache_write = start.cache_creation_input_tokens or 0
-                        usage.input_tokens = start.input_tokens + cache_read + cache_write
-                        usage.cached_input_tokens = cache_read
-                        usage.output_tokens = start.output_tokens
-                    elif event.type == "content_block_delta" and event.delta.type == "text_delta":
-                        pieces.append(event.delta.text)
-                        yield event.delta.text
-                    elif (
-                        event.type == "content_block_delta" and event.delta.type == "thinking_delta"
-                    ):
-                        thought += len(event.delta.thinking)
-                    elif event.type == "message_delta":
-                        delta_seen = True
-                        usage.output_tokens = event.usage.output_tokens  # cumulative
-                        thought_reported = _thinking_tokens(event.usage, thought)
-                        stop = event.delta.stop_reason or stop
-                        stop_details = getattr(event.delta, "stop_details", None) or stop_details
+                    if text := seen.feed(event):
+                        yield text
         except StreamStopped as stop_error:
-            raise broken_stream(
-                stop_error.error, pieces, _counted(usage, pieces, thought, delta_seen)
-            ) from None
-        except STREAM_TRANSPORT_ERRORS:
-            error = ProviderError(UNAVAILABLE, "The connection to the provider broke.")
-            raise broken_stream(
-                error, pieces, _counted(usage, pieces, thought, delta_seen)
-            ) from None
-        except anthropic.APIStatusError as exc:
+            raise broken_stream(stop_error.error, seen.pieces, seen.counted()) from None
+        except (*STREAM_TRANSPORT_ERRORS, anthropic.APIError, json.JSONDecodeError) as exc:
+            raise broken_stream(self._stream_error(exc), seen.pieces, seen.counted()) from None
+        usage = seen.finished()
+        if seen.stop in ("refusal", "max_tokens"):
+            _check_stop(seen.stop, seen.stop_details, usage)
+        if request.json_schema is not None:
+            usage.text = drop_nulls_text(usage.text, request.json_schema)
+        return usage
+
+    def _stream_error(self, exc: Exception) -> ProviderError:
+        """What broke a stream, as our error."""
+        if isinstance(exc, json.JSONDecodeError):
+            return ProviderError(BAD_OUTPUT, "The provider's answer was not valid JSON.")
+        if isinstance(exc, anthropic.APIStatusError):
             if exc.status_code < 400:  # an `error` event inside the stream
                 message = scrub(_vendor_message(exc), self.api_key)
-                error = ProviderError(UNAVAILABLE, f"The provider broke off its answer: {message}")
-            else:
-                error = self._error(exc)
-            raise broken_stream(
-                error, pieces, _counted(usage, pieces, thought, delta_seen)
-            ) from None
-        except anthropic.APIError as exc:
-            raise broken_stream(
-                self._error(exc), pieces, _counted(usage, pieces, thought, delta_seen)
-            ) from None
-        except json.JSONDecodeError:
-            error = ProviderError(BAD_OUTPUT, "The provider's answer was not valid JSON.")
-            raise broken_stream(
-                error, pieces, _counted(usage, pieces, thought, delta_seen)
-            ) from None
-        usage.text = "".join(pieces)
-        usage.thinking_tokens = (
-            thought_reported
-            if thought_reported is not None
-            else min(usage.output_tokens, thought // 4)
-        )
-        if stop in ("refusal", "max_tokens"):
-            _check_stop(stop, stop_details, usage)
-        if json_schema is not None:
-            usage.text = drop_nulls_text(usage.text, json_schema)
-        return usage
+                return ProviderError(UNAVAILABLE, f"The provider broke off its answer: {message}")
+            return self._error(exc)
+        if isinstance(exc, anthropic.APIError):
+            return self._error(exc)
+        return ProviderError(UNAVAILABLE, "The connection to the provider broke.")
 
     def _error(self, exc: anthropic.APIError) -> ProviderError:
         message = scrub(_vendor_message(exc), self.api_key)
@@ -304,17 +213,65 @@ def _thinking_tokens(usage: Any, thought_chars: int) -> int:
     return min(usage.output_tokens or 0, thought_chars // 4)
 
 
-def _counted(
-    usage: ProviderReply, pieces: list[str], thought: int, delta_seen: bool
-) -> ProviderReply:
-    """A cut stream's usage: the vendor's count if its message_delta came, else the thinking
-    and text written, estimated at about four characters a token."""
-    if not delta_seen:
-        written = (sum(len(p) for p in pieces) + thought) // 4 + (1 if pieces or thought else 0)
-        usage.output_tokens = max(usage.output_tokens, written)
-        usage.thinking_tokens = thought // 4
-        usage.estimated = True
-    return usage
+class _StreamSeen:
+    """What a Messages stream has said so far: the text pieces, the usage, the stop.
+
+    The output count comes only with the last message_delta; message_start says 1 or 2. Until
+    then the thinking and text deltas are counted (about four characters a token), so a stream
+    cut short is billed for what was written, and says it was estimated."""
+
+    def __init__(self) -> None:
+        self.pieces: list[str] = []
+        self.usage = ProviderReply(text="")
+        self.thought = 0  # characters of thinking
+        self.thought_reported: int | None = None
+        self.delta_seen = False
+        self.stop: str | None = None
+        self.stop_details: Any = None
+
+    def feed(self, event: Any) -> str | None:
+        """Take one event; returns its text, if it is a piece of the answer."""
+        if event.type == "message_start":
+            start = event.message.usage
+            cache_read = start.cache_read_input_tokens or 0
+            cache_write = start.cache_creation_input_tokens or 0
+            self.usage.input_tokens = start.input_tokens + cache_read + cache_write
+            self.usage.cached_input_tokens = cache_read
+            self.usage.output_tokens = start.output_tokens
+        elif event.type == "content_block_delta" and event.delta.type == "text_delta":
+            self.pieces.append(event.delta.text)
+            return event.delta.text
+        elif event.type == "content_block_delta" and event.delta.type == "thinking_delta":
+            self.thought += len(event.delta.thinking)
+        elif event.type == "message_delta":
+            self.delta_seen = True
+            self.usage.output_tokens = event.usage.output_tokens  # cumulative
+            self.thought_reported = _thinking_tokens(event.usage, self.thought)
+            self.stop = event.delta.stop_reason or self.stop
+            self.stop_details = getattr(event.delta, "stop_details", None) or self.stop_details
+        return None
+
+    def counted(self) -> ProviderReply:
+        """A cut stream's usage: the vendor's count if its message_delta came, else the
+        thinking and text written, estimated at about four characters a token."""
+        usage, thought = self.usage, self.thought
+        if not self.delta_seen:
+            written = sum(len(p) for p in self.pieces) + thought
+            written = written // 4 + (1 if self.pieces or thought else 0)
+            usage.output_tokens = max(usage.output_tokens, written)
+            usage.thinking_tokens = thought // 4
+            usage.estimated = True
+        return usage
+
+    def finished(self) -> ProviderReply:
+        usage = self.usage
+        usage.text = "".join(self.pieces)
+        usage.thinking_tokens = (
+            self.thought_reported
+            if self.thought_reported is not None
+            else min(usage.output_tokens, self.thought // 4)
+        )
+        return usage
 
 
 def _check_stop(stop_reason: str | None, details: Any, reply: ProviderReply) -> None:

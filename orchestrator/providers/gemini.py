@@ -16,6 +16,7 @@ from google import genai
 from google.genai import errors, types
 
 from ..catalogue import THINKING_BUDGET, THINKING_LEVEL, capabilities
+from ..request import AIRequest
 from . import (
     AUTH,
     BAD_OUTPUT,
@@ -144,33 +145,8 @@ class GeminiAdapter(VendorAdapter):
         except _TRANSPORT as exc:
             raise connect_failure(exc) from None
 
-    def generate(
-        self,
-        *,
-        model: str,
-        prompt: str,
-        system_prompt: str | None = None,
-        image: bytes | None = None,
-        image_mime: str | None = None,
-        temperature: float | None = None,
-        max_tokens: int | None = None,
-        json_schema: dict | None = None,
-        task: str | None = None,
-        tier: str = "fast",
-        omit: Collection[str] = (),
-    ) -> ProviderReply:
-        contents, config = self._request(
-            model,
-            prompt,
-            system_prompt,
-            image,
-            image_mime,
-            temperature,
-            max_tokens,
-            json_schema,
-            tier,
-            omit,
-        )
+    def generate(self, request: AIRequest, *, model: str, tier: str = "fast") -> ProviderReply:
+        contents, config = self._request(request, model, tier)
         try:
             response = self.client.models.generate_content(
                 model=model, contents=contents, config=config
@@ -196,69 +172,39 @@ class GeminiAdapter(VendorAdapter):
         return reply
 
     def _request(
-        self,
-        model: str,
-        prompt: str,
-        system_prompt: str | None,
-        image: bytes | None,
-        image_mime: str | None,
-        temperature: float | None,
-        max_tokens: int | None,
-        json_schema: dict | None,
-        tier: str,
-        omit: Collection[str] = (),
+        self, request: AIRequest, model: str, tier: str
     ) -> tuple[list[Any], types.GenerateContentConfig]:
         contents: list[Any] = []
-        if image is not None:
+        if request.image is not None:
             try:
-                image, image_mime = fit_image(image, image_mime or "image/png", LIMITS["gemini"])
+                image, mime = fit_image(
+                    request.image, request.image_mime or "image/png", LIMITS["gemini"]
+                )
             except ImageUnfit as exc:
                 raise ProviderError(BAD_REQUEST, str(exc)) from None
-            contents.append(types.Part.from_bytes(data=image, mime_type=image_mime))
-        contents.append(prompt)
+            contents.append(types.Part.from_bytes(data=image, mime_type=mime))
+        contents.append(request.prompt)
+        json_schema, omit = request.json_schema, request.omit
         config = types.GenerateContentConfig(
-            system_instruction=system_prompt or None,
-            temperature=sampling(model, temperature, omit),
+            system_instruction=request.system_prompt or None,
+            temperature=sampling(model, request.temperature, omit),
             response_mime_type="application/json" if json_schema is not None else None,
             response_json_schema=gemini_schema(json_schema) if json_schema is not None else None,
             # No tools are sent, so nothing for automatic function calling to do; turning it off
             # also ends the SDK's "AFC is enabled" INFO line on every call (google/genai/models.py).
             automatic_function_calling=types.AutomaticFunctionCallingConfig(disable=True),
-            **output_config(model, max_tokens, tier, omit),
+            **output_config(model, request.max_tokens, tier, omit),
         )
         return contents, config
 
     def stream(
-        self,
-        *,
-        model: str,
-        prompt: str,
-        system_prompt: str | None = None,
-        image: bytes | None = None,
-        image_mime: str | None = None,
-        temperature: float | None = None,
-        max_tokens: int | None = None,
-        json_schema: dict | None = None,
-        task: str | None = None,
-        tier: str = "fast",
-        omit: Collection[str] = (),
+        self, request: AIRequest, *, model: str, tier: str = "fast"
     ) -> Generator[str, None, ProviderReply]:
         """generate() through :streamGenerateContent?alt=sse: every chunk carries the usage
         so far in usageMetadata (google/genai/models.py generate_content_stream); an error
         inside the stream arrives as {"error": ...} and is raised as APIError
         (google/genai/_api_client.py)."""
-        contents, config = self._request(
-            model,
-            prompt,
-            system_prompt,
-            image,
-            image_mime,
-            temperature,
-            max_tokens,
-            json_schema,
-            tier,
-            omit,
-        )
+        contents, config = self._request(request, model, tier)
         pieces: list[str] = []
         usage = ProviderReply(text="")
         finish: Any = None
@@ -280,22 +226,23 @@ class GeminiAdapter(VendorAdapter):
                         yield chunk.text
         except StreamStopped as stop:
             raise broken_stream(stop.error, pieces, usage) from None
-        except errors.APIError as exc:
-            raise broken_stream(self._error(exc), pieces, usage) from None
-        except _TIMEOUTS:
-            error = ProviderError(TIMEOUT, "The provider did not answer in time.")
-            raise broken_stream(error, pieces, usage) from None
-        except _TRANSPORT:
-            error = ProviderError(UNAVAILABLE, "The connection to the provider broke.")
-            raise broken_stream(error, pieces, usage) from None
-        except (json.JSONDecodeError, ValueError) as exc:
-            message = scrub(str(exc), self.api_key)
-            error = ProviderError(BAD_OUTPUT, f"The provider's answer was malformed: {message}")
-            raise broken_stream(error, pieces, usage) from None
+        except (errors.APIError, *_TIMEOUTS, *_TRANSPORT, ValueError) as exc:
+            raise broken_stream(self._stream_error(exc), pieces, usage) from None
         usage.text = "".join(pieces)
         if blocked or _value(finish) in {*_SAFETY_FINISH, "MAX_TOKENS"} or not pieces:
             _check_finish(blocked, finish, usage)
         return usage
+
+    def _stream_error(self, exc: Exception) -> ProviderError:
+        """What broke a stream, as our error (json.JSONDecodeError is a ValueError)."""
+        if isinstance(exc, errors.APIError):
+            return self._error(exc)
+        if isinstance(exc, _TIMEOUTS):
+            return ProviderError(TIMEOUT, "The provider did not answer in time.")
+        if isinstance(exc, _TRANSPORT):
+            return ProviderError(UNAVAILABLE, "The connection to the provider broke.")
+        message = scrub(str(exc), self.api_key)
+        return ProviderError(BAD_OUTPUT, f"The provider's answer was malformed: {message}")
 
     def _error(self, exc: errors.APIError) -> ProviderError:
         message = scrub(exc.message or str(exc), self.api_key)

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Collection
 from typing import Any
 
 from core.prompting import read_block
 from orchestrator.providers import BAD_REQUEST, ProviderError, ProviderReply
 from orchestrator.registry import PROVIDER_TEST, task_get
+from orchestrator.request import AIRequest
 
 NO_IMAGES = (
     "The offline provider cannot read images; configure Gemini, OpenAI or Claude for screenshots."
@@ -29,22 +29,9 @@ class OfflineAdapter:
     ):
         self.timeout = timeout  # kept for the adapter contract; nothing here waits
 
-    def generate(
-        self,
-        *,
-        model: str,
-        prompt: str,
-        system_prompt: str | None = None,
-        image: bytes | None = None,
-        image_mime: str | None = None,
-        temperature: float | None = None,
-        max_tokens: int | None = None,
-        json_schema: dict | None = None,
-        task: str | None = None,
-        tier: str = "fast",  # the offline answer is the same on every tier
-        omit: Collection[str] = (),  # it takes no vendor parameters to leave out
-    ) -> ProviderReply:
-        if image is not None:
+    def generate(self, request: AIRequest, *, model: str, tier: str = "fast") -> ProviderReply:
+        prompt, task, json_schema = request.prompt, request.task, request.json_schema
+        if request.image is not None:
             raise ProviderError(BAD_REQUEST, NO_IMAGES, retryable=False)
         spec = task_get(task) if task else None
         if task == PROVIDER_TEST.name:
@@ -61,7 +48,7 @@ class OfflineAdapter:
         # Estimates, not vendor counts: about four characters a token for English text.
         return ProviderReply(
             text=text,
-            input_tokens=math.ceil(len((system_prompt or "") + prompt) / 4),
+            input_tokens=math.ceil(len((request.system_prompt or "") + prompt) / 4),
             output_tokens=math.ceil(len(text) / 4),
         )
 

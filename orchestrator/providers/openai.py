@@ -5,14 +5,14 @@ from __future__ import annotations
 import base64
 import json
 import time
-from collections.abc import Collection, Generator
+from collections.abc import Generator, Iterator
 from functools import lru_cache
 from typing import Any
 
 import openai
-from django.conf import settings
 
 from ..catalogue import capabilities
+from ..request import AIRequest
 from . import (
     BAD_OUTPUT,
     BAD_REQUEST,
@@ -67,23 +67,9 @@ class OpenAIAdapter(VendorAdapter):
         except openai.APIError as exc:
             raise self._error(exc) from None
 
-    def generate(
-        self,
-        *,
-        model: str,
-        prompt: str,
-        system_prompt: str | None = None,
-        image: bytes | None = None,
-        image_mime: str | None = None,
-        temperature: float | None = None,
-        max_tokens: int | None = None,
-        json_schema: dict | None = None,
-        task: str | None = None,
-        tier: str = "fast",
-        omit: Collection[str] = (),
-    ) -> ProviderReply:
-        messages = self._messages(prompt, system_prompt, image, image_mime)
-        kwargs = self._params(model, temperature, max_tokens, json_schema, tier, omit)
+    def generate(self, request: AIRequest, *, model: str, tier: str = "fast") -> ProviderReply:
+        messages = self._messages(request)
+        kwargs = self._params(request, model, tier)
         try:
             response = self.client.chat.completions.create(model=model, messages=messages, **kwargs)
         except openai.APIError as exc:
@@ -109,35 +95,20 @@ class OpenAIAdapter(VendorAdapter):
             thinking_tokens=reasoning or 0,
         )
         _check_ending(choice.message.refusal, choice.finish_reason, reply)
-        if json_schema is not None and not self.compatible:
-            reply.text = drop_nulls_text(reply.text, json_schema)
+        if request.json_schema is not None and not self.compatible:
+            reply.text = drop_nulls_text(reply.text, request.json_schema)
         return reply
 
-    def _params(
-        self,
-        model: str,
-        temperature: float | None,
-        max_tokens: int | None,
-        json_schema: dict | None,
-        tier: str = "fast",
-        omit: Collection[str] = (),
-    ) -> dict[str, Any]:
+    def _params(self, request: AIRequest, model: str, tier: str = "fast") -> dict[str, Any]:
         """The request's parameters: only what the model's capability row says it takes, less
-        what a vendor has refused for this model before (`omit`, see orchestrator/healing.py)."""
+        what a vendor has refused for this model before (`omit`, see orchestrator/outcomes.py)."""
         if self.compatible:
-            # Other servers know the classic names and plain JSON mode, not OpenAI's newer ones.
-            kwargs: dict[str, Any] = {}
-            if temperature is not None and "temperature" not in omit:
-                kwargs["temperature"] = temperature
-            if max_tokens:
-                kwargs["max_tokens"] = max_tokens
-            if json_schema is not None:
-                kwargs["response_format"] = {"type": "json_object"}
-            return kwargs
+            return _classic_params(request)
+        temperature, omit, json_schema = request.temperature, request.omit, request.json_schema
         row = capabilities("openai", model)
         # Always a cap, the one the quota reserved: reasoning tokens come out of it too, so
         # answer and reasoning together stay within the reservation.
-        cap = max_tokens or settings.AI_DEFAULT_MAX_TOKENS
+        cap = request.most_tokens
         probe = cap <= PROBE_CAP
         # Room for a probe whatever the row says: a model no row knows yet may reason too.
         kwargs: dict[str, Any] = {"max_completion_tokens": cap + (PROBE_ROOM if probe else 0)}
@@ -159,30 +130,14 @@ class OpenAIAdapter(VendorAdapter):
         return kwargs
 
     def stream(
-        self,
-        *,
-        model: str,
-        prompt: str,
-        system_prompt: str | None = None,
-        image: bytes | None = None,
-        image_mime: str | None = None,
-        temperature: float | None = None,
-        max_tokens: int | None = None,
-        json_schema: dict | None = None,
-        task: str | None = None,
-        tier: str = "fast",
-        omit: Collection[str] = (),
+        self, request: AIRequest, *, model: str, tier: str = "fast"
     ) -> Generator[str, None, ProviderReply]:
         """generate() as a stream of chat.completion.chunk events; usage comes in the last
         chunk, which has no choices, when asked for with stream_options.include_usage
         (openai/types/chat/chat_completion_chunk.py)."""
-        messages = self._messages(prompt, system_prompt, image, image_mime)
-        kwargs = self._params(model, temperature, max_tokens, json_schema, tier, omit)
-        pieces: list[str] = []
-        usage = ProviderReply(text="")
-        finish: str | None = None
-        refusal: str | None = None
-        clock = _Clock(reasoning="reasoning_effort" in kwargs or self._reasons(model))
+        messages = self._messages(request)
+        kwargs = self._params(request, model, tier)
+        seen = _StreamSeen(_Clock(reasoning="reasoning_effort" in kwargs or self._reasons(model)))
         try:
             chunks = self.client.chat.completions.create(
                 model=model,
@@ -193,69 +148,58 @@ class OpenAIAdapter(VendorAdapter):
             )
             with chunks:
                 for chunk in chunks:
-                    if chunk.usage is not None:
-                        # completion_tokens includes the reasoning tokens, billed as output.
-                        details = chunk.usage.prompt_tokens_details
-                        usage.input_tokens = chunk.usage.prompt_tokens
-                        usage.output_tokens = chunk.usage.completion_tokens
-                        usage.cached_input_tokens = (details and details.cached_tokens) or 0
-                        completion = chunk.usage.completion_tokens_details
-                        usage.thinking_tokens = (completion and completion.reasoning_tokens) or 0
-                    for choice in chunk.choices:
-                        finish = choice.finish_reason or finish
-                        if choice.delta and getattr(choice.delta, "refusal", None):
-                            refusal = (refusal or "") + choice.delta.refusal
-                        if choice.delta and choice.delta.content:
-                            pieces.append(choice.delta.content)
-                            clock.wrote(choice.delta.content)
-                            yield choice.delta.content
+                    yield from seen.feed(chunk)
         except StreamStopped as stop:
-            raise broken_stream(stop.error, pieces, clock.estimate(usage)) from None
-        except STREAM_TRANSPORT_ERRORS:
-            error = ProviderError(UNAVAILABLE, "The connection to the provider broke.")
-            raise broken_stream(error, pieces, clock.estimate(usage)) from None
-        except openai.APIError as exc:
-            error = self._error(exc)
-            if pieces and isinstance(exc, openai.APIConnectionError) and error.kind != TIMEOUT:
-                error = ProviderError(UNAVAILABLE, "The connection to the provider broke.")
-            elif pieces and not isinstance(exc, openai.APIStatusError | openai.APIConnectionError):
-                # An `error` event inside the stream (openai/_streaming.py raises it as a bare
-                # APIError): the vendor broke off its answer.
-                message = scrub(exc.message, self.api_key)
-                error = ProviderError(UNAVAILABLE, f"The provider broke off its answer: {message}")
-            raise broken_stream(error, pieces, clock.estimate(usage)) from None
-        except json.JSONDecodeError:
-            error = ProviderError(BAD_OUTPUT, "The provider's answer was not valid JSON.")
-            raise broken_stream(error, pieces, clock.estimate(usage)) from None
-        usage.text = "".join(pieces)
-        if refusal or finish in ("content_filter", "length"):
-            _check_ending(refusal, finish, usage)
-        if json_schema is not None and not self.compatible:
-            usage.text = drop_nulls_text(usage.text, json_schema)
+            raise broken_stream(stop.error, seen.pieces, seen.estimated()) from None
+        except (*STREAM_TRANSPORT_ERRORS, openai.APIError, json.JSONDecodeError) as exc:
+            error = self._stream_error(exc, bool(seen.pieces))
+            raise broken_stream(error, seen.pieces, seen.estimated()) from None
+        usage = seen.usage
+        usage.text = "".join(seen.pieces)
+        if seen.refusal or seen.finish in ("content_filter", "length"):
+            _check_ending(seen.refusal, seen.finish, usage)
+        if request.json_schema is not None and not self.compatible:
+            usage.text = drop_nulls_text(usage.text, request.json_schema)
         return usage
+
+    def _stream_error(self, exc: Exception, written: bool) -> ProviderError:
+        """What broke a stream (after some text was `written`, or before), as our error."""
+        if isinstance(exc, json.JSONDecodeError):
+            return ProviderError(BAD_OUTPUT, "The provider's answer was not valid JSON.")
+        if not isinstance(exc, openai.APIError):
+            return ProviderError(UNAVAILABLE, "The connection to the provider broke.")
+        error = self._error(exc)
+        if written and isinstance(exc, openai.APIConnectionError) and error.kind != TIMEOUT:
+            return ProviderError(UNAVAILABLE, "The connection to the provider broke.")
+        if written and not isinstance(exc, openai.APIStatusError | openai.APIConnectionError):
+            # An `error` event inside the stream (openai/_streaming.py raises it as a bare
+            # APIError): the vendor broke off its answer.
+            message = scrub(exc.message, self.api_key)
+            return ProviderError(UNAVAILABLE, f"The provider broke off its answer: {message}")
+        return error
 
     def _reasons(self, model: str) -> bool:
         return not self.compatible and capabilities("openai", model).control is not None
 
-    def _messages(
-        self, prompt: str, system_prompt: str | None, image: bytes | None, image_mime: str | None
-    ) -> list[dict[str, Any]]:
+    def _messages(self, request: AIRequest) -> list[dict[str, Any]]:
         messages: list[dict[str, Any]] = []
-        if system_prompt:
-            messages.append({"role": "system", "content": system_prompt})
-        if image is None:
-            messages.append({"role": "user", "content": prompt})
+        if request.system_prompt:
+            messages.append({"role": "system", "content": request.system_prompt})
+        if request.image is None:
+            messages.append({"role": "user", "content": request.prompt})
         else:
             try:
-                image, image_mime = fit_image(image, image_mime or "image/png", LIMITS["openai"])
+                image, mime = fit_image(
+                    request.image, request.image_mime or "image/png", LIMITS["openai"]
+                )
             except ImageUnfit as exc:
                 raise ProviderError(BAD_REQUEST, str(exc)) from None
-            data_url = f"data:{image_mime or 'image/png'};base64,{base64.b64encode(image).decode()}"
+            data_url = f"data:{mime or 'image/png'};base64,{base64.b64encode(image).decode()}"
             messages.append(
                 {
                     "role": "user",
                     "content": [
-                        {"type": "text", "text": prompt},
+                        {"type": "text", "text": request.prompt},
                         {"type": "image_url", "image_url": {"url": data_url}},
                     ],
                 }
@@ -274,6 +218,52 @@ class OpenAIAdapter(VendorAdapter):
             # error.param names what the model does not take (e.g. "reasoning_effort").
             error.unsupported = str(exc.param)
         return error
+
+
+def _classic_params(request: AIRequest) -> dict[str, Any]:
+    """An OpenAI-compatible server's parameters: the classic names and plain JSON mode, not
+    OpenAI's newer ones."""
+    kwargs: dict[str, Any] = {}
+    if request.temperature is not None and "temperature" not in request.omit:
+        kwargs["temperature"] = request.temperature
+    if request.max_tokens:
+        kwargs["max_tokens"] = request.max_tokens
+    if request.json_schema is not None:
+        kwargs["response_format"] = {"type": "json_object"}
+    return kwargs
+
+
+class _StreamSeen:
+    """What a chat.completion.chunk stream has said so far: the pieces, usage, finish, refusal."""
+
+    def __init__(self, clock: _Clock) -> None:
+        self.clock = clock
+        self.pieces: list[str] = []
+        self.usage = ProviderReply(text="")
+        self.finish: str | None = None
+        self.refusal: str | None = None
+
+    def feed(self, chunk: Any) -> Iterator[str]:
+        """Take one chunk; yields the answer's text in it."""
+        if chunk.usage is not None:
+            # completion_tokens includes the reasoning tokens, billed as output.
+            details = chunk.usage.prompt_tokens_details
+            self.usage.input_tokens = chunk.usage.prompt_tokens
+            self.usage.output_tokens = chunk.usage.completion_tokens
+            self.usage.cached_input_tokens = (details and details.cached_tokens) or 0
+            completion = chunk.usage.completion_tokens_details
+            self.usage.thinking_tokens = (completion and completion.reasoning_tokens) or 0
+        for choice in chunk.choices:
+            self.finish = choice.finish_reason or self.finish
+            if choice.delta and getattr(choice.delta, "refusal", None):
+                self.refusal = (self.refusal or "") + choice.delta.refusal
+            if choice.delta and choice.delta.content:
+                self.pieces.append(choice.delta.content)
+                self.clock.wrote(choice.delta.content)
+                yield choice.delta.content
+
+    def estimated(self) -> ProviderReply:
+        return self.clock.estimate(self.usage)
 
 
 # Tokens a second a model writes when a stream is too short to measure it (two pieces or

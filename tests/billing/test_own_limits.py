@@ -14,7 +14,8 @@ from billing.quotas import quota_reserve
 from core import errors
 from orchestrator.models import UsageLog
 from orchestrator.plans import limits_for_user, plan_and_own_limits
-from orchestrator.services import estimate_tokens, generate
+from orchestrator.request import AIRequest
+from orchestrator.services import generate
 from tests.billing.test_quotas import POSTGRESQL_ONLY
 from tests.doubles import Reply
 from tests.quota import concurrent_cv_drafts, quota_counters
@@ -117,15 +118,15 @@ def test_50_concurrent_calls_for_an_own_limit_that_fits_10_let_exactly_10_throug
     make_provider, openai_double, user
 ):
     make_provider(openai_double)
-    request = {"prompt": "x" * 400, "system_prompt": None, "image": None, "max_tokens": 1000}
-    per_call = estimate_tokens(request)
+    request = AIRequest(task="extraction", prompt="x" * 400, max_tokens=1000)
+    per_call = request.estimated_tokens()
     freemium(daily=1000 * per_call)  # the plan would let all 50 through
     UserLimits.objects.create(user=user, daily_token_limit=10 * per_call)
     openai_double.default = Reply.slow(
         0.05,
         then=Reply.ok("ok", input_tokens=per_call - 1000, output_tokens=1000, thinking_tokens=0),
     )
-    outcomes = concurrent_cv_drafts(user=user, prompt=request["prompt"])
+    outcomes = concurrent_cv_drafts(user=user, prompt=request.prompt)
 
     assert (outcomes.count("ok"), outcomes.count("quota")) == (10, 40)
     assert openai_double.request_count == 10

@@ -13,7 +13,8 @@ from billing.models import Plan, QuotaCounter
 from billing.quotas import quota_reserve, quota_reset, quota_settle
 from core import errors
 from orchestrator.models import UsageLog
-from orchestrator.services import estimate_tokens, generate
+from orchestrator.request import AIRequest
+from orchestrator.services import generate
 from tests.doubles import Reply
 from tests.quota import concurrent_cv_drafts, quota_counters
 
@@ -151,15 +152,15 @@ def test_50_concurrent_calls_for_a_quota_that_fits_10_let_exactly_10_through(
     make_provider, openai_double, user
 ):
     make_provider(openai_double)
-    request = {"prompt": "x" * 400, "system_prompt": None, "image": None, "max_tokens": 1000}
-    per_call = estimate_tokens(request)
+    request = AIRequest(task="extraction", prompt="x" * 400, max_tokens=1000)
+    per_call = request.estimated_tokens()
     set_limits(daily=10 * per_call)
     # The vendor reports exactly the estimate, so settling cannot free room for an 11th.
     openai_double.default = Reply.slow(
         0.05,
         then=Reply.ok("ok", input_tokens=per_call - 1000, output_tokens=1000, thinking_tokens=0),
     )
-    outcomes = concurrent_cv_drafts(user=user, prompt=request["prompt"])
+    outcomes = concurrent_cv_drafts(user=user, prompt=request.prompt)
 
     assert (outcomes.count("ok"), outcomes.count("quota")) == (10, 40)
     assert openai_double.request_count == 10

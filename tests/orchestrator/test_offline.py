@@ -20,6 +20,7 @@ from letters.rules import letter_problems
 from letters.schemas import LETTER_SCHEMA, TONES
 from orchestrator.providers import BAD_REQUEST, ProviderError
 from orchestrator.providers.offline import OfflineAdapter
+from orchestrator.request import AIRequest
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 PROFILES = ("rich", "sparse")
@@ -35,7 +36,8 @@ def profile(name: str) -> dict:
 
 
 def ask(task: str, prompt: str, **kwargs):
-    return OfflineAdapter().generate(model="offline", prompt=prompt, task=task, **kwargs)
+    request = AIRequest(task=task, prompt=prompt, **kwargs)
+    return OfflineAdapter().generate(request, model="offline")
 
 
 def extract(name: str) -> dict:

@@ -4,6 +4,7 @@ known value, what comes back holds them all again."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
@@ -12,13 +13,14 @@ from hypothesis import strategies as st
 from core.prompting import block
 from documents.personal import profile_personal_values
 from orchestrator.privacy import Shield
+from orchestrator.request import AIRequest
 from tests.cvs.conftest import RICH
 
 VALUES = profile_personal_values(profile=RICH)
 
 
-def request(prompt: str, system_prompt: str | None = None) -> dict:
-    return {"prompt": prompt, "system_prompt": system_prompt, "image": None}
+def request(prompt: str, system_prompt: str | None = None) -> AIRequest:
+    return AIRequest(task="cv_draft", prompt=prompt, system_prompt=system_prompt)
 
 
 def test_the_profile_names_its_identifying_basics_and_nothing_else():
@@ -40,11 +42,11 @@ def test_every_value_of_the_profile_block_becomes_its_placeholder():
     hidden = shield.hide(request(block("profile", RICH)))
 
     for value in VALUES.values():
-        assert value.lower() not in hidden["prompt"].lower()
-    assert '"name": "[[NAME]]"' in hidden["prompt"]
-    assert '"url": "[[PROFILE_1_URL]]"' in hidden["prompt"]
-    assert "London" in hidden["prompt"]  # the city stays: a CV is written for a place
-    assert "[[EMAIL]]" in hidden["system_prompt"]  # the model is told what they are
+        assert value.lower() not in hidden.prompt.lower()
+    assert '"name": "[[NAME]]"' in hidden.prompt
+    assert '"url": "[[PROFILE_1_URL]]"' in hidden.prompt
+    assert "London" in hidden.prompt  # the city stays: a CV is written for a place
+    assert "[[EMAIL]]" in hidden.system_prompt  # the model is told what they are
     assert shield.leak(hidden) is None
 
 
@@ -119,7 +121,7 @@ def test_a_value_left_in_an_outgoing_request_is_caught_by_the_scan():
     shield = Shield(VALUES)
     hidden = shield.hide(request(block("profile", RICH)))
 
-    repaired = dict(hidden, prompt=hidden["prompt"] + "\nYou wrote amara.okafor@EXAMPLE.com")
+    repaired = replace(hidden, prompt=hidden.prompt + "\nYou wrote amara.okafor@EXAMPLE.com")
 
     assert shield.leak(repaired) == "[[EMAIL]]"
 
