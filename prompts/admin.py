@@ -17,6 +17,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from core.errors import AppError
+from orchestrator.registry import task_label
+from usage.dashboard.sections import DashboardSection, dashboard_section_register
 
 from . import services
 from .figures import arm_figures
@@ -267,3 +269,33 @@ class PromptGateAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.pk = 1
         super().save_model(request, obj, form, change)
+
+
+def experiments_section(*, since, until) -> dict:
+    """The usage dashboard's "Prompt experiments": every experiment that ran in the period,
+    with its arms' figures over its whole life."""
+    overlapping = Experiment.objects.filter(started_at__lt=until).exclude(stopped_at__lt=since)
+    return {
+        "experiments": [
+            {
+                "name": experiment.name,
+                "task_label": task_label(experiment.task),
+                "status": experiment.get_status_display().lower(),
+                "started_at": experiment.started_at,
+                "stopped_at": experiment.stopped_at,
+                "table": arm_figures(experiment),
+                "url": reverse("admin:prompts_experiment_change", args=[experiment.pk]),
+            }
+            for experiment in overlapping
+        ]
+    }
+
+
+dashboard_section_register(
+    DashboardSection(
+        id="prompt-experiments",
+        title="Prompt experiments",
+        template="prompts/experiments_section.html",
+        context=experiments_section,
+    )
+)

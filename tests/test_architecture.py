@@ -10,7 +10,6 @@ import-linter (make lint) checks which packages import which. This test checks w
 from __future__ import annotations
 
 import ast
-import re
 from pathlib import Path
 
 from radon.complexity import cc_visit
@@ -33,13 +32,6 @@ APPS = (
 )
 MAX_LINES = 450
 MAX_COMPLEXITY = 15
-
-# The ratchet: what the redesign (issue 22) has still to cut. Entries only ever leave these sets.
-LONG_MODULES_LEFT: set[str] = set()
-COMPLEX_FUNCTIONS_LEFT: set[str] = set()
-PRIVATE_IMPORTS_LEFT: set[str] = set()
-COMPLEX_FUNCTIONS_LEFT: set[str] = set()
-PRIVATE_IMPORTS_LEFT: set[str] = set()
 
 
 def product_modules(root: Path = ROOT) -> list[Path]:
@@ -126,17 +118,6 @@ def complex_functions(path: Path, root: Path = ROOT) -> list[str]:
     return sorted(set(found))
 
 
-def _key(line: str) -> str:
-    """An offender without its line number or complexity, so the ratchet survives edits."""
-    return re.sub(r" \d+$", "", re.sub(r":\d+:", ":", line))
-
-
-def _ratchet(offenders: list[str], left: set[str]) -> None:
-    found = {_key(line) for line in offenders}
-    assert sorted(found - left) == []  # nothing new
-    assert sorted(left - found) == []  # what was cut leaves the list
-
-
 def test_no_product_module_is_over_450_lines():
     modules = product_modules()
 
@@ -147,19 +128,19 @@ def test_no_product_module_is_over_450_lines():
     ]
 
     assert len(modules) > 150  # every app was read
-    _ratchet([line.split(":")[0] for line in long], LONG_MODULES_LEFT)
+    assert long == []
 
 
 def test_no_product_function_is_above_complexity_15():
     offenders = [line for path in product_modules() for line in complex_functions(path)]
 
-    _ratchet(offenders, COMPLEX_FUNCTIONS_LEFT)
+    assert offenders == []
 
 
 def test_no_product_module_imports_another_ones_private_name():
     offenders = [line for path in product_modules() for line in private_imports(path)]
 
-    _ratchet(offenders, PRIVATE_IMPORTS_LEFT)
+    assert offenders == []
 
 
 def test_the_checks_catch_what_they_are_for(tmp_path):

@@ -70,3 +70,10 @@ def test_the_admin_shows_each_arms_calls_checks_and_outcomes(
     for label, calls in arms.items():
         assert f"<td>{label} 50%</td><td>{calls}</td>" in page
     assert " ± " in page  # the second arm's differences from the first
+    # The same table on the usage dashboard, for the period the experiment ran in.
+    dashboard = su_client.get("/admin/orchestrator/usagelog/dashboard/", {"period": "24h"})
+    section = dashboard.content.decode().split('id="prompt-experiments"')[1]
+    assert f"{experiment.name} · Cover letter · stopped since" in section
+    for label, calls in arms.items():
+        assert f"<td>{label} 50%</td><td>{calls}</td>" in section
+    assert " ± " in section
