@@ -36,6 +36,7 @@ HOLD_COLUMNS = [
     "provider_type",
     "provider_config_id",
     "model",
+    "prompt_version",
     "owner",
     "created_at",
     "expires_at",
@@ -54,6 +55,7 @@ class HoldSpec:
     provider_type: str = ""
     provider_config_id: int | None = None
     model: str = ""
+    prompt_version: str = ""
 
 
 _OWNER = f"{socket.gethostname()}:{os.getpid()}"[:100]
@@ -89,6 +91,7 @@ def hold_values(
         spec.provider_type,
         spec.provider_config_id,
         spec.model,
+        spec.prompt_version,
         hold_owner(),
         now,
         now + hold_lifetime(),

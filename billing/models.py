@@ -147,6 +147,7 @@ class QuotaHold(models.Model):
     # gateway that owns the configs), so the abandoned call's row names it as a logged one does.
     provider_config_id = models.PositiveBigIntegerField(null=True, blank=True)
     model = models.CharField(max_length=100, blank=True)
+    prompt_version = models.CharField(max_length=40, blank=True)  # "cover_letter@3"
     owner = models.CharField(max_length=100, blank=True, help_text="host:pid of the process")
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()

@@ -22,4 +22,5 @@ def hold_spec(call: Any, route: Route, model: str, *, input_tokens: int) -> Hold
         provider_type=route.provider_type,
         provider_config_id=route.config_id,
         model=model,
+        prompt_version=call.prompt_version,
     )

@@ -134,6 +134,7 @@ def hold_abandon(*, request_id: str, now: dt.datetime | None = None) -> bool:
             task_type=hold.task_type,
             plan=hold.plan,
             tier=hold.tier,
+            prompt_version=hold.prompt_version,
             input_tokens=hold.input_tokens,
             total_tokens=hold.input_tokens,
             cost_usd=cost,

@@ -39,6 +39,9 @@ class AIRequest:
       prompt_choose); `prompt` holds the code's version rendered, for a reader.
     - `feedback`: said after the prompt, whichever version renders it: the rule a previous
       answer broke, on the one more try the task's check asks for.
+    - `versioned`: built from the task's registration (`of_task`), so it takes the prompt
+      version the gateway chooses (its system prompt, its template, an experiment arm's
+      tier); a request built by hand is sent as it is.
     """
 
     task: str
@@ -55,6 +58,7 @@ class AIRequest:
     check_context: Any = field(default=None, repr=False, compare=False)
     variables: Mapping[str, str] | None = field(default=None, repr=False)
     feedback: str = ""
+    versioned: bool = False
 
     def __post_init__(self) -> None:
         if self.image is not None and not self.image_mime:
@@ -96,6 +100,7 @@ class AIRequest:
             check=spec.check,
             check_context=check_context,
             variables=variables,
+            versioned=True,
         )
 
     @property

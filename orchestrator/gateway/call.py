@@ -123,8 +123,9 @@ class Call:
     def prompt_chosen(self, request: AIRequest) -> AIRequest:
         """The request with the prompt version of this call: the plan decided the tier, the
         task's prompt version (an experiment's arm may name a tier of its own) decides the
-        prompt within it. Before the shield: the rendered prompt holds the personal values."""
-        choice = prompt_choose(request.task, self.user)
+        prompt within it. Before the shield: the rendered prompt holds the personal values. A
+        request built by hand (not from the task's registration) is sent as it is."""
+        choice = prompt_choose(request.task, self.user) if request.versioned else None
         if choice is None:
             prompt, system_prompt = request.prompt, request.system_prompt
         else:

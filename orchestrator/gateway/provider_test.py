@@ -28,6 +28,8 @@ class ProviderTestResult:
     warnings: tuple[str, ...] = ()
 
 
+# The credentials test's own fixed prompt, named on its usage rows as a task's code prompt is.
+PROVIDER_TEST_PROMPT = f"{PROVIDER_TEST.name}@code"
 _TEST_REQUEST = AIRequest(
     task=PROVIDER_TEST.name, prompt="Reply with the word OK.", temperature=0.0, max_tokens=16
 )
@@ -46,12 +48,27 @@ def provider_test(*, config: Any, user: Any = None) -> ProviderTestResult:
             [("fast", route.fast_model), ("quality", route.quality_model)]
         ):
             if route.unusable:  # no vendor call: the failed attempt is logged, the test fails
-                skip_unusable(Call(user=user, task=PROVIDER_TEST.name, plan="", tier=tier), route)
+                skip_unusable(
+                    Call(
+                        user=user,
+                        task=PROVIDER_TEST.name,
+                        plan="",
+                        tier=tier,
+                        prompt_version=PROVIDER_TEST_PROMPT,
+                    ),
+                    route,
+                )
                 outcome = ProviderTestResult(False, f"{config.name}: failed — {route.unusable}")
                 break
             if answered and model == route.fast_model:
                 continue  # one model for both tiers: tested once
-            call = Call(user=user, task=PROVIDER_TEST.name, plan="", tier=tier)
+            call = Call(
+                user=user,
+                task=PROVIDER_TEST.name,
+                plan="",
+                tier=tier,
+                prompt_version=PROVIDER_TEST_PROMPT,
+            )
             try:
                 result = outcomes.attempt_healed(
                     functools.partial(attempt, call, route),

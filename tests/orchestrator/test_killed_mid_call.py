@@ -128,6 +128,8 @@ def test_a_server_killed_while_the_vendor_thinks_leaves_a_hold_the_reaper_logs(
         hold.request_id,
     )
     assert row.input_tokens == hold.input_tokens > 0
+    assert row.prompt_version == hold.prompt_version
+    assert hold.prompt_version.startswith("extraction@")  # the prompt the dead call sent
     assert not QuotaHold.objects.exists()
     assert_counters_agree_with_the_log(user)
 

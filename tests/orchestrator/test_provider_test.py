@@ -27,6 +27,7 @@ def test_good_credentials_are_marked_ok(any_double, make_provider):
         (config.fast_model, "provider_test", "success", None),
         (config.quality_model, "provider_test", "success", None),
     ]
+    assert {log.prompt_version for log in logs} == {"provider_test@code"}
 
 
 def test_bad_credentials_are_marked_failed_without_showing_the_key(any_double, make_provider):

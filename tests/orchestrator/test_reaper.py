@@ -51,6 +51,7 @@ def dead_call(
             provider_type="openai",
             provider_config_id=config_id,
             model="gpt-4o-mini",
+            prompt_version="cv_draft@2",
         ),
     )
     return QuotaHold.objects.get(request_id=request_id)
@@ -127,6 +128,7 @@ def test_an_expired_hold_becomes_an_abandoned_row_and_its_tokens_are_released(
     )
     assert (row.input_tokens, row.total_tokens, row.model) == (1_250, 1_250, "gpt-4o-mini")
     assert row.provider_config_id == config.pk  # the provider it was routed to, as logged rows
+    assert row.prompt_version == "cv_draft@2"  # the prompt the dead call sent
     assert row.cost_usd > 0 and "closed by the reaper" in row.error_message
     day = quota_counters(user_id=user.pk)["day"]
     assert (day.tokens_reserved, day.tokens_used) == (0, 1_250)
