@@ -32,9 +32,20 @@ from .statuses import Status
 KINDS = (("cv_draft", CVDraft, "cv"), ("cover_letter", CoverLetter, "letter"))
 
 
+def _sent_with_drafts_of(link: str, window: dict) -> Any:
+    """Applications sent with a draft written in the window (its time copied onto them)."""
+    return Application.objects.filter(
+        **{
+            f"{link}_drafted_at__gte": window["since"],
+            f"{link}_drafted_at__lt": window["until"],
+            f"{link}__isnull": False,  # a deleted draft's applications count no more
+        }
+    ).exclude(status=Status.SAVED)
+
+
 def _drafts(model: type, link: str, window: dict) -> dict[tuple, dict]:
     """Drafts written in the window per key: how many, their cost, how many were sent."""
-    sent = Application.objects.exclude(status=Status.SAVED).filter(**{f"{link}__isnull": False})
+    sent = _sent_with_drafts_of(link, window)
     rows = (
         model.objects.filter(created_at__gte=window["since"], created_at__lt=window["until"])
         .values(*DRAFT_KEYS)
@@ -68,14 +79,7 @@ def _sent(link: str, window: dict) -> dict[tuple, dict]:
     keys = {key: f"{link}_{key}" for key in DRAFT_KEYS}
     distance = f"{link}_edit_distance"
     rows = (
-        Application.objects.filter(
-            **{
-                f"{link}_drafted_at__gte": window["since"],
-                f"{link}_drafted_at__lt": window["until"],
-                f"{link}__isnull": False,  # a deleted draft's applications count no more
-            }
-        )
-        .exclude(status=Status.SAVED)
+        _sent_with_drafts_of(link, window)
         .values(*keys.values(), distance)
         .annotate(
             applications=Count("id"), interviews=Count("id", filter=Q(reached_interview=True))

@@ -83,11 +83,23 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="application",
-            index=models.Index(fields=["cv_drafted_at"], name="application_cv_drafted_idx"),
+            index=models.Index(
+                condition=models.Q(("cv__isnull", False), models.Q(("status", "saved"), _negated=True)),
+                fields=["cv_drafted_at"],
+                include=("cv",),
+                name="application_cv_sent_idx",
+            ),
         ),
         migrations.AddIndex(
             model_name="application",
-            index=models.Index(fields=["letter_drafted_at"], name="application_letter_drafted_idx"),
+            index=models.Index(
+                condition=models.Q(
+                    ("letter__isnull", False), models.Q(("status", "saved"), _negated=True)
+                ),
+                fields=["letter_drafted_at"],
+                include=("letter",),
+                name="application_letter_sent_idx",
+            ),
         ),
         migrations.RunPython(copy_draft_facts, migrations.RunPython.noop),
     ]
