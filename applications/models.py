@@ -10,6 +10,9 @@ from documents.models import DocumentVersion, EditedDocument
 
 from .statuses import Status
 
+# What the "Drafts and outcomes" report groups drafts by (ProducedByAI's fields).
+DRAFT_KEYS = ("provider_type", "model", "tier", "prompt_version")
+
 
 class Application(models.Model):
     owner = models.ForeignKey(
@@ -35,6 +38,20 @@ class Application(models.Model):
     # deleted or replaced; applications.editdistance), recorded when a version is pinned.
     cv_edit_distance = models.PositiveIntegerField(null=True, blank=True)
     letter_edit_distance = models.PositiveIntegerField(null=True, blank=True)
+    # The sent drafts' own facts, copied when a version is pinned (drafts never change them):
+    # when each was drafted and by which provider, model, tier and prompt version. The
+    # "Drafts and outcomes" report (applications.outcomes) groups a hundred thousand
+    # applications by them without joining the draft tables.
+    cv_drafted_at = models.DateTimeField(null=True, blank=True)
+    cv_provider_type = models.CharField(max_length=40, blank=True)
+    cv_model = models.CharField(max_length=100, blank=True)
+    cv_tier = models.CharField(max_length=10, blank=True)
+    cv_prompt_version = models.CharField(max_length=40, blank=True)
+    letter_drafted_at = models.DateTimeField(null=True, blank=True)
+    letter_provider_type = models.CharField(max_length=40, blank=True)
+    letter_model = models.CharField(max_length=100, blank=True)
+    letter_tier = models.CharField(max_length=10, blank=True)
+    letter_prompt_version = models.CharField(max_length=40, blank=True)
     reached_interview = models.BooleanField(default=False)
     applied_at = models.DateTimeField(null=True, blank=True)
     notes = models.TextField(blank=True)
@@ -43,7 +60,20 @@ class Application(models.Model):
 
     class Meta:
         ordering = ["-updated_at", "-id"]
-        indexes = [models.Index(fields=["owner", "status", "updated_at"])]
+        indexes = [
+            models.Index(fields=["owner", "status", "updated_at"]),
+            # The outcomes report's sent applications, by when their draft was written; the
+            # draft's id included, so the drafts sent are counted from the index alone.
+            *(
+                models.Index(
+                    fields=[f"{link}_drafted_at"],
+                    include=[link],
+                    condition=models.Q(**{f"{link}__isnull": False}) & ~models.Q(status="saved"),
+                    name=f"application_{link}_sent_idx",
+                )
+                for link in ("cv", "letter")
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Application to {self.job} ({self.status})"

@@ -19,7 +19,7 @@ from jobs.selectors import job_get
 from letters.models import CoverLetter
 
 from .editdistance import edit_distance
-from .models import Application, StatusChange
+from .models import DRAFT_KEYS, Application, StatusChange
 from .selectors import application_get
 from .statuses import INTERVIEWED, MOVES, Status, allowed_moves
 
@@ -45,6 +45,17 @@ def _pin(*, user: Any, model: type, item_id: int | None, number: int | None, wha
         raise InvalidInput(f"{what}_version: this document has no version {number}.")
     first = contents.get(1, contents[number])
     return document, number, edit_distance(first, contents[number])
+
+
+def _draft_facts(what: str, document: Any) -> dict[str, Any]:
+    """The sent draft's facts the outcomes report groups by (applications.outcomes), copied
+    onto the application; a draft never changes them, later versions included."""
+    if document is None:
+        return {f"{what}_drafted_at": None, **{f"{what}_{key}": "" for key in DRAFT_KEYS}}
+    return {
+        f"{what}_drafted_at": document.created_at,
+        **{f"{what}_{key}": getattr(document, key) for key in DRAFT_KEYS},
+    }
 
 
 def _notes(notes: Any) -> str:
@@ -105,6 +116,8 @@ def application_create(
             letter=letter,
             letter_version=letter_number,
             letter_edit_distance=letter_distance,
+            **_draft_facts("cv", cv),
+            **_draft_facts("letter", letter),
             reached_interview=status in INTERVIEWED,
             applied_at=applied_at,
             notes=_notes(notes),
@@ -131,6 +144,8 @@ def application_update(*, user: Any, application_id: int, **changes: Any) -> App
                 setattr(application, what, document)
                 setattr(application, f"{what}_version", number)
                 setattr(application, f"{what}_edit_distance", distance)
+                for field, value in _draft_facts(what, document).items():
+                    setattr(application, field, value)
         if "notes" in changes:
             application.notes = _notes(changes["notes"])
         if "applied_at" in changes:

@@ -52,17 +52,24 @@ JOIN jobs_job j ON j.id = u.id
 WHERE u.task_type = %s AND u.status = 'success'
 ORDER BY u.id LIMIT %s
 """
+# Each application carries its drafts' facts, as applications.services copies them.
 _APPLICATIONS = """
 INSERT INTO applications_application (owner_id, job_id, status, cv_id, cv_version, letter_id,
   letter_version, cv_edit_distance, letter_edit_distance, reached_interview, applied_at, notes,
-  created_at, updated_at)
+  created_at, updated_at, cv_drafted_at, cv_provider_type, cv_model, cv_tier, cv_prompt_version,
+  letter_drafted_at, letter_provider_type, letter_model, letter_tier, letter_prompt_version)
 SELECT c.owner_id, c.job_id,
   CASE WHEN c.id %% 3 = 0 THEN 'saved' WHEN c.id %% 9 = 1 THEN 'interview' ELSE 'applied' END,
   c.id, c.version, l.id, l.version, (c.id * 7) %% 120, (c.id * 5) %% 80, c.id %% 9 = 1,
-  c.created_at, '', c.created_at, c.created_at
+  c.created_at, '', c.created_at, c.created_at,
+  c.created_at, c.provider_type, c.model, c.tier, c.prompt_version,
+  l.created_at, coalesce(l.provider_type, ''), coalesce(l.model, ''), coalesce(l.tier, ''),
+  coalesce(l.prompt_version, '')
 FROM cvs_cvdraft c
 LEFT JOIN (
-  SELECT DISTINCT ON (owner_id) owner_id, id, version FROM letters_coverletter
+  SELECT DISTINCT ON (owner_id) owner_id, id, version, created_at, provider_type, model, tier,
+    prompt_version
+  FROM letters_coverletter
   ORDER BY owner_id, id
 ) l ON l.owner_id = c.owner_id AND c.id %% 4 <> 0
 ORDER BY c.id LIMIT %s

@@ -72,6 +72,7 @@ COLUMNS = (
     "request_id",
     "attempt",
     "created_at",
+    "prompt_version",
 )
 
 
@@ -231,7 +232,7 @@ def _row(
         f"{_n(user)}\t{_n(config)}\t{provider}\t{model}\t{task}\t{plan}\t{tier}\t"
         f"{input_tokens}\t{output_tokens}\t{cached}\t{input_tokens + output_tokens}\t"
         f"{cost:.8f}\t{priced}\t{saved:.8f}\t{latency}\t{status}\t{code}\t{message}\t{hit}\t"
-        f"{request_id}\t{attempt}\t{created.isoformat()}\n"
+        f"{request_id}\t{attempt}\t{created.isoformat()}\t{task}@1\n"
     )
 
 

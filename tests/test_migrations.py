@@ -31,6 +31,9 @@ BEFORE = [
 ]
 
 
+DRAFT_FACTS = ("drafted_at", "provider_type", "model", "tier", "prompt_version")
+
+
 def _migrate(targets):
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
@@ -114,6 +117,37 @@ def test_rows_written_before_the_migrations_read_the_same_after():
     assert readers.permissions.filter(
         content_type__app_label="documents", codename="view_masterprofile"
     ).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_applications_sent_before_their_drafts_facts_were_copied_get_them():
+    leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    before = [n for n in leaves if n[0] != "applications"]
+    old = _migrate([*before, ("applications", "0001_applications_and_interview_preps")])
+    user = old.get_model("auth", "User").objects.create(username="grace")
+    job = old.get_model("jobs", "Job").objects.create(owner_id=user.pk, source="url")
+    common = {"owner_id": user.pk, "job_id": job.pk, "profile_version": 1, "tier": "fast"}
+    cv = old.get_model("cvs", "CVDraft").objects.create(
+        **common, provider_type="openai", model="gpt-6-luna", prompt_version="cv_draft@2"
+    )
+    letter = old.get_model("letters", "CoverLetter").objects.create(
+        **common, tone="warm", provider_type="gemini", model="gemini-9", prompt_version="letter@1"
+    )
+    applications = old.get_model("applications", "Application").objects
+    sent = applications.create(owner_id=user.pk, job_id=job.pk, cv_id=cv.pk, letter_id=letter.pk)
+    bare = applications.create(owner_id=user.pk, job_id=job.pk)
+
+    new = _migrate(leaves)
+
+    applications = new.get_model("applications", "Application").objects
+    fields = [f"{link}_{key}" for link in ("cv", "letter") for key in DRAFT_FACTS]
+    assert applications.filter(pk=sent.pk).values_list(*fields).get() == (
+        cv.created_at, "openai", "gpt-6-luna", "fast", "cv_draft@2",
+        letter.created_at, "gemini", "gemini-9", "fast", "letter@1",
+    )  # fmt: skip
+    assert applications.filter(pk=bare.pk).values_list(*fields).get() == (
+        None, "", "", "", "", None, "", "", "", "",
+    )  # fmt: skip
 
 
 def test_no_migration_depends_on_a_migration_of_an_app_above_its_own():
