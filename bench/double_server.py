@@ -14,7 +14,7 @@ import sys
 import threading
 
 from bench.postings import job_json
-from tests.doubles import Reply, VendorDouble
+from tests.support.doubles import Reply, VendorDouble
 
 
 def main() -> None:

@@ -84,7 +84,7 @@ def run(*, quick: bool) -> tuple[list[dict], str]:
     from bench import fixtures
     from bench.postings import posting
     from orchestrator.services import generate
-    from tests.doubles import VendorDouble
+    from tests.support.doubles import VendorDouble
 
     n = 300 if quick else 2000
     warmup = 30 if quick else 100

@@ -157,7 +157,7 @@ def endpoint_profile(double, Profiler, records: list[dict], n: int) -> list[str]
 
     from bench import fixtures
     from bench.postings import job_json, posting
-    from tests.doubles import Reply
+    from tests.support.doubles import Reply
 
     fixtures.activate_only("openai")
     double.default = Reply.ok(job_json(), input_tokens=520, output_tokens=180)
@@ -230,7 +230,7 @@ def run(*, quick: bool) -> tuple[list[dict], str]:
     from bench import fixtures
     from bench.postings import posting
     from orchestrator.services import generate
-    from tests.doubles import VendorDouble
+    from tests.support.doubles import VendorDouble
 
     try:
         from pyinstrument import Profiler

@@ -210,7 +210,8 @@ def render(meta: dict, phases: dict[str, dict]) -> str:
         "Settings: `config.settings.production` configured by environment (DEBUG off, "
         "DATABASE_URL = the bench's own PostgreSQL database, REDIS_URL = Redis db 13 for the "
         "cache, result cache and breaker, the PostgreSQL connection pool); vendor doubles from "
-        "`tests/doubles` on loopback. How to run and what each phase does: `bench/README.md`.",
+        "`tests/support/doubles` on loopback. "
+        "How to run and what each phase does: `bench/README.md`.",
         "",
     ]
     if meta["mode"] == "quick":

@@ -151,9 +151,9 @@ def run(*, quick: bool) -> tuple[list[dict], str]:
     from cvs.services import profile_update
     from jobs.models import Job
     from letters.ai import cover_letter_request
-    from tests.cvs.conftest import BACKEND_JOB, RICH
-    from tests.doubles import StreamReply, VendorDouble
-    from tests.letters.conftest import GOOD_LETTER
+    from tests.fixtures.letters import GOOD_LETTER
+    from tests.fixtures.profiles import BACKEND_JOB, RICH
+    from tests.support.doubles import StreamReply, VendorDouble
 
     n = 150 if quick else 600
     warmup = 20 if quick else 60

@@ -122,9 +122,9 @@ def one_letter_request() -> Trip:
     from cvs.services import profile_update
     from jobs.models import Job
     from orchestrator.models import UsageLog
-    from tests.cvs.conftest import BACKEND_JOB, RICH
-    from tests.doubles import Reply, VendorDouble
-    from tests.letters.conftest import GOOD_LETTER
+    from tests.fixtures.letters import GOOD_LETTER
+    from tests.fixtures.profiles import BACKEND_JOB, RICH
+    from tests.support.doubles import Reply, VendorDouble
 
     cache.clear()
     fixtures.reset_usage()

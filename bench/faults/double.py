@@ -21,9 +21,9 @@ import sys
 import threading
 
 from bench.postings import job_json
-from tests.doubles import Reply, VendorDouble
-from tests.doubles.streams import StreamReply, wants_stream
-from tests.doubles.vendors import _Handler
+from tests.support.doubles import Reply, VendorDouble
+from tests.support.doubles.streams import StreamReply, wants_stream
+from tests.support.doubles.vendors import _Handler
 
 VENDOR_DELAY = 1.0
 HANG_LIMIT = 600.0  # seconds; a hang never outlives the suite

@@ -7,7 +7,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 for _provider in PROVIDER_ENV.values():  # noqa: F405
     _provider["api_key"] = ""
     _provider["base_url"] = ""
-# The vendor doubles (tests/doubles/) listen on the loopback: listed as a self-hosted server is.
+# The vendor doubles (tests/support/doubles/) listen on the loopback: listed as a self-hosted
+# server is.
 PROVIDER_ALLOWED_HOSTS = ["127.0.0.1"]
 FIELD_ENCRYPTION_KEYS = ["u8rC0cXbN0yP3f2l7e9pQ1s4t6v8x0z2A4C6E8G0I2K="]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
-from tests.jobs.conftest import assert_error
+from tests.fixtures.api import assert_error
 
 pytestmark = pytest.mark.django_db
 

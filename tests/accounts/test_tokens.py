@@ -11,7 +11,7 @@ from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from tests.jobs.conftest import assert_error
+from tests.fixtures.api import assert_error
 
 pytestmark = pytest.mark.django_db
 TOKEN, LOGOUT, TOKENS = "/api/v1/auth/token", "/api/v1/auth/logout", "/api/v1/auth/tokens"

@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from tests.applications.conftest import APPLICATIONS_URL
+from tests.fixtures.applications import APPLICATIONS_URL
 
 pytestmark = pytest.mark.django_db
 

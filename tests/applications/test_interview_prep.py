@@ -9,9 +9,9 @@ import pytest
 
 from applications.models import InterviewPrep
 from orchestrator.models import UsageLog
-from tests.applications.conftest import APPLICATIONS_URL
-from tests.cvs.conftest import vendor_bodies
-from tests.doubles import Reply
+from tests.fixtures.applications import APPLICATIONS_URL
+from tests.fixtures.profiles import vendor_bodies
+from tests.support.doubles import Reply
 
 pytestmark = pytest.mark.django_db
 

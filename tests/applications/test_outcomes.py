@@ -18,10 +18,9 @@ from core.money import usd
 from cvs.models import CVDraft
 from letters.models import CoverLetter
 from orchestrator.models import UsageLog
-from tests.admin.conftest import su_client, superuser  # noqa: F401  (admin fixtures)
-from tests.applications.conftest import APPLICATIONS_URL
-from tests.cvs.conftest import DRAFT_URL, GOOD_CV, LETTER_URL
-from tests.doubles import Reply
+from tests.fixtures.applications import APPLICATIONS_URL
+from tests.fixtures.profiles import DRAFT_URL, GOOD_CV, LETTER_URL
+from tests.support.doubles import Reply
 
 pytestmark = pytest.mark.django_db
 DASHBOARD = "/admin/orchestrator/usagelog/dashboard/"
@@ -33,7 +32,7 @@ def _row(html: str, task_label: str) -> str:
 
 
 def test_the_dashboard_shows_what_became_of_the_drafts(
-    su_client,  # noqa: F811
+    su_client,
     api_client,
     make_job,
     user,
@@ -86,7 +85,7 @@ def test_the_dashboard_shows_what_became_of_the_drafts(
 
 
 def test_an_application_without_a_draft_is_left_out_of_the_figures(
-    su_client,  # noqa: F811
+    su_client,
     api_client,
     make_job,
     user,  # noqa: F811

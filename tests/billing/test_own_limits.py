@@ -17,8 +17,8 @@ from orchestrator.plans import limits_for_user, plan_and_own_limits
 from orchestrator.request import AIRequest
 from orchestrator.services import generate
 from tests.billing.test_quotas import POSTGRESQL_ONLY
-from tests.doubles import Reply
-from tests.quota import concurrent_cv_drafts, quota_counters
+from tests.support.doubles import Reply
+from tests.support.quota import concurrent_cv_drafts, quota_counters
 
 pytestmark = pytest.mark.django_db
 

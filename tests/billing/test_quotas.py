@@ -15,8 +15,8 @@ from core import errors
 from orchestrator.models import UsageLog
 from orchestrator.request import AIRequest
 from orchestrator.services import generate
-from tests.doubles import Reply
-from tests.quota import concurrent_cv_drafts, quota_counters
+from tests.support.doubles import Reply
+from tests.support.quota import concurrent_cv_drafts, quota_counters
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ import pytest
 
 from cvs.models import CVDraft
 from orchestrator.models import AITask
-from tests.cvs.conftest import DRAFT_URL
+from tests.fixtures.profiles import DRAFT_URL
 
 pytestmark = pytest.mark.django_db
 

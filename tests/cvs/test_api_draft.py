@@ -9,8 +9,8 @@ import pytest
 from billing.services import subscription_set_plan
 from cvs.models import CVDraft
 from orchestrator.models import UsageLog
-from tests.cvs.conftest import DRAFT_URL, GOOD_CV, cv_inventing, vendor_bodies
-from tests.doubles import Reply
+from tests.fixtures.profiles import DRAFT_URL, GOOD_CV, cv_inventing, vendor_bodies
+from tests.support.doubles import Reply
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 
 from cvs.models import CVDraft, CVDraftVersion
 from cvs.services import profile_patch
-from tests.cvs.conftest import DRAFT_URL
+from tests.fixtures.profiles import DRAFT_URL
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from cvs.models import CVDraft
-from tests.cvs.conftest import DRAFT_URL, PROFILE_URL, RICH
+from tests.fixtures.profiles import DRAFT_URL, PROFILE_URL, RICH
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from tests.cvs.conftest import PROFILE_URL, SPARSE
+from tests.fixtures.profiles import PROFILE_URL, SPARSE
 
 pytestmark = pytest.mark.django_db
 

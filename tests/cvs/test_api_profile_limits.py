@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from core.errors import InvalidInput
 from cvs.services import profile_update
 from documents.models import MasterProfile
-from tests.cvs.conftest import PROFILE_URL, SPARSE
+from tests.fixtures.profiles import PROFILE_URL, SPARSE
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ import pytest
 
 from cvs.match import cv_match
 from documents.bounds import MAX_BULLETS, MAX_FIELD_CHARS, MAX_LIST_ITEMS
-from tests.cvs.conftest import DRAFT_URL, LETTER_URL
+from tests.fixtures.profiles import DRAFT_URL, LETTER_URL
 
 pytestmark = pytest.mark.django_db
 

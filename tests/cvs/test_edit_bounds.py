@@ -8,8 +8,8 @@ import pytest
 from cvs.models import CVDraftVersion
 from jobs.models import Job
 from letters.models import CoverLetter
-from tests.cvs.conftest import BACKEND_JOB, DRAFT_URL
-from tests.jobs.conftest import assert_error
+from tests.fixtures.api import assert_error
+from tests.fixtures.profiles import BACKEND_JOB, DRAFT_URL
 
 pytestmark = pytest.mark.django_db
 

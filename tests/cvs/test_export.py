@@ -16,7 +16,7 @@ from docx.shared import Inches, Mm
 from pypdf import PdfReader
 
 from cvs.services import profile_update
-from tests.cvs.conftest import DRAFT_URL, LETTER_URL
+from tests.fixtures.profiles import DRAFT_URL, LETTER_URL
 
 pytestmark = pytest.mark.django_db
 

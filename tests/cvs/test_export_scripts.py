@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from cvs.models import CVDraft
 from cvs.services import profile_update
 from jobs.models import Job
-from tests.cvs.conftest import DRAFT_URL
+from tests.fixtures.profiles import DRAFT_URL
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import copy
 import pytest
 
 from orchestrator.models import UsageLog
-from tests.cvs.conftest import DRAFT_URL, GOOD_CV
+from tests.fixtures.profiles import DRAFT_URL, GOOD_CV
 
 pytestmark = pytest.mark.django_db
 

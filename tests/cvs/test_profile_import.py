@@ -14,8 +14,7 @@ from cvs.export import cv_blocks
 from cvs.importer.scoring import accuracy, fields_score
 from cvs.services import profile_update
 from documents.export import render_docx, render_markdown, render_pdf, render_text
-
-from .conftest import PROFILE_URL, RICH
+from tests.fixtures.profiles import PROFILE_URL, RICH
 
 IMPORT_URL = "/api/v1/profile/import"
 VERSIONS_URL = "/api/v1/profile/versions"
@@ -378,8 +377,8 @@ def test_a_configured_vendor_fills_what_the_parser_missed_seeing_contacts_as_pla
 ):
     import json
 
-    from tests.cvs.conftest import vendor_bodies
-    from tests.doubles import Reply
+    from tests.fixtures.profiles import vendor_bodies
+    from tests.support.doubles import Reply
 
     make_provider(openai_double)
     openai_double.default = Reply.ok(

@@ -15,8 +15,8 @@ from django.test import Client
 from django.utils import timezone
 
 from orchestrator.models import ProviderConfig, UsageCapture, UsageLog
-from tests.e2e.browser import ARTIFACTS, CHROMIUM, chromium
-from tests.reports.factories import log_usage
+from tests.fixtures.usage import log_usage
+from tests.support.browser import ARTIFACTS, CHROMIUM, chromium
 from usage.models import Alert
 
 WIDTH = 1400

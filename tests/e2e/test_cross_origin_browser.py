@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.core.management import call_command
 
-from tests.e2e.browser import CHROMIUM, chromium
+from tests.support.browser import CHROMIUM, chromium
 
 pytestmark = [
     pytest.mark.slow,

@@ -13,8 +13,8 @@ from django.test import Client
 from django.utils import timezone
 
 from orchestrator.models import ProviderConfig
-from tests.e2e.browser import CHROMIUM, chromium
-from tests.reports.factories import log_usage
+from tests.fixtures.usage import log_usage
+from tests.support.browser import CHROMIUM, chromium
 from usage.models import Alert
 
 pytestmark = [

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from jobs.models import Job
-from tests.jobs.conftest import EXTRACT
+from tests.fixtures.jobs import EXTRACT
 
 pytestmark = pytest.mark.django_db
 

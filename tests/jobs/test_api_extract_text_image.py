@@ -9,15 +9,9 @@ from pathlib import Path
 import pytest
 
 from jobs.models import Job
-from tests.doubles import Reply
-from tests.jobs.conftest import (
-    EXTRACT,
-    assert_error,
-    job_answer,
-    png,
-    upload,
-    usage_rows,
-)
+from tests.fixtures.api import assert_error, usage_rows
+from tests.fixtures.jobs import EXTRACT, job_answer, png, upload
+from tests.support.doubles import Reply
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,9 @@ import pytest
 
 from jobs.models import Job
 from orchestrator.models import AITask
-from tests.doubles import Reply
-from tests.jobs.conftest import EXTRACT, assert_error, job_answer, usage_rows
+from tests.fixtures.api import assert_error, usage_rows
+from tests.fixtures.jobs import EXTRACT, job_answer
+from tests.support.doubles import Reply
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 
 from cvs.services import profile_update
 from jobs.models import Job
-from tests.cvs.conftest import BACKEND_JOB, DRAFT_URL, RICH
+from tests.fixtures.profiles import BACKEND_JOB, DRAFT_URL, RICH
 
 pytestmark = pytest.mark.django_db
 

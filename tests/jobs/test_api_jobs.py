@@ -6,7 +6,8 @@ import pytest
 
 from accounts.tokens import token_issue
 from jobs.models import Job
-from tests.jobs.conftest import EXTRACT, assert_error
+from tests.fixtures.api import assert_error
+from tests.fixtures.jobs import EXTRACT
 
 pytestmark = pytest.mark.django_db
 

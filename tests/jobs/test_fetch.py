@@ -149,7 +149,8 @@ def _start(
     site: Site
 
     class Handler(BaseHTTPRequestHandler):
-        # One write per response, without Nagle delays (as the vendor doubles in tests/doubles/ do).
+        # One write per response, without Nagle delays (as the vendor doubles in
+        # tests/support/doubles/ do).
         wbufsize = -1
         disable_nagle_algorithm = True
 

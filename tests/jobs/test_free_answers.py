@@ -12,9 +12,10 @@ import pytest
 
 from billing.models import Plan
 from orchestrator.models import UsageLog
-from tests.doubles import Reply
-from tests.jobs.conftest import EXTRACT, _html, assert_error
-from tests.quota import quota_counters
+from tests.fixtures.api import assert_error
+from tests.fixtures.jobs import EXTRACT, html_route
+from tests.support.doubles import Reply
+from tests.support.quota import quota_counters
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def counters(user) -> list[tuple[int, int, Decimal, Decimal]]:
 @pytest.fixture
 def pages(job_site):
     for n in range(PAGES + 1):
-        job_site.routes[f"/job/{n}"] = _html("brightside_no_jsonld.html")
+        job_site.routes[f"/job/{n}"] = html_route("brightside_no_jsonld.html")
     return job_site
 
 

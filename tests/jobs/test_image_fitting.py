@@ -11,8 +11,9 @@ import os
 import pytest
 from PIL import Image, ImageDraw
 
-from tests.doubles import Reply
-from tests.jobs.conftest import EXTRACT, assert_error, job_answer, upload
+from tests.fixtures.api import assert_error
+from tests.fixtures.jobs import EXTRACT, job_answer, upload
+from tests.support.doubles import Reply
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ import pytest
 
 from letters.models import CoverLetter
 from orchestrator.models import AITask
-from tests.cvs.conftest import LETTER_URL
+from tests.fixtures.profiles import LETTER_URL
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from letters.models import CoverLetter, CoverLetterVersion
-from tests.cvs.conftest import LETTER_URL
-from tests.letters.conftest import as_written
+from tests.fixtures.letters import as_written
+from tests.fixtures.profiles import LETTER_URL
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,9 @@ from letters.models import CoverLetter
 from letters.rules import body_word_count, letter_problems
 from letters.schemas import TONES
 from orchestrator.models import UsageLog
-from tests.cvs.conftest import LETTER_URL, vendor_bodies
-from tests.doubles import Reply
-from tests.letters.conftest import as_written
+from tests.fixtures.letters import as_written
+from tests.fixtures.profiles import LETTER_URL, vendor_bodies
+from tests.support.doubles import Reply
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from letters.models import CoverLetter
-from tests.cvs.conftest import LETTER_URL, PROFILE_URL, RICH
+from tests.fixtures.profiles import LETTER_URL, PROFILE_URL, RICH
 
 pytestmark = pytest.mark.django_db
 

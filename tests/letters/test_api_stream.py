@@ -12,10 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from billing.models import QuotaCounter
 from letters.models import CoverLetter
 from orchestrator.models import UsageLog
-from tests.conftest import MODELS
-from tests.cvs.conftest import LETTER_URL
-from tests.doubles import Reply, StreamReply
-from tests.letters.conftest import as_written
+from tests.fixtures.letters import as_written
+from tests.fixtures.profiles import LETTER_URL
+from tests.fixtures.vendors import MODELS
+from tests.support.doubles import Reply, StreamReply
 
 pytestmark = pytest.mark.django_db
 

@@ -15,10 +15,10 @@ from cvs.models import CVDraft
 from documents.personal import profile_personal_values
 from letters.models import CoverLetter
 from orchestrator.models import UsageCapture, UsageLog
-from tests.cvs.conftest import DRAFT_URL, GOOD_CV, LETTER_URL, RICH, vendor_bodies
-from tests.doubles import Reply, StreamReply
-from tests.letters.conftest import GOOD_LETTER
+from tests.fixtures.letters import GOOD_LETTER
+from tests.fixtures.profiles import DRAFT_URL, GOOD_CV, LETTER_URL, RICH, vendor_bodies
 from tests.letters.test_api_stream import STREAM, events_of
+from tests.support.doubles import Reply, StreamReply
 
 pytestmark = pytest.mark.django_db
 

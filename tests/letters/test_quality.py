@@ -18,8 +18,8 @@ from letters.addressing import hiring_manager_in
 from letters.offline import draft_letter
 from letters.quality import letter_quality_problems
 from letters.schemas import TONES
-from tests.cvs.conftest import BACKEND_JOB, LETTER_URL, RICH, SPARSE
-from tests.doubles.vendors import Reply
+from tests.fixtures.profiles import BACKEND_JOB, LETTER_URL, RICH, SPARSE
+from tests.support.doubles.vendors import Reply
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from billing.models import Plan, QuotaCounter
-from tests.cvs.conftest import LETTER_URL
-from tests.doubles import Reply, StreamReply
+from tests.fixtures.profiles import LETTER_URL
+from tests.support.doubles import Reply, StreamReply
 
 pytestmark = pytest.mark.django_db
 

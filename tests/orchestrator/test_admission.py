@@ -16,10 +16,10 @@ from core import errors
 from core.prompting import block
 from orchestrator.models import UsageLog
 from orchestrator.streaming import generate_stream
-from tests.conftest import Reply
-from tests.jobs.conftest import job_answer
-from tests.own_redis import own_redis  # noqa: F401 - a fixture
-from tests.processes import embedded_env, running_server
+from tests.fixtures.jobs import job_answer
+from tests.support.doubles import Reply
+from tests.support.own_redis import own_redis  # noqa: F401 - a fixture
+from tests.support.processes import embedded_env, running_server
 
 POSTING = block("posting", "Backend Engineer\nCompany: Acme Freight\nLocation: London\n\nAPIs.")
 

@@ -10,7 +10,7 @@ from django.conf import settings as django_settings
 
 from orchestrator import snapshot
 from orchestrator.resilience import breaker_allows, breaker_state
-from tests.backing_services import require_redis
+from tests.support.backing_services import require_redis
 
 
 def open_in_another_process(caches: dict) -> None:

@@ -13,8 +13,8 @@ from core.prompting import block
 from orchestrator.models import UsageLog
 from orchestrator.resilience import breaker_record_failure, breaker_record_success
 from orchestrator.services import generate
-from tests.conftest import Reply
-from tests.own_redis import own_redis  # noqa: F401 - a fixture
+from tests.support.doubles import Reply
+from tests.support.own_redis import own_redis  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.django_db
 

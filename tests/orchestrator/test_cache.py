@@ -10,7 +10,7 @@ from core.errors import ProviderFailed
 from jobs.prompts import extraction_prompt
 from orchestrator.models import UsageLog
 from orchestrator.services import generate
-from tests.doubles import Reply
+from tests.support.doubles import Reply
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,7 @@ def test_a_second_identical_call_is_served_from_cache(provider, user):
 
 
 def test_a_hit_takes_no_quota(provider, user):
-    from tests.quota import quota_counters
+    from tests.support.quota import quota_counters
 
     generate(user=user, task="cv_draft", prompt="Draft my CV")
     used = quota_counters(user_id=user.pk)["day"].tokens_used

@@ -16,7 +16,7 @@ from openai.types.shared import chat_model
 
 from orchestrator import catalogue, pricing
 from orchestrator.models import ModelPrice, ProviderConfig
-from tests.conftest import MODELS
+from tests.fixtures.vendors import MODELS
 
 migration = importlib.import_module("orchestrator.migrations.0012_current_models_and_price_source")
 

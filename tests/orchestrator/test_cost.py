@@ -12,7 +12,7 @@ from orchestrator import pricing
 from orchestrator.catalogue import DEFAULT_MODELS
 from orchestrator.models import ModelPrice, UsageLog
 from orchestrator.services import generate
-from tests.doubles import Reply
+from tests.support.doubles import Reply
 
 
 def rates(inp: str, out: str, cached: str = "0") -> pricing.Rates:

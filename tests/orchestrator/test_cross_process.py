@@ -16,10 +16,10 @@ from accounts.tokens import token_issue
 from cvs.services import profile_update
 from jobs.models import Job
 from orchestrator.models import UsageLog
-from tests.conftest import MODELS
-from tests.cvs.conftest import BACKEND_JOB, DRAFT_URL, GOOD_CV, RICH
-from tests.doubles import Reply
-from tests.processes import embedded_env, manage, running_server
+from tests.fixtures.profiles import BACKEND_JOB, DRAFT_URL, GOOD_CV, RICH
+from tests.fixtures.vendors import MODELS
+from tests.support.doubles import Reply
+from tests.support.processes import embedded_env, manage, running_server
 
 PROMISED = 2.0  # seconds: "within a second" plus the time a draft takes
 FAST, QUALITY = MODELS["openai"]  # make_provider's models

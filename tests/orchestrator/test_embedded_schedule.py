@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from orchestrator.models import ProviderConfig, ScheduledRun
 from orchestrator.schedule import run_if_due
-from tests.processes import embedded_env, running_server
-from tests.reports.factories import log_usage
+from tests.fixtures.usage import log_usage
+from tests.support.processes import embedded_env, running_server
 from usage.models import Alert, UsageRollupDay
 
 # --- The lease --------------------------------------------------------------------------------

@@ -12,8 +12,8 @@ from PIL import Image
 from core import errors
 from orchestrator.models import ProviderConfig, UsageLog
 from orchestrator.services import generate
-from tests.conftest import TEST_KEYS
-from tests.doubles import Reply
+from tests.fixtures.vendors import TEST_KEYS
+from tests.support.doubles import Reply
 
 pytestmark = pytest.mark.django_db
 

@@ -28,8 +28,7 @@ from billing.models import QuotaHold
 from config.celery import app
 from orchestrator.models import AITask, UsageLog
 from orchestrator.reaper import reap
-from tests.doubles import Reply
-from tests.jobs.conftest import EXTRACT, job_answer
+from tests.fixtures.jobs import EXTRACT, job_answer
 from tests.orchestrator.test_tasks_worker import (
     BROKER,
     POSTING,
@@ -37,8 +36,9 @@ from tests.orchestrator.test_tasks_worker import (
     _broker_reachable,
     _reset_connections,
 )
-from tests.processes import database_url, embedded_env, running_server
-from tests.quota import quota_counters
+from tests.support.doubles import Reply
+from tests.support.processes import database_url, embedded_env, running_server
+from tests.support.quota import quota_counters
 
 TIMEOUT = 60.0
 

@@ -1,5 +1,5 @@
 """Refusals, safety blocks, truncation and parameters a model does not take, end to end: the
-real SDKs against doubles that answer each vendor's own shape (tests/doubles)."""
+real SDKs against doubles that answer each vendor's own shape (tests/support/doubles)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from orchestrator.outcomes import unsupported_for
 from orchestrator.resilience import breaker_state
 from orchestrator.services import generate, provider_test
 from orchestrator.streaming import StreamBroken, generate_stream
-from tests.doubles import Reply, StreamReply
-from tests.jobs.conftest import EXTRACT
+from tests.fixtures.jobs import EXTRACT
+from tests.support.doubles import Reply, StreamReply
 from usage.alerts import alerts_check
 from usage.models import Alert
 
@@ -39,7 +39,9 @@ PROBES = {  # what the credentials probe asks each default model to think
 
 
 def test_the_credentials_test_passes_for_every_default_model(any_double, make_provider):
-    config = make_provider(any_double)  # the catalogue's defaults (tests/conftest.py MODELS)
+    config = make_provider(
+        any_double
+    )  # the catalogue's defaults (tests/fixtures/vendors.py MODELS)
 
     result = provider_test(config=config)
 

@@ -10,7 +10,7 @@ import httpx
 
 from tests.orchestrator.test_cross_process import PROMISED, alice, server  # noqa: F401
 from tests.orchestrator.test_cross_process import pytestmark as cross_process_marks
-from tests.processes import manage
+from tests.support.processes import manage
 
 pytestmark = cross_process_marks
 

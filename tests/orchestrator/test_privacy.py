@@ -14,7 +14,7 @@ from core.prompting import block
 from documents.personal import profile_personal_values
 from orchestrator.privacy import Shield
 from orchestrator.request import AIRequest
-from tests.cvs.conftest import RICH
+from tests.fixtures.profiles import RICH
 
 VALUES = profile_personal_values(profile=RICH)
 

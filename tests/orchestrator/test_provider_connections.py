@@ -7,7 +7,7 @@ import pytest
 
 from orchestrator.models import UsageLog
 from orchestrator.services import generate
-from tests.doubles import Reply
+from tests.support.doubles import Reply
 
 pytestmark = pytest.mark.django_db
 

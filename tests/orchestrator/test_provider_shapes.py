@@ -11,7 +11,7 @@ from PIL import Image
 
 from orchestrator.providers.images import LIMITS, ImageLimits, ImageUnfit, fit_image
 from orchestrator.providers.schemas import drop_nulls, openai_strict
-from tests.doubles import rules
+from tests.support.doubles import rules
 
 
 def png(image: Image.Image) -> bytes:

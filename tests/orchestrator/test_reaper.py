@@ -20,8 +20,8 @@ from core import errors
 from orchestrator.models import AITask, UsageLog
 from orchestrator.reaper import reap, reap_recent
 from orchestrator.services import generate
-from tests.doubles import Reply
-from tests.quota import quota_counters
+from tests.support.doubles import Reply
+from tests.support.quota import quota_counters
 
 pytestmark = pytest.mark.django_db
 

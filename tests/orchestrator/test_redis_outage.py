@@ -12,9 +12,9 @@ from rest_framework.test import APIClient
 
 from core import degradation
 from orchestrator.models import UsageLog
-from tests.conftest import Reply
-from tests.jobs.conftest import EXTRACT, job_answer
-from tests.own_redis import own_redis  # noqa: F401 - a fixture
+from tests.fixtures.jobs import EXTRACT, job_answer
+from tests.support.doubles import Reply
+from tests.support.own_redis import own_redis  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from core import errors
 from orchestrator.models import UsageLog
 from orchestrator.resilience import breaker_state
 from orchestrator.services import generate
-from tests.doubles import Reply
+from tests.support.doubles import Reply
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from billing.services import subscription_set_plan
 from orchestrator.models import RoutingRule
 from orchestrator.policy import tier_for
 from orchestrator.services import generate
-from tests.conftest import MODELS
-from tests.doubles import Reply
+from tests.fixtures.vendors import MODELS
+from tests.support.doubles import Reply
 
 EXPECTED = {  # the tiers the tasks register by default
     ("FREEMIUM", "extraction"): "gemini-3.5-flash-lite",

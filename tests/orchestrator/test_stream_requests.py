@@ -11,8 +11,8 @@ from core import errors
 from orchestrator.models import UsageLog
 from orchestrator.services import generate
 from orchestrator.streaming import generate_stream
-from tests.doubles import Reply
-from tests.quota import quota_counters
+from tests.support.doubles import Reply
+from tests.support.quota import quota_counters
 
 pytestmark = pytest.mark.django_db
 

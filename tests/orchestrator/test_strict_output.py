@@ -12,8 +12,8 @@ from jobs.schemas import IMAGE_CHECK_SCHEMA, JOB_SCHEMA
 from letters.schemas import LETTER_SCHEMA
 from orchestrator.models import UsageLog
 from orchestrator.services import generate
-from tests.doubles import Reply
-from tests.jobs.conftest import EXTRACT
+from tests.fixtures.jobs import EXTRACT
+from tests.support.doubles import Reply
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,9 @@ from rest_framework.test import APIClient
 from jobs.models import Job
 from orchestrator.models import AITask, UsageLog
 from orchestrator.tasks import INTERNAL, run_ai_task
-from tests.doubles import Reply
-from tests.jobs.conftest import EXTRACT, assert_error, job_answer
+from tests.fixtures.api import assert_error
+from tests.fixtures.jobs import EXTRACT, job_answer
+from tests.support.doubles import Reply
 
 pytestmark = pytest.mark.django_db
 

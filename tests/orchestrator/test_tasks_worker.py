@@ -26,8 +26,8 @@ from django.db import connection
 from config.celery import app
 from jobs.models import Job
 from orchestrator.models import UsageLog
-from tests.jobs.conftest import EXTRACT
-from tests.processes import database_url
+from tests.fixtures.jobs import EXTRACT
+from tests.support.processes import database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 POSTING = (ROOT / "tests" / "data" / "jobs" / "plain_posting.txt").read_text()

@@ -11,8 +11,8 @@ from django.test import Client
 from orchestrator import snapshot
 from orchestrator.models import UsageLog
 from orchestrator.services import provider_test
-from tests.doubles import Reply
-from tests.jobs.conftest import EXTRACT, job_answer
+from tests.fixtures.jobs import EXTRACT, job_answer
+from tests.support.doubles import Reply
 from usage.alerts import alerts_check
 from usage.models import Alert
 

@@ -14,9 +14,9 @@ from billing.services import subscription_set_plan
 from core import errors
 from orchestrator.models import UsageLog
 from orchestrator.services import generate, provider_test
-from tests.doubles import Reply
-from tests.jobs.conftest import png, upload
-from tests.quota import quota_counters
+from tests.fixtures.jobs import png, upload
+from tests.support.doubles import Reply
+from tests.support.quota import quota_counters
 from usage.alerts import alerts_check
 from usage.models import Alert
 

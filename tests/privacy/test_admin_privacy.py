@@ -13,8 +13,8 @@ from django.contrib.auth.models import Permission
 from cvs.services import profile_update
 from orchestrator.models import UsageCapture, UsageLog
 from privacy.models import AuditEvent
-from tests.admin.conftest import _client_for, run_action
-from tests.cvs.conftest import RICH
+from tests.fixtures.admin import client_for, run_action
+from tests.fixtures.profiles import RICH
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def trail() -> list[tuple[str, str, str, int | None]]:
 def alice_used_the_service(user, api_client, settings):
     """Alice has a profile, a CV and a letter (offline provider), with captures kept."""
     from jobs.models import Job
-    from tests.cvs.conftest import BACKEND_JOB, DRAFT_URL, LETTER_URL
+    from tests.fixtures.profiles import BACKEND_JOB, DRAFT_URL, LETTER_URL
 
     settings.AI_CAPTURE_PAYLOADS = True
     profile_update(user=user, data=RICH)
@@ -112,7 +112,7 @@ def test_only_superusers_read_the_trail_and_nobody_changes_it(su_client, django_
     assert su_client.get(f"{TRAIL}{event.pk}/delete/").status_code == 403
     page = su_client.get(f"{TRAIL}{event.pk}/change/").content.decode()
     assert 'name="_save"' not in page  # shown, not editable
-    assert _client_for(staff).get(TRAIL).status_code == 403
+    assert client_for(staff).get(TRAIL).status_code == 403
     assert AuditEvent.objects.count() == 1
 
 
@@ -120,10 +120,10 @@ def test_staff_who_are_not_superusers_are_not_offered_the_export(db, django_user
     staff = django_user_model.objects.create_user("sam", "s@example.com", "x", is_staff=True)
     staff.user_permissions.add(*Permission.objects.filter(content_type__app_label="auth"))
 
-    page = _client_for(staff).get("/admin/auth/user/")
+    page = client_for(staff).get("/admin/auth/user/")
 
     assert page.status_code == 200
     assert "export_user_data" not in page.content.decode()
-    refused = run_action(_client_for(staff), "user", "export_user_data", [staff.pk], app="auth")
+    refused = run_action(client_for(staff), "user", "export_user_data", [staff.pk], app="auth")
     assert "application/json" not in refused["Content-Type"]
     assert not AuditEvent.objects.exists()

@@ -16,7 +16,7 @@ from documents.models import MasterProfile
 from jobs.models import Job
 from letters.models import CoverLetter
 from orchestrator.models import UsageLog
-from tests.cvs.conftest import BACKEND_JOB, DRAFT_URL, LETTER_URL, RICH
+from tests.fixtures.profiles import BACKEND_JOB, DRAFT_URL, LETTER_URL, RICH
 from usage.reports.groups import usage_totals
 
 pytestmark = pytest.mark.django_db

@@ -16,8 +16,8 @@ from jobs.models import Job
 from letters.models import CoverLetter, CoverLetterVersion
 from orchestrator.schedule import jobs as scheduled_jobs
 from privacy.services import data_retention_purge
-from tests.cvs.conftest import BACKEND_JOB, GOOD_CV
-from tests.letters.conftest import GOOD_LETTER
+from tests.fixtures.letters import GOOD_LETTER
+from tests.fixtures.profiles import BACKEND_JOB, GOOD_CV
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ import pytest
 from django.db import connection
 
 from orchestrator.models import ProviderConfig
-from tests.alerts.test_alert_channels import NOW, channel
-from tests.alerts.webhook_receiver import webhook_receiver
+from tests.support.webhook_receiver import webhook_receiver
+from tests.usage.test_alert_channels import NOW, channel
 from usage.alerts import alerts_check
 from usage.alerts.delivery import alert_deliveries_send
 from usage.models import AlertDelivery

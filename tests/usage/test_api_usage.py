@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from billing.services import subscription_set_plan
 from orchestrator.models import ProviderConfig, UsageLog
-from tests.jobs.conftest import assert_error
+from tests.fixtures.api import assert_error
 from usage.selectors import usage_summary
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.test import Client
 from core.errors import ProviderFailed
 from orchestrator.models import UsageLog
 from orchestrator.services import generate
-from tests.doubles import Reply
+from tests.support.doubles import Reply
 
 pytestmark = pytest.mark.django_db
 
