@@ -21,9 +21,10 @@ pytestmark = [
         reason="The server process must share the test database; CI runs this on PostgreSQL.",
     ),
     pytest.mark.slow,
-    # Committed rows, so the server sees them. (Here, not in tests/accounts/: a transactional
-    # test that runs before billing's clashes with the content types their flush recreates.)
-    pytest.mark.django_db(transaction=True),
+    # Committed rows, so the server sees them. Restored from the snapshot afterwards, as the
+    # billing tests that run after it are: a plain transactional test's flush would recreate
+    # the content types under new ids, and their restore would clash with them.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 
