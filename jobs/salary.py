@@ -25,8 +25,12 @@ _PERIOD = (
     r"|\s*p\.?\s?a\.?(?![a-z])|\s*(?:annually|yearly|monthly|weekly|daily|hourly)\b"
     r"|\s*pro\s+(?:Jahr|Monat|Stunde)\b)?"
 )
+_RANGE_WORD = r"\s*(?:-|–|—|to|and|bis|à)\s*"
+# "70,000-90,000 EUR": a range whose currency comes only after its second figure.
+_BARE_THEN_AMOUNT = rf"(?:{_NUMBER}){_SCALE}?{_RANGE_WORD}{_AMOUNT}"
 _SALARY = re.compile(
-    rf"{_AMOUNT}(?:\s*(?:-|–|—|to|and|bis|à)\s*(?:{_AMOUNT}|(?:{_NUMBER}){_SCALE}?))?{_PERIOD}",
+    rf"(?:{_BARE_THEN_AMOUNT}|{_AMOUNT}(?:{_RANGE_WORD}(?:{_AMOUNT}|(?:{_NUMBER}){_SCALE}?))?)"
+    rf"{_PERIOD}",
     re.I,
 )
 _BETWEEN_AND = re.compile(r"\s+and\s+")

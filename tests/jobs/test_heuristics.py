@@ -175,6 +175,16 @@ def test_a_salary_label_gives_the_figure_not_the_whole_sentence():
     assert job_from_text(text)["salary"] == "$46,000 per year"
 
 
+def test_a_range_whose_currency_follows_its_second_figure_is_read_whole():
+    text = (
+        "Senior Backend Engineer at Acme GmbH, Berlin (hybrid). Full-time. "
+        "Salary 70,000-90,000 EUR. Apply now."
+    )
+
+    assert job_from_text(text)["salary"] == "70,000-90,000 EUR"  # not its upper bound alone
+    assert job_from_text("Founded 2015-2020 EUR")["salary"] == ""  # no pay word: not a salary
+
+
 def test_a_heading_over_a_sentence_is_not_a_label():
     text = "Data Engineer\n\nRole\nYou will build the pipelines our analysts rely on every day."
 
