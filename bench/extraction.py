@@ -18,8 +18,9 @@ TARGETS = {True: 0.98, False: 0.80}
 
 
 def run(quick: bool = False) -> tuple[list[dict], str]:
+    from jobs.evaluation import FIELDS
     from jobs.offline import extract_job
-    from tests.jobs.corpus import FIELDS, accuracy, corpus, score
+    from tests.jobs.corpus import accuracy, corpus, score
 
     started = time.perf_counter()
     result = score(extract_job)

@@ -11,12 +11,13 @@ the fields a reader of the page would write down. A field counts as right when:
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
+# A field read right is judged by the product's own grader, the one `eval_prompts` uses.
+from jobs.evaluation import field_matches
+
 PAGES = Path(__file__).resolve().parent.parent / "data" / "job_pages"
-FIELDS = ("title", "company", "location", "employment_type", "salary")
 
 
 @dataclass
@@ -46,24 +47,6 @@ def corpus() -> list[Page]:
             )
         )
     return pages
-
-
-def _words(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip(" \t.,;:-–—|\"'").casefold()
-
-
-def _figures(text: str) -> list[str]:
-    return [re.sub(r"[^\d]", "", n) for n in re.findall(r"\d[\d,.\u00a0 ]*\d|\d", text)]
-
-
-def field_matches(name: str, expected: str, actual: str) -> bool:
-    if not expected:
-        return not actual.strip()
-    if name == "location":
-        return all(_words(part) in _words(actual) for part in expected.split(","))
-    if name == "salary":
-        return _figures(expected) == _figures(actual)
-    return _words(expected) == _words(actual)
 
 
 def score(extract, *, held_out_only: bool = False) -> dict:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from jobs.evaluation import FIELDS, field_matches
 from jobs.offline import extract_job
-from tests.jobs.corpus import FIELDS, accuracy, corpus, field_matches, score
+from tests.jobs.corpus import accuracy, corpus, score
 
 
 @pytest.fixture(scope="module")
