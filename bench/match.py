@@ -15,7 +15,6 @@ report alone.
 from __future__ import annotations
 
 import argparse
-import copy
 import json
 import time
 from types import SimpleNamespace
@@ -60,42 +59,15 @@ def _job(fields: dict) -> SimpleNamespace:
 def cases() -> list[tuple[str, dict, SimpleNamespace, dict]]:
     """(label, CV, job, profile) of each measured case."""
     from cvs.offline import draft_cv
+    from tests.fixtures.profiles import at_the_document_bounds
 
     profile = json.loads((env.ROOT / "tests/data/profiles/rich.json").read_text())
     typical = draft_cv(profile, BACKEND_JOB)
 
     # At the bounds: a profile of PROFILE_MAX_CHARS, a CV of MAX_BULLETS bullets and about
     # MAX_DOCUMENT_CHARS characters (documents.bounds refuses an edit beyond them).
-    big_profile = copy.deepcopy(profile)
-    big_profile["work"] = [
-        {
-            "name": f"Employer {n}",
-            "position": "Engineer",
-            "highlights": [
-                f"Shipped feature {n}.{k} with Python, Django and PostgreSQL for 2 million "
-                f"users of the billing, search and routing services, cutting latency by "
-                f"{10 + k}% and hosting costs by {20 + k}% across {n + k} regions"
-                for k in range(12)
-            ],
-        }
-        for n in range(40)
-    ]
+    big_profile, big = at_the_document_bounds(profile, draft_cv(profile, BACKEND_JOB))
     assert len(json.dumps(big_profile, ensure_ascii=False)) <= 100_000  # PROFILE_MAX_CHARS
-    big = {
-        **draft_cv(profile, BACKEND_JOB),
-        "experience": [
-            {
-                "employer": f"Employer {n}",
-                "title": "Engineer",
-                "bullets": [
-                    f"Shipped feature {n}.{k} with Python, Django and PostgreSQL for 2 "
-                    f"million users, cutting latency by {10 + k}%"
-                    for k in range(8)
-                ],
-            }
-            for n in range(10)
-        ],
-    }
     return [
         (f"typical CV ({_size(typical, BACKEND_JOB)})", typical, _job(BACKEND_JOB), profile),
         (f"CV at the bounds ({_size(big, BACKEND_JOB)})", big, _job(BACKEND_JOB), big_profile),

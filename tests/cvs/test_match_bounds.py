@@ -23,6 +23,7 @@ from cvs.factcheck import cv_fact_check
 from cvs.match import cv_match
 from cvs.offline import draft_cv
 from documents.wording import ALIASES, fold
+from tests.fixtures.profiles import at_the_document_bounds
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 RICH = json.loads((DATA / "profiles" / "rich.json").read_text(encoding="utf-8"))
@@ -63,36 +64,8 @@ BACKEND_JOB = {
 
 
 def _bounds() -> tuple[dict, dict]:
-    """The bench's case (bench/match.py): 40 employers of 12 highlights, 10 roles of 8."""
-    profile = copy.deepcopy(RICH)
-    profile["work"] = [
-        {
-            "name": f"Employer {n}",
-            "position": "Engineer",
-            "highlights": [
-                f"Shipped feature {n}.{k} with Python, Django and PostgreSQL for 2 million "
-                f"users of the billing, search and routing services, cutting latency by "
-                f"{10 + k}% and hosting costs by {20 + k}% across {n + k} regions"
-                for k in range(12)
-            ],
-        }
-        for n in range(40)
-    ]
-    cv = {
-        **draft_cv(RICH, BACKEND_JOB),
-        "experience": [
-            {
-                "employer": f"Employer {n}",
-                "title": "Engineer",
-                "bullets": [
-                    f"Shipped feature {n}.{k} with Python, Django and PostgreSQL for 2 "
-                    f"million users, cutting latency by {10 + k}%"
-                    for k in range(8)
-                ],
-            }
-            for n in range(10)
-        ],
-    }
+    """The bench's case (bench/match.py) against this file's job."""
+    profile, cv = at_the_document_bounds(RICH, draft_cv(RICH, BACKEND_JOB))
     return cv, profile
 
 
