@@ -153,11 +153,13 @@ class PromptVersionAdmin(admin.ModelAdmin):
                 ("System prompt", "system_prompt"),
                 ("User template", "user_template"),
             ):
-                table = difflib.HtmlDiff(wrapcolumn=80).make_table(
-                    getattr(against, field).splitlines(),
-                    getattr(version, field).splitlines(),
-                    against.label,
-                    version.label,
+                before, after = getattr(against, field), getattr(version, field)
+                if before == after:
+                    tables.append((title, None))
+                    continue
+                # Two columns of 56 characters fit beside the admin's sidebar on a laptop.
+                table = difflib.HtmlDiff(wrapcolumn=56).make_table(
+                    before.splitlines(), after.splitlines(), against.label, version.label
                 )
                 tables.append((title, mark_safe(table)))  # HtmlDiff escapes the texts
         context = {

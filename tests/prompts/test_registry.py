@@ -112,9 +112,12 @@ def test_the_diff_shows_what_changed_and_escapes_it(su_client):
     page = su_client.get(reverse("admin:prompts_promptversion_diff", args=[v2.pk])).content
     text = page.decode()
 
-    assert "cover_letter@2 against cover_letter@1" in text
+    assert text.count("<h1>cover_letter@2 against cover_letter@1</h1>") == 1
     assert "&lt;b&gt;Be" in text and "<b>Be" not in text
     assert 'class="diff_add"' in text
+    # The system prompt did not change: said in a word, not shown twice side by side.
+    assert "<h2>System prompt</h2><p>Unchanged.</p>" in text
+    assert text.count('<table class="diff"') == 1
 
 
 def _new_version(text_change: str) -> PromptVersion:
