@@ -270,7 +270,9 @@ def run_fault(
         stack, prefix, config_id, calls_before, since, reapers, settle
     )
     if row.rows_missing < 0:
-        row.notes.append(f"{-row.rows_missing} more rows than vendor calls")
+        errors = ", ".join(f"{code} ×{n}" for code, n in row.left.outcomes if code != "success")
+        extra = -row.rows_missing
+        row.notes.append(f"{extra} more rows than vendor calls (failed rows: {errors or 'none'})")
         row.rows_missing = 0
     if fault.why_5xx and (row.server_errors or row.no_answer):
         lost = row.rows_missing or not row.left.clean

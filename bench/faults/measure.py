@@ -19,10 +19,13 @@ USERS = "SELECT id FROM auth_user WHERE username LIKE %(prefix)s"
 # Attempts that reached the vendor double: rows of its provider config (a cache hit, a quota
 # refusal and an open circuit make rows of their own, but no vendor call), the fault's users'
 # and those the server made for no user meanwhile (its scheduled credentials test).
+# Grouped by outcome (the error code, or the status of a row without one), so a fault whose
+# rows outnumber the calls the double saw says which rows those are.
 VENDOR_ROWS = f"""
-    SELECT count(*) FROM orchestrator_usagelog
+    SELECT coalesce(nullif(error_code, ''), status), count(*) FROM orchestrator_usagelog
     WHERE (user_id IN ({USERS}) OR (user_id IS NULL AND created_at >= %(since)s))
-          AND provider_config_id = %(config)s AND NOT cache_hit"""
+          AND provider_config_id = %(config)s AND NOT cache_hit
+    GROUP BY 1 ORDER BY 2 DESC"""
 
 # Quota still held once every request has ended: a hold nobody will settle.
 HELD = f"""
@@ -59,6 +62,7 @@ DRIFT = f"""
 @dataclass(frozen=True)
 class Leftovers:
     vendor_rows: int  # usage rows of attempts that reached the vendor
+    outcomes: tuple[tuple[str, int], ...]  # those rows by error code (or status), most first
     held_tokens: int
     holding_users: int
     stuck_tasks: int
@@ -81,11 +85,12 @@ def leftovers(
     while True:
         try:
             with psycopg.connect(database_url, autocommit=True, connect_timeout=5) as conn:
-                rows = conn.execute(VENDOR_ROWS, params).fetchone()[0]
+                outcomes = tuple(conn.execute(VENDOR_ROWS, params).fetchall())
                 held, holding = conn.execute(HELD, params).fetchone()
                 stuck = conn.execute(STUCK, params).fetchone()[0]
                 drift, drifting = conn.execute(DRIFT, params).fetchone()
-            return Leftovers(rows, int(held), holding, stuck, int(drift), drifting)
+            rows = sum(count for _, count in outcomes)
+            return Leftovers(rows, outcomes, int(held), holding, stuck, int(drift), drifting)
         except psycopg.OperationalError:
             if time.monotonic() > deadline:
                 raise
