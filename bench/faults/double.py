@@ -8,13 +8,16 @@ answering each with one line:
 - `mode reset`: calls are read, then the connection is reset (TCP RST);
 - `mode cut`: a streamed call gets its first piece and the connection drops; any other
   gets a body cut off in the middle;
-- `count`: chat completion calls received so far (every mode counts what reached it).
+- `count`: chat completion calls received so far for users (every mode counts what reached
+  it); the server's own credentials tests (its fixed prompt) are left out, as their rows
+  belong to no user.
 
     python -m bench.faults.double
 """
 
 from __future__ import annotations
 
+import io
 import socket
 import struct
 import sys
@@ -26,6 +29,8 @@ from tests.support.doubles.streams import StreamReply, wants_stream
 from tests.support.doubles.vendors import _Handler
 
 VENDOR_DELAY = 1.0
+# The credentials test's fixed prompt (orchestrator.gateway.provider_test), as JSON sends it.
+OWN_CALL = b"Reply with the word OK."
 HANG_LIMIT = 600.0  # seconds; a hang never outlives the suite
 
 
@@ -58,15 +63,16 @@ class FaultDouble(VendorDouble):
 class FaultHandler(_Handler):
     def _handle(self) -> None:
         double: FaultDouble = self.server.double
+        length = int(self.headers.get("content-length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        self.rfile = io.BytesIO(raw)  # read again by the double's own handler
         if self.command == "POST" and self.path.endswith("/chat/completions"):
-            with double._lock:
-                double.calls += 1
+            if OWN_CALL not in raw:
+                with double._lock:
+                    double.calls += 1
         if double.fault not in ("hang", "reset"):
             super()._handle()
             return
-        length = int(self.headers.get("content-length") or 0)
-        if length:
-            self.rfile.read(length)
         if double.fault == "hang":
             double.released.wait(HANG_LIMIT)
         # SO_LINGER 0: closing sends RST instead of FIN, as a vendor's broken proxy does.

@@ -9,7 +9,6 @@ time (the call budget and a margin: what a reaper of expired holds is given) has
 from __future__ import annotations
 
 import collections
-import datetime as dt
 import os
 import signal
 import subprocess
@@ -223,7 +222,7 @@ def run_fault(
             timeout=30,
             run_tag=f"probe-{uuid.uuid4().hex[:8]}",
         )
-    calls_before, since = stack.vendor_calls(), dt.datetime.now(dt.UTC)
+    calls_before = stack.vendor_calls()
     stack.vendor_mode(fault.vendor_mode)
     timers = [threading.Timer(at, action, args=(stack,)) for at, action in fault.actions]
     for timer in timers:
@@ -267,7 +266,7 @@ def run_fault(
         row.survived = ends.count("succeeded")
         row.notes.append(f"tasks: {dict(collections.Counter(ends))}")
     row.left, row.vendor_calls, row.rows_missing = _settle(
-        stack, prefix, config_id, calls_before, since, reapers, settle
+        stack, prefix, config_id, calls_before, reapers, settle
     )
     if row.rows_missing < 0:
         errors = ", ".join(f"{code} ×{n}" for code, n in row.left.outcomes if code != "success")
@@ -282,14 +281,14 @@ def run_fault(
     return row
 
 
-def _settle(stack, prefix, config_id, calls_before, since, reapers, settle):
+def _settle(stack, prefix, config_id, calls_before, reapers, settle):
     deadline = time.monotonic() + settle
     last_calls, quiet_since = -1, time.monotonic()
     while True:
         calls = stack.vendor_calls() - calls_before
         if calls != last_calls:
             last_calls, quiet_since = calls, time.monotonic()
-        left = leftovers(stack.database_url, prefix=prefix, config_id=config_id, since=since)
+        left = leftovers(stack.database_url, prefix=prefix, config_id=config_id)
         quiet = time.monotonic() - quiet_since >= QUIET_SECONDS
         if quiet and left.clean and calls <= left.vendor_rows:
             break

@@ -8,7 +8,6 @@ fault's leftovers never reach the next one's figures.
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from dataclasses import dataclass
 
@@ -16,15 +15,14 @@ import psycopg
 
 USERS = "SELECT id FROM auth_user WHERE username LIKE %(prefix)s"
 
-# Attempts that reached the vendor double: rows of its provider config (a cache hit, a quota
-# refusal and an open circuit make rows of their own, but no vendor call), the fault's users'
-# and those the server made for no user meanwhile (its scheduled credentials test).
+# Attempts that reached the vendor double: the fault's users' rows of its provider config (a
+# cache hit, a quota refusal and an open circuit make rows of their own, but no vendor call).
+# The server's own credentials tests belong to no user, and the double leaves them out too.
 # Grouped by outcome (the error code, or the status of a row without one), so a fault whose
 # rows outnumber the calls the double saw says which rows those are.
 VENDOR_ROWS = f"""
     SELECT coalesce(nullif(error_code, ''), status), count(*) FROM orchestrator_usagelog
-    WHERE (user_id IN ({USERS}) OR (user_id IS NULL AND created_at >= %(since)s))
-          AND provider_config_id = %(config)s AND NOT cache_hit
+    WHERE user_id IN ({USERS}) AND provider_config_id = %(config)s AND NOT cache_hit
     GROUP BY 1 ORDER BY 2 DESC"""
 
 # Quota still held once every request has ended: a hold nobody will settle.
@@ -74,13 +72,10 @@ class Leftovers:
         return not (self.held_tokens or self.stuck_tasks or self.drift_tokens)
 
 
-def leftovers(
-    database_url: str, *, prefix: str, config_id: int, since: dt.datetime, timeout: float = 60
-) -> Leftovers:
-    """The counts for the users whose names start with `prefix` (and the calls made for no
-    user since `since`); retried while the database is unreachable (a fault may just have
-    restarted it)."""
-    params = {"prefix": prefix.replace("_", r"\_") + "%", "config": config_id, "since": since}
+def leftovers(database_url: str, *, prefix: str, config_id: int, timeout: float = 60) -> Leftovers:
+    """The counts for the users whose names start with `prefix`; retried while the database
+    is unreachable (a fault may just have restarted it)."""
+    params = {"prefix": prefix.replace("_", r"\_") + "%", "config": config_id}
     deadline = time.monotonic() + timeout
     while True:
         try:
