@@ -20,10 +20,10 @@ from core.openapi import (
     paginated,
     paginated_response,
 )
-from core.parsers import SafeJSONParser
+from core.text import SafeJSONParser
 from documents.api import EXPORT_RESPONSES, ExportNegotiation, edited_message, file_response
 from documents.serializers import DraftEditSerializer, ExportQuerySerializer
-from orchestrator.throttling import AI_THROTTLES
+from orchestrator.edge import AI_THROTTLES
 
 from . import selectors, services
 from .interview import services as prep_services

@@ -24,7 +24,7 @@ from core.openapi import (
     paginated,
     paginated_response,
 )
-from core.parsers import SafeJSONParser
+from core.text import SafeJSONParser
 from core.throttling import EditRateThrottle
 from documents.api import (
     EXPORT_DESCRIPTION,
@@ -38,13 +38,13 @@ from documents.serializers import (
     DraftListQuerySerializer,
     ExportQuerySerializer,
 )
-from orchestrator.background import (
+from orchestrator.delivery import (
     ACCEPTED_RESPONSE,
     LEGACY_MODES,
     accepted_response,
     wants_async,
 )
-from orchestrator.throttling import AI_THROTTLES
+from orchestrator.edge import AI_THROTTLES
 
 from . import runners, selectors, services, versions
 from .export import cv_export

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from core.api import ModelSerializer, RequestSerializer, envelope
 from core.errors import InvalidInput
 from core.openapi import ErrorEnvelopeSerializer, enveloped, error_responses
-from core.parsers import SafeJSONParser
+from core.text import SafeJSONParser
 from core.throttling import EditRateThrottle
 from jobs.serializers import UploadField
 

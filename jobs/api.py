@@ -15,15 +15,15 @@ from core.openapi import (
     paginated,
     paginated_response,
 )
-from core.parsers import SafeJSONParser
+from core.text import SafeJSONParser
 from core.throttling import EditRateThrottle
-from orchestrator.background import (
+from orchestrator.delivery import (
     ACCEPTED_RESPONSE,
     LEGACY_MODES,
     accepted_response,
     wants_async,
 )
-from orchestrator.throttling import AI_THROTTLES
+from orchestrator.edge import AI_THROTTLES
 
 from . import selectors, services
 from .serializers import (

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from core.api import envelope
 from core.openapi import enveloped, error_responses
-from core.parsers import SafeJSONParser
+from core.text import SafeJSONParser
 
 from . import selectors, services
 
