@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import envelope
+from core.api import SafeJSONParser, envelope
 from core.openapi import (
     AI_ERRORS,
     PAGE_PARAMETERS,
@@ -20,7 +20,6 @@ from core.openapi import (
     paginated,
     paginated_response,
 )
-from core.text import SafeJSONParser
 from documents.api import EXPORT_RESPONSES, ExportNegotiation, edited_message, file_response
 from documents.serializers import DraftEditSerializer, ExportQuerySerializer
 from orchestrator.edge import AI_THROTTLES

@@ -7,7 +7,7 @@ so each is compiled the first time it is used.
 An error is told two ways: for logs and staff quoting nothing of the document (an AI answer
 echoes the user's CV), and for the person who sent the document, without Python reprs. What
 any JSON must be whatever its schema (text a database, a response and a Word file can carry,
-a bounded depth) is core/text.py's.
+a bounded depth) is core/text.py's and the API parser's (core/api.py).
 """
 
 from __future__ import annotations

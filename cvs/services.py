@@ -18,9 +18,10 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from core.api import json_problem
 from core.errors import InvalidInput
 from core.merge_patch import merge_patch
-from core.text import control_character_problem, json_problem
+from core.text import control_character_problem
 from core.validation import schema_problem, validator
 from documents.models import MasterProfile
 from documents.selectors import job_and_profile_for_drafting

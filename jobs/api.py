@@ -6,7 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import envelope
+from core.api import SafeJSONParser, envelope
 from core.openapi import (
     AI_ERRORS,
     PAGE_PARAMETERS,
@@ -15,7 +15,6 @@ from core.openapi import (
     paginated,
     paginated_response,
 )
-from core.text import SafeJSONParser
 from core.throttling import EditRateThrottle
 from orchestrator.delivery import (
     ACCEPTED_RESPONSE,
