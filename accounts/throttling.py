@@ -1,4 +1,4 @@
-"""Throttles of sign-in and sign-up, each check one atomic step (core/ratelimit.py: shared
+"""Throttles of sign-in and sign-up, each check one atomic step (core/shared_state.py: shared
 through Redis, or per process without it).
 
 - Failed sign-ins, per username and per client address: a sign-in is counted as a failure
@@ -21,7 +21,7 @@ import hashlib
 from django.conf import settings
 from rest_framework.throttling import BaseThrottle
 
-from core.ratelimit import Window, rate_window, windows_clear, windows_forget, windows_hit
+from core.shared_state import Window, rate_window, windows_clear, windows_forget, windows_hit
 
 SIGN_UP_SCOPE = "auth_signup_address"
 ADDRESS_SCOPE, USERNAME_SCOPE = "auth_signin_failures_address", "auth_signin_failures_username"

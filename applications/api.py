@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import envelope
+from core.api import SafeJSONParser, envelope
 from core.openapi import (
     AI_ERRORS,
     PAGE_PARAMETERS,
@@ -20,10 +20,9 @@ from core.openapi import (
     paginated,
     paginated_response,
 )
-from core.parsers import SafeJSONParser
 from documents.api import EXPORT_RESPONSES, ExportNegotiation, edited_message, file_response
 from documents.serializers import DraftEditSerializer, ExportQuerySerializer
-from orchestrator.throttling import AI_THROTTLES
+from orchestrator.edge import AI_THROTTLES
 
 from . import selectors, services
 from .interview import services as prep_services

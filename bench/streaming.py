@@ -150,7 +150,7 @@ def run(*, quick: bool) -> tuple[list[dict], str]:
     from bench import fixtures
     from cvs.services import profile_update
     from jobs.models import Job
-    from letters.ai import cover_letter_request
+    from letters.services import cover_letter_request
     from tests.fixtures.letters import GOOD_LETTER
     from tests.fixtures.profiles import BACKEND_JOB, RICH
     from tests.support.doubles import StreamReply, VendorDouble

@@ -1,7 +1,13 @@
-"""The API's response envelope, the one exception handler that produces every error body (and
-the views that give the same envelope for what Django answers outside DRF: unmatched /api/
-paths, requests refused before a view), the renderer, and the base classes every API
-serializer builds on."""
+"""The API's plumbing, the same for every endpoint: its JSON parser and renderer, the base classes
+every API serializer builds on, the response envelope, and the one exception handler that
+produces every error body (and the views that give the same envelope for what Django answers
+outside DRF: unmatched /api/ paths, requests refused before a view).
+
+The parser is DRF's, with every malformed body answered as a 400. DRF's parser turns only
+ValueError into a ParseError: a body nested a thousand levels deep overflows the decoder's
+stack (RecursionError, a 500), and a parsed body may still hold text no response or database
+can carry (a NUL, an unpaired surrogate from a `\\ud800` escape, core/text.py). Bodies are
+refused here, once for every endpoint, with the reason and where in the body it is."""
 
 from __future__ import annotations
 
@@ -23,14 +29,70 @@ from django.http import Http404, HttpRequest, JsonResponse
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers, status
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.utils import html
 
 from .converters import MAX_ID
 from .errors import AppError
+from .text import BAD_CHARACTERS
 
 logger = logging.getLogger(__name__)
+
+
+# --- What a request body may hold --------------------------------------------------------------
+
+
+def text_problem(value: str) -> str | None:
+    """Why a text cannot be accepted (a NUL or an unpaired surrogate), or None."""
+    found = BAD_CHARACTERS.search(value)
+    if found is None:
+        return None
+    what = "a NUL character" if found.group() == "\x00" else "an unpaired surrogate"
+    return f"contains {what} (U+{ord(found.group()):04X}) at position {found.start()}"
+
+
+def json_problem(data: Any, *, max_depth: int, path: str = "") -> str | None:
+    """Why a parsed JSON document cannot be accepted, or None: nesting deeper than `max_depth`
+    levels, or a key or string with a NUL or an unpaired surrogate. Walked without recursion,
+    so the check itself cannot overflow the stack."""
+    stack: list[tuple[Any, str, int]] = [(data, path, 0)]
+    while stack:
+        value, where, depth = stack.pop()
+        if isinstance(value, str):
+            problem = text_problem(value)
+            if problem:
+                return f"{where or 'the text'} {problem}."
+        elif isinstance(value, (dict, list)):
+            if depth >= max_depth:
+                return f"{where or 'the document'} is nested more than {max_depth} levels deep."
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            for key, item in items:
+                if isinstance(key, str) and text_problem(key):
+                    return f"a key in {where or 'the document'} {text_problem(key)}."
+                child = f"{where}[{key}]" if isinstance(key, int) else f"{where}.{key}".lstrip(".")
+                stack.append((item, child, depth + 1))
+    return None
+
+
+class SafeJSONParser(JSONParser):
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        max_depth = int(settings.API_JSON_MAX_DEPTH)
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise ParseError(
+                f"JSON parse error - the body is nested more than {max_depth} levels deep."
+            ) from None
+        problem = json_problem(data, max_depth=max_depth)
+        if problem:
+            raise ParseError(f"JSON parse error - {problem}")
+        return data
+
+
+# --- Serializers ------------------------------------------------------------------------------
 
 
 # DRF's ModelSerializer, with its fields built from the model once per class. DRF rebuilds them

@@ -2,7 +2,7 @@
 
 PostgreSQL cannot compare text with a NUL in it, so an admin filter or search holding one
 (`?error_code=%00`) raised a database error, a 500, on every changelist. The API's own views
-refuse NUL with a 400 envelope (core/parsers.py, core/api.py); here it is a plain 400.
+refuse NUL with a 400 envelope (core/api.py); here it is a plain 400.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import envelope
+from core.api import SafeJSONParser, envelope
 from core.openapi import (
     AI_ERRORS,
     PAGE_PARAMETERS,
@@ -24,7 +24,6 @@ from core.openapi import (
     paginated,
     paginated_response,
 )
-from core.parsers import SafeJSONParser
 from core.throttling import EditRateThrottle
 from documents.api import (
     EXPORT_DESCRIPTION,
@@ -38,13 +37,13 @@ from documents.serializers import (
     DraftListQuerySerializer,
     ExportQuerySerializer,
 )
-from orchestrator.background import (
+from orchestrator.delivery import (
     ACCEPTED_RESPONSE,
     LEGACY_MODES,
     accepted_response,
     wants_async,
 )
-from orchestrator.throttling import AI_THROTTLES
+from orchestrator.edge import AI_THROTTLES
 
 from . import runners, selectors, services, versions
 from .export import cv_export

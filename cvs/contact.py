@@ -1,9 +1,9 @@
 """A CV's header: the candidate's contact details are the profile's, filled in after the AI
-answered (documents.contact says why)."""
+answered (documents.selectors says why)."""
 
 from __future__ import annotations
 
-from documents.contact import profile_contact
+from documents.selectors import profile_contact
 
 
 def cv_header_fill(cv: dict, profile: dict) -> dict:

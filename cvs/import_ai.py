@@ -10,7 +10,7 @@ import logging
 from typing import Any
 
 from core.errors import AppError
-from documents.personal import profile_personal_values
+from documents.selectors import profile_personal_values
 from orchestrator.models import ProviderType
 from orchestrator.registry import AITaskSpec
 from orchestrator.selectors import provider_chain

@@ -9,10 +9,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import ModelSerializer, RequestSerializer, envelope
+from core.api import ModelSerializer, RequestSerializer, SafeJSONParser, envelope
 from core.errors import InvalidInput
 from core.openapi import ErrorEnvelopeSerializer, enveloped, error_responses
-from core.parsers import SafeJSONParser
 from core.throttling import EditRateThrottle
 from jobs.serializers import UploadField
 

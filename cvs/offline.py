@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 
-from documents.contact import profile_contact
 from documents.offline import (
     current_work,
     job_terms,
@@ -20,6 +19,7 @@ from documents.offline import (
     skill_groups,
     term_key,
 )
+from documents.selectors import profile_contact
 from orchestrator.providers.offline import required_json
 
 

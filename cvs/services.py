@@ -18,14 +18,16 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from core.api import json_problem
 from core.errors import InvalidInput
 from core.merge_patch import merge_patch
-from core.validation import control_character_problem, json_problem, schema_problem, validator
+from core.text import control_character_problem
+from core.validation import schema_problem, validator
 from documents.models import MasterProfile
 from documents.selectors import job_and_profile_for_drafting
 from documents.versions import text_clean, version_record
 from jobs.selectors import job_ai_fields
-from orchestrator.background import ai_task_submit
+from orchestrator.delivery import ai_task_submit
 from orchestrator.models import AITask
 
 from .ai import CV_DRAFT, draft_cv

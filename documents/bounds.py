@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from core.validation import control_character_problem
+from core.text import control_character_problem
 
 MAX_DOCUMENT_CHARS = 20_000  # the whole document as JSON (a long 3-page CV is ~12,000)
 MAX_FIELD_CHARS = 2_000  # one text: a summary, a bullet, a paragraph

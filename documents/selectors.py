@@ -1,4 +1,15 @@
-"""Reads of the master profile, for the documents written from it."""
+"""Reads of the master profile, for the documents written from it (CV drafts, cover letters,
+interview preps).
+
+- The profile as it is now, and the drafting query: one of the user's jobs and the profile a
+  draft is written from, in one query compiled once (one of the product's fast paths).
+- Its personal values: the JSON Resume `basics` fields that identify or reach a person, which a
+  vendor is sent only as placeholders (orchestrator.privacy). The label, summary and city
+  stay: a CV is written from them, and none identifies anyone on its own.
+- Its contact details: a CV's header (cvs.contact) and a letter's sender block are filled in
+  from them after the AI answered, so no model ever writes an email address, a phone number
+  or a link into a document.
+"""
 
 from __future__ import annotations
 
@@ -72,3 +83,46 @@ def _drafting_query() -> tuple[str, tuple]:
         .query
     )
     return query.sql_with_params()
+
+
+# --- What a document takes from the profile itself --------------------------------------------
+
+
+def profile_personal_values(*, profile: Any) -> dict[str, str]:
+    """{placeholder key: value} for the profile's name, email, phone, website, street address
+    and postal code, and each social profile's username and URL (orchestrator.privacy)."""
+    basics = profile.get("basics") if isinstance(profile, dict) else None
+    if not isinstance(basics, dict):
+        return {}
+    location = basics.get("location") if isinstance(basics.get("location"), dict) else {}
+    values = {
+        "NAME": basics.get("name"),
+        "EMAIL": basics.get("email"),
+        "PHONE": basics.get("phone"),
+        "URL": basics.get("url"),
+        "ADDRESS": location.get("address"),
+        "POSTAL_CODE": location.get("postalCode"),
+    }
+    for number, social in enumerate(basics.get("profiles") or [], start=1):
+        if isinstance(social, dict):
+            values[f"PROFILE_{number}_USERNAME"] = social.get("username")
+            values[f"PROFILE_{number}_URL"] = social.get("url")
+    return {key: value for key, value in values.items() if isinstance(value, str) and value}
+
+
+def profile_contact(profile: dict) -> dict:
+    """Name, email, phone, location ("London, England, GB") and links of the profile."""
+    basics = profile.get("basics") or {}
+    location = basics.get("location") or {}
+    links = [basics.get("url")] + [p.get("url") for p in basics.get("profiles") or []]
+    return {
+        "name": basics.get("name") or "",
+        "email": basics.get("email") or "",
+        "phone": basics.get("phone") or "",
+        "location": ", ".join(
+            v
+            for v in (location.get("city"), location.get("region"), location.get("countryCode"))
+            if v
+        ),
+        "links": [u for u in links if u],
+    }

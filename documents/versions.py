@@ -21,7 +21,8 @@ from django.db import models, transaction
 
 from core.errors import InvalidInput, NotFound
 from core.merge_patch import merge_patch
-from core.validation import schema_problem, strip_control_characters, validator
+from core.text import strip_control_characters
+from core.validation import schema_problem, validator
 
 from .bounds import document_problem
 

@@ -1,5 +1,5 @@
 """How documents read words and figures, the same for a CV's fact check (cvs.claims) and a
-letter's quality rules (letters.quality):
+letter's quality rules (letters.rules):
 
 - Case, accents, punctuation, "&"/"and", and hyphens or spaces inside a word never matter:
   "Back-end" is "Backend", "CI/CD" is "CI CD", "Node.js" is "NodeJS".

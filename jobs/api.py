@@ -6,7 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import envelope
+from core.api import SafeJSONParser, envelope
 from core.openapi import (
     AI_ERRORS,
     PAGE_PARAMETERS,
@@ -15,15 +15,14 @@ from core.openapi import (
     paginated,
     paginated_response,
 )
-from core.parsers import SafeJSONParser
 from core.throttling import EditRateThrottle
-from orchestrator.background import (
+from orchestrator.delivery import (
     ACCEPTED_RESPONSE,
     LEGACY_MODES,
     accepted_response,
     wants_async,
 )
-from orchestrator.throttling import AI_THROTTLES
+from orchestrator.edge import AI_THROTTLES
 
 from . import selectors, services
 from .serializers import (

@@ -26,14 +26,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from core.errors import FetchFailed, InvalidInput, NoProviderConfigured
-from core.validation import (
-    control_character_problem,
-    schema_problem,
-    strip_bad_text,
-    strip_control_characters,
-    validator,
-)
-from orchestrator.background import ai_task_submit
+from core.text import control_character_problem, strip_bad_text, strip_control_characters
+from core.validation import schema_problem, validator
+from orchestrator.delivery import ai_task_submit
 from orchestrator.models import AITask, ProviderType
 from orchestrator.selectors import provider_chain
 from orchestrator.services import AIResult, generate_task

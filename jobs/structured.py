@@ -20,7 +20,8 @@ import json_repair
 from extruct.jsonld import JsonLdExtractor
 from extruct.rdfa import RDFaExtractor
 
-from core.validation import strip_bad_text, validate
+from core.text import strip_bad_text
+from core.validation import validate
 from jobs.parsing import (
     BULLET,
     clean,

@@ -1,9 +1,14 @@
 """Cover letters over HTTP: generate (sync, async or streamed), list, detail, edit, versions
 and export. The edit, versions and export views have the shape of the CV drafts' (documents.api
 says why they stay apart and holds what they share); the services under them are shared.
+
+What the generate endpoint answers (`letter_generate_from_params`) is also the background
+task's runner (registered in LettersConfig.ready), so a task's result is exactly its `data`.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
@@ -11,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import envelope
+from core.api import SafeJSONParser, envelope
 from core.openapi import (
     AI_ERRORS,
     PAGE_PARAMETERS,
@@ -20,7 +25,6 @@ from core.openapi import (
     paginated,
     paginated_response,
 )
-from core.parsers import SafeJSONParser
 from core.throttling import EditRateThrottle
 from documents.api import (
     EXPORT_DESCRIPTION,
@@ -30,21 +34,18 @@ from documents.api import (
     file_response,
 )
 from documents.serializers import DraftEditSerializer, ExportQuerySerializer
-from orchestrator.background import (
+from orchestrator.delivery import (
     ACCEPTED_RESPONSE,
+    EVENT_STREAM,
     LEGACY_MODES,
     accepted_response,
-    wants_async,
-)
-from orchestrator.sse import (
-    EVENT_STREAM,
-    StreamNegotiation,
     event_stream_response,
+    wants_async,
     wants_stream,
 )
-from orchestrator.throttling import AI_THROTTLES
+from orchestrator.edge import AI_THROTTLES, StreamNegotiation
 
-from . import runners, selectors, services
+from . import selectors, services
 from .export import letter_export
 from .serializers import (
     LETTER_STREAM_EVENTS,
@@ -66,6 +67,14 @@ STREAM_DESCRIPTION = (
 )
 LETTER_ENVELOPE = enveloped("CoverLetterEnvelope", CoverLetterSerializer())
 LETTER_VERSION_ENVELOPE = enveloped("CoverLetterVersionEnvelope", CoverLetterVersionSerializer())
+
+
+def letter_generate_from_params(
+    *, user: Any, job_id: int, tone: str = services.DEFAULT_TONE, force: bool = False
+) -> dict:
+    """The endpoint's `data` for a new letter: the sync view and the Celery task both use it."""
+    letter = services.letter_generate(user=user, job_id=job_id, tone=tone, force=force)
+    return dict(CoverLetterSerializer(letter).data)
 
 
 class LetterGenerateView(APIView):
@@ -103,7 +112,7 @@ class LetterGenerateView(APIView):
         if self.mode == "stream" or (self.mode == "" and wants_stream(request)):
             events = services.letter_generate_stream(user=request.user, **form.validated_data)
             return event_stream_response(events)
-        data = runners.letter_generate_from_params(user=request.user, **form.validated_data)
+        data = letter_generate_from_params(user=request.user, **form.validated_data)
         message = (
             "Cover letter written with warnings: check them before you send it."
             if data["warnings"]

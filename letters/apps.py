@@ -10,11 +10,11 @@ class LettersConfig(AppConfig):
         from prompts.evaluations import evaluation_register
         from prompts.figures import arm_figures_register
 
-        from . import ai, evaluation, runners
+        from . import api, evaluation, services
 
-        task_register(ai.COVER_LETTER)
+        task_register(services.COVER_LETTER)
         evaluation_register(evaluation.LETTER_SET)
         arm_figures_register(evaluation.letter_arm_figures)
         runner_register(
-            ai.COVER_LETTER.name, runners.letter_generate_from_params, result_schema="CoverLetter"
+            services.COVER_LETTER.name, api.letter_generate_from_params, result_schema="CoverLetter"
         )

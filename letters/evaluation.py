@@ -1,6 +1,6 @@
 """The cover letter's evaluation set (prompts.evaluations): each fixture profile × each fixture
-job, graded by the letter rules (letters.rules), its length and the quality checks
-(letters.quality: nothing the job contradicts, no figure the profile lacks)."""
+job, graded by the letter rules (letters.rules), its length and the quality rules (nothing the
+job contradicts, no figure the profile lacks)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,10 @@ from jobs.evaluation import drafting_cases, unsaved_job
 from prompts.evaluations import EvalCase, EvalSet
 from prompts.figures import Rate
 
-from .ai import draft_cover_letter
 from .models import CoverLetter
-from .quality import letter_quality_problems
-from .rules import body_word_count, letter_problems
+from .rules import body_word_count, letter_problems, letter_quality_problems
 from .schemas import BODY_MAX_WORDS, BODY_MIN_WORDS
+from .services import draft_cover_letter
 
 
 def letter_run(case: EvalCase, *, provider_type: str) -> tuple[Any, dict[str, float]]:

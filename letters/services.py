@@ -1,40 +1,129 @@
 """Cover letters: written by the AI from the user's profile and one of their jobs, in a tone.
 
-Every letter is checked against the rules in letters.rules (three body paragraphs, 220-320
-words, greeting and sign-off only in their places). A letter that breaks one is regenerated
-once with the rule named; one that still breaks it is saved with the rules as warnings, so
-the user always sees them. The rules of letters.quality (no repeated phrase, no skill set
-apart from a posting that asks for it, a figure when the profile has some) add warnings
-without a regeneration. The sender block, the date and the recipient are the service's, from
-the profile and the job (letters.addressing), never the model's.
+- The AI task (registered in LettersConfig.ready): its prompt (the code's version 1; the
+  prompts app keeps the versions an admin writes after it, and serves this one when it has
+  none), its schema, its offline answer, and its check.
+- Every letter is checked against the rules in letters.rules (three body paragraphs, 220-320
+  words, greeting and sign-off only in their places). A letter that breaks one is regenerated
+  once with the rule named (the task's check); one that still breaks it is saved with the
+  rules as warnings, so the user always sees them. The quality rules (no repeated phrase, no
+  skill set apart from a posting that asks for it, a figure when the profile has some) add
+  warnings without a regeneration.
+- The sender block, the date and the recipient are the service's, from the profile and the
+  job, never the model's: no model ever writes a contact detail.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 from django.db import transaction
 
+from billing.models import PlanCode
 from core.errors import AppError, InvalidInput
-from documents.selectors import job_and_profile_for_drafting, profile_data
+from core.prompting import PromptTemplate, block
+from documents.selectors import (
+    job_and_profile_for_drafting,
+    profile_contact,
+    profile_data,
+    profile_personal_values,
+)
 from documents.versions import content_edit, text_clean, version_record
-from jobs.selectors import job_ai_fields
-from orchestrator.background import ai_task_submit
-from orchestrator.gateway import AIResult, AIStream, stream
+from jobs.selectors import hiring_manager, job_ai_fields
+from orchestrator.delivery import ai_task_submit
+from orchestrator.gateway import AIRequest, AIResult, AIStream, generate, stream
 from orchestrator.models import AITask
+from orchestrator.registry import QUALITY, AITaskSpec, OutputCheck
 
-from .addressing import letter_addressing
-from .ai import COVER_LETTER, cover_letter_request, draft_cover_letter
 from .live_text import LetterText
 from .models import CoverLetter
-from .quality import letter_quality_problems
-from .rules import letter_problems
-from .schemas import LETTER_CONTENT_SCHEMA, TONES
+from .offline import answer_cover_letter
+from .rules import letter_problems, letter_quality_problems
+from .schemas import (
+    BODY_MAX_WORDS,
+    BODY_MIN_WORDS,
+    BODY_PARAGRAPHS,
+    LETTER_CONTENT_SCHEMA,
+    LETTER_SCHEMA,
+    TONES,
+)
 from .selectors import letter_get
 
 DEFAULT_TONE = "professional"
 TONE_CHOICES = ", ".join(TONES)
+
+# --- The AI task ------------------------------------------------------------------------------
+
+SYSTEM_PROMPT = (
+    "You write cover letters. Use only facts from the candidate's profile. Answer with one "
+    f"JSON object: subject, greeting, paragraphs (exactly {BODY_PARAGRAPHS} body paragraphs, "
+    f"{BODY_MIN_WORDS}-{BODY_MAX_WORDS} words in total), sign_off and signature. The greeting "
+    "and sign-off go only in their own fields, never inside a paragraph."
+)
+
+LETTER_PROMPT = PromptTemplate(
+    user=(
+        "Write a $tone cover letter for this candidate and job.\n\n$tone_block\n\n$profile\n\n$job"
+    ),
+    variables=("tone", "tone_block", "profile", "job"),
+    required=("tone_block", "profile", "job"),
+)
+
+# Paying plans get the quality tier for the documents a recruiter reads.
+COVER_LETTER = AITaskSpec(
+    name="cover_letter",
+    label="Cover letter",
+    system_prompt=SYSTEM_PROMPT,
+    prompt=LETTER_PROMPT,
+    response_schema=LETTER_SCHEMA,
+    temperature=0.5,
+    offline=answer_cover_letter,
+    personal=True,
+    tiers={PlanCode.PAYGO: QUALITY, PlanCode.PRO_MONTHLY: QUALITY, PlanCode.PRO_ANNUAL: QUALITY},
+    # A letter that breaks a rule of letters.rules is written once more, with the rule named
+    # (a streamed letter is not: its rules become its warnings).
+    check=OutputCheck(
+        problems=lambda letter, _context: letter_problems(letter),
+        retry_prompt="\n\nYour previous letter broke a rule: {}. Fix this.",
+    ),
+)
+
+
+def letter_variables(profile: dict, job: dict, tone: str) -> dict[str, str]:
+    return {
+        "tone": tone,
+        "tone_block": block("tone", tone),
+        "profile": block("profile", profile),
+        "job": block("job", job),
+    }
+
+
+def cover_letter_request(*, master_profile: dict, job_data: dict, tone: str) -> AIRequest:
+    """The request of a cover letter; streamed or not, the same request (and so the same
+    cached answer)."""
+    return AIRequest.of_task(
+        COVER_LETTER,
+        variables=letter_variables(master_profile, job_data, tone),
+        personal=profile_personal_values(profile=master_profile),
+    )
+
+
+def draft_cover_letter(
+    *,
+    user: Any,
+    master_profile: dict,
+    job_data: dict,
+    tone: str = DEFAULT_TONE,
+    provider_type: str | None = None,
+    use_cache: bool = True,
+) -> AIResult:
+    request = cover_letter_request(master_profile=master_profile, job_data=job_data, tone=tone)
+    return generate(request, user=user, provider_type=provider_type, use_cache=use_cache)
+
+
+# --- The letter -------------------------------------------------------------------------------
 
 
 def letter_tone_validate(*, tone: Any) -> str:
@@ -59,9 +148,23 @@ def letter_generate(
     return _letter_save(user=user, job=job, tone=tone, profile=profile, result=result)
 
 
+def letter_addressing(*, profile: dict, job: Any, today: date | None = None) -> dict:
+    """The sender block (the profile's contact details), the date (ISO) and the recipient (the
+    company, and the hiring manager when the job names one)."""
+    return {
+        "sender": profile_contact(profile),
+        "date": (today or date.today()).isoformat(),
+        "recipient": {
+            "name": hiring_manager(job),
+            "company": getattr(job, "company", "") or "",
+            "location": getattr(job, "location", "") or "",
+        },
+    }
+
+
 def _letter_save(*, user: Any, job: Any, tone: str, profile: Any, result: AIResult) -> CoverLetter:
     """Store the AI's letter with the sender, date and recipient filled in from the profile and
-    the job, and every rule it breaks (letters.rules, letters.quality) as its warnings."""
+    the job, and every rule it breaks (letters.rules) as its warnings."""
     content = {
         **text_clean(result.data),
         **letter_addressing(profile=profile.data, job=job),

@@ -14,9 +14,8 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
-from core.api import envelope
+from core.api import SafeJSONParser, envelope
 from core.openapi import enveloped, error_responses
-from core.parsers import SafeJSONParser
 
 from . import selectors, services
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from billing.models import PlanCode
-from documents.personal import profile_personal_values
+from documents.selectors import profile_personal_values
 from orchestrator.registry import QUALITY, AITaskSpec
 from orchestrator.services import AIResult, generate_task
 

@@ -65,7 +65,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # The caller's quota left on every answer that made an AI call (X-Quota-* headers).
-    "orchestrator.quota_headers.QuotaHeadersMiddleware",
+    "orchestrator.edge.QuotaHeadersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -219,7 +219,7 @@ REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = [
     "rest_framework.renderers.BrowsableAPIRenderer",
 ]
 REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
-    "core.parsers.SafeJSONParser",
+    "core.api.SafeJSONParser",
     "rest_framework.parsers.FormParser",
     "rest_framework.parsers.MultiPartParser",
 ]

@@ -71,7 +71,7 @@ CONFIG = schemathesis.config.SchemathesisConfig.from_dict(
             "deterministic": True,
             "database": "none",
             "no-shrink": True,
-            # The API refuses NUL in any text by design (core/parsers.py); the schema
+            # The API refuses NUL in any text by design (core/api.py); the schema
             # cannot say so for every string.
             "allow-x00": False,
         },

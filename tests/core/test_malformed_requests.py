@@ -1,5 +1,5 @@
 """Malformed, oversized and hostile requests get a 4xx envelope with an error code, never a 500
-or an HTML page, on every endpoint (core/parsers.py, core/api.py, config/urls.py)."""
+or an HTML page, on every endpoint (core/text.py, core/api.py, config/urls.py)."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ import pytest
 
 from billing.models import QuotaCounter
 from cvs.models import CVDraft
-from documents.personal import profile_personal_values
+from documents.selectors import profile_personal_values
 from letters.models import CoverLetter
 from orchestrator.models import UsageCapture, UsageLog
 from tests.fixtures.letters import GOOD_LETTER

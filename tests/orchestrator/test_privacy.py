@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.prompting import block
-from documents.personal import profile_personal_values
+from documents.selectors import profile_personal_values
 from orchestrator.privacy import Shield
 from orchestrator.request import AIRequest
 from tests.fixtures.profiles import RICH

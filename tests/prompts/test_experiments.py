@@ -6,7 +6,7 @@ from collections import Counter
 import pytest
 from django.urls import reverse
 
-from letters.ai import draft_cover_letter
+from letters.services import draft_cover_letter
 from orchestrator.models import UsageLog
 from prompts.models import Evaluation, Experiment, ExperimentArm, PromptLive, PromptVersion
 from prompts.selectors import arm_index, bucket

@@ -5,7 +5,7 @@ gateway then sends and records."""
 import pytest
 from django.urls import reverse
 
-from letters.ai import draft_cover_letter
+from letters.services import draft_cover_letter
 from orchestrator.models import UsageCapture, UsageLog
 from prompts.models import Evaluation, PromptLive, PromptVersion
 from prompts.services import version_make_live

@@ -11,7 +11,7 @@ from config.settings.env import env
 CORS_ALLOW_HEADERS = (*default_headers, "prefer")
 # Response headers a page's script may read (a browser hides all others from it): the export's
 # file name, how long to wait after a 429 or 503, the task URL of a 202, the request id, and
-# the quota left (orchestrator/quota_headers.py).
+# the quota left (orchestrator/edge.py).
 QUOTA_HEADERS = (
     "X-Quota-Plan",
     "X-Quota-Daily-Tokens-Limit",

@@ -1,4 +1,4 @@
-"""Malformed and oversized requests (core/parsers.py, core/api.py) and the master profile's limits
+"""Malformed and oversized requests (core/api.py) and the master profile's limits
 (cvs/services.py)."""
 
 from config.settings.env import env

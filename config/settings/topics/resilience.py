@@ -1,5 +1,5 @@
 """Resilience of the AI calls: result cache, retries, call budget, circuit breaker, throttles
-(orchestrator/result_cache.py, orchestrator/resilience.py, orchestrator/throttling.py)."""
+(orchestrator/result_cache.py, orchestrator/resilience.py, orchestrator/edge.py)."""
 
 from config.settings.env import env
 
@@ -12,7 +12,7 @@ AI_RETRY_AFTER_MAX = env.float("AI_RETRY_AFTER_MAX", default=20.0)
 AI_CALL_BUDGET = env.float("AI_CALL_BUDGET", default=120.0)  # seconds for all attempts
 AI_BREAKER_THRESHOLD = env.int("AI_BREAKER_THRESHOLD", default=5)  # consecutive failures
 AI_BREAKER_COOLDOWN = env.int("AI_BREAKER_COOLDOWN", default=30)  # seconds
-# Per-user rates of the AI endpoints (orchestrator/throttling.py).
+# Per-user rates of the AI endpoints (orchestrator/edge.py).
 AI_THROTTLE_RATES = {
     "ai_burst": env("AI_THROTTLE_BURST", default="20/min"),
     "ai_sustained": env("AI_THROTTLE_SUSTAINED", default="500/day"),

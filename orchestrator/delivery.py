@@ -1,17 +1,26 @@
-"""Running an AI request as a Celery task: submit it, answer 202, let the client poll it.
+"""How an AI endpoint answers when not right away: as a background task the client polls, or as
+server-sent events while the answer is written.
 
-An endpoint that supports async mode checks `wants_async(request)`, validates its input as
-usual (bad input is still an immediate 400), then calls `ai_task_submit(...)` and returns
-`accepted_response(task, request)`. The worker runs `orchestrator.tasks.run_ai_task`, which
-calls the runner named for the task's kind with the stored params.
+- Background: an endpoint that supports async mode checks `wants_async(request)`, validates its
+  input as usual (bad input is still an immediate 400), then calls `ai_task_submit(...)` and
+  returns `accepted_response(task, request)`. The worker runs `orchestrator.tasks.run_ai_task`,
+  which calls the runner registered for the task's kind with the stored params.
+- Streamed: a client asks with `Accept: text/event-stream` or `?stream=1` (`wants_stream`).
+  Whatever fails before the first event (a bad request, the quota, every provider failing) is
+  the usual JSON error envelope with its HTTP status (orchestrator.edge.StreamNegotiation);
+  from then on the answer is `200 text/event-stream` and a failure is an `error` event, the
+  last one.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Iterator
 from typing import Any
 
 from django.db import transaction
+from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
@@ -21,19 +30,23 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api import envelope
-from core.errors import NotFound
+from core.errors import AppError, NotFound
 
 from .models import AITask
 
 logger = logging.getLogger(__name__)
 
-ASYNC_VALUES = {"1", "true", "yes"}
+SWITCHED_ON = {"1", "true", "yes"}  # `?async=` and `?stream=` values that ask for the mode
 QUEUE_DOWN = "The task queue is unavailable right now; try again, or call without async=1."
+EVENT_STREAM = "text/event-stream"
+
+
+# --- As a background task --------------------------------------------------------------------
 
 
 def wants_async(request: Request) -> bool:
     """`?async=1` (or true/yes), or the RFC 7240 header `Prefer: respond-async`."""
-    if request.query_params.get("async", "").strip().lower() in ASYNC_VALUES:
+    if request.query_params.get("async", "").strip().lower() in SWITCHED_ON:
         return True
     prefer = request.headers.get("Prefer", "")
     return any(part.strip().lower() == "respond-async" for part in prefer.split(","))
@@ -85,7 +98,46 @@ def accepted_response(task: AITask, request: Request) -> Response:
     )
 
 
-# --- OpenAPI: what an endpoint with async mode adds to its description --------------------------
+# --- Streamed as server-sent events ----------------------------------------------------------
+
+
+def wants_stream(request: Request) -> bool:
+    if request.query_params.get("stream", "").strip().lower() in SWITCHED_ON:
+        return True
+    return EVENT_STREAM in request.headers.get("Accept", "")
+
+
+def event_stream_response(events: Iterator[tuple[str, dict]]) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(_encoded(events), content_type=EVENT_STREAM)
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"  # nginx would otherwise hold events back
+    return response
+
+
+def _encoded(events: Iterator[tuple[str, dict]]) -> Iterator[bytes]:
+    """Each event in the SSE wire format; an unexpected failure is an `error` event too, so
+    a stream never just stops. Closing this (the client went away) closes `events`."""
+    try:
+        for name, data in events:
+            yield event_bytes(name, data)
+    except AppError as exc:
+        yield event_bytes("error", {"error_code": exc.code, "message": exc.message})
+    except Exception:
+        logger.exception("A streamed answer failed")
+        yield event_bytes(
+            "error", {"error_code": AppError.code, "message": AppError.default_message}
+        )
+    finally:
+        close = getattr(events, "close", None)
+        if close is not None:
+            close()
+
+
+def event_bytes(name: str, data: dict) -> bytes:
+    return f"event: {name}\ndata: {json.dumps(data, default=str)}\n\n".encode()
+
+
+# --- OpenAPI: what an endpoint with these modes adds to its description ------------------------
 
 # An AI endpoint's background (`.../async`) and streamed (`.../stream`) forms are operations of
 # their own, so a generated client types each answer apart; the switches on the endpoint
