@@ -62,14 +62,13 @@ def attempt(call: Call, route: Route, request: AIRequest) -> AIResult:
     call.attempts += 1
     model = route.model_for(call.tier)
     refuse_if_personal(call, route, model, request)
+    # Read before the connection goes back: it may ask the database (the config snapshot's
+    # version), and a connection taken again here would be held through the vendor's wait.
+    sent = outcomes.with_remembered(route.provider_type, model, request)
     release_db_connection()
     started = time.perf_counter()
     try:
-        reply = adapter_for(route, call).generate(
-            outcomes.with_remembered(route.provider_type, model, request),
-            model=model,
-            tier=call.tier,
-        )
+        reply = adapter_for(route, call).generate(sent, model=model, tier=call.tier)
     except Exception as exc:
         raise attempt_failed(call, route, model, exc, started, sent=request) from None
     return attempt_done(call, route, model, reply, ms_since(started), request)
@@ -118,7 +117,8 @@ def adapter_for(route: Route, call: Call) -> Any:
 def release_db_connection() -> None:
     """Give the pooled DB connection back while the vendor thinks (often seconds): holding
     it would cap concurrent AI calls at the database's connection limit. Only with a pool,
-    where taking it again is free, and never inside a transaction."""
+    where taking it again is free, and never inside a transaction. Nothing between this and
+    the vendor's answer may read the database."""
     if connection.settings_dict.get("OPTIONS", {}).get("pool") and not connection.in_atomic_block:
         connection.close()
 

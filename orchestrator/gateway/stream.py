@@ -146,11 +146,11 @@ def _stream_attempt(call: Call, route: Route, request: AIRequest) -> _Live:
     call.attempts += 1
     model = route.model_for(call.tier)
     refuse_if_personal(call, route, model, request)
+    sent = outcomes.with_remembered(route.provider_type, model, request)  # reads: before
     release_db_connection()
     started = time.perf_counter()
     pieces: Generator[str, None, ProviderReply] | None = None
     try:
-        sent = outcomes.with_remembered(route.provider_type, model, request)
         pieces = _vendor_stream(adapter_for(route, call), model, call.tier, sent)
         while not (first := next(pieces)):
             pass

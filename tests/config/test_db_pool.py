@@ -1,12 +1,19 @@
 """The PostgreSQL pool hands out working connections, checking only those idle a while."""
 
+import io
 import time
 
 import psycopg
 import pytest
-from django.db import connection
+from django.core.management import call_command
+from django.db import connection, connections
 
 from config.postgresql.base import ALIVE_WINDOW_SECONDS, check_unless_recently_used
+from orchestrator import snapshot
+from orchestrator.models import UsageLog
+from orchestrator.services import generate
+from orchestrator.streaming import generate_stream
+from tests.support.doubles import Reply
 
 pytestmark = [
     pytest.mark.skipif(
@@ -93,3 +100,37 @@ def test_after_a_connection_breaks_in_use_the_pool_replaces_the_others_at_once()
         connection.close()  # as at the end of each request
 
     assert failed <= 1
+
+
+@pytest.fixture
+def config_read_every_time(monkeypatch):
+    """Every read of the config snapshot asks the database for its version, as the first
+    read of each second does in production."""
+    monkeypatch.setattr(snapshot, "RECHECK_SECONDS", 0)
+
+
+@pytest.mark.parametrize("door", ["generate", "stream"])
+def test_while_the_vendor_thinks_the_call_holds_no_database_connection(
+    door, config_read_every_time, openai_double, make_provider, user, settings
+):
+    """A connection held through the vendor's seconds caps concurrent AI calls at the
+    pool's size, and under load turns a pool timeout into a failed 'provider' attempt."""
+    settings.OFFLINE_PROVIDER_ENABLED = False
+    call_command("seed_defaults", stdout=io.StringIO())  # an earlier flush took the plans
+    make_provider(openai_double)
+    this_thread = connections["default"]  # the double answers from a thread of its own
+    held_while_asked: list[bool] = []
+
+    def answer(seen):
+        held_while_asked.append(this_thread.connection is not None)
+        return Reply.ok("Dear hiring manager")
+
+    openai_double.default = answer
+    if door == "generate":
+        result = generate(user=user, task="cover_letter", prompt="Write", use_cache=False)
+    else:
+        result = "".join(generate_stream(user=user, task="cover_letter", prompt="Write"))
+
+    assert "Dear hiring manager" in str(result.text if door == "generate" else result)
+    assert held_while_asked == [False]
+    assert UsageLog.objects.filter(status=UsageLog.Status.SUCCESS).count() == 1
