@@ -6,7 +6,7 @@ table of ~170 response callbacks, ~0.25 ms of CPU. An AI request makes several c
 (throttles, breaker, result cache), so that was milliseconds per request. A redis.Redis
 client is thread-safe (it takes a pooled connection per command), so one per pool serves all.
 
-Redis is an accelerator, not a single point of failure (core/degradation.py): an operation
+Redis is an accelerator, not a single point of failure (core/shared_state.py): an operation
 that cannot reach it is served by a local-memory cache instead, and Redis is tried again
 every few seconds, not on every operation. Deletes made meanwhile (a plan change, a circuit
 closing) are replayed on Redis when it is back, so it does not serve what they dropped.
@@ -21,7 +21,7 @@ from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from core import degradation
+from core import shared_state
 
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 MAX_PENDING_DELETES = 10_000
@@ -41,17 +41,17 @@ def _or_local(name: str):
     """The RedisCache method `name`, served by the local cache when Redis cannot be reached."""
 
     def method(self, *args, **kwargs):
-        if degradation.redis_worth_trying():
+        if shared_state.redis_worth_trying():
             try:
                 result = getattr(super(PooledRedisCache, self), name)(*args, **kwargs)
             except UNREACHABLE as exc:
-                degradation.redis_failed(exc)
+                shared_state.redis_failed(exc)
             else:
-                if degradation.redis_answered():
+                if shared_state.redis_answered():
                     self._replay_deletes()
                 return result
         else:
-            degradation.redis_served_locally()
+            shared_state.redis_served_locally()
         if name in ("delete", "delete_many"):
             self._remember_deletes(args[0] if name == "delete_many" else [args[0]])
         return getattr(self.local, name)(*args, **kwargs)
@@ -80,7 +80,7 @@ class PooledRedisCache(RedisCache):
             try:
                 super().delete_many(keys)
             except UNREACHABLE as exc:
-                degradation.redis_failed(exc)
+                shared_state.redis_failed(exc)
 
     add = _or_local("add")
     get = _or_local("get")

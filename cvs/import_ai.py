@@ -13,8 +13,8 @@ from core.errors import AppError
 from documents.selectors import profile_personal_values
 from orchestrator.models import ProviderType
 from orchestrator.registry import AITaskSpec
-from orchestrator.selectors import provider_chain
 from orchestrator.services import generate_task
+from orchestrator.snapshot import provider_chain
 
 from .importer import ParsedCV
 from .schemas import PROFILE_SCHEMA

@@ -30,8 +30,8 @@ from core.text import control_character_problem, strip_bad_text, strip_control_c
 from core.validation import schema_problem, validator
 from orchestrator.delivery import ai_task_submit
 from orchestrator.models import AITask, ProviderType
-from orchestrator.selectors import provider_chain
 from orchestrator.services import AIResult, generate_task
+from orchestrator.snapshot import provider_chain
 
 from . import prompts
 from .ai import EXTRACTION, IMAGE_CHECK, extract_job_data

@@ -27,7 +27,7 @@ from typing import Any
 
 from django.conf import settings
 
-from core import degradation, errors
+from core import errors, shared_state
 from core.shared_state import UNREACHABLE, redis_client, redis_key, redis_script
 
 _semaphores: dict[str, tuple[int, threading.BoundedSemaphore]] = {}
@@ -126,9 +126,9 @@ def _lease_take() -> str | None | bool:
             keys=[redis_key(STREAMS_KEY)], args=[int(time.time() * 1000), lease_ms, limit, member]
         )
     except UNREACHABLE as exc:
-        degradation.redis_failed(exc)
+        shared_state.redis_failed(exc)
         return None  # the per-process bound alone, while Redis is away
-    degradation.redis_answered()
+    shared_state.redis_answered()
     return member if taken else False
 
 
@@ -139,4 +139,4 @@ def _lease_give_back(member: str) -> None:
     try:
         client.zrem(redis_key(STREAMS_KEY), member)
     except UNREACHABLE as exc:  # it expires on its own
-        degradation.redis_failed(exc)
+        shared_state.redis_failed(exc)

@@ -12,10 +12,10 @@
   headers on every answer of a request that made an AI call (a browser frontend may read them:
   config/settings/topics/frontend.py exposes them), and on nothing else. A limit the plan does
   not have is left out (no header: unlimited). They are made from the gateway's note of the
-  call (orchestrator/quota_headers.py): what is left is worked out from the totals the quota
-  reservation's own statement returned, minus what the call then really used, with no query
-  of its own on a paid call. A call that reserved nothing (a cache hit, a free answer, a
-  refusal) reads the user's two counters once.
+  call (CallNote, orchestrator/gateway/call.py): what is left is worked out from the totals
+  the quota reservation's own statement returned, minus what the call then really used, with
+  no query of its own on a paid call. A call that reserved nothing (a cache hit, a free
+  answer, a refusal) reads the user's two counters once.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from billing.quotas import next_reset, period_starts
 from core.shared_state import rate_window, windows_hit
 
 from .delivery import EVENT_STREAM
-from .quota_headers import CallNote, call_note
+from .gateway.call import CallNote, call_note
 
 AI_RATE_SCOPES = ("ai_burst", "ai_sustained")
 
@@ -97,7 +97,7 @@ def quota_headers(note: CallNote, now: dt.datetime | None = None) -> dict[str, s
     now = now or timezone.now()
     day_tokens, month_tokens, month_cost = _totals(note, now)
     limits = note.limits
-    headers = {"X-Quota-Plan": limits.plan.code, "X-Request-Id": note.request_id}
+    headers = {"X-Quota-Plan": limits.plan.code, "X-Request-Id": note.call.request_id}
     for name, limit, used in (
         ("Daily-Tokens", limits.daily_tokens, day_tokens),
         ("Monthly-Tokens", limits.monthly_tokens, month_tokens),

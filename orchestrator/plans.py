@@ -13,7 +13,7 @@ from django.utils import timezone
 from billing.limits import Limits, OwnLimits
 from billing.models import Plan, PlanCode
 from billing.selectors import plan_code_and_own_limits
-from core.degradation import redis_degraded
+from core.shared_state import redis_degraded
 
 from . import snapshot
 
@@ -38,7 +38,7 @@ def forget_plan(*, user_id: int) -> None:
 
 def _plan_code(user) -> tuple[str, dt.datetime | None, OwnLimits | None]:
     # While Redis is away the cache is this process's memory, which a plan change made in
-    # another process cannot reach: read the database, as without Redis (core/degradation.py).
+    # another process cannot reach: read the database, as without Redis (core/shared_state.py).
     shared = settings.PLAN_CACHE_SECONDS and not redis_degraded()
     key = plan_cache_key(user.pk)
     found = cache.get(key) if shared else None

@@ -109,6 +109,19 @@ def matrix_tasks() -> list[AITaskSpec]:
     return [spec for spec in _tasks.values() if spec.in_matrix]
 
 
+DEFAULT_TIER = FAST
+
+
+def tier_for(plan: str, task: str, rules: Mapping[tuple[str, str], str]) -> str:
+    """The routing policy: which tier a plan gets for a task (`rules`, the admin's matrix).
+    A task without rules of its own follows another task's tier (its registration's
+    `tier_of`): the relevance check on a screenshot is part of an extraction."""
+    spec = task_get(task)
+    if spec is not None and spec.tier_of:
+        task = spec.tier_of
+    return rules.get((plan, task), DEFAULT_TIER)
+
+
 def task_label(name: str) -> str:
     spec = task_get(name)
     return spec.label if spec is not None else name

@@ -22,7 +22,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
-from core import degradation
+from core import shared_state
 from core.shared_state import UNREACHABLE, local_cache, redis_client, redis_key, redis_script
 
 from . import snapshot
@@ -119,10 +119,10 @@ def _record_failure(route_key: str) -> None:
                 keys=[redis_key(k) for k in keys],
                 args=[settings.AI_BREAKER_THRESHOLD, open_until, cooldown],
             )
-            degradation.redis_answered()
+            shared_state.redis_answered()
             return
         except UNREACHABLE as exc:
-            degradation.redis_failed(exc)
+            shared_state.redis_failed(exc)
     failures_key, open_key, trial_key = keys
     local = local_cache()
     with _local_lock:

@@ -33,7 +33,7 @@ def result_key(
     user_id: int | None,
     prompt_version: str = "",
 ) -> str:
-    """`route` is the chain link (orchestrator.selectors.Route) meant to answer; `request` the
+    """`route` is the chain link (orchestrator.routes.Route) meant to answer; `request` the
     call's AIRequest. The prompt version is part of the key, so two arms of an experiment never
     share an answer."""
     image = request.image

@@ -1,4 +1,5 @@
-"""The admin-edited configuration every AI call reads, held per process.
+"""The admin-edited configuration every AI call reads, held per process, and the reads over
+it: the routing rules and the provider chain (a user's plan is plans.py's, prices pricing.py's).
 
 Plans, routing rules, prices and provider configs change rarely but are read on every call;
 querying them each time cost six queries (~3 ms). The snapshot is rebuilt when the version
@@ -20,6 +21,13 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from django.conf import settings
+
+from billing.models import Plan
+
+from .models import ConfigVersion, ModelPrice, ProviderConfig, ProviderType, RoutingRule
+from .routes import Route, route_for
+
 RECHECK_SECONDS = 1.0
 
 
@@ -37,8 +45,6 @@ class Snapshot:
         """The active configs as chain links, in chain order. Each holds its decrypted key:
         a Fernet decryption per config per call, once per snapshot instead (configs change
         only by a save, which makes a new snapshot)."""
-        from .routes import route_for  # models load after this module
-
         return [route_for(config) for config in self.configs if config.is_active]
 
 
@@ -49,8 +55,6 @@ _lock = threading.Lock()
 
 def bump(**_: Any) -> None:
     """A new version token, committed with the caller's transaction (if any)."""
-    from .models import ConfigVersion
-
     forget()
     ConfigVersion.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4().hex})
 
@@ -103,16 +107,10 @@ def current() -> Snapshot:
 
 def _read_version() -> str:
     """The current token; "" before the first edit (the row is made by the first bump)."""
-    from .models import ConfigVersion
-
     return ConfigVersion.objects.filter(pk=1).values_list("token", flat=True).first() or ""
 
 
 def _build(version: str) -> Snapshot:
-    from billing.models import Plan
-
-    from .models import ModelPrice, ProviderConfig, RoutingRule
-
     plans = {plan.code: plan for plan in Plan.objects.all()}
     by_id = {plan.pk: plan.code for plan in plans.values()}
     return Snapshot(
@@ -123,3 +121,37 @@ def _build(version: str) -> Snapshot:
         configs=(configs := list(ProviderConfig.objects.all())),
         config_ids=frozenset(config.pk for config in configs),
     )
+
+
+# Providers configured by environment variables only, in a fixed order.
+ENV_PROVIDER_ORDER = ("gemini", "openai", "anthropic")
+
+
+def provider_chain(*, provider_type: str | None = None) -> list[Route]:
+    """Active DB configs (default first, then priority), env-only providers, offline last."""
+    config = current()
+    routes = config.active_routes  # in Meta.ordering: default first, then priority
+    chain = [route for route in routes if route.provider_type != ProviderType.OFFLINE]
+    in_db = {config.provider_type for config in config.configs}
+    for kind in ENV_PROVIDER_ORDER:
+        env = settings.PROVIDER_ENV[kind]
+        if env["api_key"] and kind not in in_db:
+            chain.append(
+                Route(
+                    provider_type=kind,
+                    name=f"{kind} (environment)",
+                    api_key=env["api_key"],
+                    base_url=env["base_url"],
+                    fast_model=env["fast_model"],
+                    quality_model=env["quality_model"],
+                )
+            )
+    if settings.OFFLINE_PROVIDER_ENABLED:
+        offline = [route for route in routes if route.provider_type == ProviderType.OFFLINE]
+        if offline:
+            chain.append(offline[0])
+        elif ProviderType.OFFLINE not in in_db:
+            chain.append(Route("offline", "Offline (built in)", "", "", "offline", "offline"))
+    if provider_type:
+        chain = [route for route in chain if route.provider_type == provider_type]
+    return chain

@@ -22,7 +22,7 @@ from django.conf import settings
 
 from orchestrator import pricing
 from orchestrator.models import ProviderType
-from orchestrator.selectors import provider_chain
+from orchestrator.snapshot import provider_chain
 
 from .models import Evaluation, PromptVersion
 from .selectors import pinned

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 import time
 from typing import Any
@@ -14,8 +15,7 @@ from django.db import connection
 
 from core import errors, validation
 
-from .. import outcomes, pricing
-from ..budget import attempt_timeout
+from .. import outcomes
 from ..models import UsageLog
 from ..providers import (
     BAD_OUTPUT,
@@ -33,6 +33,9 @@ from .call import AIResult, Call, ms_since
 logger = logging.getLogger(__name__)
 
 UNUSABLE = "unusable"  # a chain link that could not be called at all (see Route.unusable)
+# An attempt begun with less budget left than this still gets this long: a vendor needs a
+# moment to answer at all, and the budget is checked before an attempt begins.
+MIN_ATTEMPT_SECONDS = 1.0
 
 
 class AttemptFailed(Exception):
@@ -114,6 +117,17 @@ def adapter_for(route: Route, call: Call) -> Any:
     )
 
 
+def attempt_timeout(own: float, deadline: float) -> float:
+    """The smaller of an attempt's own timeout and what is left of the call's budget
+    (AI_CALL_BUDGET: a vendor that hangs costs the budget once, not the attempts' timeout
+    each), in whole seconds: adapters keep one SDK client per timeout, so its values must be
+    few."""
+    left = deadline - time.monotonic()
+    if left >= own:  # also a call with no budget (the credentials test: deadline infinite)
+        return own
+    return min(own, float(math.ceil(max(left, MIN_ATTEMPT_SECONDS))))
+
+
 def release_db_connection() -> None:
     """Give the pooled DB connection back while the vendor thinks (often seconds): holding
     it would cap concurrent AI calls at the database's connection limit. Only with a pool,
@@ -138,7 +152,7 @@ def attempt_failed(
     the chain should take it."""
     if used is None and isinstance(exc, ProviderError):
         used = exc.spent
-    usage = dict(spent(call, route, model, used) if used is not None else {})
+    usage = dict(call.spend(route, model, used) if used is not None else {})
     usage["latency_ms"] = ms_since(started)
     if not isinstance(exc, ProviderError):
         # An SDK surprise must still leave its row, and no key.
@@ -187,7 +201,7 @@ def attempt_done(
 ) -> AIResult:
     """A provider's answer: checked against the schema, logged, and the call's quota settled
     with its row."""
-    usage = dict(spent(call, route, model, reply), latency_ms=latency_ms)
+    usage = dict(call.spend(route, model, reply), latency_ms=latency_ms)
     data = None
     if request.json_schema is not None:
         try:
@@ -232,28 +246,6 @@ def attempt_done(
         provider_config_id=route.config_id,
         tier=row.tier,
         prompt_version=call.prompt_version,
-    )
-
-
-def spent(call: Call, route: Route, model: str, reply: ProviderReply) -> dict[str, Any]:
-    """An attempt's tokens and their cost, as its log row holds them; a paid provider's also
-    count towards the call's quota settlement (a free one's are logged all the same)."""
-    cost, price_source = pricing.call_cost(
-        provider_type=route.provider_type,
-        model=model,
-        input_tokens=reply.input_tokens,
-        output_tokens=reply.output_tokens,
-        cached_input_tokens=reply.cached_input_tokens,
-    )
-    if not route.free:
-        call.tokens_spent += reply.input_tokens + reply.output_tokens
-        call.cost_spent += cost
-    return dict(
-        input_tokens=reply.input_tokens,
-        output_tokens=reply.output_tokens,
-        cached_input_tokens=reply.cached_input_tokens,
-        cost_usd=cost,
-        price_source=price_source,
     )
 
 

@@ -11,28 +11,27 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 
+from billing.holds import HoldSpec
 from billing.hotpath import prepared_cursor
-from billing.limits import OwnLimits
+from billing.limits import Limits, OwnLimits
 from billing.quotas import Reservation, quota_reserve, quota_settle
 from core import errors
 
-from .. import pricing, privacy, quota_headers, result_cache, snapshot
-from ..attempts import hold_spec
+from .. import pricing, privacy, result_cache, snapshot
 from ..hotpath import as_stored, usage_insert
 from ..models import UsageCapture, UsageLog
 from ..plans import plan_and_own_limits
-from ..policy import tier_for
-from ..providers import scrub
-from ..registry import prompt_choose
+from ..providers import ProviderReply, scrub
+from ..registry import prompt_choose, tier_for
 from ..request import AIRequest
 from ..routes import Route
-from ..selectors import provider_chain, routing_rules
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +52,25 @@ class AIResult:
     tier: str = ""
     problems: tuple[str, ...] = ()  # what the task's output check still finds (AITaskSpec.check)
     prompt_version: str = ""  # the prompt version the call sent ("cover_letter@3")
+
+
+@dataclass
+class CallNote:
+    """The request's AI call as its quota headers need it. The call writes it and the HTTP
+    edge (orchestrator/edge.py) reads it once the view has answered, to write the `X-Quota-*`
+    headers: neither calls the other. It holds the user's limits (read once, when the call
+    opens), the call (its tokens and cost spent) and, once the quota is reserved, the
+    reservation, whose statement returned the user's totals: the edge needs no query of its
+    own on a paid call."""
+
+    user_id: int
+    limits: Limits
+    call: Call
+    reservation: Reservation | None = None
+
+
+# The note of the request being served; the edge's middleware starts each request with None.
+call_note: ContextVar[CallNote | None] = ContextVar("quota_headers_call_note", default=None)
 
 
 @dataclass
@@ -86,14 +104,15 @@ class Call:
         cache key, the capture, every provider (the offline one too) see only those."""
         started = time.perf_counter()
         plan, own_limits = plan_and_own_limits(user=user)
-        tier = tier_for(plan.code, request.task, routing_rules())
+        tier = tier_for(plan.code, request.task, snapshot.current().rules)
         call = cls(user=user, task=request.task, plan=plan.code, tier=tier, started=started)
         call.plan_row, call.own_limits = plan, own_limits
         request = call.prompt_chosen(request)
         call.shield = privacy.shield_for(request.personal)
         call.request = call.shield.hide(request)
-        quota_headers.call_opened(call=call, plan=plan, own=own_limits)
-        chain = provider_chain(provider_type=provider_type)
+        if call.user_id is not None:
+            call_note.set(CallNote(call.user_id, Limits.of(plan, own_limits), call))
+        chain = snapshot.provider_chain(provider_type=provider_type)
         if request.image is not None:
             # The offline provider cannot see images: falling back to it would only hide the
             # real error behind "offline refused the request".
@@ -198,12 +217,51 @@ class Call:
                 own=self.own_limits,
                 tokens=tokens,
                 cost=estimate,
-                hold=hold_spec(self, paid, model, input_tokens=tokens - answer),
+                hold=self.hold(paid, model, input_tokens=tokens - answer),
             )
-            quota_headers.call_reserved(call=self)
+            if (note := call_note.get()) is not None and note.call is self:
+                note.reservation = self.reservation
         except errors.QuotaExceeded as exc:
             self.log(status=UsageLog.Status.ERROR, error_code=exc.code, error_message=exc.message)
             raise
+
+    def hold(self, route: Route, model: str, *, input_tokens: int) -> HoldSpec:
+        """The call's record of itself before any vendor is called: its quota hold names the
+        call (request id, task, route, the tokens it sends), so the reaper can write the
+        call's usage row if its process dies before the call settles (orchestrator/reaper)."""
+        return HoldSpec(
+            request_id=self.request_id,
+            input_tokens=max(input_tokens, 0),
+            task_type=self.task,
+            plan=self.plan,
+            tier=self.tier,
+            provider_type=route.provider_type,
+            provider_config_id=route.config_id,
+            model=model,
+            prompt_version=self.prompt_version,
+        )
+
+    def spend(self, route: Route, model: str, reply: ProviderReply) -> dict[str, Any]:
+        """An attempt's tokens and their cost, as its log row holds them; a paid provider's
+        also count towards the call's quota settlement (a free one's are logged all the
+        same)."""
+        cost, price_source = pricing.call_cost(
+            provider_type=route.provider_type,
+            model=model,
+            input_tokens=reply.input_tokens,
+            output_tokens=reply.output_tokens,
+            cached_input_tokens=reply.cached_input_tokens,
+        )
+        if not route.free:
+            self.tokens_spent += reply.input_tokens + reply.output_tokens
+            self.cost_spent += cost
+        return dict(
+            input_tokens=reply.input_tokens,
+            output_tokens=reply.output_tokens,
+            cached_input_tokens=reply.cached_input_tokens,
+            cost_usd=cost,
+            price_source=price_source,
+        )
 
     def cache(self, result: AIResult) -> None:
         """Only an answer from the route the request was meant for is kept for the next one."""

@@ -7,6 +7,7 @@ unusable answer included, moves on to the next; the last error says why none ser
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -17,9 +18,8 @@ from django.conf import settings
 from core import errors
 
 from .. import outcomes
-from ..budget import busy_error
 from ..models import UsageLog
-from ..providers import BAD_OUTPUT, BAD_REQUEST, TIMEOUT
+from ..providers import BAD_OUTPUT, BAD_REQUEST, RATE_LIMITED, TIMEOUT
 from ..request import AIRequest
 from ..resilience import (
     backoff_seconds,
@@ -30,6 +30,9 @@ from ..resilience import (
 from ..routes import Route
 from .attempt import AttemptFailed, attempt, skip_unusable
 from .call import Call
+
+# What a rate-limited provider that named no wait is taken to mean.
+DEFAULT_RETRY_AFTER = 5
 
 # One try at one provider: returns what the caller gets back (an AIResult, or a stream's
 # first piece) or raises AttemptFailed.
@@ -154,3 +157,17 @@ def final_error(call: Call, failures: list[AttemptFailed]) -> errors.AppError:
     if kinds == {TIMEOUT}:
         return errors.ProviderTimeout(f"No AI provider could serve the request: {joined}")
     return errors.ProviderFailed(f"No AI provider could serve the request: {joined}")
+
+
+def busy_error(failures: list[AttemptFailed]) -> errors.ServiceUnavailable | None:
+    """503 with Retry-After when every failed attempt was a provider asking us to wait (429
+    rate limits), not a 502: the request was fine and will pass later."""
+    if not failures or any(f.kind != RATE_LIMITED for f in failures):
+        return None
+    waits = [f.retry_after for f in failures if f.retry_after]
+    retry_after = math.ceil(max(waits)) if waits else DEFAULT_RETRY_AFTER
+    return errors.ServiceUnavailable(
+        "Every AI provider is rate limiting us right now; try again "
+        f"in {retry_after} second{'s' if retry_after != 1 else ''}.",
+        retry_after=retry_after,
+    )

@@ -43,7 +43,6 @@ from .attempt import (
     attempt_failed,
     refuse_if_personal,
     release_db_connection,
-    spent,
 )
 from .call import AIResult, Call, ms_since
 from .chain import run_chain
@@ -251,7 +250,7 @@ def _client_gone(call: Call, live: _Live) -> None:
         gone.message = exc.message
     except (StopIteration, StreamStopped):
         pass
-    fields = dict(spent(call, live.route, live.model, used) if used is not None else {})
+    fields = dict(call.spend(live.route, live.model, used) if used is not None else {})
     fields["latency_ms"] = ms_since(live.started)
     call.log(
         live.route,

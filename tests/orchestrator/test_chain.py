@@ -4,7 +4,7 @@ import pytest
 
 from orchestrator.models import ProviderConfig
 from orchestrator.providers import scrub
-from orchestrator.selectors import provider_chain
+from orchestrator.snapshot import provider_chain
 
 pytestmark = pytest.mark.django_db
 

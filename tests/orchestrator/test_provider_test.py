@@ -5,8 +5,8 @@ import pytest
 
 from orchestrator.models import ProviderConfig, UsageLog
 from orchestrator.periodic import provider_configs_retest
-from orchestrator.selectors import provider_chain
 from orchestrator.services import provider_test
+from orchestrator.snapshot import provider_chain
 from tests.support.doubles import Reply
 from usage.alerts import alerts_check
 from usage.models import Alert

@@ -10,7 +10,7 @@ import time
 import pytest
 from rest_framework.test import APIClient
 
-from core import degradation
+from core import shared_state
 from orchestrator.models import UsageLog
 from tests.fixtures.jobs import EXTRACT, job_answer
 from tests.support.doubles import Reply
@@ -37,9 +37,9 @@ def redis_cache(own_redis, settings):  # noqa: F811 - the fixture above
     settings.PLAN_CACHE_SECONDS = 300
     yield own_redis
     # A test that ends mid-outage must not leave the next one degraded.
-    if degradation.redis_degraded():
+    if shared_state.redis_degraded():
         own_redis.start()
-        time.sleep(degradation.RETRY_SECONDS + 0.1)
+        time.sleep(shared_state.RETRY_SECONDS + 0.1)
         from django.core.cache import cache
 
         cache.get("anything")
@@ -62,10 +62,10 @@ def test_with_redis_killed_ai_calls_sign_ins_sign_ups_and_usage_are_answered(
 ):
     assert _extract(api_client, 0).status_code == 201
     assert redis_cache.keys(), "the cache, throttles and plan cache live in Redis"
-    assert not degradation.redis_degraded()
+    assert not shared_state.redis_degraded()
 
     redis_cache.kill()
-    caplog.set_level(logging.WARNING, logger="core.degradation")
+    caplog.set_level(logging.WARNING, logger="core.shared_state")
     anonymous = APIClient()
     answers = [_extract(api_client, n).status_code for n in range(1, 6)]
     answers.append(_extract(api_client, 1).status_code)  # a result-cache hit, locally
@@ -82,8 +82,8 @@ def test_with_redis_killed_ai_calls_sign_ins_sign_ups_and_usage_are_answered(
     assert answers == [201] * 6
     assert (signed_in.status_code, signed_up.status_code, usage.status_code) == (200, 201, 200)
     assert UsageLog.objects.filter(user=user, cache_hit=True).count() == 1
-    assert degradation.redis_degraded()
-    assert degradation.redis_status()["fallbacks"] > 0
+    assert shared_state.redis_degraded()
+    assert shared_state.redis_status()["fallbacks"] > 0
     warnings = [r for r in caplog.records if OUTAGE_WARNING in r.getMessage()]
     assert len(warnings) == 1, "the outage is logged once, not per request"
 
@@ -91,14 +91,14 @@ def test_with_redis_killed_ai_calls_sign_ins_sign_ups_and_usage_are_answered(
 def test_shared_state_resumes_on_its_own_when_redis_is_back(redis_cache, ai, api_client, caplog):
     redis_cache.kill()
     assert _extract(api_client, 0).status_code == 201
-    assert degradation.redis_degraded()
+    assert shared_state.redis_degraded()
 
     redis_cache.start()  # an empty Redis on the same port, as after a restart
-    time.sleep(degradation.RETRY_SECONDS + 0.1)
-    caplog.set_level(logging.WARNING, logger="core.degradation")
+    time.sleep(shared_state.RETRY_SECONDS + 0.1)
+    caplog.set_level(logging.WARNING, logger="core.shared_state")
 
     assert _extract(api_client, 1).status_code == 201
-    assert not degradation.redis_degraded()
+    assert not shared_state.redis_degraded()
     assert any("reachable again" in r.getMessage() for r in caplog.records)
     assert redis_cache.keys(), "throttles and caches write to Redis again"
 
@@ -113,14 +113,14 @@ def test_a_plan_change_made_during_the_outage_is_not_undone_by_redis_coming_back
     redis_cache.process.send_signal(19)  # SIGSTOP: Redis hangs, its data kept
     try:
         subscription_set_plan(user=user, plan_code="PRO_MONTHLY")
-        assert degradation.redis_degraded()
+        assert shared_state.redis_degraded()
     finally:
         redis_cache.process.send_signal(18)  # SIGCONT
-    time.sleep(degradation.RETRY_SECONDS + 0.1)
+    time.sleep(shared_state.RETRY_SECONDS + 0.1)
     assert _extract(api_client, 1).status_code == 201  # Redis answers again
     from orchestrator import snapshot
 
     snapshot.forget()
 
-    assert not degradation.redis_degraded()
+    assert not shared_state.redis_degraded()
     assert plan_for_user(user=user).code == "PRO_MONTHLY"

@@ -5,7 +5,7 @@ import pytest
 from billing.models import Plan
 from billing.services import subscription_set_plan
 from orchestrator.models import RoutingRule
-from orchestrator.policy import tier_for
+from orchestrator.registry import tier_for
 from orchestrator.services import generate
 from tests.fixtures.vendors import MODELS
 from tests.support.doubles import Reply

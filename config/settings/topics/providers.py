@@ -1,5 +1,5 @@
 """Providers configured by environment only, the offline provider, and how long a vendor may take
-(orchestrator/selectors.py, orchestrator/services.py)."""
+(orchestrator/snapshot.py, orchestrator/services.py)."""
 
 from config.settings.env import env
 from orchestrator.catalogue import DEFAULT_MODELS  # pure data: no Django import

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from orchestrator.models import ProviderType
-from orchestrator.selectors import provider_chain
+from orchestrator.snapshot import provider_chain
 
 from ...evaluations import estimated_cost, evaluation_cases, evaluation_run, evaluation_set
 from ...models import PromptVersion
