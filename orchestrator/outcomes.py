@@ -13,7 +13,7 @@
   test and the provider's admin page warn about it. One extra attempt, never a loop: a
   parameter is dropped once per attempt chain and only if it was still being sent.
 
-Each extra attempt is an ordinary attempt of the gateway's chain (gateway/chain.py): it leaves
+Each extra attempt is an ordinary attempt of the gateway's chain (gateway/serve.py): it leaves
 its own usage row.
 """
 

@@ -3,7 +3,7 @@
 - `AIRequest` (orchestrator/request.py, beside the adapters that take it): what a call asks,
   built once (AIRequest.of_task for a registered task) and handed to the adapter as it is.
 - `call.Call`: one call's routing (plan, tier, provider chain), quota, result cache and usage
-  rows; `chain.run_chain` tries its providers in turn, `attempt` makes and logs one try.
+  rows; `serve.run_chain` tries its providers in turn, `attempt` makes and logs one try.
 - `serve.generate` (a whole answer, with the task's output check) and `stream.stream` (the
   answer piece by piece) are the two front doors over it.
 - `provider_test`: the credentials test of a provider config, through the same attempt.

@@ -45,7 +45,7 @@ from .attempt import (
     release_db_connection,
 )
 from .call import AIResult, Call, ms_since
-from .chain import run_chain
+from .serve import run_chain
 
 # What the offline provider (no `stream`) is replayed in: each JSON string value, or each
 # paragraph of plain text, is one piece, as a vendor would send them.
