@@ -14,8 +14,6 @@ from typing import Any
 
 from django.conf import settings
 
-from core.prompting import template_render
-
 from .registry import AITaskSpec, OutputCheck
 
 
@@ -36,7 +34,7 @@ class AIRequest:
       beyond the answer (for a CV, the profile it must not go beyond).
     - `variables`: the values of the task's prompt template (AITaskSpec.prompt). The gateway
       renders the prompt version it chose for the call over them (orchestrator.registry.
-      prompt_choose); `prompt` holds the code's version rendered, for a reader.
+      prompt_choose), once, when the call opens; until then `prompt` is the caller's text.
     - `feedback`: said after the prompt, whichever version renders it: the rule a previous
       answer broke, on the one more try the task's check asks for.
     - `versioned`: built from the task's registration (`of_task`), so it takes the prompt
@@ -86,8 +84,6 @@ class AIRequest:
 
         if spec.personal and personal is None:
             personal = MISSING
-        if variables is not None and spec.prompt is not None:
-            prompt = template_render(spec.prompt.user, dict(variables))
         return cls(
             task=spec.name,
             prompt=prompt,
