@@ -19,8 +19,6 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 
-from .registry import task_get
-
 _SPACE = re.compile(r"\s+")
 
 
@@ -31,11 +29,12 @@ def result_key(
     model: str,
     request: Any,
     user_id: int | None,
+    shared: bool = False,
     prompt_version: str = "",
 ) -> str:
     """`route` is the chain link (orchestrator.routes.Route) meant to answer; `request` the
-    call's AIRequest. The prompt version is part of the key, so two arms of an experiment never
-    share an answer."""
+    call's AIRequest; `shared`, the task's registration lets users share answers. The prompt
+    version is part of the key, so two arms of an experiment never share an answer."""
     image = request.image
     parts = {
         "task": task,
@@ -49,16 +48,11 @@ def result_key(
         "temperature": request.temperature,
         "max_tokens": request.max_tokens,
         "schema": request.json_schema,
-        "user": None if _shared(task) else user_id,
+        "user": None if shared else user_id,
         "prompt_version": prompt_version,
     }
     digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
     return f"ai:result:v2:{digest}"
-
-
-def _shared(task: str) -> bool:
-    spec = task_get(task)
-    return spec is not None and spec.shared_cache
 
 
 def result_get(key: str) -> dict[str, Any] | None:

@@ -29,7 +29,7 @@ from ..hotpath import as_stored, usage_insert
 from ..models import UsageCapture, UsageLog
 from ..plans import plan_and_own_limits
 from ..providers import ProviderReply, scrub
-from ..registry import prompt_choose, tier_for
+from ..registry import prompt_choose, task_get, tier_for
 from ..request import AIRequest
 from ..routes import Route
 
@@ -135,6 +135,7 @@ class Call:
             model=call.intended.model_for(call.tier),
             request=call.request,
             user_id=call.user_id,
+            shared=(spec := task_get(call.task)) is not None and spec.shared_cache,
             prompt_version=call.prompt_version,
         )
         return call
