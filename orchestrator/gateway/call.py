@@ -129,13 +129,14 @@ class Call:
             raise error
         usable = [route for route in chain if not route.unusable]
         call.chain, call.intended = chain, usable[0] if usable else chain[0]
+        spec = task_get(call.task)
         call.key = result_cache.result_key(
             task=call.task,
             route=call.intended,
             model=call.intended.model_for(call.tier),
             request=call.request,
             user_id=call.user_id,
-            shared=(spec := task_get(call.task)) is not None and spec.shared_cache,
+            shared=spec is not None and spec.shared_cache,
             prompt_version=call.prompt_version,
         )
         return call
