@@ -151,6 +151,7 @@ def run(*, quick: bool) -> tuple[list[dict], str]:
     from cvs.services import profile_update
     from jobs.models import Job
     from letters.services import cover_letter_request
+    from orchestrator.registry import prompt_choose
     from tests.fixtures.letters import GOOD_LETTER
     from tests.fixtures.profiles import BACKEND_JOB, RICH
     from tests.support.doubles import StreamReply, VendorDouble
@@ -169,6 +170,11 @@ def run(*, quick: bool) -> tuple[list[dict], str]:
     request = cover_letter_request(
         master_profile=profile.data, job_data=BACKEND_JOB, tone="professional"
     )
+    # The bare SDK sends the prompt the gateway sends: the task's prompt version rendered over
+    # the request's variables (the gateway renders it when the call opens).
+    prompt = prompt_choose(request.task, user).render(request.variables, request.prompt)
+    if str(BACKEND_JOB["title"]) not in prompt:
+        raise RuntimeError("the bare stream would not send the letter's prompt: a false figure")
     letter = StreamReply.of(json.dumps(GOOD_LETTER), size=24, input_tokens=900, output_tokens=400)
     doubles = {vendor: VendorDouble(vendor).start() for vendor in VENDORS}
     records: list[dict] = []
@@ -180,7 +186,7 @@ def run(*, quick: bool) -> tuple[list[dict], str]:
             doubles[vendor].expect_key = key
             doubles[vendor].default = letter
             fixtures.activate_only(vendor)
-            bare = bare_stream(vendor, key, config.base_url, config.fast_model, request.prompt)
+            bare = bare_stream(vendor, key, config.base_url, config.fast_model, prompt)
             served = served_stream(client, job.pk, vendor)
             gateway = gateway_stream(user, request, vendor)
             interleaved(bare, served, warmup)
