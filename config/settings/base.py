@@ -51,7 +51,14 @@ LOCAL_APPS = [
     "applications",
     "privacy",  # last: its admin adds to the user admin that billing registers
 ]
-INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
+# core first: its `runserver` (the development server with a bigger backlog) must take the place
+# of staticfiles' (the first app to provide a command wins).
+INSTALLED_APPS = [
+    "core",
+    *DJANGO_APPS,
+    *THIRD_PARTY_APPS,
+    *(app for app in LOCAL_APPS if app != "core"),
+]
 
 MIDDLEWARE = [
     # First, so preflight requests are answered here, before sessions and authentication.
