@@ -27,8 +27,15 @@ from typing import Any
 
 from django.conf import settings
 
-from core import errors, shared_state
-from core.shared_state import UNREACHABLE, redis_client, redis_key, redis_script
+from core import errors
+from core.shared_state import (
+    UNREACHABLE,
+    redis_answered,
+    redis_client,
+    redis_failed,
+    redis_key,
+    redis_script,
+)
 
 _semaphores: dict[str, tuple[int, threading.BoundedSemaphore]] = {}
 _semaphores_lock = threading.Lock()
@@ -126,9 +133,9 @@ def _lease_take() -> str | None | bool:
             keys=[redis_key(STREAMS_KEY)], args=[int(time.time() * 1000), lease_ms, limit, member]
         )
     except UNREACHABLE as exc:
-        shared_state.redis_failed(exc)
+        redis_failed(exc)
         return None  # the per-process bound alone, while Redis is away
-    shared_state.redis_answered()
+    redis_answered()
     return member if taken else False
 
 
@@ -139,4 +146,4 @@ def _lease_give_back(member: str) -> None:
     try:
         client.zrem(redis_key(STREAMS_KEY), member)
     except UNREACHABLE as exc:  # it expires on its own
-        shared_state.redis_failed(exc)
+        redis_failed(exc)

@@ -22,8 +22,15 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
-from core import shared_state
-from core.shared_state import UNREACHABLE, local_cache, redis_client, redis_key, redis_script
+from core.shared_state import (
+    UNREACHABLE,
+    local_cache,
+    redis_answered,
+    redis_client,
+    redis_failed,
+    redis_key,
+    redis_script,
+)
 
 from . import snapshot
 
@@ -119,10 +126,10 @@ def _record_failure(route_key: str) -> None:
                 keys=[redis_key(k) for k in keys],
                 args=[settings.AI_BREAKER_THRESHOLD, open_until, cooldown],
             )
-            shared_state.redis_answered()
+            redis_answered()
             return
         except UNREACHABLE as exc:
-            shared_state.redis_failed(exc)
+            redis_failed(exc)
     failures_key, open_key, trial_key = keys
     local = local_cache()
     with _local_lock:

@@ -26,7 +26,7 @@ def result_key(
     model: str,
     request: Any,
     user_id: int | None,
-    shared: bool = False,
+    shared: bool,
     prompt_version: str = "",
 ) -> str:
     """`route` is the chain link (orchestrator.routes.Route) meant to answer; `request` the

@@ -145,7 +145,8 @@ def _stream_attempt(call: Call, route: Route, request: AIRequest) -> _Live:
     call.attempts += 1
     model = route.model_for(call.tier)
     refuse_if_personal(call, route, model, request)
-    sent = outcomes.with_remembered(route.provider_type, model, request)  # reads: before
+    # Read before the connection goes back, as attempt() does: it may ask the database.
+    sent = outcomes.with_remembered(route.provider_type, model, request)
     release_db_connection()
     started = time.perf_counter()
     pieces: Generator[str, None, ProviderReply] | None = None
