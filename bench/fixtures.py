@@ -36,7 +36,7 @@ def unlimited_plan() -> Any:
 
 def bench_user(username: str) -> Any:
     from billing.services import subscription_set_plan
-    from orchestrator.plans import plan_for_user
+    from orchestrator.snapshot import plan_for_user
 
     user, _ = get_user_model().objects.get_or_create(
         username=username, defaults={"email": f"{username}@bench.invalid"}

@@ -17,7 +17,7 @@ sliding-window rate limits built on it.
   accelerator, not a dependency: while it is unreachable the cache backend (config/cache.py)
   serves every operation from the process's own memory, so throttles, the result cache and the
   circuit breaker keep working per process, and the plan cache is skipped
-  (orchestrator/plans.py). The first failure of an outage is logged as a warning, once; Redis
+  (orchestrator/snapshot.py). The first failure of an outage is logged as a warning, once; Redis
   is tried again every RETRY_SECONDS, and the first success ends the outage (logged too).
 """
 

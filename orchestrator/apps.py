@@ -3,7 +3,7 @@ from django.db.models.signals import post_delete, post_save
 
 
 def _forget_plan(sender, instance, **kwargs) -> None:
-    from .plans import forget_plan
+    from .snapshot import forget_plan
 
     forget_plan(user_id=instance.user_id)
 
@@ -21,7 +21,7 @@ class OrchestratorConfig(AppConfig):
         for model in (Plan, RoutingRule, ModelPrice, ProviderConfig):
             for signal in (post_save, post_delete):
                 signal.connect(snapshot.bump, sender=model, dispatch_uid=f"bump-{model.__name__}")
-        # A user's plan and own limits are remembered per process (orchestrator.plans): a
+        # A user's plan and own limits are remembered per process (orchestrator.snapshot): a
         # change of either forgets them.
         post_save.connect(_forget_plan, sender=Subscription, dispatch_uid="forget-plan-save")
         post_delete.connect(_forget_plan, sender=Subscription, dispatch_uid="forget-plan-del")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 
@@ -26,19 +26,20 @@ class Route:
     # Why this link cannot be called (e.g. its key no longer decrypts); the chain logs it as a
     # failed attempt and goes on, instead of one broken config stopping every call.
     unusable: str = ""
+    # Read by every attempt, so worked out once, when the link is built (the snapshot builds
+    # it, once per version): answers that cost nothing (the offline provider) spend no token
+    # or cost quota; `key` names the provider for its circuit breaker (the config id, or
+    # env/offline).
+    free: bool = field(init=False)
+    key: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "free", self.provider_type == ProviderType.OFFLINE)
+        key = str(self.config_id) if self.config_id else f"{self.provider_type}-builtin"
+        object.__setattr__(self, "key", key)
 
     def model_for(self, tier: str) -> str:
         return self.quality_model if tier == "quality" else self.fast_model
-
-    @property
-    def free(self) -> bool:
-        """Answers that cost nothing (the offline provider) spend no token or cost quota."""
-        return self.provider_type == ProviderType.OFFLINE
-
-    @property
-    def key(self) -> str:
-        """Names the provider for its circuit breaker: the config id, or env/offline."""
-        return str(self.config_id) if self.config_id else f"{self.provider_type}-builtin"
 
 
 KEY_UNREADABLE = (

@@ -16,7 +16,7 @@ from documents.models import MasterProfile
 from jobs.models import Job
 from letters.models import CoverLetter
 from orchestrator.models import AITask, UsageLog
-from orchestrator.plans import plan_for_user
+from orchestrator.snapshot import plan_for_user
 
 ACCOUNT_FIELDS = ["id", "username", "email", "first_name", "last_name", "date_joined"]
 DOCUMENT_FIELDS = [

@@ -20,7 +20,7 @@ from cvs.models import CVDraft, CVDraftVersion
 from jobs.models import Job
 from letters.models import CoverLetter, CoverLetterVersion
 from orchestrator.models import UsageLog
-from orchestrator.plans import forget_plan
+from orchestrator.snapshot import forget_plan
 from usage.models import UsageDailyUser, UsageMonthlyUser
 
 from .models import AuditEvent

@@ -13,7 +13,7 @@ from django.utils import timezone
 from billing.quotas import DAY, MONTH, next_reset
 from billing.selectors import held_in_flight
 from orchestrator.models import ProviderType, UsageLog
-from orchestrator.plans import limits_for_user
+from orchestrator.snapshot import limits_for_user
 from usage import reports
 
 

@@ -64,7 +64,7 @@ def attempt(call: Call, route: Route, request: AIRequest) -> AIResult:
     """One call to one provider, logged whatever happens."""
     call.attempts += 1
     model = route.model_for(call.tier)
-    refuse_if_personal(call, route, model, request)
+    call.refuse_if_personal(route, model, request)
     # Read before the connection goes back: it may ask the database (the config snapshot's
     # version), and a connection taken again here would be held through the vendor's wait.
     sent = outcomes.with_remembered(route.provider_type, model, request)
@@ -91,21 +91,6 @@ def skip_unusable(call: Call, route: Route) -> AttemptFailed:
         f"The AI provider {route.name} cannot be used: its API key cannot be decrypted."
     )
     return AttemptFailed(error, kind=UNUSABLE, retryable=False)
-
-
-def refuse_if_personal(call: Call, route: Route, model: str, request: AIRequest) -> None:
-    """The last look before a request leaves: a known personal value still in it stops the
-    call (logged, never sent); placeholders make this never happen in normal operation."""
-    if (leaked := call.shield.leak(request)) is not None:
-        error = errors.PIIBlocked()
-        call.log(
-            route,
-            model,
-            status=UsageLog.Status.ERROR,
-            error_code=error.code,
-            error_message=f"Stopped before sending: the request still held {leaked}.",
-        )
-        raise error
 
 
 def adapter_for(route: Route, call: Call) -> Any:

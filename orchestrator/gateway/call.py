@@ -27,7 +27,6 @@ from core import errors
 from .. import pricing, privacy, result_cache, snapshot
 from ..hotpath import as_stored, usage_insert
 from ..models import UsageCapture, UsageLog
-from ..plans import plan_and_own_limits
 from ..providers import ProviderReply, scrub
 from ..registry import prompt_choose, task_get, tier_for
 from ..request import AIRequest
@@ -103,7 +102,7 @@ class Call:
         raised). From here on the request holds placeholders for the personal values: the
         cache key, the capture, every provider (the offline one too) see only those."""
         started = time.perf_counter()
-        plan, own_limits = plan_and_own_limits(user=user)
+        plan, own_limits = snapshot.plan_and_own_limits(user=user)
         tier = tier_for(plan.code, request.task, snapshot.current().rules)
         call = cls(user=user, task=request.task, plan=plan.code, tier=tier, started=started)
         call.plan_row, call.own_limits = plan, own_limits
@@ -158,6 +157,25 @@ class Call:
     @property
     def user_id(self) -> int | None:
         return self.user.pk if self.user is not None and self.user.pk else None
+
+    def refuse_if_personal(self, route: Route, model: str, request: AIRequest) -> None:
+        """The last look before a request leaves: a known personal value still in it stops the
+        call (logged, never sent); placeholders make this never happen in normal operation."""
+        if (leaked := self.shield.leak(request)) is not None:
+            error = errors.PIIBlocked()
+            self.log(
+                route,
+                model,
+                status=UsageLog.Status.ERROR,
+                error_code=error.code,
+                error_message=f"Stopped before sending: the request still held {leaked}.",
+            )
+            raise error
+
+    def restored(self, result: AIResult) -> AIResult:
+        """The answer with the user's personal values back in place of their placeholders."""
+        in_json = self.request is not None and self.request.json_schema is not None
+        return self.shield.restore(result, in_json=in_json)
 
     def cached(self) -> AIResult | None:
         """A cached answer, logged as served: free, no quota, with the money it saved."""

@@ -23,7 +23,6 @@ from core import errors
 from core.errors import AppError
 
 from .. import outcomes
-from ..admission import call_slot
 from ..models import UsageLog
 from ..providers import BAD_OUTPUT, BAD_REQUEST, RATE_LIMITED, TIMEOUT
 from ..request import AIRequest
@@ -32,6 +31,7 @@ from ..resilience import (
     breaker_allows,
     breaker_record_failure,
     breaker_record_success,
+    call_slot,
 )
 from ..routes import Route
 from .attempt import AttemptFailed, attempt, skip_unusable
@@ -69,9 +69,8 @@ def _serve(
     request: AIRequest, *, user: Any, provider_type: str | None, use_cache: bool
 ) -> AIResult:
     call = Call.open(request, user=user, provider_type=provider_type)
-    in_json = request.json_schema is not None
     if use_cache and (hit := call.cached()) is not None:
-        return call.shield.restore(hit, in_json=in_json)
+        return call.restored(hit)
     with call_slot(call):  # or 503 at once: before the quota and any vendor call
         call.reserve()
         try:
@@ -79,7 +78,7 @@ def _serve(
         finally:
             call.settle()  # after a failure; a success settled with its log row
     call.cache(result)
-    return call.shield.restore(result, in_json=in_json)
+    return call.restored(result)
 
 
 # What a rate-limited provider that named no wait is taken to mean.

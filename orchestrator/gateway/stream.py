@@ -23,7 +23,6 @@ from typing import Any
 from core import errors
 
 from .. import outcomes
-from ..admission import stream_slot
 from ..models import UsageLog
 from ..providers import (
     BAD_REQUEST,
@@ -34,14 +33,13 @@ from ..providers import (
     broken_stream,
 )
 from ..request import AIRequest
-from ..resilience import breaker_record_failure
+from ..resilience import breaker_record_failure, stream_slot
 from ..routes import Route
 from .attempt import (
     AttemptFailed,
     adapter_for,
     attempt_done,
     attempt_failed,
-    refuse_if_personal,
     release_db_connection,
 )
 from .call import AIResult, Call, ms_since
@@ -112,7 +110,7 @@ def stream(
     call = Call.open(request, user=user, provider_type=provider_type)
     shield, in_json = call.shield, request.json_schema is not None
     if use_cache and (hit := call.cached()) is not None:
-        result = shield.restore(hit, in_json=in_json)
+        result = call.restored(hit)
         return AIStream(result.provider, result.model, True, iter([result.text]), result)
     release = stream_slot(call)  # or 503 at once: before the quota and any vendor call
     try:
@@ -144,7 +142,7 @@ def _stream_attempt(call: Call, route: Route, request: AIRequest) -> _Live:
     failed attempt, which the chain retries or falls back from."""
     call.attempts += 1
     model = route.model_for(call.tier)
-    refuse_if_personal(call, route, model, request)
+    call.refuse_if_personal(route, model, request)
     # Read before the connection goes back, as attempt() does: it may ask the database.
     sent = outcomes.with_remembered(route.provider_type, model, request)
     release_db_connection()

@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from accounts.services import ACCOUNT_TAKEN
 from billing.models import Subscription
-from orchestrator.plans import plan_for_user
+from orchestrator.snapshot import plan_for_user
 from tests.fixtures.api import assert_error
 
 pytestmark = pytest.mark.django_db

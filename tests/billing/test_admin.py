@@ -5,7 +5,7 @@ import pytest
 
 from billing.models import Plan, Subscription
 from billing.services import subscription_set_plan
-from orchestrator.plans import plan_for_user
+from orchestrator.snapshot import plan_for_user
 from tests.fixtures.admin import messages_of
 
 pytestmark = pytest.mark.django_db

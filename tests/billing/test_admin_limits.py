@@ -9,7 +9,7 @@ import pytest
 from billing.models import Plan, UserLimits
 from billing.quotas import quota_reserve, quota_settle
 from billing.services import subscription_set_plan
-from orchestrator.plans import limits_for_user
+from orchestrator.snapshot import limits_for_user
 from tests.billing.test_admin import user_form
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from billing.models import Subscription
-from orchestrator.plans import plan_for_user
+from orchestrator.snapshot import plan_for_user
 
 pytestmark = pytest.mark.django_db
 

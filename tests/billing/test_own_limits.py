@@ -13,9 +13,9 @@ from billing.models import Plan, UserLimits
 from billing.quotas import quota_reserve
 from core import errors
 from orchestrator.models import UsageLog
-from orchestrator.plans import limits_for_user, plan_and_own_limits
 from orchestrator.request import AIRequest
 from orchestrator.services import generate
+from orchestrator.snapshot import limits_for_user, plan_and_own_limits
 from tests.billing.test_quotas import POSTGRESQL_ONLY
 from tests.support.doubles import Reply
 from tests.support.quota import concurrent_cv_drafts, quota_counters

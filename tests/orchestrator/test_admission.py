@@ -96,7 +96,7 @@ def test_streams_beyond_the_total_bound_are_refused_across_processes(
     # Another process holds one stream: its lease is in Redis.
     own_redis_client = __import__("redis").Redis.from_url(own_redis.url)
     from core.shared_state import redis_key
-    from orchestrator.admission import STREAMS_KEY
+    from orchestrator.resilience import STREAMS_KEY
 
     own_redis_client.zadd(redis_key(STREAMS_KEY), {"another-process": time.time() * 1000})
 

@@ -107,7 +107,7 @@ def test_a_plan_change_made_during_the_outage_is_not_undone_by_redis_coming_back
     redis_cache, ai, api_client, user
 ):
     from billing.services import subscription_set_plan
-    from orchestrator.plans import plan_for_user
+    from orchestrator.snapshot import plan_for_user
 
     assert _extract(api_client, 0).status_code == 201  # the FREEMIUM plan now cached in Redis
     redis_cache.process.send_signal(19)  # SIGSTOP: Redis hangs, its data kept

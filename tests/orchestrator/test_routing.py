@@ -63,7 +63,7 @@ def test_tier_is_kept_when_another_provider_serves(openai_double, make_provider,
 
 @pytest.mark.django_db
 def test_a_user_without_subscription_is_freemium(user):
-    from orchestrator.plans import plan_for_user
+    from orchestrator.snapshot import plan_for_user
 
     assert plan_for_user(user=user) == Plan.objects.get(code="FREEMIUM")
 

@@ -17,7 +17,7 @@ AI_THROTTLE_RATES = {
     "ai_burst": env("AI_THROTTLE_BURST", default="20/min"),
     "ai_sustained": env("AI_THROTTLE_SUSTAINED", default="500/day"),
 }
-# Admission control (orchestrator/admission.py): AI calls and streamed answers in flight at
+# Admission control (orchestrator/resilience.py): AI calls and streamed answers in flight at
 # once; beyond them a request is refused at once with 503 and Retry-After. 0 = no bound.
 AI_MAX_CALLS_IN_FLIGHT = env.int("AI_MAX_CALLS_IN_FLIGHT", default=60)  # per process
 AI_MAX_STREAMS_IN_FLIGHT = env.int("AI_MAX_STREAMS_IN_FLIGHT", default=16)  # per process
