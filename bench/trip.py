@@ -14,7 +14,9 @@ a newcomer reads it, call after call:
 - re-entries: the switches into a file the trip had already been in and left: a module that
   calls back into its caller's, a helper's file reached again from elsewhere. A return is not
   a switch (the reader goes back up the stack they came down);
-- app switches: the switches into another app.
+- app switches: the switches into another app;
+- lines: the source lines of the functions it calls (each function's whole definition, once),
+  the trip's own code among everything else those files hold.
 
     python -m bench.trip [--calls]    # --calls also lists every file switch in order
 """
@@ -22,6 +24,7 @@ a newcomer reads it, call after call:
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import sys
 from dataclasses import dataclass, field
@@ -49,11 +52,13 @@ ANONYMOUS = {"<lambda>", "<genexpr>", "<listcomp>", "<dictcomp>", "<setcomp>", "
 class Trip:
     files: list[str] = field(default_factory=list)  # first-touch order
     functions: set[str] = field(default_factory=set)
+    starts: set[tuple[str, int]] = field(default_factory=set)  # (file, first line) per function
     stack: list[str] = field(default_factory=list)  # the files of the product frames open
     made: dict[tuple[str, str], bool] = field(default_factory=dict)  # move -> is a re-entry
 
-    def enter(self, file: str, function: str) -> None:
+    def enter(self, file: str, function: str, line: int = 0) -> None:
         self.functions.add(f"{file}:{function}")
+        self.starts.add((file, line))
         first = file not in self.files
         if first:
             self.files.append(file)
@@ -80,6 +85,20 @@ class Trip:
     def app_switches(self) -> int:
         return sum(a.split("/")[0] != b.split("/")[0] for a, b in self.made)
 
+    def lines(self) -> int:
+        """The lines of the functions called: each definition from its first decorator to its
+        last line, found by the line its code object starts at."""
+        total = 0
+        for file in self.files:
+            starts = {line for name, line in self.starts if name == file}
+            tree = ast.parse((env.ROOT / file).read_text())
+            for node in ast.walk(tree):
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                    first = node.decorator_list[0].lineno if node.decorator_list else node.lineno
+                    if first in starts or node.lineno in starts:
+                        total += node.end_lineno - first + 1
+        return total
+
     def figures(self) -> dict[str, int]:
         return {
             "files": len(self.files),
@@ -87,6 +106,7 @@ class Trip:
             "switches": self.switches,
             "re-entries": self.reentries,
             "app switches": self.app_switches,
+            "lines": self.lines(),
         }
 
 
@@ -102,7 +122,7 @@ def traced(call) -> Trip:
         if not code.co_filename.startswith(product) or code.co_name in ANONYMOUS:
             return
         if event == "call":
-            trip.enter(code.co_filename[len(root) :], code.co_qualname)
+            trip.enter(code.co_filename[len(root) :], code.co_qualname, code.co_firstlineno)
         elif trip.stack:
             trip.leave()
 
