@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import httpx
 
 from bench.postings import posting
+from bench.throughput import serve_command
 
 
 @dataclass(frozen=True)
@@ -90,9 +91,22 @@ async def _loop(http, kind, client, number, until, most, run_tag, outcomes) -> N
         outcomes.append(dataclasses.replace(outcome, client=number))
 
 
+def server_keep_alive() -> float:
+    """Seconds the server keeps an idle connection open (the Makefile's `--keep-alive`)."""
+    command = serve_command(0)
+    return float(command[command.index("--keep-alive") + 1])
+
+
 async def _run(port, kind, clients, seconds, most, timeout, run_tag) -> list[Outcome]:
     outcomes: list[Outcome] = []
-    limits = httpx.Limits(max_connections=len(clients) + 8, max_keepalive_connections=len(clients))
+    # An idle connection is dropped a second before the server would close it: with both at
+    # the same age, a request sent on it as the server closes it gets no answer (ReadError),
+    # which would count as lost without the server having seen it.
+    limits = httpx.Limits(
+        max_connections=len(clients) + 8,
+        max_keepalive_connections=len(clients),
+        keepalive_expiry=server_keep_alive() - 1,
+    )
     async with httpx.AsyncClient(
         base_url=f"http://127.0.0.1:{port}", timeout=timeout, limits=limits
     ) as http:
