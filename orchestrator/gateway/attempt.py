@@ -11,7 +11,7 @@ from typing import Any
 
 import jsonschema
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
 
 from core import errors, validation
 
@@ -209,15 +209,22 @@ def attempt_done(
             raise AttemptFailed(
                 error, kind=BAD_OUTPUT, retryable=False, problem=problem, answered=True
             ) from None
-    row = call.log(
-        route,
-        model,
-        settle=True,
-        status=UsageLog.Status.SUCCESS,
-        sent=request,
-        answer=reply.text,
-        **usage,
-    )
+    try:
+        row = call.log(
+            route,
+            model,
+            settle=True,
+            status=UsageLog.Status.SUCCESS,
+            sent=request,
+            answer=reply.text,
+            **usage,
+        )
+    except DatabaseError:
+        # The answer is paid for: its row and the settlement once more (the database out of
+        # connections under overload frees one soon), and the caller gets what it paid for.
+        row = call.settle()
+        if row is None:
+            raise
     return AIResult(
         text=reply.text,
         provider=route.provider_type,

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.db import DatabaseError, connection
 
 from billing.holds import HoldSpec
 from billing.hotpath import prepared_cursor
@@ -95,6 +96,9 @@ class Call:
     plan_row: Any = None
     own_limits: OwnLimits | None = None  # the user's own limits, in place of the plan's
     prompt_version: str = ""  # on every row of the call, in its result and its cache key
+    # Rows whose own write failed (the database out of reach, or out of connections under
+    # overload), with their INSERT: written by settle(), the last with the settlement.
+    unwritten: list[tuple[UsageLog, tuple[str, list]]] = field(default_factory=list)
 
     @classmethod
     def open(cls, request: AIRequest, *, user: Any, provider_type: str | None) -> Call:
@@ -297,11 +301,31 @@ class Call:
         except Exception:  # a paid answer is never lost to its cache write
             logger.warning("Could not cache an AI result", exc_info=True)
 
-    def settle(self) -> None:
-        """Once per call: the reservation becomes what all its attempts really used."""
+    def settle(self) -> UsageLog | None:
+        """Once per call (every door runs it at the end, whatever happened): the reservation
+        becomes what all its attempts really used. A row whose write failed is written here,
+        the last one with the settlement: its attempt was made, and maybe paid for, all the
+        same. Settling without it would count the tokens and lose the row, and drop the hold
+        from which the reaper would otherwise write it. Returns the last row it wrote; what
+        it cannot write stays for the next try, or (the hold kept) for the reaper."""
+        written = None
+        if self.unwritten:
+            connection.close_if_unusable_or_obsolete()  # a connection the failure broke
+        while len(self.unwritten) > 1 or (self.unwritten and self.reservation is None):
+            row, statement = self.unwritten[0]
+            self._insert(row, statement)
+            written = self.unwritten.pop(0)[0]
         if self.reservation is not None:
-            quota_settle(self.reservation, tokens=self.tokens_spent, cost=self.cost_spent)
+            row, statement = self.unwritten[0] if self.unwritten else (None, None)
+            returned = quota_settle(
+                self.reservation, tokens=self.tokens_spent, cost=self.cost_spent, along=statement
+            )
             self.reservation = None
+            if row is not None:
+                (row.pk,) = returned
+                as_stored(row)
+                written = self.unwritten.pop(0)[0]
+        return written
 
     def log(
         self,
@@ -335,19 +359,31 @@ class Call:
             **fields,
         )
         statement = usage_insert(row)
-        if settle and self.reservation is not None:
-            (row.pk,) = quota_settle(
-                self.reservation, tokens=self.tokens_spent, cost=self.cost_spent, along=statement
-            )
-            self.reservation = None
-        else:
-            with prepared_cursor() as cursor:
-                cursor.execute(*statement)
-                (row.pk,) = cursor.fetchone()
-        as_stored(row)
+        try:
+            if settle and self.reservation is not None:
+                (row.pk,) = quota_settle(
+                    self.reservation,
+                    tokens=self.tokens_spent,
+                    cost=self.cost_spent,
+                    along=statement,
+                )
+                self.reservation = None
+                as_stored(row)
+            else:
+                self._insert(row, statement)
+        except DatabaseError:
+            self.unwritten.append((row, statement))  # for settle()
+            raise
         if sent is not None and settings.AI_CAPTURE_PAYLOADS:
             _capture(row, sent, answer, route.api_key if route is not None else "")
         return row
+
+    @staticmethod
+    def _insert(row: UsageLog, statement: tuple[str, list]) -> None:
+        with prepared_cursor() as cursor:
+            cursor.execute(*statement)
+            (row.pk,) = cursor.fetchone()
+        as_stored(row)
 
 
 def _capture(row: UsageLog, sent: AIRequest, answer: str, api_key: str) -> None:

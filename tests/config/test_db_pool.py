@@ -1,6 +1,7 @@
 """The PostgreSQL pool hands out working connections, checking only those idle a while."""
 
 import io
+import threading
 import time
 
 import psycopg
@@ -8,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, connections
 
+from billing.models import QuotaCounter, QuotaHold
 from config.postgresql.base import ALIVE_WINDOW_SECONDS, check_unless_recently_used
 from orchestrator import snapshot
 from orchestrator.models import UsageLog
@@ -134,3 +136,56 @@ def test_while_the_vendor_thinks_the_call_holds_no_database_connection(
     assert "Dear hiring manager" in str(result.text if door == "generate" else result)
     assert held_while_asked == [False]
     assert UsageLog.objects.filter(status=UsageLog.Status.SUCCESS).count() == 1
+
+
+@pytest.fixture
+def short_pool_wait():
+    """The pool's wait for a connection cut to 0.3 s (the fault suite's overload saw its
+    10 s run out): a test can take every connection and give them back within a second."""
+    connection.close()  # this thread's, back to the pool
+    pool = connection.pool
+    opened = [pool.getconn() for _ in range(pool.max_size)]  # all open before the wait is cut
+    for conn in opened:
+        pool.putconn(conn)
+    wait, pool.timeout = pool.timeout, 0.3
+    yield pool
+    pool.timeout = wait
+
+
+@pytest.mark.parametrize("door", ["generate", "stream"])
+def test_an_answer_whose_row_must_wait_for_a_connection_is_logged_counted_and_answered(
+    door, short_pool_wait, openai_double, make_provider, user, settings
+):
+    """The vendor answered (and bills it), then the row finds no connection at once: the row
+    is written with the quota settlement on the next try, not the settlement alone (which
+    counted the tokens, dropped the hold the reaper would have written the row from, and lost
+    the row), and the caller gets the answer instead of a 503."""
+    settings.OFFLINE_PROVIDER_ENABLED = False
+    call_command("seed_defaults", stdout=io.StringIO())  # an earlier flush took the plans
+    make_provider(openai_double)
+    pool = short_pool_wait
+
+    def answer(seen):
+        # The call gave its connection back for the vendor's wait; other requests take every
+        # one, past the call's first try at its row (0.3 s) and within its second.
+        taken = [pool.getconn() for _ in range(pool.max_size)]
+
+        def give_back():
+            for conn in taken:
+                pool.putconn(conn)
+
+        threading.Timer(0.45, give_back).start()
+        return Reply.ok("Dear hiring manager")
+
+    openai_double.default = answer
+    if door == "generate":
+        text = generate(user=user, task="cover_letter", prompt="Write", use_cache=False).text
+    else:
+        text = "".join(generate_stream(user=user, task="cover_letter", prompt="Write"))
+
+    assert "Dear hiring manager" in text
+    row = UsageLog.objects.get()
+    assert (row.status, row.total_tokens > 0) == (UsageLog.Status.SUCCESS, True)
+    assert not QuotaHold.objects.exists()
+    day = QuotaCounter.objects.get(user=user, period=QuotaCounter.Period.DAY)
+    assert (day.tokens_used, day.tokens_reserved) == (row.total_tokens, 0)
