@@ -18,6 +18,7 @@ answering each with one line:
 from __future__ import annotations
 
 import io
+import re
 import socket
 import struct
 import sys
@@ -32,6 +33,7 @@ VENDOR_DELAY = 1.0
 # The credentials test's fixed prompt (orchestrator.gateway.provider_test), as JSON sends it.
 OWN_CALL = b"Reply with the word OK."
 HANG_LIMIT = 600.0  # seconds; a hang never outlives the suite
+REFERENCE = re.compile(rb"Internal reference ([\w.-]+?)\.")
 
 
 class FaultDouble(VendorDouble):
@@ -70,6 +72,11 @@ class FaultHandler(_Handler):
             if OWN_CALL not in raw:
                 with double._lock:
                     double.calls += 1
+                # Which request it was (the load's "Internal reference" tag; a letter has
+                # none), in the log kept with FAULTS_KEEP: a call no usage row answers for can
+                # be traced to the fault and client that made it.
+                found = REFERENCE.search(raw)
+                print(found.group(1).decode() if found else "-", file=sys.stderr, flush=True)
         if double.fault not in ("hang", "reset"):
             super()._handle()
             return
