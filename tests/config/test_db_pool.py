@@ -141,7 +141,7 @@ def test_while_the_vendor_thinks_the_call_holds_no_database_connection(
 @pytest.fixture
 def short_pool_wait():
     """The pool's wait for a connection cut to 0.3 s (the fault suite's overload saw its
-    10 s run out): a test can take every connection and give them back within a second."""
+    10 s run out), with every connection open before."""
     connection.close()  # this thread's, back to the pool
     pool = connection.pool
     opened = [pool.getconn() for _ in range(pool.max_size)]  # all open before the wait is cut
@@ -167,14 +167,21 @@ def test_an_answer_whose_row_must_wait_for_a_connection_is_logged_counted_and_an
 
     def answer(seen):
         # The call gave its connection back for the vendor's wait; other requests take every
-        # one, past the call's first try at its row (0.3 s) and within its second.
+        # one until the call's first try at its row has timed out (the pool counts it), then
+        # give them back, within its second try.
         taken = [pool.getconn() for _ in range(pool.max_size)]
+        timeouts = pool.get_stats().get("requests_errors", 0)
 
         def give_back():
+            give_up = time.monotonic() + 10
+            while pool.get_stats().get("requests_errors", 0) == timeouts:
+                if time.monotonic() > give_up:
+                    break
+                time.sleep(0.02)
             for conn in taken:
                 pool.putconn(conn)
 
-        threading.Timer(0.45, give_back).start()
+        threading.Thread(target=give_back).start()
         return Reply.ok("Dear hiring manager")
 
     openai_double.default = answer
