@@ -311,20 +311,13 @@ class Call:
         written = None
         if self.unwritten:
             connection.close_if_unusable_or_obsolete()  # a connection the failure broke
-        while len(self.unwritten) > 1 or (self.unwritten and self.reservation is None):
+        while self.unwritten:
             row, statement = self.unwritten[0]
-            self._insert(row, statement)
+            self._write(row, statement, settle=len(self.unwritten) == 1)
             written = self.unwritten.pop(0)[0]
         if self.reservation is not None:
-            row, statement = self.unwritten[0] if self.unwritten else (None, None)
-            returned = quota_settle(
-                self.reservation, tokens=self.tokens_spent, cost=self.cost_spent, along=statement
-            )
+            quota_settle(self.reservation, tokens=self.tokens_spent, cost=self.cost_spent)
             self.reservation = None
-            if row is not None:
-                (row.pk,) = returned
-                as_stored(row)
-                written = self.unwritten.pop(0)[0]
         return written
 
     def log(
@@ -360,17 +353,7 @@ class Call:
         )
         statement = usage_insert(row)
         try:
-            if settle and self.reservation is not None:
-                (row.pk,) = quota_settle(
-                    self.reservation,
-                    tokens=self.tokens_spent,
-                    cost=self.cost_spent,
-                    along=statement,
-                )
-                self.reservation = None
-                as_stored(row)
-            else:
-                self._insert(row, statement)
+            self._write(row, statement, settle=settle)
         except DatabaseError:
             self.unwritten.append((row, statement))  # for settle()
             raise
@@ -378,11 +361,17 @@ class Call:
             _capture(row, sent, answer, route.api_key if route is not None else "")
         return row
 
-    @staticmethod
-    def _insert(row: UsageLog, statement: tuple[str, list]) -> None:
-        with prepared_cursor() as cursor:
-            cursor.execute(*statement)
-            (row.pk,) = cursor.fetchone()
+    def _write(self, row: UsageLog, statement: tuple[str, list], *, settle: bool) -> None:
+        """The row's INSERT; with `settle`, in one statement with the quota settlement."""
+        if settle and self.reservation is not None:
+            (row.pk,) = quota_settle(
+                self.reservation, tokens=self.tokens_spent, cost=self.cost_spent, along=statement
+            )
+            self.reservation = None
+        else:
+            with prepared_cursor() as cursor:
+                cursor.execute(*statement)
+                (row.pk,) = cursor.fetchone()
         as_stored(row)
 
 
