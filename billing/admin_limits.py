@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from .limits import limit_text
 from .models import UserLimits
+from .selectors import limit_text
 
 
 def limit_column(field: str, name: str, description: str):

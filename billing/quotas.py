@@ -1,4 +1,6 @@
-"""Quota reservations: reserve before an AI call, settle to the real usage after it.
+"""Quota limits and reservations: the limits a user's AI calls run under (`Limits`: their
+plan's, with any of their own in its place); reserve before an AI call, settle to the real
+usage after it.
 
 Days and months are UTC. The check and the reservation happen in one transaction holding
 the row locks on the user's two counters (day, month), always taken in that order so
@@ -23,10 +25,47 @@ from core.money import usd
 
 from .holds import HOLD_COLUMNS, HoldSpec, hold_values
 from .hotpath import prepared_cursor
-from .limits import Limits, OwnLimits
 from .models import Plan, QuotaCounter, QuotaHold
 
 DAY, MONTH = QuotaCounter.Period.DAY, QuotaCounter.Period.MONTH
+
+LIMIT_NAMES = ("daily_tokens", "monthly_tokens", "monthly_cost_usd")
+_PLAN_FIELDS = {
+    "daily_tokens": "daily_token_limit",
+    "monthly_tokens": "monthly_token_limit",
+    "monthly_cost_usd": "monthly_cost_limit_usd",
+}
+
+
+@dataclass(frozen=True)
+class OwnLimits:
+    """A user's own limits (None: the plan's), small and immutable so that it is remembered
+    and cached with the user's plan code."""
+
+    daily_tokens: int | None = None
+    monthly_tokens: int | None = None
+    monthly_cost_usd: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The limits in force (None: unlimited) and which of them are the user's own."""
+
+    plan: Plan
+    daily_tokens: int | None
+    monthly_tokens: int | None
+    monthly_cost_usd: Decimal | None
+    own: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, plan: Plan, own: OwnLimits | None = None) -> Limits:
+        values = {name: getattr(plan, field) for name, field in _PLAN_FIELDS.items()}
+        mine = set()
+        for name in LIMIT_NAMES:
+            if own is not None and (value := getattr(own, name)) is not None:
+                values[name] = value
+                mine.add(name)
+        return cls(plan=plan, **values, own=frozenset(mine))
 
 
 @dataclass(frozen=True)

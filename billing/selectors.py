@@ -10,9 +10,23 @@ from django.db import connection
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from .limits import LIMIT_LABELS, LIMIT_NAMES, Limits, OwnLimits, limit_text
+from core.money import usd
+
 from .models import Plan, PlanCode, QuotaCounter, Subscription, UserLimits
-from .quotas import DAY, MONTH, period_starts
+from .quotas import DAY, LIMIT_NAMES, MONTH, Limits, OwnLimits, period_starts
+
+LIMIT_LABELS = {
+    "daily_tokens": "today's tokens",
+    "monthly_tokens": "this month's tokens",
+    "monthly_cost_usd": "this month's cost",
+}
+
+
+def limit_text(name: str, value: int | Decimal | None) -> str:
+    """A limit or an amount as an admin reads it: "20,000 tokens", "$1.00", "unlimited"."""
+    if value is None:
+        return "unlimited"
+    return usd(value) if name == "monthly_cost_usd" else f"{value:,} tokens"
 
 
 def subscription_active(*, user) -> Subscription | None:

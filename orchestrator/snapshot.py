@@ -27,8 +27,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from billing.limits import Limits, OwnLimits
 from billing.models import Plan, PlanCode
+from billing.quotas import Limits, OwnLimits
 from billing.selectors import plan_code_and_own_limits
 from core.shared_state import redis_degraded
 

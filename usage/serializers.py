@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from billing.limits import LIMIT_NAMES
 from billing.models import Plan
+from billing.quotas import LIMIT_NAMES
 from core.api import ModelSerializer
 from core.errors import user_message
 from orchestrator.models import UsageLog

@@ -21,8 +21,7 @@ from django.db import DatabaseError, connection
 
 from billing.holds import HoldSpec
 from billing.hotpath import prepared_cursor
-from billing.limits import Limits, OwnLimits
-from billing.quotas import Reservation, quota_reserve, quota_settle
+from billing.quotas import Limits, OwnLimits, Reservation, quota_reserve, quota_settle
 from core import errors
 
 from .. import pricing, privacy, result_cache, snapshot

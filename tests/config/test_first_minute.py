@@ -98,7 +98,7 @@ def test_a_path_that_does_not_exist_with_or_without_a_slash_is_a_plain_404(api_c
 def test_money_is_written_one_way_everywhere(amount, shown):
     from decimal import Decimal
 
-    from billing.limits import limit_text
+    from billing.selectors import limit_text
     from core.money import usd
 
     assert usd(Decimal(amount)) == shown
