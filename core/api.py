@@ -7,13 +7,19 @@ The parser is DRF's, with every malformed body answered as a 400. DRF's parser t
 ValueError into a ParseError: a body nested a thousand levels deep overflows the decoder's
 stack (RecursionError, a 500), and a parsed body may still hold text no response or database
 can carry (a NUL, an unpaired surrogate from a `\\ud800` escape, core/text.py). Bodies are
-refused here, once for every endpoint, with the reason and where in the body it is."""
+refused here, once for every endpoint, with the reason and where in the body it is.
+
+Pages outside the API (the admin, the docs) get the same refusal of a NUL, in their query
+string, from `RefuseNulInQueryMiddleware`: PostgreSQL cannot compare text with a NUL in it, so
+an admin filter or search holding one (`?error_code=%00`) raised a database error, a 500, on
+every changelist; there it is a plain 400."""
 
 from __future__ import annotations
 
 import copy
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -25,7 +31,7 @@ from django.core.exceptions import (
     TooManyFilesSent,
 )
 from django.db import OperationalError as DatabaseOperationalError
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers, status
@@ -330,3 +336,23 @@ def _first_message(detail: Any) -> str:
     if isinstance(detail, list) and detail:
         return _first_message(detail[0])
     return str(detail) or "The request is not valid."
+
+
+class RefuseNulInQueryMiddleware:
+    """A NUL in the query string of a page outside the API: a plain 400 (the module's
+    docstring says why); the API's views refuse it with the envelope."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith("/api/") and "\x00" in _query_text(request):
+            return HttpResponseBadRequest(
+                "A NUL character cannot be part of a filter or search.",
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
+
+
+def _query_text(request: HttpRequest) -> str:
+    return "".join(key + "".join(values) for key, values in request.GET.lists())

@@ -65,7 +65,7 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # A NUL in an admin filter or search is a 400, not a database error (a 500).
-    "core.middleware.RefuseNulInQueryMiddleware",
+    "core.api.RefuseNulInQueryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
