@@ -37,13 +37,13 @@ from documents.serializers import (
     DraftListQuerySerializer,
     ExportQuerySerializer,
 )
-from orchestrator.delivery import (
+from orchestrator.edge import (
     ACCEPTED_RESPONSE,
+    AI_THROTTLES,
     LEGACY_MODES,
     accepted_response,
     wants_async,
 )
-from orchestrator.edge import AI_THROTTLES
 
 from . import runners, selectors, services, versions
 from .export import cv_export

@@ -27,7 +27,7 @@ from documents.models import MasterProfile
 from documents.selectors import job_and_profile_for_drafting
 from documents.versions import text_clean, version_record
 from jobs.selectors import job_ai_fields
-from orchestrator.delivery import ai_task_submit
+from orchestrator.edge import ai_task_submit
 from orchestrator.models import AITask
 
 from .ai import CV_DRAFT, draft_cv

@@ -16,13 +16,13 @@ from core.openapi import (
     paginated_response,
 )
 from core.throttling import EditRateThrottle
-from orchestrator.delivery import (
+from orchestrator.edge import (
     ACCEPTED_RESPONSE,
+    AI_THROTTLES,
     LEGACY_MODES,
     accepted_response,
     wants_async,
 )
-from orchestrator.edge import AI_THROTTLES
 
 from . import selectors, services
 from .serializers import (

@@ -28,7 +28,7 @@ from django.db import transaction
 from core.errors import FetchFailed, InvalidInput, NoProviderConfigured
 from core.text import control_character_problem, strip_bad_text, strip_control_characters
 from core.validation import schema_problem, validator
-from orchestrator.delivery import ai_task_submit
+from orchestrator.edge import ai_task_submit
 from orchestrator.models import AITask, ProviderType
 from orchestrator.services import AIResult, generate_task
 from orchestrator.snapshot import provider_chain

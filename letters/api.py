@@ -34,16 +34,17 @@ from documents.api import (
     file_response,
 )
 from documents.serializers import DraftEditSerializer, ExportQuerySerializer
-from orchestrator.delivery import (
+from orchestrator.edge import (
     ACCEPTED_RESPONSE,
+    AI_THROTTLES,
     EVENT_STREAM,
     LEGACY_MODES,
+    StreamNegotiation,
     accepted_response,
     event_stream_response,
     wants_async,
     wants_stream,
 )
-from orchestrator.edge import AI_THROTTLES, StreamNegotiation
 
 from . import selectors, services
 from .export import letter_export

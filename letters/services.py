@@ -32,7 +32,7 @@ from documents.selectors import (
 )
 from documents.versions import content_edit, text_clean, version_record
 from jobs.selectors import hiring_manager, job_ai_fields
-from orchestrator.delivery import ai_task_submit
+from orchestrator.edge import ai_task_submit
 from orchestrator.gateway import AIRequest, AIResult, AIStream, generate, stream
 from orchestrator.models import AITask
 from orchestrator.registry import QUALITY, AITaskSpec, OutputCheck

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from core.api import ModelSerializer, envelope
 from core.openapi import enveloped, error_responses
 
-from .delivery import ai_task_get
+from .edge import ai_task_get
 from .models import AITask
 
 
