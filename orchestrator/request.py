@@ -24,7 +24,8 @@ class AIRequest:
     - `task`: the registered task's name (orchestrator.registry).
     - `prompt`, `system_prompt`, `temperature`, `max_tokens`: as the vendor is sent them
       (None: the vendor's or the setting's default).
-    - `image`, `image_mime`: a screenshot; its MIME type is sniffed when not given.
+    - `image`, `image_mime`: a screenshot and its MIME type (`image_type` sniffs it when the
+      caller does not say; the constructors here and in orchestrator.services do).
     - `json_schema`: the answer must be JSON of this schema (its parsed data is the result's).
     - `omit`: parameters left out because the model refused them (orchestrator.outcomes).
     - `personal`: the user's personal values; the gateway sends placeholders in their place
@@ -58,10 +59,6 @@ class AIRequest:
     feedback: str = ""
     versioned: bool = False
 
-    def __post_init__(self) -> None:
-        if self.image is not None and not self.image_mime:
-            object.__setattr__(self, "image_mime", sniff_image_mime(self.image))
-
     @classmethod
     def of_task(
         cls,
@@ -88,7 +85,7 @@ class AIRequest:
             task=spec.name,
             prompt=prompt,
             image=image,
-            image_mime=image_mime,
+            image_mime=image_type(image, image_mime),
             system_prompt=system_prompt,
             temperature=spec.temperature,
             json_schema=spec.response_schema,
@@ -110,6 +107,15 @@ class AIRequest:
         text = len(self.prompt) + len(self.system_prompt or "")
         image = 1600 if self.image else 0
         return text // 4 + 1 + image + self.most_tokens
+
+
+def image_type(image: bytes | None, image_mime: str | None) -> str | None:
+    """The screenshot's MIME type: the caller's, or sniffed from its bytes. Worked out once,
+    when the request is built, not in `__post_init__`: every `dataclasses.replace` on the way
+    would run it again."""
+    if image is None or image_mime:
+        return image_mime
+    return sniff_image_mime(image)
 
 
 def sniff_image_mime(data: bytes) -> str:

@@ -20,6 +20,7 @@ from .gateway import (
 )
 from .gateway import generate as generate_request
 from .registry import AITaskSpec
+from .request import image_type
 
 __all__ = [
     "AIRequest",
@@ -56,7 +57,7 @@ def generate(
         task=task,
         prompt=prompt,
         image=image,
-        image_mime=image_mime,
+        image_mime=image_type(image, image_mime),
         system_prompt=system_prompt,
         temperature=temperature,
         max_tokens=max_tokens,
