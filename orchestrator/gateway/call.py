@@ -96,8 +96,9 @@ class Call:
     own_limits: OwnLimits | None = None  # the user's own limits, in place of the plan's
     prompt_version: str = ""  # on every row of the call, in its result and its cache key
     # Rows whose own write failed (the database out of reach, or out of connections under
-    # overload), with their INSERT: written by settle(), the last with the settlement.
-    unwritten: list[tuple[UsageLog, tuple[str, list]]] = field(default_factory=list)
+    # overload), with their INSERT and payload capture: written by settle(), the last with
+    # the settlement.
+    unwritten: list[Unwritten] = field(default_factory=list)
 
     @classmethod
     def open(cls, request: AIRequest, *, user: Any, provider_type: str | None) -> Call:
@@ -311,9 +312,11 @@ class Call:
         if self.unwritten:
             connection.close_if_unusable_or_obsolete()  # a connection the failure broke
         while self.unwritten:
-            row, statement = self.unwritten[0]
-            self._write(row, statement, settle=len(self.unwritten) == 1)
-            written = self.unwritten.pop(0)[0]
+            late = self.unwritten[0]
+            self._write(late.row, late.statement, settle=len(self.unwritten) == 1)
+            written = self.unwritten.pop(0).row
+            if late.capture is not None:
+                _capture(written, *late.capture)
         if self.reservation is not None:
             quota_settle(self.reservation, tokens=self.tokens_spent, cost=self.cost_spent)
             self.reservation = None
@@ -351,13 +354,16 @@ class Call:
             **fields,
         )
         statement = usage_insert(row)
+        capture = None
+        if sent is not None and settings.AI_CAPTURE_PAYLOADS:
+            capture = (sent, answer, route.api_key if route is not None else "")
         try:
             self._write(row, statement, settle=settle)
         except DatabaseError:
-            self.unwritten.append((row, statement))  # for settle()
+            self.unwritten.append(Unwritten(row, statement, capture))  # for settle()
             raise
-        if sent is not None and settings.AI_CAPTURE_PAYLOADS:
-            _capture(row, sent, answer, route.api_key if route is not None else "")
+        if capture is not None:
+            _capture(row, *capture)
         return row
 
     def _write(self, row: UsageLog, statement: tuple[str, list], *, settle: bool) -> None:
@@ -372,6 +378,16 @@ class Call:
                 cursor.execute(*statement)
                 (row.pk,) = cursor.fetchone()
         as_stored(row)
+
+
+@dataclass(frozen=True)
+class Unwritten:
+    """A row whose write failed, kept for `Call.settle`: its INSERT, and what capture keeps
+    beside it (the request sent, the answer, the key to scrub), if capture is on."""
+
+    row: UsageLog
+    statement: tuple[str, list]
+    capture: tuple[AIRequest, str, str] | None = None
 
 
 def _capture(row: UsageLog, sent: AIRequest, answer: str, api_key: str) -> None:

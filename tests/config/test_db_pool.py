@@ -12,7 +12,7 @@ from django.db import connection, connections
 from billing.models import QuotaCounter, QuotaHold
 from config.postgresql.base import ALIVE_WINDOW_SECONDS, check_unless_recently_used
 from orchestrator import snapshot
-from orchestrator.models import UsageLog
+from orchestrator.models import UsageCapture, UsageLog
 from orchestrator.services import generate
 from orchestrator.streaming import generate_stream
 from tests.support.doubles import Reply
@@ -159,8 +159,9 @@ def test_an_answer_whose_row_must_wait_for_a_connection_is_logged_counted_and_an
     """The vendor answered (and bills it), then the row finds no connection at once: the row
     is written with the quota settlement on the next try, not the settlement alone (which
     counted the tokens, dropped the hold the reaper would have written the row from, and lost
-    the row), and the caller gets the answer instead of a 503."""
+    the row), with its payload capture, and the caller gets the answer instead of a 503."""
     settings.OFFLINE_PROVIDER_ENABLED = False
+    settings.AI_CAPTURE_PAYLOADS = True
     call_command("seed_defaults", stdout=io.StringIO())  # an earlier flush took the plans
     make_provider(openai_double)
     pool = short_pool_wait
@@ -196,3 +197,6 @@ def test_an_answer_whose_row_must_wait_for_a_connection_is_logged_counted_and_an
     assert not QuotaHold.objects.exists()
     day = QuotaCounter.objects.get(user=user, period=QuotaCounter.Period.DAY)
     assert (day.tokens_used, day.tokens_reserved) == (row.total_tokens, 0)
+    capture = UsageCapture.objects.get()
+    assert (capture.usage_log_id, capture.prompt) == (row.pk, "Write")
+    assert "Dear hiring manager" in capture.answer
