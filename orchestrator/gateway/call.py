@@ -176,10 +176,20 @@ class Call:
             )
             raise error
 
+    @property
+    def answers_json(self) -> bool:
+        """Whether the answer is JSON: a value put back in it is escaped as JSON text."""
+        return self.request is not None and self.request.json_schema is not None
+
     def restored(self, result: AIResult) -> AIResult:
         """The answer with the user's personal values back in place of their placeholders."""
-        in_json = self.request is not None and self.request.json_schema is not None
-        return self.shield.restore(result, in_json=in_json)
+        return self.shield.restore(result, in_json=self.answers_json)
+
+    def restored_stream(self, stream: Any) -> Any:
+        """A streamed answer's pieces with the values back (its result too, once read)."""
+        if not self.shield:  # no personal values in this call: the pieces as they come
+            return stream.pieces
+        return self.shield.restored_stream(stream, stream.pieces, in_json=self.answers_json)
 
     def cached(self) -> AIResult | None:
         """A cached answer, logged as served: free, no quota, with the money it saved."""

@@ -108,7 +108,6 @@ def stream(
     until then it raises what generate() raises. (A task's output check is not run: a streamed
     answer is not written twice; the caller checks the finished one.)"""
     call = Call.open(request, user=user, provider_type=provider_type)
-    shield, in_json = call.shield, request.json_schema is not None
     if use_cache and (hit := call.cached()) is not None:
         result = call.restored(hit)
         return AIStream(result.provider, result.model, True, iter([result.text]), result)
@@ -122,8 +121,7 @@ def stream(
         raise
     answer = AIStream(live.route.provider_type, live.model, False, iter(()), release=release)
     answer.pieces = _pieces(answer, live, call)
-    if shield:  # the pieces hold placeholders: the client reads the values
-        answer.pieces = shield.restored_stream(answer, answer.pieces, in_json=in_json)
+    answer.pieces = call.restored_stream(answer)  # placeholders out, the client's values in
     answer.unread = functools.partial(_unread, call, live)
     return answer
 
