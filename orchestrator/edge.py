@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
@@ -230,7 +230,9 @@ class StreamNegotiation(DefaultContentNegotiation):
 
 class QuotaHeadersMiddleware:
     """Adds the quota headers to the answer of a request in which an AI call was made
-    (and to nothing else)."""
+    (and to nothing else). Headers that need the counters and cannot read them (the database
+    went away during the request, whose answer then says so) are left out: the answer goes
+    out as the view made it, never turned into a 500 by its headers."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -241,7 +243,12 @@ class QuotaHeadersMiddleware:
             response = self.get_response(request)
             note = call_note.get()
             if note is not None:
-                for name, value in quota_headers(note).items():
+                try:
+                    headers = quota_headers(note)
+                except DatabaseError as exc:
+                    logger.warning("Quota headers left out: the counters are unreadable (%s)", exc)
+                    headers = {}
+                for name, value in headers.items():
                     response.setdefault(name, value)
             return response
         finally:

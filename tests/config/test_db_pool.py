@@ -3,6 +3,7 @@
 import io
 import threading
 import time
+from contextlib import contextmanager
 
 import psycopg
 import pytest
@@ -200,3 +201,53 @@ def test_an_answer_whose_row_must_wait_for_a_connection_is_logged_counted_and_an
     capture = UsageCapture.objects.get()
     assert (capture.usage_log_id, capture.prompt) == (row.pk, "Write")
     assert "Dear hiring manager" in capture.answer
+
+
+@contextmanager
+def database_down(pool_wait: float = 0.3):
+    """The test database refuses every connection, its open ones killed, as while PostgreSQL
+    restarts; the pool gives up waiting for one after `pool_wait` seconds."""
+    name = connection.settings_dict["NAME"]
+    pool = connection.pool
+    wait, pool.timeout = pool.timeout, pool_wait
+    params = connection.settings_dict
+    with psycopg.connect(
+        host=params["HOST"],
+        port=params["PORT"],
+        user=params["USER"],
+        dbname="postgres",
+        autocommit=True,
+    ) as admin:
+        admin.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false')
+        try:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                [name],
+            )
+            yield
+        finally:
+            admin.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS true')
+            pool.timeout = wait
+
+
+def test_an_ai_request_that_loses_the_database_midway_is_a_503_without_quota_headers(
+    user, api_client
+):
+    """PostgreSQL goes away while a request runs: the AI call has begun (its quota headers
+    are due), then its usage row finds no database. The answer is the envelope's 503, not a
+    500 from the quota headers' own read of the counters; the headers are left out, as
+    nothing can be read."""
+    call_command("seed_defaults", stdout=io.StringIO())  # an earlier flush took the plans
+    posting = {"text": "Backend Engineer\nCompany: Acme\nLocation: Berlin\n\nBuild APIs."}
+    first = api_client.post("/api/v1/job-extractor/extract", posting, format="json")
+    assert first.status_code == 201 and "X-Quota-Plan" in first  # the plan read and cached
+    connection.close()  # back to the pool, as at the end of a request
+
+    with database_down():
+        answer = api_client.post(
+            "/api/v1/job-extractor/extract", {"text": posting["text"] + " Go."}, format="json"
+        )
+
+    assert answer.status_code == 503, answer.content
+    assert answer.json()["error_code"] == "SERVICE_UNAVAILABLE"
+    assert "X-Quota-Plan" not in answer
