@@ -2,7 +2,9 @@
 
 A FIELD_ENCRYPTION_KEYS entry that is not a Fernet key makes every stored API key unreadable
 and every AI call fail; it is refused before the service starts, not found by the first user.
-So is a UsageLog that gained save() logic or signal receivers its fast INSERT would skip.
+So is a UsageLog that gained save() logic or signal receivers its fast INSERT would skip. A
+quota hold margin too short for the database waits a call may still make once its vendor has
+answered is warned about.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import Any
 
 from cryptography.fernet import Fernet
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Tags, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.db.models import Model
 from django.db.models.signals import post_save, pre_save
 
@@ -58,4 +60,34 @@ def usage_log_plain_check(app_configs: Any = None, **kwargs: Any) -> list[CheckM
             id="orchestrator.E002",
         )
         for what in found
+    ]
+
+
+# Database waits a call may still make once its vendor has answered: its usage row, one more
+# try at once (orchestrator/gateway/attempt.py), the final settlement (every door's settle()).
+WAITS_AFTER_THE_ANSWER = 3
+
+
+@register()
+def quota_hold_margin_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """A hold expires AI_CALL_BUDGET + QUOTA_HOLD_MARGIN after its call began; a call whose
+    vendor has answered may then wait for a pooled connection up to three times. A margin
+    shorter than those waits lets the reaper close a live call's hold as ABANDONED (seen under
+    overload: 29 calls of a live server), with estimated tokens in place of the row it was
+    about to write."""
+    pool = settings.DATABASES["default"].get("OPTIONS", {}).get("pool")
+    if not isinstance(pool, dict):
+        return []
+    waits = WAITS_AFTER_THE_ANSWER * float(pool.get("timeout", 30.0))
+    if settings.QUOTA_HOLD_MARGIN >= waits:
+        return []
+    return [
+        Warning(
+            f"QUOTA_HOLD_MARGIN ({settings.QUOTA_HOLD_MARGIN} s) is shorter than the database "
+            f"waits a call may still make after its vendor answered ({WAITS_AFTER_THE_ANSWER} "
+            f"x DB_POOL_TIMEOUT = {waits:g} s): under load the reaper may close a live call's "
+            "quota hold as ABANDONED, with estimated tokens in place of its real usage row.",
+            hint=f"Set QUOTA_HOLD_MARGIN to at least {waits:g}, or lower DB_POOL_TIMEOUT.",
+            id="orchestrator.W001",
+        )
     ]

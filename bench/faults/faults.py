@@ -24,7 +24,7 @@ from bench.faults import load, slow_clients
 from bench.faults.measure import Leftovers, leftovers
 from bench.faults.stack import Stack
 
-SETTLE_SECONDS = 45.0  # AI_CALL_BUDGET (20 s) and a margin for a reaper
+SETTLE_SECONDS = 70.0  # a hold's life (AI_CALL_BUDGET 20 s + QUOTA_HOLD_MARGIN 30 s) and a reaper
 QUIET_SECONDS = 3.0  # no vendor call for this long: every call in flight has ended
 BREAKER_COOLDOWN = 5  # the suite's AI_BREAKER_COOLDOWN: a vendor fault starts on a closed circuit
 

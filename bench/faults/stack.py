@@ -29,7 +29,10 @@ DATABASE = "aiorch_faults"
 # periodic jobs run by the server processes themselves.
 SERVER_SETTINGS = {
     "AI_CALL_BUDGET": "20",
-    "QUOTA_HOLD_MARGIN": "5",  # a hold expires 25 s after its call began
+    # A hold expires 50 s after its call began: the margin covers the database waits a live
+    # call may still make after its answer (3 x the pool's 10 s; check orchestrator.W001).
+    # With 5 s, the overload's pool timeouts had the reaper close live calls as ABANDONED.
+    "QUOTA_HOLD_MARGIN": "30",
     "REAPER_SECONDS": "5",
     "AI_TASK_DEADLINE": "30",  # a task still running then is failed as ABANDONED
     "AI_BREAKER_COOLDOWN": "5",  # faults.BREAKER_COOLDOWN

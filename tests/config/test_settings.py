@@ -45,3 +45,27 @@ def test_check_deploy_refuses_a_malformed_encryption_key():
     done = manage("check", "--deploy", **env)
     assert done.returncode != 0
     assert "orchestrator.E001" in done.stderr and "not a valid Fernet key" in done.stderr
+
+
+def test_check_warns_of_a_quota_hold_margin_shorter_than_the_database_waits_after_an_answer():
+    """A hold that expires while its live call still waits for the database (its row, one
+    retry, the settlement) is closed by the reaper as ABANDONED: the operator is told at
+    start-up, with the margin that would do."""
+    # PostgreSQL's pool (not opened: the checks read only the settings).
+    postgres = "postgres://postgres@127.0.0.1:5432/aiorch_settings_check"
+    env = {
+        **PRODUCTION,
+        "DATABASE_URL": postgres,
+        "QUOTA_HOLD_MARGIN": "5",
+        "DB_POOL_TIMEOUT": "10",
+    }
+    done = manage("check", "--deploy", "--fail-level", "WARNING", **env)
+
+    assert done.returncode != 0
+    assert "orchestrator.W001" in done.stderr
+    assert "QUOTA_HOLD_MARGIN (5 s)" in done.stderr and "at least 30" in done.stderr
+
+    enough = manage(
+        "check", "--deploy", "--fail-level", "WARNING", **{**env, "QUOTA_HOLD_MARGIN": "30"}
+    )
+    assert enough.returncode == 0, enough.stdout + enough.stderr

@@ -13,7 +13,8 @@ PROVIDER_RETEST_SECONDS = env.int("PROVIDER_RETEST_SECONDS", default=24 * 3600)
 
 # The reaper (orchestrator/reaper.py): closes quota holds and AI tasks whose process died, and
 # reconciles the quota counters with the usage log. A hold (and a running task) is abandoned
-# once AI_CALL_BUDGET plus this margin has passed.
+# once AI_CALL_BUDGET plus this margin has passed. The margin must cover the database waits a
+# call may still make after its vendor answered (3 x DB_POOL_TIMEOUT; check orchestrator.W001).
 REAPER_SECONDS = env.int("REAPER_SECONDS", default=60)
 QUOTA_HOLD_MARGIN = env.int("QUOTA_HOLD_MARGIN", default=60)
 # A background AI task may make two calls (a cover letter regenerated once), each within the
