@@ -16,9 +16,11 @@ tier rule: past a tier's threshold of input tokens, every token pays that tier's
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
+from typing import Any
 
 from genai_prices.data_snapshot import get_snapshot
 from genai_prices.types import TieredPrices, calc_unit_price
@@ -61,9 +63,15 @@ class Rates:
         return total.quantize(EIGHT_PLACES)
 
 
-def rates_for(*, provider_type: str, model: str) -> Rates:
-    """The rates that price this model now: admin row, then genai-prices, then the ceiling."""
-    row = snapshot.current().prices.get((provider_type, model))
+def rates_for(
+    *, provider_type: str, model: str, prices: Mapping[tuple[str, str], Any] | None = None
+) -> Rates:
+    """The rates that price this model now: admin row, then genai-prices, then the ceiling.
+    `prices`: the admin's price rows as a call read them when it opened (Call.prices); by
+    default the config snapshot's, which may ask the database for its version."""
+    if prices is None:
+        prices = snapshot.current().prices
+    row = prices.get((provider_type, model))
     if row is not None:
         return Rates(
             ADMIN, row.input_per_million, row.output_per_million, row.cached_input_per_million
@@ -81,9 +89,10 @@ def call_cost(
     input_tokens: int,
     output_tokens: int,
     cached_input_tokens: int,
+    prices: Mapping[tuple[str, str], Any] | None = None,
 ) -> tuple[Decimal, str]:
-    """(cost in dollars, price source) of one call's usage."""
-    rates = rates_for(provider_type=provider_type, model=model)
+    """(cost in dollars, price source) of one call's usage (`prices`: as rates_for)."""
+    rates = rates_for(provider_type=provider_type, model=model, prices=prices)
     cost = rates.cost(
         input_tokens=input_tokens,
         output_tokens=output_tokens,

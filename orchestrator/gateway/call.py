@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections.abc import Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -95,6 +96,10 @@ class Call:
     plan_row: Any = None
     own_limits: OwnLimits | None = None  # the user's own limits, in place of the plan's
     prompt_version: str = ""  # on every row of the call, in its result and its cache key
+    # The admin's price rows as the call opened: once the vendor has answered, nothing may ask
+    # the database before the row is kept (a config snapshot's version check, timing out for a
+    # pooled connection under overload, lost the answer's row and its tokens).
+    prices: Mapping[tuple[str, str], Any] | None = None
     # Rows whose own write failed (the database out of reach, or out of connections under
     # overload), with their INSERT and payload capture: written by settle(), the last with
     # the settlement.
@@ -107,8 +112,10 @@ class Call:
         cache key, the capture, every provider (the offline one too) see only those."""
         started = time.perf_counter()
         plan, own_limits = snapshot.plan_and_own_limits(user=user)
-        tier = tier_for(plan.code, request.task, snapshot.current().rules)
+        config = snapshot.current()
+        tier = tier_for(plan.code, request.task, config.rules)
         call = cls(user=user, task=request.task, plan=plan.code, tier=tier, started=started)
+        call.prices = config.prices
         call.plan_row, call.own_limits = plan, own_limits
         request = call.prompt_chosen(request)
         call.shield = privacy.shield_for(request.personal)
@@ -240,7 +247,7 @@ class Call:
         tokens, answer = request.estimated_tokens(), request.most_tokens
         # An unpriced model is reserved at the ceiling price (pricing.py), never at $0.
         model = paid.model_for(self.tier)
-        rates = pricing.rates_for(provider_type=paid.provider_type, model=model)
+        rates = pricing.rates_for(provider_type=paid.provider_type, model=model, prices=self.prices)
         estimate = rates.cost(
             input_tokens=tokens - answer, output_tokens=answer, cached_input_tokens=0
         )
@@ -285,6 +292,7 @@ class Call:
             input_tokens=reply.input_tokens,
             output_tokens=reply.output_tokens,
             cached_input_tokens=reply.cached_input_tokens,
+            prices=self.prices,
         )
         if not route.free:
             self.tokens_spent += reply.input_tokens + reply.output_tokens

@@ -153,14 +153,20 @@ def short_pool_wait():
     pool.timeout = wait
 
 
+@pytest.mark.parametrize("config_check", ["within its second", "due"])
 @pytest.mark.parametrize("door", ["generate", "stream"])
 def test_an_answer_whose_row_must_wait_for_a_connection_is_logged_counted_and_answered(
-    door, short_pool_wait, openai_double, make_provider, user, settings
+    door, config_check, short_pool_wait, openai_double, make_provider, user, settings, monkeypatch
 ):
     """The vendor answered (and bills it), then the row finds no connection at once: the row
     is written with the quota settlement on the next try, not the settlement alone (which
     counted the tokens, dropped the hold the reaper would have written the row from, and lost
-    the row), with its payload capture, and the caller gets the answer instead of a 503."""
+    the row), with its payload capture, and the caller gets the answer instead of a 503. Also
+    when the config snapshot's version check is due: the answer is priced from the prices the
+    call opened with, not after a wait for a connection that lost the row before it was made
+    (the fault suite's overload: a vendor call with no row, no hold and no tokens counted)."""
+    if config_check == "due":
+        monkeypatch.setattr(snapshot, "RECHECK_SECONDS", 0)
     settings.OFFLINE_PROVIDER_ENABLED = False
     settings.AI_CAPTURE_PAYLOADS = True
     call_command("seed_defaults", stdout=io.StringIO())  # an earlier flush took the plans
