@@ -21,8 +21,9 @@ instead, and why it gives the same rows:
 
 tests/orchestrator/test_hotpath.py pins each to its plain-ORM equivalent on PostgreSQL and
 SQLite: same rows, same columns. (The drafting query of cvs and letters, compiled once with
-stand-in parameters, is the product's other fast path: cvs.selectors.job_and_profile_for_drafting,
-pinned by tests/orchestrator/test_hotpath.py too.)
+stand-in parameters, is the product's other fast path:
+documents.selectors.job_and_profile_for_drafting, pinned by tests/orchestrator/test_hotpath.py
+too.)
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Personal values out, placeholders in: what a vendor is sent for a task that carries them.
 
 A task registered with `personal=True` (a CV, a letter) is called with the user's known
-personal values (`personal=`, e.g. documents.personal.profile_personal_values): the gateway puts a
+personal values (`personal=`, e.g. documents.selectors.profile_personal_values): the gateway puts a
 stable placeholder (`[[EMAIL]]`) in the place of each one in the prompt and the system prompt
 before anything else sees the request — the cache key, the capture, the offline provider and
 the vendors all work on placeholders — and puts the values back into the answer.
