@@ -14,7 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 from django.views.decorators.debug import sensitive_post_parameters
 
-from . import outcomes, pricing
+from . import pricing
 from .admin_console import WIDE, ProviderAdminsOnly, badge
 from .admin_extensions import provider_list_extensions
 from .admin_services import (
@@ -24,10 +24,11 @@ from .admin_services import (
 )
 from .catalogue import capabilities, shutdown_date
 from .forms import ProviderConfigForm
+from .gateway.attempt import healing_warnings, unsupported_for, unsupported_forget
 from .models import ProviderConfig
 from .resilience import breaker_state
-from .routes import config_key_unreadable
 from .services import provider_test
+from .snapshot import config_key_unreadable
 
 TEST_LABELS = {"ok": "ok", "failed": "failed", "untested": "untested"}
 TEST_COLOURS = {"ok": "#2e7d32", "failed": "#c62828", "untested": "#b26a00"}
@@ -247,10 +248,8 @@ class ProviderConfigAdmin(ProviderAdminsOnly, admin.ModelAdmin):
 
     @admin.display(description="Warnings")
     def test_warnings(self, config):
-        # The last test's, and any parameter a vendor refused since (outcomes.py heals it).
-        healed = outcomes.healing_warnings(
-            config.provider_type, [config.fast_model, config.quality_model]
-        )
+        # The last test's, and any parameter a vendor refused since (gateway/attempt.py heals it).
+        healed = healing_warnings(config.provider_type, [config.fast_model, config.quality_model])
         warnings = list(dict.fromkeys([*config.last_test_warnings, *healed]))
         if not warnings:
             return "—"
@@ -319,7 +318,7 @@ class ProviderConfigAdmin(ProviderAdminsOnly, admin.ModelAdmin):
         """After the catalogue's row is corrected: calls send the model's parameters again."""
         for config in queryset:
             for model in {config.fast_model, config.quality_model}:
-                outcomes.unsupported_forget(provider_type=config.provider_type, model=model)
+                unsupported_forget(provider_type=config.provider_type, model=model)
         self.message_user(
             request,
             f"Forgot the refused parameters of {queryset.count()} provider(s).",
@@ -370,7 +369,7 @@ def capability_summary(provider_type: str, model: str) -> str:
         parts.append(f"max output {row.max_output:,}")
     if row.context_window:
         parts.append(f"context {row.context_window:,}")
-    refused = outcomes.unsupported_for(provider_type=provider_type, model=model)
+    refused = unsupported_for(provider_type=provider_type, model=model)
     if refused:
         parts.append(f"refused at run time, now left out: {', '.join(refused)}")
     return "; ".join(parts)

@@ -6,7 +6,7 @@ from django import forms
 
 from .models import ProviderConfig, ProviderType, Tier
 from .registry import matrix_tasks
-from .routes import base_url_refusal
+from .snapshot import base_url_refusal
 
 KEYLESS_TYPES = {ProviderType.OFFLINE, ProviderType.OPENAI_COMPATIBLE}
 

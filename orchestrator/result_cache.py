@@ -29,7 +29,7 @@ def result_key(
     shared: bool,
     prompt_version: str = "",
 ) -> str:
-    """`route` is the chain link (orchestrator.routes.Route) meant to answer; `request` the
+    """`route` is the chain link (orchestrator.snapshot.Route) meant to answer; `request` the
     call's AIRequest; `shared`, the task's registration lets users share answers. The prompt
     version is part of the key, so two arms of an experiment never share an answer."""
     image = request.image

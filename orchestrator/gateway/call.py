@@ -31,7 +31,7 @@ from ..models import UsageCapture, UsageLog
 from ..providers import ProviderReply, scrub
 from ..registry import prompt_choose, task_get, tier_for
 from ..request import AIRequest
-from ..routes import Route
+from ..snapshot import Route
 
 logger = logging.getLogger(__name__)
 

@@ -10,14 +10,14 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from .. import outcomes, pricing, snapshot
+from .. import pricing, snapshot
 from ..catalogue import shutdown_date
 from ..models import ProviderConfig, UsageLog
 from ..providers import ProviderError, adapter_class, scrub
 from ..registry import PROVIDER_TEST
 from ..request import AIRequest
-from ..routes import Route, base_url_refusal, route_for
-from .attempt import AttemptFailed, attempt, skip_unusable
+from ..snapshot import Route, base_url_refusal, route_for
+from .attempt import AttemptFailed, attempt, attempt_healed, healing_warnings, skip_unusable
 from .call import Call
 
 
@@ -70,7 +70,7 @@ def provider_test(*, config: Any, user: Any = None) -> ProviderTestResult:
                 prompt_version=PROVIDER_TEST_PROMPT,
             )
             try:
-                result = outcomes.attempt_healed(
+                result = attempt_healed(
                     functools.partial(attempt, call, route),
                     _TEST_REQUEST,
                     provider_type=route.provider_type,
@@ -143,9 +143,7 @@ def model_warnings(route: Route) -> list[str]:
                 f"{model} is unpriced: its calls are charged at the ceiling price until a "
                 "Model price row prices it."
             )
-    return warnings + outcomes.healing_warnings(
-        route.provider_type, [route.fast_model, route.quality_model]
-    )
+    return warnings + healing_warnings(route.provider_type, [route.fast_model, route.quality_model])
 
 
 def provider_test_active() -> list[ProviderTestResult]:

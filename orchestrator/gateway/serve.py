@@ -22,7 +22,6 @@ from django.conf import settings
 from core import errors
 from core.errors import AppError
 
-from .. import outcomes
 from ..models import UsageLog
 from ..providers import BAD_OUTPUT, BAD_REQUEST, RATE_LIMITED, TIMEOUT
 from ..request import AIRequest
@@ -33,8 +32,16 @@ from ..resilience import (
     breaker_record_success,
     call_slot,
 )
-from ..routes import Route
-from .attempt import AttemptFailed, attempt, skip_unusable
+from ..snapshot import Route
+from .attempt import (
+    ANSWERED,
+    AttemptFailed,
+    all_refused,
+    attempt,
+    refused,
+    retry_request,
+    skip_unusable,
+)
 from .call import AIResult, Call
 
 logger = logging.getLogger(__name__)
@@ -99,7 +106,7 @@ def run_chain(call: Call, try_once: Attempt = attempt) -> Any:
         if route.unusable:
             failures.append(skip_unusable(call, route))
             continue
-        if route.free and outcomes.refused(failures):
+        if route.free and refused(failures):
             continue  # a model refused the content: the offline provider must not answer it
         served = _Route(call, route, try_once, failures).run()
         if served is not None:
@@ -144,8 +151,8 @@ class _Route:
 
     def _next(self, request: AIRequest, failure: AttemptFailed) -> AIRequest | None:
         """The request of this provider's next attempt after `failure`, or None to move on."""
-        if failure.kind in outcomes.ANSWERED or failure.unsupported:
-            return outcomes.retry_request(
+        if failure.kind in ANSWERED or failure.unsupported:
+            return retry_request(
                 failure,
                 provider_type=self.route.provider_type,
                 model=self.route.model_for(self.call.tier),
@@ -193,8 +200,8 @@ def final_error(call: Call, failures: list[AttemptFailed]) -> errors.AppError:
             error_message="circuit open for: " + ", ".join(r.name for r in call.chain),
         )
         return error
-    if refused := outcomes.all_refused(failures):
-        return refused
+    if none_answered := all_refused(failures):
+        return none_answered
     if busy := busy_error(failures):
         return busy
     messages = list(dict.fromkeys(f.error.message for f in failures))

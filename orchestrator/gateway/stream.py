@@ -22,7 +22,6 @@ from typing import Any
 
 from core import errors
 
-from .. import outcomes
 from ..models import UsageLog
 from ..providers import (
     BAD_REQUEST,
@@ -34,13 +33,15 @@ from ..providers import (
 )
 from ..request import AIRequest
 from ..resilience import breaker_record_failure, stream_slot
-from ..routes import Route
+from ..snapshot import Route
 from .attempt import (
+    ANSWERED,
     AttemptFailed,
     adapter_for,
     attempt_done,
     attempt_failed,
     release_db_connection,
+    with_remembered,
 )
 from .call import AIResult, Call, ms_since
 from .serve import run_chain
@@ -142,7 +143,7 @@ def _stream_attempt(call: Call, route: Route, request: AIRequest) -> _Live:
     model = route.model_for(call.tier)
     call.refuse_if_personal(route, model, request)
     # Read before the connection goes back, as attempt() does: it may ask the database.
-    sent = outcomes.with_remembered(route.provider_type, model, request)
+    sent = with_remembered(route.provider_type, model, request)
     release_db_connection()
     started = time.perf_counter()
     pieces: Generator[str, None, ProviderReply] | None = None
@@ -180,14 +181,14 @@ def _pieces(stream: AIStream, live: _Live, call: Call) -> Generator[str, None, N
         except StopIteration as end:
             reply: ProviderReply = end.value
         except ProviderError as exc:
-            if exc.kind != BAD_REQUEST and exc.kind not in outcomes.ANSWERED:
+            if exc.kind != BAD_REQUEST and exc.kind not in ANSWERED:
                 breaker_record_failure(route.key)
             used = _reported_or_estimated(exc, request)
             failure = attempt_failed(call, route, model, exc, live.started, used, sent=request)
             error = failure.error
             # "is unavailable" would not say the answer is cut short; a refusal or the output
             # cap says so itself.
-            if exc.kind != TIMEOUT and exc.kind not in outcomes.ANSWERED:
+            if exc.kind != TIMEOUT and exc.kind not in ANSWERED:
                 error = errors.ProviderFailed(f"The AI provider {route.name} broke off its answer.")
             raise StreamBroken(error) from None
         except Exception as exc:

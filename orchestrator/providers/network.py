@@ -1,7 +1,7 @@
 """The connections the vendor SDKs open: through the outbound address policy.
 
 A provider's base URL is checked when staff save it and before "Test now"
-(orchestrator.routes); the SDK clients then keep a connection pool for many calls, opening new
+(orchestrator.snapshot); the SDK clients then keep a connection pool for many calls, opening new
 connections long after that check. Each new connection resolves the host again, vets every
 address and dials only those (core.outbound.CheckedBackend), so a base URL whose DNS is later
 pointed at an internal address (rebinding) is refused at connect. PROVIDER_ALLOWED_HOSTS names

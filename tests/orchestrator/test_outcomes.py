@@ -9,8 +9,8 @@ import pytest
 from django.conf import settings
 
 from core import errors
+from orchestrator.gateway.attempt import unsupported_for
 from orchestrator.models import UsageLog
-from orchestrator.outcomes import unsupported_for
 from orchestrator.resilience import breaker_state
 from orchestrator.services import generate, provider_test
 from orchestrator.streaming import StreamBroken, generate_stream

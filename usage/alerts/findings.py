@@ -12,7 +12,7 @@ from django.conf import settings
 
 from core.money import usd
 from orchestrator.models import ProviderConfig
-from orchestrator.routes import config_key_unreadable
+from orchestrator.snapshot import config_key_unreadable
 from usage import reports
 from usage.models import Alert, AlertThresholds
 
