@@ -24,9 +24,8 @@ from core.merge_patch import merge_patch
 from core.text import control_character_problem
 from core.validation import schema_problem, validator
 from documents.models import MasterProfile
-from documents.selectors import job_and_profile_for_drafting
+from documents.selectors import job_ai_fields, job_and_profile_for_drafting
 from documents.versions import text_clean, version_record
-from jobs.selectors import job_ai_fields
 from orchestrator.edge import ai_task_submit
 from orchestrator.models import AITask
 

@@ -85,6 +85,11 @@ def _drafting_query() -> tuple[str, tuple]:
     return query.sql_with_params()
 
 
+def job_ai_fields(*, job: Job) -> dict[str, Any]:
+    """What the AI is told about a job: its extracted fields, nothing about its source."""
+    return {name: getattr(job, name) for name in (*JOB_FIELDS, *JOB_LISTS)}
+
+
 # --- What a document takes from the profile itself --------------------------------------------
 
 

@@ -19,11 +19,10 @@ from documents.offline import (
     skill_groups,
     term_key,
 )
-from jobs.selectors import hiring_manager_in
 from orchestrator.providers.offline import required_json
 
 from .offline_phrases import ACTION_VERBS, RESERVE, TONE_PHRASES
-from .rules import body_word_count
+from .rules import body_word_count, hiring_manager_in
 from .schemas import BODY_MAX_WORDS, BODY_MIN_WORDS
 
 

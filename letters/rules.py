@@ -13,6 +13,8 @@ Both kinds return sentences a user can act on; an empty list means the letter is
   - Contradiction: a sentence that sets skills apart from the posting ("beyond what the
     posting names", "not in the posting") while naming one the posting asks for.
   - No figure: the body has no number although the profile's work has some.
+- Its recipient (`hiring_manager`): the person the posting names as hiring manager or contact,
+  the letter's addressee (its recipient block, and the offline writer's greeting).
 """
 
 from __future__ import annotations
@@ -202,3 +204,29 @@ def letter_quality_problems(letter: dict, *, profile: dict, job: Any) -> list[st
             f'The letter has no figure, though your profile has some (e.g. "{figures[0]}").'
         )
     return problems
+
+
+# --- The recipient ------------------------------------------------------------------------
+
+# "Hiring manager: Jane Doe", "Contact person - Jan Kowalski", "Reports to: Priya Shah".
+# A name is two or three capitalised words on the same line.
+_NAMED_CONTACT = re.compile(
+    r"\b(?i:hiring manager|contact person|contact|recruiter|reports to)[ \t]*(?:is[ \t]*)?"
+    r"[:\-–—]?[ \t]*((?:(?:Dr|Ms|Mr|Mrs)\.?[ \t]+)?[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){1,2})"
+)
+
+
+def hiring_manager_in(texts: list[str]) -> str:
+    """The person the texts name as the hiring manager or contact, or ""."""
+    for text in texts:
+        found = _NAMED_CONTACT.search(text or "")
+        if found:
+            return found.group(1).strip()
+    return ""
+
+
+def hiring_manager(job: Any) -> str:
+    """The person the job names as its hiring manager or contact, or ""."""
+    return hiring_manager_in(
+        [getattr(job, "description", "") or "", *(getattr(job, "requirements", []) or [])]
+    )

@@ -25,13 +25,13 @@ from billing.models import PlanCode
 from core.errors import AppError, InvalidInput
 from core.prompting import PromptTemplate, block
 from documents.selectors import (
+    job_ai_fields,
     job_and_profile_for_drafting,
     profile_contact,
     profile_data,
     profile_personal_values,
 )
 from documents.versions import content_edit, text_clean, version_record
-from jobs.selectors import hiring_manager, job_ai_fields
 from orchestrator.edge import ai_task_submit
 from orchestrator.gateway import AIRequest, AIResult, AIStream, generate, stream
 from orchestrator.models import AITask
@@ -40,7 +40,7 @@ from orchestrator.registry import QUALITY, AITaskSpec, OutputCheck
 from .live_text import LetterText
 from .models import CoverLetter
 from .offline import answer_cover_letter
-from .rules import letter_problems, letter_quality_problems
+from .rules import hiring_manager, letter_problems, letter_quality_problems
 from .schemas import (
     BODY_MAX_WORDS,
     BODY_MIN_WORDS,

@@ -7,9 +7,8 @@ from typing import Any
 
 from django.db import transaction
 
-from documents.selectors import job_and_profile_for_drafting, profile_data
+from documents.selectors import job_ai_fields, job_and_profile_for_drafting, profile_data
 from documents.versions import content_edit, version_record
-from jobs.selectors import job_ai_fields
 
 from ..models import InterviewPrep
 from ..selectors import application_get

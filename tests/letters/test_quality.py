@@ -14,9 +14,8 @@ from types import SimpleNamespace
 import pytest
 from pypdf import PdfReader
 
-from jobs.selectors import hiring_manager_in
 from letters.offline import draft_letter
-from letters.rules import letter_quality_problems
+from letters.rules import hiring_manager_in, letter_quality_problems
 from letters.schemas import TONES
 from tests.fixtures.profiles import BACKEND_JOB, LETTER_URL, RICH, SPARSE
 from tests.support.doubles.vendors import Reply
