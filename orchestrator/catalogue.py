@@ -91,7 +91,7 @@ FREE_PROVIDER_TYPES = frozenset({"offline"})
 # so the adapters (and the credentials probe) send only what a family's row allows. A row is
 # found by the longest prefix of the model's name, so a dated snapshot finds its family; a model
 # no row knows is sent no thinking setting at all (the vendor's default), and a vendor's 400
-# naming a parameter is healed at run time (orchestrator/outcomes.py).
+# naming a parameter is healed at run time (orchestrator/gateway/attempt.py).
 
 # How a family's thinking is set, per vendor:
 REASONING_EFFORT = "reasoning_effort"  # OpenAI Chat Completions

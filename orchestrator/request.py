@@ -27,7 +27,7 @@ class AIRequest:
     - `image`, `image_mime`: a screenshot and its MIME type (`image_type` sniffs it when the
       caller does not say; the constructors here and in orchestrator.services do).
     - `json_schema`: the answer must be JSON of this schema (its parsed data is the result's).
-    - `omit`: parameters left out because the model refused them (orchestrator.outcomes).
+    - `omit`: parameters left out because the model refused them (orchestrator.gateway.attempt).
     - `personal`: the user's personal values; the gateway sends placeholders in their place
       and drops them from the request before any adapter sees it (orchestrator.privacy).
     - `check`: the task's own rules for a whole answer (AITaskSpec.check), carried by the

@@ -64,7 +64,7 @@ class ProviderError(Exception):
     ):
         self.kind = kind
         # A 400 that names a parameter (or value) the model does not take: the request can be
-        # retried once without it (orchestrator/outcomes.py).
+        # retried once without it (orchestrator/gateway/attempt.py).
         self.unsupported = unsupported
         # What the failed call still cost (a reasoning model that used its whole allowance
         # thinking): billed by the vendor, so logged and counted like an answer's tokens.

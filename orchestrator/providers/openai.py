@@ -101,7 +101,7 @@ class OpenAIAdapter(VendorAdapter):
 
     def _params(self, request: AIRequest, model: str, tier: str = "fast") -> dict[str, Any]:
         """The request's parameters: only what the model's capability row says it takes, less
-        what a vendor has refused for this model before (`omit`, see orchestrator/outcomes.py)."""
+        what a vendor has refused for this model before (`omit`, see gateway/attempt.py)."""
         if self.compatible:
             return _classic_params(request)
         temperature, omit, json_schema = request.temperature, request.omit, request.json_schema
