@@ -90,7 +90,15 @@ format: install
 
 # Benchmarks (bench/README.md): own PostgreSQL databases and Redis db 13; writes
 # BENCHMARKS.md and bench/results.json. QUICK=1: the everyday run, under 3 minutes.
-bench: install
+# Valgrind (Debian's valgrind, installed here in a root shell with apt) counts the
+# instructions of an AI call, a figure the host's speed does not move (bench/instructions.py).
+CALLGRIND := /usr/bin/callgrind_control
+$(CALLGRIND):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		(apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind >/dev/null; \
+	else echo "The instruction counts need valgrind" >&2; fi
+
+bench: install | $(CALLGRIND)
 	$(PY) -m bench $(if $(QUICK),--quick)
 
 # Fault suite (README: Fault suite): a real server on its own PostgreSQL cluster and

@@ -3,9 +3,9 @@
     python -m bench [--quick] [--only overhead,quota,...] [--no-write]
 
 Phases: overhead (1), throughput (2), reports (3), quota (4), profile (5), match (6),
-extraction (7), streaming (8), export (9), imports (10), outcomes (11). Each runs as
-`python -m bench.<module> --json bench/out/<phase>.json`, so one
-failing phase is reported and the others still run. See bench/README.md.
+extraction (7), streaming (8), export (9), imports (10), outcomes (11), instructions (12).
+Each runs as `python -m bench.<module> --json bench/out/<phase>.json`, so one failing phase
+is reported and the others still run. See bench/README.md.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from bench.stats import table, warn
 
 PHASES = {  # name -> module, in the order they run
     "overhead": "bench.overhead",
+    "instructions": "bench.instructions",
     "quota": "bench.quota",
     "reports": "bench.report_queries",
     "throughput": "bench.throughput",
