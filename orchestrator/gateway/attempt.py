@@ -417,19 +417,19 @@ def healing_warnings(provider_type: str, models: list[str]) -> list[str]:
 
 
 def attempt_healed(
-    attempt: Callable[[Any], Any],
+    send: Callable[[Any], Any],
     request: Any,
     *,
     provider_type: str,
     model: str,
 ) -> Any:
-    """`attempt(request)`, and once more without a parameter its 400 named, remembered for the
+    """`send(request)`, and once more without a parameter its 400 named, remembered for the
     model (the credentials test uses this: it makes single attempts, not the chain's)."""
     try:
-        return attempt(request)
+        return send(request)
     except Exception as failure:
         param = getattr(failure, "unsupported", None)
         if param not in OMITTABLE or param in request.omit:
             raise
         unsupported_remember(provider_type=provider_type, model=model, param=param)
-        return attempt(replace(request, omit=(*request.omit, param)))
+        return send(replace(request, omit=(*request.omit, param)))
