@@ -46,13 +46,25 @@ def _callgrind(*args: str) -> None:
     subprocess.run(command, check=True, capture_output=True)
 
 
-def _counted(call, n: int, out: Path, label: str) -> float:
-    """Instructions per call of `call` over `n` calls, as callgrind counts them."""
-    _callgrind("--zero")
+def _on() -> None:
     _callgrind("--instr=on")
+
+
+def _off() -> None:
+    _callgrind("--instr=off")
+
+
+def _counted(call, n: int, out: Path, label: str, *, switches: bool = False) -> float:
+    """Instructions per call of `call` over `n` calls, as callgrind counts them; a call that
+    `switches` instrumentation on and off itself (a stream, counted to its first event) is
+    not wrapped in a switch."""
+    _callgrind("--zero")
+    if not switches:
+        _on()
     for _ in range(n):
         call()
-    _callgrind("--instr=off")
+    if not switches:
+        _off()
     _callgrind(f"--dump={label}")
     dumps = sorted(out.parent.glob(out.name + ".*"), key=lambda p: int(p.suffix[1:]))
     text = dumps[-1].read_text()
@@ -69,6 +81,7 @@ def child(vendors: list[str], n: int, out: Path) -> None:
     from bench import fixtures
     from bench.overhead import TASK, bare_call
     from bench.postings import posting
+    from bench.streaming import bare_stream, letter_setup, served_stream
     from orchestrator import snapshot
     from orchestrator.services import generate
     from tests.support.doubles import VendorDouble
@@ -77,6 +90,7 @@ def child(vendors: list[str], n: int, out: Path) -> None:
     fixtures.reset_usage()
     fixtures.unlimited_plan()
     user = fixtures.bench_user("bench-instructions")
+    _, client, job, _, letter_prompt, letter = letter_setup("bench-instructions-stream")
     counts = {}
     for vendor in vendors:
         double = VendorDouble(vendor).start()
@@ -103,6 +117,27 @@ def child(vendors: list[str], n: int, out: Path) -> None:
             snapshot.current()
             for kind, call in calls.items():
                 counts[f"{kind} {vendor}"] = _counted(call, n, out, f"{kind}-{vendor}")
+            # The streamed letter, each stream counted from its start to its first event (then
+            # read to its end uncounted); what switching itself costs is counted apart.
+            double.default = letter
+            model = config.fast_model
+            streams = {
+                "bare stream": bare_stream(vendor, key, config.base_url, model, letter_prompt),
+                "served stream": served_stream(client, job.pk, vendor),
+            }
+            for stream in streams.values():
+                for _ in range(10):
+                    stream()
+            switched = {
+                "switching": lambda: (_on(), _off()),
+                "bare stream": bare_stream(
+                    vendor, key, config.base_url, model, letter_prompt, begin=_on, reached=_off
+                ),
+                "served stream": served_stream(client, job.pk, vendor, begin=_on, reached=_off),
+            }
+            for kind, call in switched.items():
+                label = f"{kind.replace(' ', '-')}-{vendor}"
+                counts[f"{kind} {vendor}"] = _counted(call, n, out, label, switches=True)
             snapshot.RECHECK_SECONDS = 1.0
         finally:
             double.stop()
@@ -129,7 +164,7 @@ def run(*, quick: bool) -> tuple[list[dict], str]:
     n = 30 if quick else 100
     vendors = VENDORS[:1] if quick else VENDORS
     counted = counts(vendors, n)
-    records, rows = [], []
+    records, rows, stream_rows = [], [], []
     for vendor in vendors:
         bare, served = counted[f"bare {vendor}"], counted[f"served {vendor}"]
         added = served - bare
@@ -145,7 +180,26 @@ def run(*, quick: bool) -> tuple[list[dict], str]:
                 note="B - A per call; the same on any host for the same code and libraries",
             ),
         ]
-        print(f"instructions {vendor}: A {bare:,.0f}, B {served:,.0f}, B-A {added:,.0f}")
+        switching = counted[f"switching {vendor}"]
+        bare_first = counted[f"bare stream {vendor}"] - switching
+        served_first = counted[f"served stream {vendor}"] - switching
+        first_added = served_first - bare_first
+        stream_rows.append(
+            (vendor, n, f"{bare_first:,.0f}", f"{served_first:,.0f}", f"{first_added:,.0f}")
+        )
+        records.append(
+            record(
+                f"instructions added to a streamed letter's first event ({vendor})",
+                round(first_added),
+                "instr",
+                group="ir",
+                note="the endpoint to its first event, less the bare SDK stream to its first text",
+            )
+        )
+        print(
+            f"instructions {vendor}: A {bare:,.0f}, B {served:,.0f}, B-A {added:,.0f}; "
+            f"first event: A {bare_first:,.0f}, B {served_first:,.0f}, B-A {first_added:,.0f}"
+        )
     hit = counted[f"hit {vendors[0]}"]
     records.append(record("instructions: cache hit", round(hit), "instr", group="ir"))
     markdown = "\n\n".join(
@@ -158,6 +212,12 @@ def run(*, quick: bool) -> tuple[list[dict], str]:
             f"each counted over {n} calls after a warm-up; B − A is the gateway's own work.",
             table(("vendor", "calls", "A bare SDK", "B generate()", "B − A"), rows),
             f"C = a cache hit through `generate(use_cache=True)`: {hit:,.0f} instructions.",
+            "The streamed letter (phase 8's A and B, counted): A = the bare SDK stream to its "
+            "first text chunk, B = `POST /api/v1/cover-letter/generate` with `Accept: "
+            "text/event-stream` through Django's whole stack in process (token auth, throttles, "
+            "the job and profile, the gateway's reservation) to its first event; each counted "
+            "from its start to that point, less what switching the count on and off costs.",
+            table(("vendor", "streams", "A first text", "B first event", "B − A"), stream_rows),
         ]
     )
     return records, markdown

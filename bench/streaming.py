@@ -27,9 +27,23 @@ VENDORS = ("openai", "anthropic", "gemini")
 TARGET_MS = 5.0  # added at p50 to the bare SDK's first chunk
 
 
-def bare_stream(vendor: str, api_key: str, base_url: str, model: str, prompt: str) -> Callable:
+def _nothing() -> None:
+    pass
+
+
+def bare_stream(
+    vendor: str,
+    api_key: str,
+    base_url: str,
+    model: str,
+    prompt: str,
+    *,
+    begin: Callable[[], None] = _nothing,
+    reached: Callable[[], None] = _nothing,
+) -> Callable:
     """The bare SDK's stream with the adapter's client; returns a call that times the first
-    text chunk, then reads the stream to its end (as a served stream is)."""
+    text chunk, then reads the stream to its end (as a served stream is). `begin` and `reached`
+    run as the timing starts and at the first text chunk (the instruction counts use them)."""
     from django.conf import settings
 
     timeout = settings.AI_TIMEOUTS.get("cover_letter", settings.AI_TIMEOUTS["default"])
@@ -75,28 +89,40 @@ def bare_stream(vendor: str, api_key: str, base_url: str, model: str, prompt: st
                 yield bool(chunk.text)
 
     def first_text_ms() -> float:
+        begin()
         started = time.perf_counter()
         first = None
         for has_text in chunks():
             if first is None and has_text:
                 first = (time.perf_counter() - started) * 1000
+                reached()
         return first
 
     return first_text_ms
 
 
-def served_stream(client: Any, job_id: int, vendor: str) -> Callable:
+def served_stream(
+    client: Any,
+    job_id: int,
+    vendor: str,
+    *,
+    begin: Callable[[], None] = _nothing,
+    reached: Callable[[], None] = _nothing,
+) -> Callable:
     """The endpoint's stream; returns a call that times the first event, then reads the rest
-    and checks the letter was written by the vendor and saved."""
+    and checks the letter was written by the vendor and saved. `begin` and `reached` as
+    bare_stream's."""
     url = "/api/v1/cover-letter/generate"
     body = {"job_id": job_id, "force": True}
 
     def first_event_ms() -> float:
+        begin()
         started = time.perf_counter()
         response = client.post(url, body, format="json", HTTP_ACCEPT="text/event-stream")
         events = iter(response.streaming_content)
         first_event = next(events)
         elapsed = (time.perf_counter() - started) * 1000
+        reached()
         rest = b"".join(events).decode()
         start = json.loads(first_event.decode().split("data: ", 1)[1])
         if start.get("provider") != vendor or start.get("cached") or "event: done" not in rest:
@@ -143,8 +169,10 @@ def interleaved(bare: Callable, served: Callable, n: int) -> tuple[list, list]:
     return a_ms, b_ms
 
 
-def run(*, quick: bool) -> tuple[list[dict], str]:
-    from django.core.cache import cache
+def letter_setup(prefix: str) -> tuple[Any, Any, Any, Any, str, Any]:
+    """A bench user with an API token, the rich profile and a backend job; returns (user, API
+    client, job, the letter's AIRequest, the prompt the gateway renders from it, the double's
+    streamed letter)."""
     from rest_framework.test import APIClient
 
     from bench import fixtures
@@ -154,15 +182,10 @@ def run(*, quick: bool) -> tuple[list[dict], str]:
     from orchestrator.registry import prompt_choose
     from tests.fixtures.letters import GOOD_LETTER
     from tests.fixtures.profiles import BACKEND_JOB, RICH
-    from tests.support.doubles import StreamReply, VendorDouble
+    from tests.support.doubles import StreamReply
 
-    n = 150 if quick else 600
-    warmup = 20 if quick else 60
-    cache.clear()
-    fixtures.reset_usage()
-    fixtures.unlimited_plan()
-    user = fixtures.bench_user("bench-streaming0000")
-    (token,) = fixtures.bench_users_with_tokens("bench-streaming", 1)
+    user = fixtures.bench_user(f"{prefix}0000")
+    (token,) = fixtures.bench_users_with_tokens(prefix, 1)
     profile = profile_update(user=user, data=RICH)
     job = Job.objects.create(owner=user, source=Job.Source.TEXT, **BACKEND_JOB)
     client = APIClient(HTTP_HOST="127.0.0.1")  # one of production's ALLOWED_HOSTS
@@ -176,6 +199,21 @@ def run(*, quick: bool) -> tuple[list[dict], str]:
     if str(BACKEND_JOB["title"]) not in prompt:
         raise RuntimeError("the bare stream would not send the letter's prompt: a false figure")
     letter = StreamReply.of(json.dumps(GOOD_LETTER), size=24, input_tokens=900, output_tokens=400)
+    return user, client, job, request, prompt, letter
+
+
+def run(*, quick: bool) -> tuple[list[dict], str]:
+    from django.core.cache import cache
+
+    from bench import fixtures
+    from tests.support.doubles import VendorDouble
+
+    n = 150 if quick else 600
+    warmup = 20 if quick else 60
+    cache.clear()
+    fixtures.reset_usage()
+    fixtures.unlimited_plan()
+    user, client, job, request, prompt, letter = letter_setup("bench-streaming")
     doubles = {vendor: VendorDouble(vendor).start() for vendor in VENDORS}
     records: list[dict] = []
     rows = []
