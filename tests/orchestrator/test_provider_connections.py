@@ -7,6 +7,7 @@ import pytest
 
 from orchestrator.models import UsageLog
 from orchestrator.services import generate
+from orchestrator.streaming import generate_stream
 from tests.support.doubles import Reply
 
 pytestmark = pytest.mark.django_db
@@ -51,3 +52,23 @@ def test_a_listed_name_is_dialled_at_the_address_it_resolves_to(
 
     assert result.provider == any_double.vendor
     assert len(any_double.requests) >= 1
+
+
+def test_streamed_answers_come_back_over_the_connection_the_first_one_opened(
+    any_double, make_provider, user
+):
+    # OpenAI's sync SDK closes a stream at its `data: [DONE]` with the body's end unread; the
+    # transport reads that end, or every stream would open a new connection (and in
+    # production pay a new TLS handshake before its first token).
+    # A key of its own: a new SDK client with a pool of its own.
+    make_provider(any_double, api_key=f"sk-streams-{any_double.vendor}-0003")
+    any_double.default = Reply.ok('{"answer": "streamed"}')
+
+    texts = [
+        "".join(generate_stream(user=user, task="extraction", prompt=f"Posting {n}."))
+        for n in range(3)
+    ]
+
+    assert texts == ['{"answer": "streamed"}'] * 3
+    assert len(any_double.requests) == 3
+    assert any_double.connections_opened == 1

@@ -816,6 +816,7 @@ class VendorDouble:
         self._script: deque[ReplySource] = deque()
         self._requests: list[Seen] = []
         self._conns: set[socket.socket] = set()
+        self._opened = 0  # connections accepted since the last reset
         self._stopping = threading.Event()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -877,6 +878,7 @@ class VendorDouble:
         with self._lock:
             self._script.clear()
             self._requests.clear()
+            self._opened = 0
             self.expect_key = None
             self.default = Reply.ok()
             self.models = dict(DEFAULT_LISTED[self.vendor])
@@ -891,11 +893,18 @@ class VendorDouble:
         with self._lock:
             return len(self._requests)
 
+    @property
+    def connections_opened(self) -> int:
+        """Connections the SDKs opened to this double since the last reset."""
+        with self._lock:
+            return self._opened
+
     # -- used by the handler
     def _track(self, conn: socket.socket, alive: bool) -> None:
         with self._lock:
             if alive:
                 self._conns.add(conn)
+                self._opened += 1
             else:
                 self._conns.discard(conn)
 
