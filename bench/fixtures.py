@@ -19,10 +19,16 @@ MODELS = {
 KEY_PREFIX = {"openai": "sk-bench-", "anthropic": "sk-ant-bench-", "gemini": "AIzaBench"}
 
 
-def reset_usage() -> None:
-    """Empty the bench database's usage log (and what points at it) so runs are comparable."""
+def clean_start() -> None:
+    """Where a phase of AI calls starts, so runs are comparable: an empty cache (no result,
+    breaker or plan cached), an empty usage log (and what points at it), and the bench plan
+    without limits."""
+    from django.core.cache import cache
+
+    cache.clear()
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE orchestrator_usagelog, billing_quotacounter CASCADE")
+    unlimited_plan()
 
 
 def unlimited_plan() -> Any:

@@ -80,7 +80,6 @@ def stream_count(n: int) -> int:
 def child(vendors: list[str], n: int, out: Path) -> None:
     """Set up, warm up and count each figure (run under callgrind); prints the counts as JSON."""
     env.setup_django(env.MAIN_DB)
-    from django.core.cache import cache
 
     from bench import fixtures
     from bench.overhead import TASK, bare_call
@@ -90,12 +89,11 @@ def child(vendors: list[str], n: int, out: Path) -> None:
     from orchestrator.services import generate
     from tests.support.doubles import VendorDouble
 
-    cache.clear()
-    fixtures.reset_usage()
-    fixtures.unlimited_plan()
+    fixtures.clean_start()
     user = fixtures.bench_user("bench-instructions")
     _, client, job, _, letter_prompt, letter = letter_setup("bench-instructions-stream")
     counts = {}
+    recheck = snapshot.RECHECK_SECONDS
     for vendor in vendors:
         double = VendorDouble(vendor).start()
         try:
@@ -144,7 +142,7 @@ def child(vendors: list[str], n: int, out: Path) -> None:
             for kind, call in switched.items():
                 label = f"{kind.replace(' ', '-')}-{vendor}"
                 counts[f"{kind} {vendor}"] = _counted(call, stream_n, out, label, switches=True)
-            snapshot.RECHECK_SECONDS = 1.0
+            snapshot.RECHECK_SECONDS = recheck
         finally:
             double.stop()
     print(json.dumps(counts))

@@ -79,7 +79,6 @@ def interleaved(bare: Callable, served: Callable, n: int, vendor: str) -> tuple[
 
 
 def run(*, quick: bool) -> tuple[list[dict], str]:
-    from django.core.cache import cache
 
     from bench import fixtures
     from bench.postings import posting
@@ -88,9 +87,7 @@ def run(*, quick: bool) -> tuple[list[dict], str]:
 
     n = 300 if quick else 2000
     warmup = 30 if quick else 100
-    cache.clear()
-    fixtures.reset_usage()
-    fixtures.unlimited_plan()
+    fixtures.clean_start()
     user = fixtures.bench_user("bench-overhead")
     doubles = {vendor: VendorDouble(vendor).start() for vendor in VENDORS}
     records: list[dict] = []

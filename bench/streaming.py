@@ -203,16 +203,13 @@ def letter_setup(prefix: str) -> tuple[Any, Any, Any, Any, str, Any]:
 
 
 def run(*, quick: bool) -> tuple[list[dict], str]:
-    from django.core.cache import cache
 
     from bench import fixtures
     from tests.support.doubles import VendorDouble
 
     n = 150 if quick else 600
     warmup = 20 if quick else 60
-    cache.clear()
-    fixtures.reset_usage()
-    fixtures.unlimited_plan()
+    fixtures.clean_start()
     user, client, job, request, prompt, letter = letter_setup("bench-streaming")
     doubles = {vendor: VendorDouble(vendor).start() for vendor in VENDORS}
     records: list[dict] = []

@@ -135,7 +135,6 @@ def traced(call) -> Trip:
 
 
 def one_letter_request() -> Trip:
-    from django.core.cache import cache
     from rest_framework.test import APIClient
 
     from bench import fixtures
@@ -146,9 +145,7 @@ def one_letter_request() -> Trip:
     from tests.fixtures.profiles import BACKEND_JOB, RICH
     from tests.support.doubles import Reply, VendorDouble
 
-    cache.clear()
-    fixtures.reset_usage()
-    fixtures.unlimited_plan()
+    fixtures.clean_start()
     user = fixtures.bench_user("bench-trip0000")
     (token,) = fixtures.bench_users_with_tokens("bench-trip", 1)
     profile_update(user=user, data=RICH)
