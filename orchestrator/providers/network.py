@@ -80,7 +80,7 @@ class ReadToEndAfterDone(httpx2.SyncByteStream):
     def __iter__(self) -> Iterator[bytes]:
         self._chunks = iter(self._stream)
         for chunk in self._chunks:
-            self._tail = (self._tail + chunk)[-64:]
+            self._tail = (self._tail + chunk[-64:])[-64:]  # no copy of a whole chunk
             yield chunk
 
     def close(self) -> None:
